@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { DomainError } from '../errors';
+import { serveCommand } from './serve';
+import { keysCommand } from './keys';
+
+const program = new Command()
+  .name('driftwatch')
+  .description('Driftwatch: experiment tracking and model monitoring for Grafana')
+  .showHelpAfterError();
+
+program.addCommand(serveCommand());
+program.addCommand(keysCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof DomainError && err.details !== undefined) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+  process.exitCode = 2;
+});
+

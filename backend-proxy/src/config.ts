@@ -1,0 +1,78 @@
+import { InvalidInputError } from './errors';
+
+/** Everything the proxy reads from its environment; flags override these (see cli/). */
+export interface Config {
+  port: number;
+  host: string;
+  /** `mongodb://...` / `mongodb+srv://...`, a file path for the embedded store, or `:memory:`. */
+  store: string;
+  demo: boolean;
+  logLevel: string;
+  /** Largest accepted JSON body, bytes. */
+  maxBodyBytes: number;
+  /** Largest accepted artifact upload, bytes. */
+  maxArtifactBytes: number;
+  /** How often drift/accuracy/status are re-evaluated, ms; 0 disables the evaluator. */
+  evaluationIntervalMs: number;
+  /** The window each evaluation looks at, ms. */
+  evaluationWindowMs: number;
+  /** Serve Prometheus metrics on this separate port (no auth) instead of `/metrics` on the API port. */
+  metricsPort: number | null;
+  /** Export per-feature drift gauges to Prometheus (one series per endpoint x feature). */
+  metricsPerFeature: boolean;
+}
+
+export const DEFAULT_STORE_PATH = './data/driftwatch.db';
+
+const DEFAULTS: Config = {
+  port: 8080,
+  host: '0.0.0.0',
+  store: DEFAULT_STORE_PATH,
+  demo: false,
+  logLevel: 'info',
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxArtifactBytes: 2 * 1024 * 1024 * 1024,
+  evaluationIntervalMs: 60_000,
+  evaluationWindowMs: 3_600_000,
+  metricsPort: null,
+  metricsPerFeature: false,
+};
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidInputError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new InvalidInputError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Reads `DRIFTWATCH_*` variables over the defaults. Throws InvalidInputError naming the bad variable. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const metricsPort = integer(env, 'DRIFTWATCH_METRICS_PORT', 0, 0);
+  return {
+    port: integer(env, 'DRIFTWATCH_PORT', DEFAULTS.port, 0),
+    host: env.DRIFTWATCH_HOST || DEFAULTS.host,
+    store: env.DRIFTWATCH_STORE || DEFAULTS.store,
+    demo: boolean(env, 'DRIFTWATCH_DEMO', DEFAULTS.demo),
+    logLevel: env.DRIFTWATCH_LOG_LEVEL || DEFAULTS.logLevel,
+    maxBodyBytes: integer(env, 'DRIFTWATCH_MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1024),
+    maxArtifactBytes: integer(env, 'DRIFTWATCH_MAX_ARTIFACT_BYTES', DEFAULTS.maxArtifactBytes, 1),
+    evaluationIntervalMs: integer(env, 'DRIFTWATCH_EVALUATION_INTERVAL_MS', DEFAULTS.evaluationIntervalMs, 0),
+    evaluationWindowMs: integer(env, 'DRIFTWATCH_EVALUATION_WINDOW_MS', DEFAULTS.evaluationWindowMs, 60_000),
+    metricsPort: metricsPort === 0 ? null : metricsPort,
+    metricsPerFeature: boolean(env, 'DRIFTWATCH_METRICS_PER_FEATURE', DEFAULTS.metricsPerFeature),
+    ...overrides,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Domain errors. Services throw these; `http/errorHandler.ts` is the one place that turns
+ * them into responses, so services stay free of HTTP.
+ */
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed: wrong types, missing fields, unknown options. */
+export class InvalidInputError extends DomainError {}
+/** Well-formed but not processable as asked (e.g. a reference with no usable rows). */
+export class UnprocessableError extends DomainError {}
+export class NotFoundError extends DomainError {}
+/** The request conflicts with the current state (e.g. clearing without force). */
+export class ConflictError extends DomainError {}
+export class UnauthenticatedError extends DomainError {}
+export class ForbiddenError extends DomainError {}
+export class PayloadTooLargeError extends DomainError {}
+/** The store or another dependency is unreachable; retrying later may work. */
+export class UnavailableError extends DomainError {}

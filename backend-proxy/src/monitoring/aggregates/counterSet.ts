@@ -1,0 +1,34 @@
+import type { AggregateRecord, Counters } from '../../store/types';
+
+/** Sums, minimums and maximums under counter names: the mergeable form of every aggregate. */
+export class CounterSet {
+  readonly add: Counters = {};
+  readonly min: Counters = {};
+  readonly max: Counters = {};
+
+  increment(name: string, by = 1): void {
+    this.add[name] = (this.add[name] ?? 0) + by;
+  }
+
+  observe(name: string, value: number): void {
+    if (!(name in this.min) || value < this.min[name]) this.min[name] = value;
+    if (!(name in this.max) || value > this.max[name]) this.max[name] = value;
+  }
+
+  merge(other: { add?: Counters; sums?: Counters; min: Counters; max: Counters }): void {
+    const sums = other.add ?? other.sums ?? {};
+    for (const name in sums) this.add[name] = (this.add[name] ?? 0) + sums[name];
+    for (const name in other.min) if (!(name in this.min) || other.min[name] < this.min[name]) this.min[name] = other.min[name];
+    for (const name in other.max) if (!(name in this.max) || other.max[name] > this.max[name]) this.max[name] = other.max[name];
+  }
+
+  get(name: string): number {
+    return this.add[name] ?? 0;
+  }
+
+  static fromRecords(records: AggregateRecord[]): CounterSet {
+    const merged = new CounterSet();
+    for (const r of records) merged.merge(r);
+    return merged;
+  }
+}

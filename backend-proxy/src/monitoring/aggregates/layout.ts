@@ -1,0 +1,197 @@
+/**
+ * The aggregate layout: how one prediction event becomes counters, and how merged counters read
+ * back as window statistics. Counter names use only fixed words and integers:
+ *
+ *   n, err                      predictions, errors
+ *   lat:n, lat:sum, lat:b:<k>   latency count, sum (µs), bucket k of latencyBucketBoundsUs()
+ *   <c>:<i>:n|miss|sum|sq|oor   column i of group c (f features, p predictions, y labels):
+ *                               present, missing, sum, sum of squares, outside the reference's bins
+ *   <c>:<i>:h:<b>               count in reference bin b; min/max kept under <c>:<i>
+ *   l:n, l:ok, l:ae, l:se       joined labels, correct, sum |error|, sum error²
+ *   l:c:<a>:<p>                 confusion: actual class bin a, predicted class bin p
+ *
+ * Counters are stored in two families: `columns` (names starting f:, p:, y:) and `ops` (the
+ * rest), so operational queries read small records.
+ */
+import { asCategory, asNumber, isMissing } from '../reference/columnValues';
+import { binIndex } from '../stats/histogramEdges';
+import { latencyBucketBoundsUs } from '../stats/histogramQuantile';
+import { binCount, type Binning, type ColumnBinning } from './binning';
+import type { CounterSet } from './counterSet';
+
+export type ColumnGroup = 'f' | 'p' | 'y';
+
+export type CounterFamily = 'ops' | 'columns';
+export const COUNTER_FAMILIES: readonly CounterFamily[] = ['ops', 'columns'];
+
+export function familyOf(counter: string): CounterFamily {
+  const c = counter.charCodeAt(0);
+  // 'f', 'p', 'y' followed by ':'
+  return (c === 102 || c === 112 || c === 121) && counter.charCodeAt(1) === 58 ? 'columns' : 'ops';
+}
+
+const LATENCY_BOUNDS = latencyBucketBoundsUs();
+
+/** Index of the first latency bucket whose upper bound is >= the value. */
+function latencyBucket(us: number): number {
+  let lo = 0;
+  let hi = LATENCY_BOUNDS.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (LATENCY_BOUNDS[mid] >= us) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The bin of a value on a column's reference, or null without a reference. */
+export function referenceBin(column: ColumnBinning, value: unknown): number | null {
+  const ref = column.reference;
+  if (!ref) return null;
+  if (ref.kind === 'numeric') {
+    const n = asNumber(value);
+    return n === null ? null : binIndex(ref.edges, n);
+  }
+  return column.categoryIndex?.get(asCategory(value)) ?? ref.categories.length;
+}
+
+export function foldColumn(counters: CounterSet, group: ColumnGroup, index: number, column: ColumnBinning, value: unknown): void {
+  const prefix = `${group}:${index}`;
+  if (isMissing(value)) {
+    counters.increment(`${prefix}:miss`);
+    return;
+  }
+  counters.increment(`${prefix}:n`);
+  if (column.spec.kind === 'numeric') {
+    const n = asNumber(value);
+    if (n === null) return;
+    counters.increment(`${prefix}:sum`, n);
+    counters.increment(`${prefix}:sq`, n * n);
+    counters.observe(prefix, n);
+  }
+  const bin = referenceBin(column, value);
+  if (bin === null) return;
+  counters.increment(`${prefix}:h:${bin}`);
+  const outer = column.spec.kind === 'numeric' ? bin === 0 || bin === binCount(column) - 1 : bin === binCount(column) - 1;
+  if (outer) counters.increment(`${prefix}:oor`);
+}
+
+export interface FoldablePrediction {
+  /** Values by feature name. */
+  features: Record<string, unknown>;
+  /** Values by prediction column name. */
+  outputs: Record<string, unknown>;
+  latencyUs: number | null;
+  error: boolean;
+}
+
+/** Adds one prediction event to the counters of its interval. */
+export function foldPrediction(counters: CounterSet, binning: Binning, event: FoldablePrediction): void {
+  counters.increment('n');
+  if (event.error) counters.increment('err');
+  if (event.latencyUs !== null) {
+    counters.increment('lat:n');
+    counters.increment('lat:sum', event.latencyUs);
+    counters.increment(`lat:b:${latencyBucket(event.latencyUs)}`);
+  }
+  binning.features.forEach((column, i) => foldColumn(counters, 'f', i, column, event.features[column.spec.name]));
+  binning.predictions.forEach((column, i) => foldColumn(counters, 'p', i, column, event.outputs[column.spec.name]));
+}
+
+/**
+ * Adds one ground-truth label joined to its prediction: label distribution, and agreement with
+ * the first prediction column (classification when it is categorical, regression when numeric).
+ */
+export function foldLabel(counters: CounterSet, binning: Binning, prediction: unknown, label: unknown): void {
+  const labelColumn = binning.labels[0];
+  if (labelColumn) foldColumn(counters, 'y', 0, labelColumn, label);
+  const output = binning.predictions[0];
+  if (!output || isMissing(label) || isMissing(prediction)) return;
+  if (output.spec.kind === 'categorical') {
+    counters.increment('l:n');
+    if (asCategory(prediction) === asCategory(label)) counters.increment('l:ok');
+    const actual = referenceBin(output, label);
+    const predicted = referenceBin(output, prediction);
+    if (actual !== null && predicted !== null) counters.increment(`l:c:${actual}:${predicted}`);
+    return;
+  }
+  const p = asNumber(prediction);
+  const y = asNumber(label);
+  if (p === null || y === null) return;
+  counters.increment('l:n');
+  counters.increment('l:ae', Math.abs(p - y));
+  counters.increment('l:se', (p - y) * (p - y));
+}
+
+// ------------------------------------------------------------------ reading windows back
+
+export interface ColumnWindow {
+  name: string;
+  kind: ColumnBinning['spec']['kind'];
+  count: number;
+  missing: number;
+  sum: number;
+  sumSquares: number;
+  /** NaN when the window has no numeric value. */
+  min: number;
+  max: number;
+  outOfRange: number;
+  /** Counts on the reference's bins; null without a reference. */
+  histogram: number[] | null;
+}
+
+export interface WindowStatistics {
+  predictions: number;
+  errors: number;
+  latency: { count: number; sumUs: number; buckets: number[] };
+  features: ColumnWindow[];
+  outputs: ColumnWindow[];
+  labels: ColumnWindow[];
+  agreement: { count: number; correct: number; absErrorSum: number; squaredErrorSum: number; confusion: number[][] | null };
+}
+
+function readColumn(counters: CounterSet, group: ColumnGroup, index: number, column: ColumnBinning): ColumnWindow {
+  const prefix = `${group}:${index}`;
+  const bins = binCount(column);
+  return {
+    name: column.spec.name,
+    kind: column.spec.kind,
+    count: counters.get(`${prefix}:n`),
+    missing: counters.get(`${prefix}:miss`),
+    sum: counters.get(`${prefix}:sum`),
+    sumSquares: counters.get(`${prefix}:sq`),
+    min: counters.min[prefix] ?? Number.NaN,
+    max: counters.max[prefix] ?? Number.NaN,
+    outOfRange: counters.get(`${prefix}:oor`),
+    histogram: bins === 0 ? null : Array.from({ length: bins }, (_, b) => counters.get(`${prefix}:h:${b}`)),
+  };
+}
+
+export function readWindow(counters: CounterSet, binning: Binning): WindowStatistics {
+  const output = binning.predictions[0];
+  const classes = output && output.spec.kind === 'categorical' ? binCount(output) : 0;
+  return {
+    predictions: counters.get('n'),
+    errors: counters.get('err'),
+    latency: {
+      count: counters.get('lat:n'),
+      sumUs: counters.get('lat:sum'),
+      buckets: LATENCY_BOUNDS.map((_bound: number, k: number) => counters.get(`lat:b:${k}`)),
+    },
+    features: binning.features.map((c, i) => readColumn(counters, 'f', i, c)),
+    outputs: binning.predictions.map((c, i) => readColumn(counters, 'p', i, c)),
+    labels: binning.labels.map((c, i) => readColumn(counters, 'y', i, c)),
+    agreement: {
+      count: counters.get('l:n'),
+      correct: counters.get('l:ok'),
+      absErrorSum: counters.get('l:ae'),
+      squaredErrorSum: counters.get('l:se'),
+      confusion:
+        classes === 0
+          ? null
+          : Array.from({ length: classes }, (_, a) => Array.from({ length: classes }, (_, p) => counters.get(`l:c:${a}:${p}`))),
+    },
+  };
+}
+
+export { LATENCY_BOUNDS };

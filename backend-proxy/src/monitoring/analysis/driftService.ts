@@ -1,0 +1,119 @@
+import type { EndpointRecord } from '../../store/types';
+import { readWindow, type ColumnWindow } from '../aggregates/layout';
+import { driftStatus, type DriftStatus, type DriftThresholds } from '../drift/driftStatus';
+import type { EndpointService } from '../endpoints/endpointService';
+import type { ReferenceService } from '../reference/referenceService';
+import type { ColumnStatistics, ReferenceStatistics } from '../reference/types';
+import type { WindowService } from '../windows/windowService';
+import { columnDrift, referenceSummary, windowSummary, type ColumnDrift } from './columnDrift';
+
+export interface OverallDrift {
+  tvdSum: number | null;
+  tvdMean: number | null;
+  hellingerSum: number | null;
+  hellingerMean: number | null;
+  kldSum: number | null;
+  kldMean: number | null;
+  /** Features whose own (tvd + hellinger) / 2 reaches the possible-drift threshold. */
+  driftedFeatures: number;
+  driftedShare: number | null;
+  status: DriftStatus;
+  /** How `status` was decided. */
+  rule: { description: string; thresholds: DriftThresholds };
+}
+
+export interface DriftReport {
+  endpointId: string;
+  window: { from: number; to: number; predictions: number };
+  baseline: { kind: 'reference'; version: number } | { kind: 'window'; from: number; to: number; version: number };
+  features: ColumnDrift[];
+  predictions: ColumnDrift[];
+  overall: OverallDrift;
+  /** Why there are no measures, when there are none. */
+  reason?: string;
+}
+
+const RULE = 'MLRun: mean of tvd_mean and hellinger_mean; >= possibleDrift: POSSIBLE_DRIFT, >= driftDetected: DRIFT_DETECTED';
+
+function sumAndMean(values: number[]): { sum: number | null; mean: number | null } {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { sum: null, mean: null };
+  const sum = finite.reduce((a, b) => a + b, 0);
+  return { sum, mean: sum / finite.length };
+}
+
+export function overallDrift(features: ColumnDrift[], thresholds: DriftThresholds): OverallDrift {
+  const pick = (metric: 'tvd' | 'hellinger' | 'kld') => sumAndMean(features.map((f) => f.measures[metric]?.value ?? Number.NaN));
+  const tvd = pick('tvd');
+  const hellinger = pick('hellinger');
+  const kld = pick('kld');
+  const drifted = features.filter((f) => {
+    const status = driftStatus(f.measures.tvd?.value ?? Number.NaN, f.measures.hellinger?.value ?? Number.NaN, thresholds);
+    return status === 'POSSIBLE_DRIFT' || status === 'DRIFT_DETECTED';
+  }).length;
+  const measured = features.filter((f) => Number.isFinite(f.measures.tvd?.value ?? Number.NaN)).length;
+  return {
+    tvdSum: tvd.sum,
+    tvdMean: tvd.mean,
+    hellingerSum: hellinger.sum,
+    hellingerMean: hellinger.mean,
+    kldSum: kld.sum,
+    kldMean: kld.mean,
+    driftedFeatures: drifted,
+    driftedShare: measured > 0 ? drifted / measured : null,
+    status: driftStatus(tvd.mean ?? Number.NaN, hellinger.mean ?? Number.NaN, thresholds),
+    rule: { description: RULE, thresholds },
+  };
+}
+
+/** Drift of an endpoint's window against its reference (or a baseline window), from aggregates only. */
+export class DriftService {
+  constructor(
+    private readonly windows: WindowService,
+    private readonly references: ReferenceService,
+    private readonly endpoints: EndpointService,
+  ) {}
+
+  async report(endpointOrId: EndpointRecord | string, from: number, to: number, baseline?: { from: number; to: number }): Promise<DriftReport> {
+    const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
+    const thresholds = await this.endpoints.thresholdsFor(endpoint);
+    const version = endpoint.referenceVersion;
+    const empty = (reason: string, predictions = 0): DriftReport => ({
+      endpointId: endpoint.id,
+      window: { from, to, predictions },
+      baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
+      features: [],
+      predictions: [],
+      overall: overallDrift([], thresholds),
+      reason,
+    });
+    if (version === 0) return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
+
+    const reference = await this.references.get(endpoint.id, version);
+    const statistics = reference.statistics as ReferenceStatistics;
+    const binning = await this.references.binningFor(endpoint, version);
+    const selection = { families: ['ops', 'columns'] as const, referenceVersion: version };
+    const actual = readWindow(await this.windows.counters(endpoint.id, from, to, selection), binning);
+    if (actual.predictions === 0) return empty('no predictions in the window');
+    const base = baseline ? readWindow(await this.windows.counters(endpoint.id, baseline.from, baseline.to, selection), binning) : null;
+
+    const compare = (columns: ColumnStatistics[], windows: ColumnWindow[], baseWindows: ColumnWindow[] | undefined): ColumnDrift[] =>
+      columns.flatMap((ref) => {
+        const i = windows.findIndex((w) => w.name === ref.name);
+        if (i < 0) return [];
+        const expected = baseWindows
+          ? { summary: windowSummary(baseWindows[i]), histogram: baseWindows[i].histogram ?? [] }
+          : { summary: referenceSummary(ref), histogram: ref.counts };
+        return [columnDrift(ref, windows[i], expected)];
+      });
+    const features = compare(statistics.features, actual.features, base?.features);
+    return {
+      endpointId: endpoint.id,
+      window: { from, to, predictions: actual.predictions },
+      baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
+      features,
+      predictions: compare(statistics.predictions, actual.outputs, base?.outputs),
+      overall: overallDrift(features, thresholds),
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { RESOLUTION_MS, type EndpointRecord, type PendingLabelRecord, type PredictionKeyRecord, type Store } from '../../store/types';
+import { CounterSet } from '../aggregates/counterSet';
+import { foldLabel } from '../aggregates/layout';
+import { rollUp, type MinuteCounters } from '../aggregates/rollUp';
+import { alignDown } from '../aggregates/tiling';
+import type { ReferenceService } from '../reference/referenceService';
+import type { LabelInput } from './eventShapes';
+
+export interface LabelReceipt {
+  accepted: number;
+  /** Joined with their prediction now. */
+  joined: number;
+  /** Waiting for their prediction (joined when it arrives, within the join window). */
+  pending: number;
+}
+
+const firstValue = (label: LabelInput['label']): unknown =>
+  typeof label === 'object' && label !== null ? Object.values(label)[0] : label;
+
+/**
+ * Ground truth by request id. Every label is first stored as pending; whoever then claims it
+ * (this call, or the ingest of its prediction) counts it, so it is counted exactly once
+ * whichever arrives first.
+ */
+export class LabelService {
+  constructor(
+    private readonly store: Store,
+    private readonly references: ReferenceService,
+    private readonly joinWindowMs: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async attach(labels: LabelInput[], authorize: (project: string) => void): Promise<LabelReceipt> {
+    const now = this.clock();
+    const ids = labels.map((l) => l.requestId);
+    // Authorise against the endpoints the labels will count on, before storing anything.
+    const keys = await this.store.findPredictionKeys(ids);
+    for (const endpointId of new Set([...keys.map((k) => k.endpointId), ...labels.flatMap((l) => (l.endpoint ? [l.endpoint] : []))])) {
+      const endpoint = await this.store.getEndpoint(endpointId);
+      if (endpoint) authorize(endpoint.project);
+    }
+    await this.store.insertPendingLabels(
+      labels.map((l) => ({
+        requestId: l.requestId,
+        endpointId: l.endpoint ?? null,
+        label: firstValue(l.label),
+        receivedAt: now,
+        expiresAt: new Date(now.getTime() + this.joinWindowMs),
+      })),
+    );
+    const joined = await this.joinPendingFor(ids);
+    return { accepted: labels.length, joined, pending: labels.length - joined };
+  }
+
+  /** Claims pending labels whose prediction is known and counts them. Returns how many were joined. */
+  async joinPendingFor(requestIds: string[]): Promise<number> {
+    const keys = new Map((await this.store.findPredictionKeys(requestIds)).map((k) => [k.requestId, k]));
+    if (keys.size === 0) return 0;
+    const claimed = await this.store.claimPendingLabels([...keys.keys()]);
+    // A request labelled twice before its join counts its latest label once.
+    const latest = new Map<string, PendingLabelRecord>();
+    for (const label of claimed) {
+      const seen = latest.get(label.requestId);
+      if (!seen || seen.receivedAt <= label.receivedAt) latest.set(label.requestId, label);
+    }
+    const minutes: MinuteCounters[] = [];
+    const endpoints = new Map<string, EndpointRecord | null>();
+    for (const label of latest.values()) {
+      const key = keys.get(label.requestId) as PredictionKeyRecord;
+      if (label.endpointId !== null && label.endpointId !== key.endpointId) continue;
+      if (!endpoints.has(key.endpointId)) endpoints.set(key.endpointId, await this.store.getEndpoint(key.endpointId));
+      const endpoint = endpoints.get(key.endpointId);
+      if (!endpoint) continue;
+      const binning = await this.references.binningFor(endpoint, key.referenceVersion);
+      const counters = new CounterSet();
+      foldLabel(counters, binning, key.prediction, label.label);
+      minutes.push({ endpointId: key.endpointId, start: alignDown(key.time.getTime(), RESOLUTION_MS.minute), version: key.referenceVersion, counters });
+    }
+    if (minutes.length) await this.store.applyAggregates(rollUp(minutes));
+    return minutes.length;
+  }
+}

@@ -1,0 +1,130 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { InvalidInputError, NotFoundError, UnprocessableError } from '../../errors';
+import type { EndpointRecord, FeatureKind, FeatureSpec, ReferenceRecord, Store } from '../../store/types';
+import { buildBinning, type Binning } from '../aggregates/binning';
+import type { EndpointService } from '../endpoints/endpointService';
+import { computeReference, inferKind, type Row } from './computeReference';
+import type { ReferenceStatistics } from './types';
+
+/** Which columns of the training set are features, predictions and labels; all optional. */
+export interface ReferenceColumnsHint {
+  features?: FeatureSpec[];
+  predictionColumns?: FeatureSpec[];
+  labelColumns?: string[];
+  /** Force these columns to be categorical (e.g. integer-coded classes). */
+  categorical?: string[];
+}
+
+export function parseCsvRows(text: string): Row[] {
+  try {
+    return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Row[];
+  } catch (err) {
+    throw new InvalidInputError(`malformed CSV: ${(err as Error).message}`);
+  }
+}
+
+function columnsOf(rows: Row[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows.slice(0, 1_000)) for (const key of Object.keys(row)) seen.add(key);
+  return [...seen];
+}
+
+export class ReferenceService {
+  // Binning per endpoint, valid while the endpoint's reference version and columns are unchanged.
+  private readonly binnings = new Map<string, { signature: string; binning: Binning }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly endpoints: EndpointService,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Computes and stores a new reference version from training rows, and makes its columns the
+   * endpoint's columns: from now on production values are counted on its bins.
+   */
+  async register(id: string, rows: Row[], hint: ReferenceColumnsHint): Promise<ReferenceRecord> {
+    const endpoint = await this.endpoints.get(id);
+    const present = columnsOf(rows);
+    if (present.length === 0) throw new UnprocessableError('the reference has no columns');
+    const categorical = new Set(hint.categorical ?? []);
+    const kindOf = (name: string, given?: FeatureKind): FeatureKind =>
+      given ?? (categorical.has(name) ? 'categorical' : inferKind(rows, name));
+
+    const predictionNames = (hint.predictionColumns ?? endpoint.predictionColumns).map((c) => c.name);
+    const labelNames = hint.labelColumns ?? endpoint.labelColumns;
+    const featureSpecs: FeatureSpec[] = (
+      hint.features ??
+      (endpoint.features.length > 0
+        ? endpoint.features.map((f) => ({ name: f.name }))
+        : present.filter((c) => !predictionNames.includes(c) && !labelNames.includes(c)).map((name) => ({ name })))
+    ).map((f: { name: string; kind?: FeatureKind }) => ({ name: f.name, kind: kindOf(f.name, f.kind) }));
+    const missingFeatures = featureSpecs.filter((f) => !present.includes(f.name)).map((f) => f.name);
+    if (missingFeatures.length) {
+      throw new UnprocessableError(`the reference lacks feature columns: ${missingFeatures.join(', ')}`, { present });
+    }
+    const hinted = new Map((hint.predictionColumns ?? []).map((c) => [c.name, c.kind]));
+    const predictionSpecs = predictionNames.map((name) => ({
+      name,
+      kind: present.includes(name) ? kindOf(name, hinted.get(name)) : (endpoint.predictionColumns.find((c) => c.name === name)?.kind ?? 'numeric'),
+    }));
+    // Labels share the prediction's kind so that agreement compares like with like.
+    const labelSpecs = labelNames.filter((n) => present.includes(n)).map((name, i) => ({ name, kind: predictionSpecs[i]?.kind ?? kindOf(name) }));
+
+    const statistics = computeReference(rows, {
+      features: featureSpecs,
+      predictions: predictionSpecs.filter((p) => present.includes(p.name)),
+      labels: labelSpecs,
+    });
+    await this.store.updateEndpointSpec(id, {
+      modelClass: endpoint.modelClass,
+      labels: endpoint.labels,
+      features: featureSpecs,
+      predictionColumns: predictionSpecs,
+      labelColumns: labelNames,
+      thresholds: endpoint.thresholds,
+      monitoring: endpoint.monitoring,
+    });
+    const stored = await this.store.putReference(id, rows.length, statistics, this.clock());
+    return stored;
+  }
+
+  async get(id: string, version?: number): Promise<ReferenceRecord> {
+    const reference = await this.store.getReference(id, version);
+    if (!reference) {
+      throw new NotFoundError(
+        version === undefined ? `endpoint ${id} has no reference yet` : `endpoint ${id} has no reference version ${version}`,
+      );
+    }
+    return reference;
+  }
+
+  versions(id: string) {
+    return this.store.listReferenceVersions(id);
+  }
+
+  /**
+   * The bins an endpoint's events are counted on under a reference version (default: the active
+   * one). Feature order comes from that version's reference, so old aggregates stay readable
+   * after a new reference changes the columns.
+   */
+  async binningFor(endpoint: EndpointRecord, version = endpoint.referenceVersion): Promise<Binning> {
+    const key = `${endpoint.id}:${version}`;
+    const signature = JSON.stringify([endpoint.features, endpoint.predictionColumns, endpoint.labelColumns]);
+    const cached = this.binnings.get(key);
+    if (cached && cached.signature === signature) return cached.binning;
+    const reference = version > 0 ? await this.store.getReference(endpoint.id, version) : null;
+    const statistics = reference ? (reference.statistics as ReferenceStatistics) : null;
+    const binning = buildBinning(
+      {
+        features: statistics ? statistics.features.map((c) => ({ name: c.name, kind: c.kind })) : endpoint.features,
+        predictions: endpoint.predictionColumns,
+        labels: endpoint.labelColumns.map((name, i) => ({ name, kind: endpoint.predictionColumns[i]?.kind ?? 'numeric' })),
+      },
+      reference && statistics ? { version: reference.version, statistics } : null,
+    );
+    if (this.binnings.size > 10_000) this.binnings.clear();
+    this.binnings.set(key, { signature, binning });
+    return binning;
+  }
+}

@@ -1,0 +1,48 @@
+import type { FeatureKind } from '../../store/types';
+
+/** How numeric columns are binned; recorded with every drift score. */
+export const NUMERIC_BIN_COUNT = 20;
+export const NUMERIC_BINS_DESCRIPTION = `reference: ${NUMERIC_BIN_COUNT} equal-width bins over the training range + 2 open outer bins`;
+/** Categorical columns keep their most frequent categories; the rest (and unseen ones) share "other". */
+export const MAX_CATEGORIES = 50;
+export const CATEGORICAL_BINS_DESCRIPTION = `reference: top ${MAX_CATEGORIES} categories + "other"`;
+
+interface ColumnStatisticsBase {
+  name: string;
+  kind: FeatureKind;
+  /** Rows with a value. */
+  count: number;
+  /** Rows where the value is missing (null, undefined, empty string, NaN). */
+  missing: number;
+  /**
+   * Counts per bin. Numeric: `edges.length + 1` bins: below edges[0], the inner bins, above the
+   * last edge. Categorical: one per category, then "other".
+   */
+  counts: number[];
+}
+
+export interface NumericColumnStatistics extends ColumnStatisticsBase {
+  kind: 'numeric';
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  quantiles: { p05: number; p25: number; p50: number; p75: number; p95: number };
+  edges: number[];
+}
+
+export interface CategoricalColumnStatistics extends ColumnStatisticsBase {
+  kind: 'categorical';
+  categories: string[];
+  /** Distinct values seen in the reference (may exceed `categories.length`). */
+  distinct: number;
+}
+
+export type ColumnStatistics = NumericColumnStatistics | CategoricalColumnStatistics;
+
+/** What a registered reference stores: the bins every production window is counted on. */
+export interface ReferenceStatistics {
+  features: ColumnStatistics[];
+  predictions: ColumnStatistics[];
+  labels: ColumnStatistics[];
+}

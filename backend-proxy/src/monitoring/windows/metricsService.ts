@@ -1,0 +1,57 @@
+import { RESOLUTION_MS } from '../../store/types';
+import { alignUp } from '../aggregates/tiling';
+import type { WindowService } from './windowService';
+import { stepFor } from './windowService';
+import { operationalFigures, type OperationalFigures } from './operationalFigures';
+
+export interface MetricsPoint extends OperationalFigures {
+  time: number;
+}
+
+/** MLRun's rolling figures, as of `now`. */
+export interface RollingFigures {
+  predictionsPerSecond5m: number;
+  latencyAvg5mMs: number | null;
+  latencyAvg1hMs: number | null;
+  predictions5m: number;
+  predictions1h: number;
+  errors1h: number;
+}
+
+const FIVE_MINUTES = 5 * RESOLUTION_MS.minute;
+
+export class MetricsService {
+  constructor(
+    private readonly windows: WindowService,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Operational figures per step over [from, to); predictions/s per step. */
+  async series(endpointId: string, from: number, to: number, step: { intervalMs?: number; maxDataPoints?: number }): Promise<{ stepMs: number; points: MetricsPoint[] }> {
+    const stepMs = stepFor(from, to, step.intervalMs, step.maxDataPoints);
+    const points = await this.windows.series(endpointId, from, to, stepMs, { families: ['ops'] });
+    return { stepMs, points: points.map((p) => ({ time: p.time, ...operationalFigures(p.counters, stepMs) })) };
+  }
+
+  /** Figures of the whole of [from, to). */
+  async window(endpointId: string, from: number, to: number): Promise<OperationalFigures> {
+    return operationalFigures(await this.windows.counters(endpointId, from, to, { families: ['ops'] }), to - from);
+  }
+
+  async rolling(endpointId: string): Promise<RollingFigures> {
+    const now = this.clock().getTime();
+    // Windows end with the current (partial) minute; rates divide by the time they really cover.
+    const end = alignUp(now + 1, RESOLUTION_MS.minute);
+    const figures = async (length: number) =>
+      operationalFigures(await this.windows.counters(endpointId, end - length, end, { families: ['ops'] }), now - (end - length));
+    const [last5m, last1h] = await Promise.all([figures(FIVE_MINUTES), figures(RESOLUTION_MS.hour)]);
+    return {
+      predictionsPerSecond5m: last5m.predictionsPerSecond,
+      latencyAvg5mMs: last5m.latencyMeanMs,
+      latencyAvg1hMs: last1h.latencyMeanMs,
+      predictions5m: last5m.predictions,
+      predictions1h: last1h.predictions,
+      errors1h: last1h.errors,
+    };
+  }
+}

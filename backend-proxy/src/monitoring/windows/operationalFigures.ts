@@ -1,0 +1,49 @@
+import type { CounterSet } from '../aggregates/counterSet';
+import { LATENCY_BOUNDS } from '../aggregates/layout';
+import { histogramQuantile } from '../stats/histogramQuantile';
+
+/** What devops read off a window: throughput, errors, latency (ms), and label agreement. */
+export interface OperationalFigures {
+  predictions: number;
+  errors: number;
+  /** errors / predictions; null without predictions. */
+  errorRate: number | null;
+  predictionsPerSecond: number;
+  latencyMeanMs: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  /** Labels joined to predictions of the window. */
+  labeled: number;
+  /** Classification: share of correct predictions among labelled ones. */
+  accuracy: number | null;
+  /** Regression: mean absolute and root mean squared error. */
+  mae: number | null;
+  rmse: number | null;
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function operationalFigures(counters: CounterSet, durationMs: number): OperationalFigures {
+  const predictions = counters.get('n');
+  const errors = counters.get('err');
+  const latencyCount = counters.get('lat:n');
+  const buckets = LATENCY_BOUNDS.map((_bound, k) => counters.get(`lat:b:${k}`));
+  const quantileMs = (q: number) => (latencyCount > 0 ? finiteOrNull(histogramQuantile(LATENCY_BOUNDS, buckets, q) / 1_000) : null);
+  const labeled = counters.get('l:n');
+  const regression = counters.get('l:ae') > 0 || counters.get('l:se') > 0;
+  return {
+    predictions,
+    errors,
+    errorRate: predictions > 0 ? errors / predictions : null,
+    predictionsPerSecond: durationMs > 0 ? predictions / (durationMs / 1_000) : 0,
+    latencyMeanMs: latencyCount > 0 ? counters.get('lat:sum') / latencyCount / 1_000 : null,
+    latencyP50Ms: quantileMs(0.5),
+    latencyP95Ms: quantileMs(0.95),
+    latencyP99Ms: quantileMs(0.99),
+    labeled,
+    accuracy: labeled > 0 && !regression ? counters.get('l:ok') / labeled : null,
+    mae: labeled > 0 && regression ? counters.get('l:ae') / labeled : null,
+    rmse: labeled > 0 && regression ? Math.sqrt(counters.get('l:se') / labeled) : null,
+  };
+}

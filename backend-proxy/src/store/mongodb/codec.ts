@@ -1,0 +1,164 @@
+/**
+ * Small pure helpers shared by the MongoDB store modules: value encoding, input checks that
+ * keep caller values out of query syntax, the event cursor, and duplicate-key handling.
+ * Nothing here talks to the server, so it is unit-tested without one.
+ */
+import { Long, MongoBulkWriteError, MongoServerError } from 'mongodb';
+
+// ---------------------------------------------------------------- JSON values
+
+/**
+ * JSON values (`unknown`) are stored as JSON text, not as BSON sub-documents: user data may
+ * hold keys such as `$gt` or `a.b` that update operators ($set, $setOnInsert) refuse or
+ * interpret, and text round-trips every JSON value exactly (as the embedded store does).
+ */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value ?? null) ?? 'null';
+}
+
+export function fromJsonText<T = unknown>(text: string | null | undefined): T {
+  return (text === null || text === undefined ? null : JSON.parse(text)) as T;
+}
+
+// ---------------------------------------------------------------- typed inputs
+
+/** Caller lists become `$in` operands only after every element is checked to be a plain string. */
+export function plainStrings(values: readonly unknown[], what: string): string[] {
+  return values.map((v) => {
+    if (typeof v !== 'string') throw new TypeError(`${what}: expected strings`);
+    return v;
+  });
+}
+
+export function plainNumbers(values: readonly unknown[], what: string): number[] {
+  return values.map((v) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${what}: expected finite numbers`);
+    return v;
+  });
+}
+
+export function plainString(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${what}: expected a string`);
+  return value;
+}
+
+export function plainNumber(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${what}: expected a finite number`);
+  return value;
+}
+
+export function validDate(value: unknown, what: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError(`${what}: expected a valid Date`);
+  return value;
+}
+
+// ---------------------------------------------------------------- endpoint labels
+
+/**
+ * Labels are a user map, so their keys never become field paths. Each pair is stored as one
+ * `key=value` string and matched with `$all`. `%` and `=` in the key are percent-encoded so the
+ * first `=` always separates key from value (`{a: 'b=c'}` and `{'a=b': 'c'}` stay distinct).
+ */
+export function labelTerm(key: string, value: string): string {
+  return `${key.replace(/%/g, '%25').replace(/=/g, '%3D')}=${value}`;
+}
+
+export function labelTerms(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => labelTerm(plainString(k, 'label key'), plainString(v, 'label value')));
+}
+
+// ---------------------------------------------------------------- aggregate counters
+
+/**
+ * Counter names come from the monitoring layout (fixed vocabulary and integers), and they do
+ * become field paths (`sums.f:3:h:7`), so anything that could change the path is refused.
+ */
+export function counterPath(group: 'sums' | 'min' | 'max', name: string): string {
+  if (typeof name !== 'string' || name === '' || /[.$\0]/.test(name)) {
+    throw new RangeError(`invalid aggregate counter name ${JSON.stringify(name)}`);
+  }
+  return `${group}.${name}`;
+}
+
+export function counterPaths(group: 'sums' | 'min' | 'max', counters: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters)) out[counterPath(group, name)] = plainNumber(value, `counter ${name}`);
+  return out;
+}
+
+/** A stored number: `$inc` past 2^31 turns int32 into int64, which beyond 2^53 arrives as a BSON Long. */
+export function readNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value instanceof Long) return value.toNumber();
+  return Number(value);
+}
+
+/** Reads a stored counter group back (a missing group is empty). */
+export function readCounters(stored: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (stored && typeof stored === 'object') {
+    for (const [name, value] of Object.entries(stored)) out[name] = readNumber(value);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- event cursor
+
+/** The cursor is the (dt, seq) of the last event returned: pages stay stable while events are appended. */
+export function encodeEventCursor(dt: Date, seq: number): string {
+  return Buffer.from(JSON.stringify([dt.getTime(), seq])).toString('base64url');
+}
+
+export function decodeEventCursor(cursor: string): { dt: Date; seq: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(plainString(cursor, 'cursor'), 'base64url').toString('utf8'));
+  } catch {
+    throw new RangeError('invalid event cursor');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    !parsed.every((n) => typeof n === 'number' && Number.isSafeInteger(n))
+  ) {
+    throw new RangeError('invalid event cursor');
+  }
+  return { dt: new Date(parsed[0] as number), seq: parsed[1] as number };
+}
+
+// ---------------------------------------------------------------- errors and batching
+
+const DUPLICATE_KEY = 11000;
+
+export function isDuplicateKey(error: unknown): boolean {
+  if (error instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return error.code === DUPLICATE_KEY || writeErrors.some((e) => e.code === DUPLICATE_KEY);
+  }
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+/**
+ * Two concurrent upserts on the same unique key can both miss and one then fails with E11000.
+ * The server retries most such upserts itself (4.2+); this covers the cases it does not.
+ */
+export async function retryOnDuplicateKey<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (i >= attempts || !isDuplicateKey(error)) throw error;
+    }
+  }
+}
+
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Credentials never reach logs or error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,331 @@
+/** Ingest commits, aggregates, samples, prediction keys, pending labels and pruning. */
+import type { AnyBulkWriteOperation, ClientSession, Filter } from 'mongodb';
+import type {
+  AggregateDelta,
+  AggregateQuery,
+  AggregateRecord,
+  IngestCommit,
+  IngestOutcome,
+  MonitoringStore,
+  PendingLabelRecord,
+  PredictionKeyRecord,
+  Resolution,
+  SampleRecord,
+} from '../types';
+import type {
+  AggregateDoc,
+  EndpointDoc,
+  MongoContext,
+  PendingLabelDoc,
+  PredictionKeyDoc,
+  SampleDoc,
+} from './collections';
+import {
+  chunked,
+  counterPaths,
+  fromJsonText,
+  isDuplicateKey,
+  plainNumber,
+  plainString,
+  plainStrings,
+  readCounters,
+  readNumber,
+  toJsonText,
+  validDate,
+} from './codec';
+import { endpointInsertFields } from './endpoints';
+
+const RESOLUTIONS: readonly Resolution[] = ['minute', 'hour', 'day'];
+
+function resolution(value: unknown): Resolution {
+  if (!RESOLUTIONS.includes(value as Resolution)) throw new RangeError(`unknown resolution ${String(value)}`);
+  return value as Resolution;
+}
+
+/**
+ * One upsert per delta: `$inc` sums, `$min`/`$max` extremes, each counter under its group
+ * (`sums.n`, `min.lat:3`, ...). Missing fields start at the delta, so creating and adding are
+ * the same operation.
+ */
+function aggregateUpdates(deltas: AggregateDelta[]): AnyBulkWriteOperation<AggregateDoc>[] {
+  return deltas.map(({ key, add, min, max }) => {
+    const filter = {
+      endpointId: plainString(key.endpointId, 'endpointId'),
+      family: plainString(key.family, 'family'),
+      resolution: resolution(key.resolution),
+      start: plainNumber(key.start, 'start'),
+      referenceVersion: plainNumber(key.referenceVersion, 'referenceVersion'),
+    };
+    const inc = counterPaths('sums', add);
+    const lows = counterPaths('min', min);
+    const highs = counterPaths('max', max);
+    const update: Record<string, Record<string, unknown>> = {};
+    if (Object.keys(inc).length) update.$inc = inc;
+    if (Object.keys(lows).length) update.$min = lows;
+    if (Object.keys(highs).length) update.$max = highs;
+    // An empty delta still creates the interval; the groups are only set when nothing else touches them.
+    if (!Object.keys(update).length) update.$setOnInsert = { sums: {}, min: {}, max: {} };
+    return { updateOne: { filter, update, upsert: true } };
+  });
+}
+
+/** Thrown inside the ingest transaction when its batch id is already recorded; aborts it. */
+class BatchAlreadyCommitted extends Error {}
+
+export class MongoMonitoring implements MonitoringStore {
+  constructor(private readonly ctx: MongoContext) {}
+
+  /**
+   * One transaction (the interface's all-or-nothing): the batch-id marker goes in first, so a
+   * replay fails on the unique index before anything else is written; two concurrent commits of
+   * one batch id conflict and the driver retries the loser, which then sees the marker.
+   */
+  async commitIngest(commit: IngestCommit): Promise<IngestOutcome> {
+    const batchId = commit.batchId === null ? null : plainString(commit.batchId, 'batchId');
+    const now = validDate(commit.now, 'now');
+    if (batchId !== null) {
+      // Cheap path for the usual retry: no transaction needed to answer it.
+      const seen = await this.ctx.c.ingestBatches.findOne({ batchId });
+      if (seen) return { applied: false, receipt: fromJsonText(seen.receiptJson) };
+    }
+
+    // Everything is validated and built before the transaction, which may run more than once.
+    const endpointOps: AnyBulkWriteOperation<EndpointDoc>[] = [
+      ...commit.newEndpoints.map(
+        (e): AnyBulkWriteOperation<EndpointDoc> => ({
+          updateOne: { filter: { id: plainString(e.id, 'endpoint id') }, update: { $setOnInsert: endpointInsertFields(e) }, upsert: true },
+        }),
+      ),
+      ...commit.activity.map(
+        (a): AnyBulkWriteOperation<EndpointDoc> => ({
+          updateOne: {
+            filter: { id: plainString(a.endpointId, 'endpoint id') },
+            update: {
+              $inc: { predictionCount: plainNumber(a.predictions, 'predictions'), errorCount: plainNumber(a.errors, 'errors') },
+              $min: { firstRequest: validDate(a.firstRequest, 'firstRequest') },
+              $max: { lastRequest: validDate(a.lastRequest, 'lastRequest') },
+            },
+          },
+        }),
+      ),
+    ];
+    const aggregateOps = aggregateUpdates(commit.aggregates);
+    const samples = commit.samples.map(sampleDoc);
+    const keyOps = commit.predictionKeys.map(
+      (k): AnyBulkWriteOperation<PredictionKeyDoc> => {
+        const doc = predictionKeyDoc(k);
+        // Latest wins for a reused request id, as in the embedded store.
+        return { replaceOne: { filter: { requestId: doc.requestId }, replacement: doc, upsert: true } };
+      },
+    );
+    const receiptJson = toJsonText(commit.receipt);
+
+    try {
+      await this.ctx.transaction(async (session) => {
+        if (batchId !== null) {
+          try {
+            await this.ctx.c.ingestBatches.insertOne({ batchId, receiptJson, createdAt: now }, { session });
+          } catch (error) {
+            if (isDuplicateKey(error)) throw new BatchAlreadyCommitted();
+            throw error;
+          }
+        }
+        // Ordered: new endpoints exist before their activity is added.
+        if (endpointOps.length) await this.ctx.c.endpoints.bulkWrite(endpointOps, { ordered: true, session });
+        if (aggregateOps.length) await this.ctx.c.aggregates.bulkWrite(aggregateOps, { ordered: true, session });
+        if (samples.length) await this.ctx.c.samples.insertMany(samples.map((s) => ({ ...s })), { ordered: true, session });
+        if (keyOps.length) await this.ctx.c.predictionKeys.bulkWrite(keyOps, { ordered: true, session });
+      });
+    } catch (error) {
+      if (!(error instanceof BatchAlreadyCommitted) || batchId === null) throw error;
+      const seen = await this.ctx.c.ingestBatches.findOne({ batchId });
+      if (!seen) throw new Error(`ingest batch ${batchId} conflicted but its receipt is gone`);
+      return { applied: false, receipt: fromJsonText(seen.receiptJson) };
+    }
+    return { applied: true };
+  }
+
+  /** Transaction: the interface promises all deltas or none. */
+  async applyAggregates(deltas: AggregateDelta[]): Promise<void> {
+    const ops = aggregateUpdates(deltas);
+    if (!ops.length) return;
+    await this.ctx.transaction(async (session: ClientSession) => {
+      await this.ctx.c.aggregates.bulkWrite(ops, { ordered: true, session });
+    });
+  }
+
+  async listAggregates(query: AggregateQuery): Promise<AggregateRecord[]> {
+    const filter: Filter<AggregateDoc> = {
+      endpointId: plainString(query.endpointId, 'endpointId'),
+      family: plainString(query.family, 'family'),
+      resolution: resolution(query.resolution),
+      start: { $gte: plainNumber(query.from, 'from'), $lt: plainNumber(query.to, 'to') },
+    };
+    if (query.referenceVersion !== undefined) filter.referenceVersion = plainNumber(query.referenceVersion, 'referenceVersion');
+    const docs = await this.ctx.c.aggregates.find(filter).sort({ start: 1, referenceVersion: 1 }).toArray();
+    return docs.map((d) => ({
+      key: {
+        endpointId: d.endpointId,
+        family: d.family,
+        resolution: d.resolution,
+        start: readNumber(d.start),
+        referenceVersion: d.referenceVersion,
+      },
+      sums: readCounters(d.sums),
+      min: readCounters(d.min),
+      max: readCounters(d.max),
+    }));
+  }
+
+  /** Across families, as the interface asks: the extent of the endpoint's data at that resolution. */
+  async aggregateExtent(endpointId: string, res: Resolution): Promise<{ first: number; last: number } | null> {
+    const filter = { endpointId: plainString(endpointId, 'endpointId'), resolution: resolution(res) };
+    const options = { projection: { start: 1 } };
+    const first = await this.ctx.c.aggregates.findOne(filter, { ...options, sort: { start: 1 } });
+    const last = await this.ctx.c.aggregates.findOne(filter, { ...options, sort: { start: -1 } });
+    return first && last ? { first: readNumber(first.start), last: readNumber(last.start) } : null;
+  }
+
+  /** From inclusive, to exclusive, oldest first (as the embedded store). */
+  async listSamples(endpointId: string, from: Date, to: Date, limit: number): Promise<SampleRecord[]> {
+    const n = Math.floor(plainNumber(limit, 'limit'));
+    if (n <= 0) return []; // limit(0) would mean "all" to MongoDB
+    const docs = await this.ctx.c.samples
+      .find({
+        endpointId: plainString(endpointId, 'endpointId'),
+        time: { $gte: validDate(from, 'from'), $lt: validDate(to, 'to') },
+      })
+      .sort({ time: 1, _id: 1 })
+      .limit(n)
+      .toArray();
+    return docs.map(sampleFromDoc);
+  }
+
+  async findPredictionKeys(requestIds: string[]): Promise<PredictionKeyRecord[]> {
+    const found: PredictionKeyRecord[] = [];
+    for (const ids of chunked(plainStrings(requestIds, 'requestIds'), 1000)) {
+      const docs = await this.ctx.c.predictionKeys.find({ requestId: { $in: ids } }).toArray();
+      for (const d of docs) {
+        found.push({
+          requestId: d.requestId,
+          endpointId: d.endpointId,
+          time: d.time,
+          referenceVersion: d.referenceVersion,
+          prediction: fromJsonText(d.predictionJson),
+          expiresAt: d.expiresAt,
+        });
+      }
+    }
+    return found;
+  }
+
+  async insertPendingLabels(labels: PendingLabelRecord[]): Promise<void> {
+    const docs: PendingLabelDoc[] = labels.map((l) => ({
+      requestId: plainString(l.requestId, 'requestId'),
+      endpointId: l.endpointId === null ? null : plainString(l.endpointId, 'endpointId'),
+      labelJson: toJsonText(l.label),
+      receivedAt: validDate(l.receivedAt, 'receivedAt'),
+      expiresAt: validDate(l.expiresAt, 'expiresAt'),
+    }));
+    if (docs.length) await this.ctx.c.pendingLabels.insertMany(docs, { ordered: true });
+  }
+
+  /**
+   * `findOneAndDelete` is atomic per document: of any number of concurrent claimers exactly one
+   * gets each label. Looping per id until nothing is left also takes several labels of one id.
+   */
+  async claimPendingLabels(requestIds: string[]): Promise<PendingLabelRecord[]> {
+    const claimed: PendingLabelRecord[] = [];
+    for (const requestId of new Set(plainStrings(requestIds, 'requestIds'))) {
+      for (;;) {
+        const doc = await this.ctx.c.pendingLabels.findOneAndDelete({ requestId }, { sort: { _id: 1 } });
+        if (!doc) break;
+        claimed.push({
+          requestId: doc.requestId,
+          endpointId: doc.endpointId,
+          label: fromJsonText(doc.labelJson),
+          receivedAt: doc.receivedAt,
+          expiresAt: doc.expiresAt,
+        });
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Not a transaction: each delete is independent and idempotent, and a partial prune is simply
+   * finished by the next one. TTL indexes remove expired keys and labels in the background too.
+   */
+  async pruneExpired(
+    now: Date,
+    retention: { samplesBefore: Date; maxSamplesPerEndpoint: number; batchesBefore: Date },
+  ): Promise<number> {
+    validDate(now, 'now');
+    const samplesBefore = validDate(retention.samplesBefore, 'samplesBefore');
+    const keep = Math.max(0, Math.floor(plainNumber(retention.maxSamplesPerEndpoint, 'maxSamplesPerEndpoint')));
+    const batchesBefore = validDate(retention.batchesBefore, 'batchesBefore');
+    const { c } = this.ctx;
+    let removed = (await c.samples.deleteMany({ time: { $lt: samplesBefore } })).deletedCount;
+    for (const endpointId of await c.samples.distinct('endpointId')) {
+      // The newest sample beyond the kept ones; it and everything older (by time, then _id) goes.
+      const cut = await c.samples.findOne(
+        { endpointId },
+        { sort: { time: -1, _id: -1 }, skip: keep, projection: { time: 1 } },
+      );
+      if (!cut) continue;
+      removed += (
+        await c.samples.deleteMany({
+          endpointId,
+          $or: [{ time: { $lt: cut.time } }, { time: cut.time, _id: { $lte: cut._id } }],
+        })
+      ).deletedCount;
+    }
+    removed += (await c.predictionKeys.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+    removed += (await c.pendingLabels.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+    removed += (await c.ingestBatches.deleteMany({ createdAt: { $lt: batchesBefore } })).deletedCount;
+    return removed;
+  }
+
+  async pruneAggregates(res: Resolution, before: number): Promise<number> {
+    const result = await this.ctx.c.aggregates.deleteMany({
+      resolution: resolution(res),
+      start: { $lt: plainNumber(before, 'before') },
+    });
+    return result.deletedCount;
+  }
+}
+
+function sampleDoc(s: SampleRecord): SampleDoc {
+  return {
+    endpointId: plainString(s.endpointId, 'endpointId'),
+    time: validDate(s.time, 'sample time'),
+    requestId: s.requestId === null ? null : plainString(s.requestId, 'requestId'),
+    featuresJson: toJsonText(s.features),
+    predictionJson: toJsonText(s.prediction),
+    latencyUs: s.latencyUs === null ? null : plainNumber(s.latencyUs, 'latencyUs'),
+    error: s.error === null ? null : plainString(s.error, 'error'),
+  };
+}
+
+function sampleFromDoc(d: SampleDoc): SampleRecord {
+  return {
+    endpointId: d.endpointId,
+    time: d.time,
+    requestId: d.requestId,
+    features: fromJsonText<Record<string, unknown>>(d.featuresJson) ?? {},
+    prediction: fromJsonText(d.predictionJson),
+    latencyUs: d.latencyUs,
+    error: d.error,
+  };
+}
+
+function predictionKeyDoc(k: PredictionKeyRecord): PredictionKeyDoc {
+  return {
+    requestId: plainString(k.requestId, 'requestId'),
+    endpointId: plainString(k.endpointId, 'endpointId'),
+    time: validDate(k.time, 'time'),
+    referenceVersion: plainNumber(k.referenceVersion, 'referenceVersion'),
+    predictionJson: toJsonText(k.prediction),
+    expiresAt: validDate(k.expiresAt, 'expiresAt'),
+  };
+}

@@ -1,0 +1,60 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Store } from '../types';
+import type { SqliteContext } from './context';
+import { sqliteEndpoints } from './endpoints';
+import { sqliteEventLog } from './eventLog';
+import { sqliteKeys } from './keys';
+import { sqliteLeases } from './leases';
+import { sqliteMonitoring } from './monitoring';
+import { sqliteProjectSettings } from './projectSettings';
+import { sqliteReferences } from './references';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { sqliteTracking } from './tracking';
+
+/**
+ * Opens (creating if needed) the embedded store: one SQLite file in WAL mode, artifacts in a
+ * folder beside it (`<file>.artifacts/`). `:memory:` keeps everything in memory and a temporary folder.
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const inMemory = path === ':memory:';
+  let artifactDir: string;
+  if (inMemory) {
+    artifactDir = mkdtempSync(join(tmpdir(), 'driftwatch-artifacts-'));
+  } else {
+    const file = resolve(path);
+    mkdirSync(dirname(file), { recursive: true });
+    artifactDir = `${file}.artifacts`;
+    mkdirSync(artifactDir, { recursive: true });
+  }
+  const db = new Database(inMemory ? ':memory:' : resolve(path));
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL is durable against process crashes; FULL also survives power loss at a cost per commit.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA_SQL);
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+
+  const ctx: SqliteContext = { db, artifactDir };
+  return {
+    kind: 'embedded',
+    ...sqliteTracking(ctx),
+    ...sqliteKeys(ctx),
+    ...sqliteEndpoints(ctx),
+    ...sqliteReferences(ctx),
+    ...sqliteMonitoring(ctx),
+    ...sqliteEventLog(ctx),
+    ...sqliteLeases(ctx),
+    ...sqliteProjectSettings(ctx),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+      if (inMemory) rmSync(artifactDir, { recursive: true, force: true });
+    },
+  };
+}

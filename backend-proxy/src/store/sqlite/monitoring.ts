@@ -1,0 +1,265 @@
+import type {
+  AggregateDelta,
+  AggregateRecord,
+  Counters,
+  IngestCommit,
+  IngestOutcome,
+  MonitoringStore,
+  PendingLabelRecord,
+  PredictionKeyRecord,
+  Resolution,
+  SampleRecord,
+} from '../types';
+import { fromJson, placeholders, toJson, type SqliteContext } from './context';
+import { insertEndpointIfAbsentSync } from './endpoints';
+
+interface AggregateRow {
+  endpoint_id: string;
+  family: string;
+  resolution: Resolution;
+  start: number;
+  reference_version: number;
+  sums: string;
+  mins: string;
+  maxs: string;
+}
+interface SampleRow {
+  endpoint_id: string;
+  time: number;
+  request_id: string | null;
+  features: string;
+  prediction: string | null;
+  latency_us: number | null;
+  error: string | null;
+}
+interface PredictionKeyRow {
+  request_id: string;
+  endpoint_id: string;
+  time: number;
+  reference_version: number;
+  prediction: string | null;
+  expires_at: number;
+}
+interface PendingLabelRow {
+  request_id: string;
+  endpoint_id: string | null;
+  label: string | null;
+  received_at: number;
+  expires_at: number;
+}
+
+const addInto = (target: Counters, delta: Counters): void => {
+  for (const name in delta) target[name] = (target[name] ?? 0) + delta[name];
+};
+const extremeInto = (target: Counters, delta: Counters, pick: (a: number, b: number) => number): void => {
+  for (const name in delta) target[name] = name in target ? pick(target[name], delta[name]) : delta[name];
+};
+
+// SQLite allows at most 32766 bound parameters; chunk IN lists well below that.
+const CHUNK = 500;
+const chunks = <T>(items: T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+};
+
+export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
+  const { db } = ctx;
+  const selectAggregate = db.prepare(
+    'SELECT sums, mins, maxs FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
+  );
+  const upsertAggregate = db.prepare(
+    `INSERT INTO aggregates (endpoint_id, family, resolution, start, reference_version, sums, mins, maxs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET sums = excluded.sums, mins = excluded.mins, maxs = excluded.maxs`,
+  );
+  const insertSample = db.prepare(
+    'INSERT INTO samples (endpoint_id, time, request_id, features, prediction, latency_us, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const upsertPredictionKey = db.prepare(
+    'INSERT OR REPLACE INTO prediction_keys (request_id, endpoint_id, time, reference_version, prediction, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const updateActivity = db.prepare(
+    `UPDATE endpoints SET prediction_count = prediction_count + ?, error_count = error_count + ?,
+       first_request = MIN(COALESCE(first_request, ?), ?), last_request = MAX(COALESCE(last_request, ?), ?) WHERE id = ?`,
+  );
+
+  const applyAggregatesSync = (deltas: AggregateDelta[]): void => {
+    for (const { key, add, min, max } of deltas) {
+      const row = selectAggregate.get(key.endpointId, key.family, key.resolution, key.start, key.referenceVersion) as
+        | Pick<AggregateRow, 'sums' | 'mins' | 'maxs'>
+        | undefined;
+      const sums: Counters = row ? JSON.parse(row.sums) : {};
+      const mins: Counters = row ? JSON.parse(row.mins) : {};
+      const maxs: Counters = row ? JSON.parse(row.maxs) : {};
+      addInto(sums, add);
+      extremeInto(mins, min, Math.min);
+      extremeInto(maxs, max, Math.max);
+      upsertAggregate.run(
+        key.endpointId,
+        key.family,
+        key.resolution,
+        key.start,
+        key.referenceVersion,
+        JSON.stringify(sums),
+        JSON.stringify(mins),
+        JSON.stringify(maxs),
+      );
+    }
+  };
+
+  const commit = db.transaction((c: IngestCommit): IngestOutcome => {
+    if (c.batchId !== null) {
+      const seen = db.prepare('SELECT receipt FROM ingest_batches WHERE batch_id = ?').get(c.batchId) as
+        | { receipt: string }
+        | undefined;
+      if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
+      db.prepare('INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)').run(
+        c.batchId,
+        toJson(c.receipt),
+        c.now.getTime(),
+      );
+    }
+    for (const endpoint of c.newEndpoints) insertEndpointIfAbsentSync(ctx, endpoint);
+    for (const a of c.activity) {
+      const first = a.firstRequest.getTime();
+      const last = a.lastRequest.getTime();
+      updateActivity.run(a.predictions, a.errors, first, first, last, last, a.endpointId);
+    }
+    applyAggregatesSync(c.aggregates);
+    for (const s of c.samples) {
+      insertSample.run(s.endpointId, s.time.getTime(), s.requestId, toJson(s.features), toJson(s.prediction), s.latencyUs, s.error);
+    }
+    for (const k of c.predictionKeys) {
+      upsertPredictionKey.run(k.requestId, k.endpointId, k.time.getTime(), k.referenceVersion, toJson(k.prediction), k.expiresAt.getTime());
+    }
+    return { applied: true };
+  });
+
+  const claim = db.transaction((requestIds: string[]): PendingLabelRecord[] => {
+    const claimed: PendingLabelRecord[] = [];
+    for (const ids of chunks(requestIds)) {
+      const rows = db
+        .prepare(`DELETE FROM pending_labels WHERE request_id IN (${placeholders(ids.length)}) RETURNING *`)
+        .all(...ids) as PendingLabelRow[];
+      for (const r of rows) {
+        claimed.push({
+          requestId: r.request_id,
+          endpointId: r.endpoint_id,
+          label: fromJson<unknown>(r.label),
+          receivedAt: new Date(r.received_at),
+          expiresAt: new Date(r.expires_at),
+        });
+      }
+    }
+    return claimed;
+  });
+
+  const prune = db.transaction((now: number, samplesBefore: number, maxPerEndpoint: number, batchesBefore: number): number => {
+    let removed = db.prepare('DELETE FROM samples WHERE time < ?').run(samplesBefore).changes;
+    removed += db
+      .prepare(
+        `DELETE FROM samples WHERE id IN (SELECT id FROM (
+           SELECT id, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY time DESC, id DESC) AS rank FROM samples
+         ) WHERE rank > ?)`,
+      )
+      .run(maxPerEndpoint).changes;
+    removed += db.prepare('DELETE FROM prediction_keys WHERE expires_at <= ?').run(now).changes;
+    removed += db.prepare('DELETE FROM pending_labels WHERE expires_at <= ?').run(now).changes;
+    removed += db.prepare('DELETE FROM ingest_batches WHERE created_at < ?').run(batchesBefore).changes;
+    return removed;
+  });
+
+  return {
+    async commitIngest(c) {
+      return commit(c);
+    },
+    async applyAggregates(deltas) {
+      db.transaction(applyAggregatesSync)(deltas);
+    },
+    async listAggregates(q) {
+      const version = q.referenceVersion === undefined ? '' : ' AND reference_version = ?';
+      const params: Array<string | number> = [q.endpointId, q.family, q.resolution, q.from, q.to];
+      if (q.referenceVersion !== undefined) params.push(q.referenceVersion);
+      const rows = db
+        .prepare(
+          `SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?${version}
+           ORDER BY start, reference_version`,
+        )
+        .all(...params) as AggregateRow[];
+      return rows.map(
+        (r): AggregateRecord => ({
+          key: {
+            endpointId: r.endpoint_id,
+            family: r.family,
+            resolution: r.resolution,
+            start: r.start,
+            referenceVersion: r.reference_version,
+          },
+          sums: JSON.parse(r.sums) as Counters,
+          min: JSON.parse(r.mins) as Counters,
+          max: JSON.parse(r.maxs) as Counters,
+        }),
+      );
+    },
+    async aggregateExtent(endpointId, resolution) {
+      const row = db
+        .prepare('SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?')
+        .get(endpointId, resolution) as { first: number | null; last: number | null };
+      return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+    },
+    async listSamples(endpointId, from, to, limit) {
+      const rows = db
+        .prepare('SELECT * FROM samples WHERE endpoint_id = ? AND time >= ? AND time < ? ORDER BY time, id LIMIT ?')
+        .all(endpointId, from.getTime(), to.getTime(), limit) as SampleRow[];
+      return rows.map(
+        (r): SampleRecord => ({
+          endpointId: r.endpoint_id,
+          time: new Date(r.time),
+          requestId: r.request_id,
+          features: fromJson<Record<string, unknown>>(r.features),
+          prediction: fromJson<unknown>(r.prediction),
+          latencyUs: r.latency_us,
+          error: r.error,
+        }),
+      );
+    },
+    async findPredictionKeys(requestIds) {
+      const found: PredictionKeyRecord[] = [];
+      for (const ids of chunks(requestIds)) {
+        const rows = db
+          .prepare(`SELECT * FROM prediction_keys WHERE request_id IN (${placeholders(ids.length)})`)
+          .all(...ids) as PredictionKeyRow[];
+        for (const r of rows) {
+          found.push({
+            requestId: r.request_id,
+            endpointId: r.endpoint_id,
+            time: new Date(r.time),
+            referenceVersion: r.reference_version,
+            prediction: fromJson<unknown>(r.prediction),
+            expiresAt: new Date(r.expires_at),
+          });
+        }
+      }
+      return found;
+    },
+    async insertPendingLabels(labels) {
+      const insert = db.prepare(
+        'INSERT INTO pending_labels (request_id, endpoint_id, label, received_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      db.transaction(() => {
+        for (const l of labels) {
+          insert.run(l.requestId, l.endpointId, toJson(l.label), l.receivedAt.getTime(), l.expiresAt.getTime());
+        }
+      })();
+    },
+    async claimPendingLabels(requestIds) {
+      return claim(requestIds);
+    },
+    async pruneExpired(now, retention) {
+      return prune(now.getTime(), retention.samplesBefore.getTime(), retention.maxSamplesPerEndpoint, retention.batchesBefore.getTime());
+    },
+    async pruneAggregates(resolution, before) {
+      return db.prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?').run(resolution, before).changes;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/** DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify` text. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS experiments (
+  project TEXT NOT NULL, name TEXT NOT NULL, provider TEXT NOT NULL,
+  created_at INTEGER NOT NULL, last_activity INTEGER NOT NULL,
+  last_run INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (project, name)
+);
+CREATE TABLE IF NOT EXISTS runs (
+  project TEXT NOT NULL, name TEXT NOT NULL, run INTEGER NOT NULL,
+  status TEXT NOT NULL, started_at INTEGER NOT NULL, stopped_at INTEGER,
+  PRIMARY KEY (project, name, run)
+);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  project TEXT NOT NULL, name TEXT NOT NULL, run INTEGER NOT NULL,
+  event TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, step REAL,
+  dt INTEGER NOT NULL, node TEXT NOT NULL, userid TEXT NOT NULL, event_name TEXT
+);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (project, name, dt, seq);
+CREATE TABLE IF NOT EXISTS artifacts (
+  project TEXT NOT NULL, name TEXT NOT NULL, run INTEGER NOT NULL, artifact TEXT NOT NULL,
+  content_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+  created_at INTEGER NOT NULL, file TEXT NOT NULL,
+  PRIMARY KEY (project, name, run, artifact)
+);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL, projects TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS endpoints (
+  id TEXT PRIMARY KEY, project TEXT NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL,
+  function TEXT NOT NULL, model_class TEXT NOT NULL, labels TEXT NOT NULL,
+  features TEXT NOT NULL, prediction_columns TEXT NOT NULL, label_columns TEXT NOT NULL,
+  thresholds TEXT, monitoring INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  first_request INTEGER, last_request INTEGER,
+  prediction_count INTEGER NOT NULL DEFAULT 0, error_count INTEGER NOT NULL DEFAULT 0,
+  accuracy REAL, drift_status TEXT NOT NULL, drift_measures TEXT, drift_evaluated_at INTEGER,
+  reference_version INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS endpoints_by_name ON endpoints (project, model, version, id);
+CREATE TABLE IF NOT EXISTS endpoint_labels (
+  endpoint_id TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL,
+  PRIMARY KEY (endpoint_id, k)
+);
+CREATE INDEX IF NOT EXISTS endpoint_labels_by_pair ON endpoint_labels (k, v);
+
+CREATE TABLE IF NOT EXISTS reference_versions (
+  endpoint_id TEXT NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  row_count INTEGER NOT NULL, statistics TEXT NOT NULL,
+  PRIMARY KEY (endpoint_id, version)
+);
+
+CREATE TABLE IF NOT EXISTS aggregates (
+  endpoint_id TEXT NOT NULL, family TEXT NOT NULL, resolution TEXT NOT NULL, start INTEGER NOT NULL,
+  reference_version INTEGER NOT NULL, sums TEXT NOT NULL, mins TEXT NOT NULL, maxs TEXT NOT NULL,
+  PRIMARY KEY (endpoint_id, family, resolution, start, reference_version)
+);
+CREATE TABLE IF NOT EXISTS ingest_batches (
+  batch_id TEXT PRIMARY KEY, receipt TEXT NOT NULL, created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS samples (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint_id TEXT NOT NULL, time INTEGER NOT NULL,
+  request_id TEXT, features TEXT NOT NULL, prediction TEXT, latency_us REAL, error TEXT
+);
+CREATE INDEX IF NOT EXISTS samples_by_time ON samples (endpoint_id, time);
+CREATE TABLE IF NOT EXISTS prediction_keys (
+  request_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, time INTEGER NOT NULL,
+  reference_version INTEGER NOT NULL, prediction TEXT, expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS prediction_keys_expiry ON prediction_keys (expires_at);
+CREATE TABLE IF NOT EXISTS pending_labels (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, endpoint_id TEXT,
+  label TEXT, received_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pending_labels_by_request ON pending_labels (request_id);
+
+CREATE TABLE IF NOT EXISTS monitoring_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, project TEXT NOT NULL,
+  endpoint_id TEXT, kind TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+  tags TEXT NOT NULL, data TEXT
+);
+CREATE INDEX IF NOT EXISTS monitoring_events_by_time ON monitoring_events (time);
+
+CREATE TABLE IF NOT EXISTS project_settings (
+  project TEXT PRIMARY KEY, thresholds TEXT, updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+`;

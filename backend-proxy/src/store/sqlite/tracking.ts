@@ -1,0 +1,290 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InvalidInputError } from '../../errors';
+import type {
+  ArtifactMeta,
+  EventPage,
+  EventQuery,
+  ExperimentRecord,
+  ExperimentRef,
+  NewTrackingEvent,
+  RunRecord,
+  RunStatus,
+  TrackingEvent,
+  TrackingStore,
+} from '../types';
+import { fromJson, placeholders, toDate, toJson, type SqliteContext } from './context';
+
+interface ExperimentRow {
+  project: string;
+  name: string;
+  provider: string;
+  created_at: number;
+  last_activity: number;
+  run_count: number;
+}
+interface RunRow {
+  project: string;
+  name: string;
+  run: number;
+  status: RunStatus;
+  started_at: number;
+  stopped_at: number | null;
+}
+interface EventRow {
+  seq: number;
+  project: string;
+  name: string;
+  run: number;
+  event: string;
+  key: string;
+  value: string;
+  step: number | null;
+  dt: number;
+  node: string;
+  userid: string;
+  event_name: string | null;
+}
+interface ArtifactRow {
+  project: string;
+  name: string;
+  run: number;
+  artifact: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+  file: string;
+}
+
+const experimentFromRow = (r: ExperimentRow): ExperimentRecord => ({
+  project: r.project,
+  name: r.name,
+  provider: r.provider,
+  createdAt: new Date(r.created_at),
+  lastActivity: new Date(r.last_activity),
+  runCount: r.run_count,
+});
+const runFromRow = (r: RunRow): RunRecord => ({
+  project: r.project,
+  name: r.name,
+  run: r.run,
+  status: r.status,
+  startedAt: new Date(r.started_at),
+  stoppedAt: toDate(r.stopped_at),
+});
+const eventFromRow = (r: EventRow): TrackingEvent => ({
+  seq: r.seq,
+  project: r.project,
+  name: r.name,
+  run: r.run,
+  event: r.event,
+  key: r.key,
+  value: fromJson(r.value),
+  step: r.step,
+  dt: new Date(r.dt),
+  node: r.node,
+  userid: r.userid,
+  eventName: r.event_name,
+});
+const artifactFromRow = (r: ArtifactRow): ArtifactMeta => ({
+  project: r.project,
+  name: r.name,
+  run: r.run,
+  artifact: r.artifact,
+  contentType: r.content_type,
+  size: r.size,
+  sha256: r.sha256,
+  createdAt: new Date(r.created_at),
+});
+
+const EXPERIMENT_SELECT = `SELECT e.project, e.name, e.provider, e.created_at, e.last_activity,
+  (SELECT COUNT(*) FROM runs r WHERE r.project = e.project AND r.name = e.name) AS run_count
+  FROM experiments e`;
+
+/** Cursor = the (dt, seq) of the last event returned, so pages stay stable while events are appended. */
+const encodeCursor = (e: TrackingEvent): string =>
+  Buffer.from(JSON.stringify([e.dt.getTime(), e.seq])).toString('base64url');
+const decodeCursor = (cursor: string): [number, number] => {
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    // reported below
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((n) => Number.isFinite(n))) {
+    throw new InvalidInputError('invalid cursor: pass the cursor of the previous page unchanged');
+  }
+  return [parsed[0] as number, parsed[1] as number];
+};
+
+export function sqliteTracking(ctx: SqliteContext): TrackingStore {
+  const { db } = ctx;
+  const touch = db.prepare('UPDATE experiments SET last_activity = MAX(last_activity, ?) WHERE project = ? AND name = ?');
+  const insertExperiment = db.prepare(
+    'INSERT OR IGNORE INTO experiments (project, name, provider, created_at, last_activity) VALUES (?, ?, ?, ?, ?)',
+  );
+  const selectExperiment = db.prepare(`${EXPERIMENT_SELECT} WHERE e.project = ? AND e.name = ?`);
+  const selectRun = db.prepare('SELECT * FROM runs WHERE project = ? AND name = ? AND run = ?');
+  const insertEvent = db.prepare(`INSERT INTO events (project, name, run, event, key, value, step, dt, node, userid, event_name)
+    VALUES (@project, @name, @run, @event, @key, @value, @step, @dt, @node, @userid, @eventName)`);
+
+  const getExperimentSync = (ref: ExperimentRef): ExperimentRecord | null => {
+    const row = selectExperiment.get(ref.project, ref.name) as ExperimentRow | undefined;
+    return row ? experimentFromRow(row) : null;
+  };
+
+  const startRun = db.transaction((ref: ExperimentRef, now: number): RunRecord => {
+    const { last_run } = (db
+      .prepare('UPDATE experiments SET last_run = last_run + 1, last_activity = ? WHERE project = ? AND name = ? RETURNING last_run')
+      .get(now, ref.project, ref.name) as { last_run: number } | undefined) ?? { last_run: 0 };
+    if (!last_run) throw new Error(`experiment ${ref.project}/${ref.name} does not exist`);
+    db.prepare('INSERT INTO runs (project, name, run, status, started_at) VALUES (?, ?, ?, ?, ?)').run(
+      ref.project,
+      ref.name,
+      last_run,
+      'STARTED',
+      now,
+    );
+    return { ...ref, run: last_run, status: 'STARTED', startedAt: new Date(now), stoppedAt: null };
+  });
+
+  const appendEvents = db.transaction((events: NewTrackingEvent[]) => {
+    const latest = new Map<string, { ref: ExperimentRef; dt: number }>();
+    for (const e of events) {
+      insertEvent.run({ ...e, value: toJson(e.value), dt: e.dt.getTime() });
+      const id = JSON.stringify([e.project, e.name]);
+      const seen = latest.get(id);
+      if (!seen || seen.dt < e.dt.getTime()) latest.set(id, { ref: e, dt: e.dt.getTime() });
+    }
+    for (const { ref, dt } of latest.values()) touch.run(dt, ref.project, ref.name);
+    return events.length;
+  });
+
+  const deleteExperiment = db.transaction((ref: ExperimentRef): { existed: boolean; files: string[] } => {
+    const files = (
+      db.prepare('SELECT file FROM artifacts WHERE project = ? AND name = ?').all(ref.project, ref.name) as Array<{ file: string }>
+    ).map((r) => r.file);
+    for (const table of ['events', 'runs', 'artifacts']) {
+      db.prepare(`DELETE FROM ${table} WHERE project = ? AND name = ?`).run(ref.project, ref.name);
+    }
+    const { changes } = db.prepare('DELETE FROM experiments WHERE project = ? AND name = ?').run(ref.project, ref.name);
+    return { existed: changes > 0, files };
+  });
+
+  return {
+    async ensureExperiment(ref, provider, now) {
+      insertExperiment.run(ref.project, ref.name, provider, now.getTime(), now.getTime());
+      return getExperimentSync(ref) as ExperimentRecord;
+    },
+    async getExperiment(ref) {
+      return getExperimentSync(ref);
+    },
+    async listExperiments(filter) {
+      const where = filter.projects ? ` WHERE e.project IN (${placeholders(filter.projects.length)})` : '';
+      const rows = db.prepare(`${EXPERIMENT_SELECT}${where} ORDER BY e.project, e.name`).all(...(filter.projects ?? [])) as ExperimentRow[];
+      return rows.map(experimentFromRow);
+    },
+    async startRun(ref, now) {
+      return startRun(ref, now.getTime());
+    },
+    async stopRun(ref, run, now) {
+      const row = db
+        .prepare('UPDATE runs SET status = ?, stopped_at = ? WHERE project = ? AND name = ? AND run = ? RETURNING *')
+        .get('STOPPED', now.getTime(), ref.project, ref.name, run) as RunRow | undefined;
+      if (row) touch.run(now.getTime(), ref.project, ref.name);
+      return row ? runFromRow(row) : null;
+    },
+    async getRun(ref, run) {
+      const row = selectRun.get(ref.project, ref.name, run) as RunRow | undefined;
+      return row ? runFromRow(row) : null;
+    },
+    async listRuns(ref) {
+      const rows = db.prepare('SELECT * FROM runs WHERE project = ? AND name = ? ORDER BY run').all(ref.project, ref.name) as RunRow[];
+      return rows.map(runFromRow);
+    },
+    async appendEvents(events) {
+      return appendEvents(events);
+    },
+    async queryEvents(query: EventQuery): Promise<EventPage> {
+      const clauses = ['project = ?', 'name = ?'];
+      const params: Array<string | number> = [query.project, query.name];
+      const addIn = (column: string, values: Array<string | number> | undefined) => {
+        if (values === undefined) return;
+        clauses.push(`${column} IN (${placeholders(values.length)})`);
+        params.push(...values);
+      };
+      addIn('run', query.runs);
+      addIn('event', query.events);
+      addIn('key', query.keys);
+      addIn('step', query.steps);
+      if (query.since) {
+        clauses.push('dt >= ?');
+        params.push(query.since.getTime());
+      }
+      if (query.end) {
+        clauses.push('dt <= ?');
+        params.push(query.end.getTime());
+      }
+      if (query.after) {
+        const [dt, seq] = decodeCursor(query.after);
+        clauses.push('(dt > ? OR (dt = ? AND seq > ?))');
+        params.push(dt, dt, seq);
+      }
+      const rows = db
+        .prepare(`SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY dt, seq LIMIT ?`)
+        .all(...params, query.limit + 1) as EventRow[];
+      const events = rows.slice(0, query.limit).map(eventFromRow);
+      return rows.length > query.limit ? { events, next: encodeCursor(events[events.length - 1]) } : { events };
+    },
+    async putArtifact(meta, body: Readable) {
+      const file = randomUUID();
+      const temporary = join(ctx.artifactDir, `${file}.part`);
+      const hash = createHash('sha256');
+      let size = 0;
+      body.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        size += chunk.length;
+      });
+      try {
+        await pipeline(body, createWriteStream(temporary));
+        await rename(temporary, join(ctx.artifactDir, file));
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      const stored: ArtifactMeta = { ...meta, size, sha256: hash.digest('hex') };
+      const previous = db
+        .prepare('SELECT file FROM artifacts WHERE project = ? AND name = ? AND run = ? AND artifact = ?')
+        .get(meta.project, meta.name, meta.run, meta.artifact) as { file: string } | undefined;
+      db.prepare(
+        `INSERT OR REPLACE INTO artifacts (project, name, run, artifact, content_type, size, sha256, created_at, file)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(meta.project, meta.name, meta.run, meta.artifact, meta.contentType, size, stored.sha256, meta.createdAt.getTime(), file);
+      if (previous) await rm(join(ctx.artifactDir, previous.file), { force: true });
+      return stored;
+    },
+    async getArtifactMeta(ref, run, artifact) {
+      const row = db
+        .prepare('SELECT * FROM artifacts WHERE project = ? AND name = ? AND run = ? AND artifact = ?')
+        .get(ref.project, ref.name, run, artifact) as ArtifactRow | undefined;
+      return row ? artifactFromRow(row) : null;
+    },
+    async openArtifact(meta) {
+      const row = db
+        .prepare('SELECT file FROM artifacts WHERE project = ? AND name = ? AND run = ? AND artifact = ?')
+        .get(meta.project, meta.name, meta.run, meta.artifact) as { file: string } | undefined;
+      if (!row) throw new Error(`artifact ${meta.artifact} is gone`);
+      return createReadStream(join(ctx.artifactDir, row.file));
+    },
+    async deleteExperiment(ref) {
+      const { existed, files } = deleteExperiment(ref);
+      await Promise.all(files.map((f) => rm(join(ctx.artifactDir, f), { force: true })));
+      return existed;
+    },
+  };
+}

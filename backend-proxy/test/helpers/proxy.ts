@@ -1,0 +1,35 @@
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startProxy, type RunningProxy } from '../../src/server';
+
+/** A real proxy on a loopback port with an in-memory embedded store and no background work. */
+export async function startTestProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, ...overrides });
+  return startProxy(config, createLogger('silent'));
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** JSON over real HTTP; `body` is parsed JSON when the answer is JSON, else text. */
+export async function call<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string | Buffer; token?: string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Buffer | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await response.text();
+  const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
+  return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, headers: response.headers };
+}

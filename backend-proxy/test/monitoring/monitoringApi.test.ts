@@ -1,0 +1,321 @@
+import type { RunningProxy } from '../../src/server';
+import { call, startTestProxy } from '../helpers/proxy';
+
+interface Endpoint {
+  id: string;
+  predictionCount: number;
+  errorCount: number;
+  features: Array<{ name: string; kind: string }>;
+  referenceVersion: number;
+  firstRequest: string | null;
+  lastRequest: string | null;
+}
+interface ColumnDrift {
+  name: string;
+  histograms: { expected: number[]; actual: number[] };
+  measures: Record<string, { value: number; method: { metric: string; bins: string; epsilon?: number } }>;
+  expected: { min: number | null; max: number | null; mean: number | null };
+  actual: { min: number | null; max: number | null; mean: number | null; count: number; missing: number };
+  quality: { missingShare: number | null; outOfRangeShare: number | null };
+}
+interface DriftReport {
+  window: { predictions: number };
+  features: ColumnDrift[];
+  predictions: ColumnDrift[];
+  overall: { tvdMean: number; hellingerMean: number; kldMean: number; status: string; driftedShare: number };
+  reason?: string;
+}
+
+// Independent arithmetic for the assertions: plain formulas on the hand-derived histograms.
+const normalise = (counts: number[]) => {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.map((c) => c / total);
+};
+const tvd = (a: number[], b: number[]) => {
+  const [p, q] = [normalise(a), normalise(b)];
+  return 0.5 * p.reduce((s, pi, i) => s + Math.abs(pi - q[i]), 0);
+};
+const hellinger = (a: number[], b: number[]) => {
+  const [p, q] = [normalise(a), normalise(b)];
+  return Math.sqrt(Math.max(0, 1 - p.reduce((s, pi, i) => s + Math.sqrt(pi * q[i]), 0)));
+};
+/** Bin of x on the reference 0..99 (20 bins of width 4.95, open bins 0 and 21). */
+const xBin = (v: number) => (v < 0 ? 0 : v > 99 ? 21 : v === 99 ? 20 : Math.floor(v / 4.95) + 1);
+
+describe('model monitoring over HTTP', () => {
+  let proxy: RunningProxy;
+  let url: string;
+  let endpoint: Endpoint;
+  const minute = 60_000;
+  const t0 = Math.floor(Date.now() / minute) * minute - 10 * minute;
+
+  beforeAll(async () => {
+    proxy = await startTestProxy();
+    url = proxy.url;
+    const created = await call<Endpoint>(url, 'POST', '/api/v1/endpoints', {
+      body: {
+        project: 'shop',
+        model: 'churn',
+        version: 'v1',
+        modelClass: 'sklearn.LogisticRegression',
+        labels: { team: 'growth' },
+        features: [
+          { name: 'x', kind: 'numeric' },
+          { name: 'c', kind: 'categorical' },
+        ],
+        predictionColumns: [{ name: 'prediction', kind: 'categorical' }],
+        labelColumns: ['label'],
+      },
+    });
+    expect(created.status).toBe(201);
+    endpoint = created.body;
+    const rows = Array.from({ length: 100 }, (_, i) => ({
+      x: i,
+      c: i < 50 ? 'a' : i < 80 ? 'b' : 'c',
+      prediction: i % 2 ? 'yes' : 'no',
+      label: i % 2 ? 'yes' : 'no',
+    }));
+    const reference = await call<{ version: number; statistics: { features: Array<{ name: string; counts: number[]; edges?: number[]; categories?: string[] }> } }>(
+      url,
+      'PUT',
+      `/api/v1/endpoints/${endpoint.id}/reference`,
+      { body: { rows } },
+    );
+    expect(reference.status).toBe(201);
+    expect(reference.body.version).toBe(1);
+    const [x, c] = reference.body.statistics.features;
+    expect(x.counts).toEqual([0, ...new Array(20).fill(5), 0]);
+    expect(x.edges?.[0]).toBe(0);
+    expect(x.edges?.[20]).toBe(99);
+    expect(c.categories).toEqual(['a', 'b', 'c']);
+    expect(c.counts).toEqual([50, 30, 20, 0]);
+  });
+  afterAll(() => proxy.close());
+
+  const xs = [0, 1, 2, 3, 4, 50, 99, -5, 120, null];
+  const cs = ['a', 'a', 'b', 'z', 'a', 'c', null, 'b', 'a', 'a'];
+  const batch = (offset: number) =>
+    xs.map((x, i) => ({
+      endpoint: endpoint.id,
+      timestamp: t0 + offset + i * 1_000,
+      features: { x, c: cs[i] },
+      prediction: i % 3 ? 'yes' : 'no',
+      latencyMs: 10 + i,
+      error: i === 9 ? 'timeout' : null,
+      requestId: `r-${offset}-${i}`,
+    }));
+
+  it('ingests a batch, folds it into counts and histograms, and is idempotent on retry', async () => {
+    const first = await call<{ predictions: number; duplicate: boolean }>(url, 'POST', '/api/v1/predictions', {
+      body: { batchId: 'batch-1', events: batch(0) },
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ predictions: 10, duplicate: false });
+    const retry = await call<{ predictions: number; duplicate: boolean }>(url, 'POST', '/api/v1/predictions', {
+      body: { batchId: 'batch-1', events: batch(0) },
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ predictions: 10, duplicate: true });
+    const viaHeader = await call(url, 'POST', '/api/v1/predictions', { body: batch(minute), headers: { 'idempotency-key': 'batch-2' } });
+    expect(viaHeader.status).toBe(201);
+    expect((await call(url, 'POST', '/api/v1/predictions', { body: batch(minute), headers: { 'idempotency-key': 'batch-2' } })).status).toBe(200);
+
+    const after = await call<Endpoint>(url, 'GET', `/api/v1/endpoints/${endpoint.id}`);
+    expect(after.body.predictionCount).toBe(20);
+    expect(after.body.errorCount).toBe(2);
+    expect(new Date(after.body.firstRequest as string).getTime()).toBe(t0);
+    expect(new Date(after.body.lastRequest as string).getTime()).toBe(t0 + minute + 9_000);
+  });
+
+  it('computes drift exactly from the aggregates', async () => {
+    const report = await call<DriftReport>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/drift?from=${t0}&to=${t0 + 5 * minute}`);
+    expect(report.status).toBe(200);
+    expect(report.body.window.predictions).toBe(20);
+    const [x, c] = report.body.features;
+    const expectedX = new Array(22).fill(0);
+    for (const v of xs) if (v !== null) expectedX[xBin(v)] += 2;
+    expect(x.histograms.actual).toEqual(expectedX);
+    expect(x.histograms.expected).toEqual([0, ...new Array(20).fill(5), 0]);
+    expect(x.actual).toMatchObject({ count: 18, missing: 2, min: -5, max: 120 });
+    expect(x.actual.mean).toBeCloseTo((0 + 1 + 2 + 3 + 4 + 50 + 99 - 5 + 120) / 9, 12);
+    expect(x.expected).toMatchObject({ min: 0, max: 99, mean: 49.5 });
+    expect(x.quality.missingShare).toBeCloseTo(2 / 20, 12);
+    expect(x.quality.outOfRangeShare).toBeCloseTo(4 / 18, 12);
+    expect(x.measures.tvd.value).toBeCloseTo(tvd(x.histograms.expected, expectedX), 12);
+    expect(x.measures.hellinger.value).toBeCloseTo(hellinger(x.histograms.expected, expectedX), 12);
+    expect(x.measures.tvd.method.bins).toMatch(/20 equal-width bins/);
+    expect(x.measures.kld.method.epsilon).toBe(1e-4);
+
+    // c: a,a,b,z,a,c,(missing),b,a,a twice -> a 10, b 4, c 2, other 2
+    expect(c.histograms.actual).toEqual([10, 4, 2, 2]);
+    expect(c.measures.tvd.value).toBeCloseTo(tvd([50, 30, 20, 0], [10, 4, 2, 2]), 12);
+    expect(c.measures.chi2).toBeDefined();
+    expect(c.quality.outOfRangeShare).toBeCloseTo(2 / 18, 12);
+
+    const tvdMean = (x.measures.tvd.value + c.measures.tvd.value) / 2;
+    const hellingerMean = (x.measures.hellinger.value + c.measures.hellinger.value) / 2;
+    expect(report.body.overall.tvdMean).toBeCloseTo(tvdMean, 12);
+    expect(report.body.overall.hellingerMean).toBeCloseTo(hellingerMean, 12);
+    const score = (tvdMean + hellingerMean) / 2;
+    expect(report.body.overall.status).toBe(score >= 0.7 ? 'DRIFT_DETECTED' : score >= 0.5 ? 'POSSIBLE_DRIFT' : 'NO_DRIFT');
+
+    // The prediction column drifts too: no/yes over the reference's 50/50.
+    expect(report.body.predictions[0].histograms.actual).toEqual([8, 12, 0]);
+  });
+
+  it('serves windows: counts per step, latency and error rate', async () => {
+    const metrics = await call<{
+      stepMs: number;
+      points: Array<{ time: number; predictions: number; errors: number; latencyMeanMs: number; latencyP50Ms: number; predictionsPerSecond: number }>;
+      total: { predictions: number; errors: number; errorRate: number };
+    }>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}&step=1m`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.stepMs).toBe(minute);
+    expect(metrics.body.points.map((p) => [p.time, p.predictions, p.errors])).toEqual([
+      [t0, 10, 1],
+      [t0 + minute, 10, 1],
+      [t0 + 2 * minute, 0, 0],
+    ]);
+    expect(metrics.body.points[0].latencyMeanMs).toBeCloseTo(14.5, 9);
+    expect(metrics.body.points[0].predictionsPerSecond).toBeCloseTo(10 / 60, 12);
+    expect(metrics.body.points[0].latencyP50Ms).toBeGreaterThanOrEqual(12.5);
+    expect(metrics.body.points[0].latencyP50Ms).toBeLessThanOrEqual(16);
+    expect(metrics.body.total).toMatchObject({ predictions: 20, errors: 2, errorRate: 0.1 });
+  });
+
+  it('joins labels that arrive after and before their prediction, once each', async () => {
+    // After: labels for the first batch (predictions were i % 3 ? yes : no).
+    const after = await call<{ joined: number; pending: number }>(url, 'POST', '/api/v1/labels', {
+      body: xs.map((_, i) => ({ requestId: `r-0-${i}`, label: 'yes' })),
+    });
+    expect(after.body).toEqual({ accepted: 10, joined: 10, pending: 0 });
+    // Before: labels for predictions that come later.
+    const before = await call<{ joined: number; pending: number }>(url, 'POST', '/api/v1/labels', {
+      body: { labels: [{ requestId: 'late-1', label: 'no' }, { requestId: 'late-2', label: 'no' }] },
+    });
+    expect(before.body).toEqual({ accepted: 2, joined: 0, pending: 2 });
+    await call(url, 'POST', '/api/v1/predictions', {
+      body: [
+        { endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 1, c: 'a' }, prediction: 'no', requestId: 'late-1' },
+        { endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 2, c: 'a' }, prediction: 'yes', requestId: 'late-2' },
+      ],
+    });
+    const metrics = await call<{ total: { labeled: number; accuracy: number } }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}`,
+    );
+    // First batch: 6 of 10 predicted yes; late ones: 1 of 2 right.
+    expect(metrics.body.total.labeled).toBe(12);
+    expect(metrics.body.total.accuracy).toBeCloseTo(7 / 12, 12);
+  });
+
+  it('rejects a batch with one bad event whole, naming it, and changes nothing', async () => {
+    const before = (await call<Endpoint>(url, 'GET', `/api/v1/endpoints/${endpoint.id}`)).body.predictionCount;
+    const bad = batch(3 * minute);
+    bad[4] = { ...bad[4], features: { x: 'forty', c: 'a' } } as unknown as (typeof bad)[number];
+    const reply = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', { body: { events: bad } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toBe('event 4: feature "x" is numeric but got "forty"');
+    const unknownFeature = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', {
+      body: [{ endpoint: endpoint.id, features: { x: 1, c: 'a', extra: 3 } }],
+    });
+    expect(unknownFeature.status).toBe(400);
+    expect(unknownFeature.body.error).toBe('event 0: unknown feature "extra"');
+    const nan = await call<{ error: string; details: Array<{ path: string }> }>(url, 'POST', '/api/v1/predictions', {
+      rawBody: `[{"endpoint":"${endpoint.id}","features":{"x":NaN}}]`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(nan.status).toBe(400);
+    const missingEndpoint = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', {
+      body: [{ endpoint: 'f'.repeat(40), features: [1] }],
+    });
+    expect(missingEndpoint.status).toBe(404);
+    const shape = await call<{ error: string; details: Array<{ path: string }> }>(url, 'POST', '/api/v1/predictions', {
+      body: [{ model: 'm', features: { a: 1 } }, { model: 'm', features: { a: { $gt: 1 } } }],
+    });
+    expect(shape.status).toBe(400);
+    expect(shape.body.error).toBe('event 1 is invalid');
+    expect(shape.body.details[0].path).toMatch(/^events\.1\.features/);
+    const after = await call<Endpoint>(url, 'GET', `/api/v1/endpoints/${endpoint.id}`);
+    expect(after.body.predictionCount).toBe(before);
+    const list = await call<{ total: number }>(url, 'GET', '/api/v1/endpoints?project=default');
+    expect(list.body.total).toBe(0);
+  });
+
+  it('registers endpoints implicitly from MLRun serving events, one prediction per input row', async () => {
+    const reply = await call<{ predictions: number; registered: string[] }>(url, 'POST', '/api/v1/predictions', {
+      body: {
+        project: 'serving',
+        events: [
+          {
+            model: 'iris:v2',
+            class: 'ClassifierModel',
+            function_uri: 'serving/iris-server:latest',
+            when: new Date(t0).toISOString(),
+            microsec: 2500,
+            request: { id: 'req-1', inputs: [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]] },
+            resp: { outputs: [0, 1] },
+            error: null,
+          },
+        ],
+      },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.predictions).toBe(2);
+    expect(reply.body.registered).toHaveLength(1);
+    const listed = await call<{ endpoints: Array<Endpoint & { model: string; version: string; function: string; modelClass: string }> }>(
+      url,
+      'GET',
+      '/api/v1/endpoints?project=serving',
+    );
+    expect(listed.body.endpoints).toHaveLength(1);
+    expect(listed.body.endpoints[0]).toMatchObject({
+      model: 'iris',
+      version: 'v2',
+      function: 'iris-server',
+      modelClass: 'ClassifierModel',
+      predictionCount: 2,
+      features: [
+        { name: 'f0', kind: 'numeric' },
+        { name: 'f1', kind: 'numeric' },
+        { name: 'f2', kind: 'numeric' },
+        { name: 'f3', kind: 'numeric' },
+      ],
+    });
+  });
+
+  it('lists endpoints with filters and paging', async () => {
+    for (let i = 0; i < 5; i++) {
+      await call(url, 'POST', '/api/v1/endpoints', { body: { project: 'bulk', model: `m${i}`, labels: { tier: i % 2 ? 'gold' : 'free' } } });
+    }
+    const page = await call<{ endpoints: Array<{ model: string }>; total: number }>(url, 'GET', '/api/v1/endpoints?project=bulk&limit=2&offset=2');
+    expect(page.body.total).toBe(5);
+    expect(page.body.endpoints.map((e) => e.model)).toEqual(['m2', 'm3']);
+    const gold = await call<{ endpoints: Array<{ model: string }> }>(url, 'GET', '/api/v1/endpoints?project=bulk&label=tier=gold');
+    expect(gold.body.endpoints.map((e) => e.model)).toEqual(['m1', 'm3']);
+    const team = await call<{ endpoints: Array<{ model: string }> }>(url, 'GET', '/api/v1/endpoints?label=team:growth');
+    expect(team.body.endpoints.map((e) => e.model)).toEqual(['churn']);
+    expect((await call(url, 'GET', '/api/v1/endpoints?label[$ne]=x')).status).toBe(400);
+  });
+
+  it('reports unknown drift before a reference and keeps replaced references as versions', async () => {
+    const fresh = await call<Endpoint>(url, 'POST', '/api/v1/endpoints', { body: { project: 'shop', model: 'fresh', features: [{ name: 'a', kind: 'numeric' }] } });
+    await call(url, 'POST', '/api/v1/predictions', { body: [{ endpoint: fresh.body.id, timestamp: t0, features: { a: 1 }, prediction: 1 }] });
+    const unknown = await call<DriftReport>(url, 'GET', `/api/v1/endpoints/${fresh.body.id}/drift?from=${t0}&to=${t0 + minute}`);
+    expect(unknown.body.overall.status).toBe('UNKNOWN');
+    expect(unknown.body.reason).toMatch(/no reference/);
+    await call(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, { rawBody: 'a,prediction\n1,1\n2,2\n3,3\n', headers: { 'content-type': 'text/csv' } });
+    await call(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, { rawBody: 'a,prediction\n1,1\n5,2\n', headers: { 'content-type': 'text/csv' } });
+    const versions = await call<{ versions: Array<{ version: number; rowCount: number }> }>(url, 'GET', `/api/v1/endpoints/${fresh.body.id}/reference/versions`);
+    expect(versions.body.versions.map((v) => [v.version, v.rowCount])).toEqual([
+      [1, 3],
+      [2, 2],
+    ]);
+    const v1 = await call<{ statistics: { features: Array<{ max: number }> } }>(url, 'GET', `/api/v1/endpoints/${fresh.body.id}/reference?version=1`);
+    expect(v1.body.statistics.features[0].max).toBe(3);
+    const bad = await call<{ error: string }>(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, { rawBody: 'b\n1\n', headers: { 'content-type': 'text/csv' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatch(/lacks feature columns: a/);
+  });
+});
