@@ -5,16 +5,18 @@ src/monitoring/{stats,drift,accuracy}, so the Jest suites need no Python.
 
     python3 backend-proxy/scripts/generate-math-fixtures.py
 
-Deterministic (fixed seeds). Needs numpy, scipy and mpmath (a scipy dependency).
+Deterministic (fixed seeds). Needs numpy, scipy and mpmath (a scipy dependency); formats the
+output with the repository's Prettier when `npx prettier` is available.
 
-Where a measure suffers from cancellation in float64 (Hellinger and Jensen-Shannon of
-near-identical histograms, KL, PSI), the stored value is computed with mpmath at 50 digits
-and then checked here against the numpy / scipy / MLRun-style float64 computation, so every
-stored value is also what numpy/scipy give (to the checked tolerance).
+The drift measures and distribution tails are computed with mpmath at 50 digits, and each value
+is asserted here to agree with numpy / scipy / MLRun's float64 code (relative 1e-9, p-values
+1e-8; Hellinger and Jensen-Shannon to 1e-7 absolute, as their float64 forms cancel for
+near-identical histograms), so the stored values are numpy/scipy's without their rounding noise.
 """
 
 import json
 import math
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -208,7 +210,7 @@ def special_function_cases():
 
 
 def probabilities(counts):
-    counts = [mp.mpf(int(c)) if float(c).is_integer() else mp.mpf(float(c)) for c in counts]
+    counts = [mp.mpf(int(c)) for c in counts]
     total = mp.fsum(counts)
     return [c / total for c in counts]
 
@@ -272,8 +274,7 @@ def float64_drift(expected, actual, positions):
     p, q = e / e.sum(), a / a.sum()
 
     def smoothed(x, eps):
-        x = np.where(x == 0, eps, x)
-        return x
+        return np.where(x == 0, eps, x)
 
     def mlrun_kl(t, u, zero_scaling=1e-4):
         # mlrun/model_monitoring/metrics/histogram_distance.py, KullbackLeiblerDivergence._calc_kl_div
@@ -444,10 +445,6 @@ def regression_cases(rng):
     return cases
 
 
-def dumps(value):
-    return json.dumps(value, allow_nan=False, separators=(", ", ": "))
-
-
 def main():
     fixtures = {
         "generator": "backend-proxy/scripts/generate-math-fixtures.py",
@@ -464,19 +461,11 @@ def main():
         "regression": regression_cases(np.random.default_rng(7)),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    # One line per case: readable diffs without a 10 000-line file.
-    sections = []
-    for key, value in fixtures.items():
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            body = "[\n" + ",\n".join("  " + dumps(item) for item in value) + "\n ]"
-        elif isinstance(value, dict) and all(isinstance(item, list) for item in value.values()):
-            body = "{\n" + ",\n".join(
-                f"  {dumps(name)}: [\n" + ",\n".join("   " + dumps(item) for item in items) + "\n  ]" for name, items in value.items()
-            ) + "\n }"
-        else:
-            body = dumps(value)
-        sections.append(f" {dumps(key)}: {body}")
-    OUT.write_text("{\n" + ",\n".join(sections) + "\n}\n")
+    OUT.write_text(json.dumps(fixtures, indent=2, allow_nan=False) + "\n")
+    # Format as the repository's Prettier config would, so `npm run format` leaves the file alone.
+    formatted = subprocess.run(["npx", "--no-install", "prettier", "--write", str(OUT)], cwd=OUT.parents[3], check=False)
+    if formatted.returncode != 0:
+        print("note: prettier did not run; the JSON is valid but not in the repository's format")
     print(f"wrote {OUT}")
 
 

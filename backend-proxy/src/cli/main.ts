@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { DomainError } from '../errors';
 import { serveCommand } from './serve';
 import { keysCommand } from './keys';
+import { simulateCommand } from './simulate';
 
 const program = new Command()
   .name('driftwatch')
@@ -11,6 +12,7 @@ const program = new Command()
 
 program.addCommand(serveCommand());
 program.addCommand(keysCommand());
+program.addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);

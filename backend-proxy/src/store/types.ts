@@ -58,6 +58,7 @@ export interface EventQuery extends ExperimentRef {
   events?: string[];
   keys?: string[];
   steps?: number[];
+  /** Inclusive bounds on `dt`. */
   since?: Date;
   end?: Date;
   /** Opaque cursor from a previous page; a malformed one throws InvalidInputError. */
@@ -85,7 +86,7 @@ export interface TrackingStore {
   ensureExperiment(ref: ExperimentRef, provider: string, now: Date): Promise<ExperimentRecord>;
   getExperiment(ref: ExperimentRef): Promise<ExperimentRecord | null>;
   listExperiments(filter: { projects?: string[] }): Promise<ExperimentRecord[]>;
-  /** Atomically allocates the next run number (1, 2, ...) and records the run as STARTED. */
+  /** Atomically allocates the next run number (1, 2, ...) and records the run as STARTED; throws if the experiment does not exist. */
   startRun(ref: ExperimentRef, now: Date): Promise<RunRecord>;
   /** Marks a run STOPPED; returns null if it does not exist. */
   stopRun(ref: ExperimentRef, run: number, now: Date): Promise<RunRecord | null>;
@@ -123,6 +124,7 @@ export interface KeyStore {
   insertKey(key: ApiKeyRecord): Promise<void>;
   findKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
   listKeys(): Promise<ApiKeyRecord[]>;
+  /** False if the key is unknown or already revoked. */
   revokeKey(id: string, now: Date): Promise<boolean>;
   /** Number of keys not revoked; zero means the proxy runs open. */
   countActiveKeys(): Promise<number>;
@@ -336,11 +338,14 @@ export interface MonitoringStore {
   commitIngest(commit: IngestCommit): Promise<IngestOutcome>;
   /** Adds deltas to aggregates (creating them) atomically, e.g. for labels joined later. */
   applyAggregates(deltas: AggregateDelta[]): Promise<void>;
+  /** Ordered by start, then reference version. */
   listAggregates(query: AggregateQuery): Promise<AggregateRecord[]>;
   /** The earliest and latest interval start stored for the endpoint at the resolution. */
   aggregateExtent(endpointId: string, resolution: Resolution): Promise<{ first: number; last: number } | null>;
+  /** From inclusive, to exclusive, oldest first; `limit` keeps the oldest. */
   listSamples(endpointId: string, from: Date, to: Date, limit: number): Promise<SampleRecord[]>;
   findPredictionKeys(requestIds: string[]): Promise<PredictionKeyRecord[]>;
+  /** Several labels per request id are kept; a claim returns them all. */
   insertPendingLabels(labels: PendingLabelRecord[]): Promise<void>;
   /**
    * Atomically removes and returns the pending labels for these request ids. Exactly one
@@ -376,6 +381,7 @@ export interface MonitoringEventRecord {
 
 export interface EventLogStore {
   appendMonitoringEvents(events: MonitoringEventRecord[]): Promise<void>;
+  /** From and to inclusive, time ascending. */
   listMonitoringEvents(filter: {
     from: Date;
     to: Date;

@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { MongoClient } from 'mongodb';
+import { InvalidInputError } from '../../src/errors';
 import { openMongoStore } from '../../src/store/mongodb';
 import {
   counterPath,
@@ -119,9 +120,9 @@ describe('mongodb store without a server', () => {
   test('event cursors round-trip and reject garbage', () => {
     const dt = new Date(Date.UTC(2024, 0, 1));
     expect(decodeEventCursor(encodeEventCursor(dt, 42))).toEqual({ dt, seq: 42 });
-    expect(() => decodeEventCursor('not a cursor')).toThrow(RangeError);
-    expect(() => decodeEventCursor(Buffer.from('{"$gt":1}').toString('base64url'))).toThrow(RangeError);
-    expect(() => decodeEventCursor(Buffer.from('[1.5,2]').toString('base64url'))).toThrow(RangeError);
+    expect(() => decodeEventCursor('not a cursor')).toThrow(InvalidInputError);
+    expect(() => decodeEventCursor(Buffer.from('{"$gt":1}').toString('base64url'))).toThrow(InvalidInputError);
+    expect(() => decodeEventCursor(Buffer.from('[1.5,2]').toString('base64url'))).toThrow(InvalidInputError);
   });
 
   test('JSON values are text and filter lists are plain strings', () => {

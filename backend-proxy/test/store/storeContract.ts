@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { InvalidInputError } from '../../src/errors';
 import type {
   AggregateDelta,
   ApiKeyRecord,
@@ -332,6 +333,12 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           expect(withoutSeq(seen)).toEqual(expected);
           // `next` only when more events match: 20 events in pages of 4 are exactly 5 pages.
           expect(pages).toBe(Math.ceil(expected.length / limit));
+        }
+      });
+
+      test('a malformed cursor is rejected as invalid input', async () => {
+        for (const after of ['not a cursor', Buffer.from('{"$gt":1}').toString('base64url'), Buffer.from('[1,2,3]').toString('base64url')]) {
+          await expect(store.queryEvents({ ...ref, limit: 5, after })).rejects.toBeInstanceOf(InvalidInputError);
         }
       });
 

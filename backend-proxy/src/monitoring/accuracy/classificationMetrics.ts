@@ -41,7 +41,8 @@ export function classificationMetrics(cells: readonly ConfusionCell[]): Classifi
   let total = 0;
   let correct = 0;
   for (const { actual, predicted, count } of cells) {
-    if (!(count >= 0 && count < Infinity)) throw new RangeError(`confusion count ${count} is not a finite non-negative number`);
+    if (!(count >= 0 && count < Infinity))
+      throw new RangeError(`confusion count ${count} is not a finite non-negative number`);
     total += count;
     countsFor(actual).support += count;
     countsFor(predicted).predicted += count;

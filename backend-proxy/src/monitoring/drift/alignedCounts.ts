@@ -15,7 +15,10 @@ export interface Probabilities {
   actual: number[];
 }
 
-export function alignedCountTotals(expected: readonly number[], actual: readonly number[]): CountTotals | null {
+export function alignedCountTotals(
+  expected: readonly number[],
+  actual: readonly number[],
+): CountTotals | null {
   if (expected.length !== actual.length) {
     throw new RangeError(`histograms are not aligned: ${expected.length} vs ${actual.length} bins`);
   }
@@ -24,7 +27,10 @@ export function alignedCountTotals(expected: readonly number[], actual: readonly
   return expectedTotal === 0 || actualTotal === 0 ? null : { expectedTotal, actualTotal };
 }
 
-export function alignedProbabilities(expected: readonly number[], actual: readonly number[]): Probabilities | null {
+export function alignedProbabilities(
+  expected: readonly number[],
+  actual: readonly number[],
+): Probabilities | null {
   const totals = alignedCountTotals(expected, actual);
   if (!totals) return null;
   return {
@@ -36,7 +42,8 @@ export function alignedProbabilities(expected: readonly number[], actual: readon
 function countTotal(counts: readonly number[]): number {
   let total = 0;
   for (const count of counts) {
-    if (!(count >= 0 && count < Infinity)) throw new RangeError(`bin count ${count} is not a finite non-negative number`);
+    if (!(count >= 0 && count < Infinity))
+      throw new RangeError(`bin count ${count} is not a finite non-negative number`);
     total += count;
   }
   return total;

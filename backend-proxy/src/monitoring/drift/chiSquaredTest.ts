@@ -29,7 +29,8 @@ export function chiSquaredTest(expected: readonly number[], actual: readonly num
     categories++;
     const expectedRowFit = (expectedTotal * column) / total;
     const actualRowFit = (actualTotal * column) / total;
-    statistic += (expected[j] - expectedRowFit) ** 2 / expectedRowFit + (actual[j] - actualRowFit) ** 2 / actualRowFit;
+    statistic +=
+      (expected[j] - expectedRowFit) ** 2 / expectedRowFit + (actual[j] - actualRowFit) ** 2 / actualRowFit;
   }
   const degreesOfFreedom = categories - 1;
   if (degreesOfFreedom === 0) return { statistic: 0, degreesOfFreedom, pValue: 1 };

@@ -13,7 +13,10 @@ export interface DriftThresholds {
   driftDetected: number;
 }
 
-export const DEFAULT_DRIFT_THRESHOLDS: Readonly<DriftThresholds> = Object.freeze({ possibleDrift: 0.5, driftDetected: 0.7 });
+export const DEFAULT_DRIFT_THRESHOLDS: Readonly<DriftThresholds> = Object.freeze({
+  possibleDrift: 0.5,
+  driftDetected: 0.7,
+});
 
 export function driftStatus(
   tvdMean: number,

@@ -12,7 +12,8 @@ import { alignedProbabilities } from './alignedCounts';
  *   Σ_{p_i > 0} p_i ln(p_i / q̃_i) + Σ_{q_i > 0} q_i ln(q_i / p̃_i),   x̃ = x if x > 0 else zeroScaling (1e-4),
  * i.e. empty bins count 0 where they are the weight and zeroScaling where they are the
  * denominator, without renormalising; a bin holding less than zeroScaling on one side only can
- * therefore contribute a (slightly) negative amount.
+ * therefore contribute a (slightly) negative amount. Bins non-empty on both sides are summed as
+ * (p_i - q_i) ln(p_i / q_i), the same value without cancellation between the two directions.
  */
 
 export interface KlDivergenceOptions {
@@ -51,8 +52,9 @@ export function symmetricKlDivergence(
   const { expected: p, actual: q } = probabilities;
   let sum = 0;
   for (let i = 0; i < p.length; i++) {
-    if (p[i] > 0) sum += p[i] * Math.log(p[i] / (q[i] > 0 ? q[i] : zeroScaling));
-    if (q[i] > 0) sum += q[i] * Math.log(q[i] / (p[i] > 0 ? p[i] : zeroScaling));
+    if (p[i] > 0 && q[i] > 0) sum += (p[i] - q[i]) * Math.log(p[i] / q[i]);
+    else if (p[i] > 0) sum += p[i] * Math.log(p[i] / zeroScaling);
+    else if (q[i] > 0) sum += q[i] * Math.log(q[i] / zeroScaling);
   }
   return sum;
 }

@@ -16,7 +16,10 @@ export interface KolmogorovSmirnovResult {
   pValue: number;
 }
 
-export function kolmogorovSmirnov(expected: readonly number[], actual: readonly number[]): KolmogorovSmirnovResult {
+export function kolmogorovSmirnov(
+  expected: readonly number[],
+  actual: readonly number[],
+): KolmogorovSmirnovResult {
   const totals = alignedCountTotals(expected, actual);
   if (!totals) return { statistic: NaN, pValue: NaN };
   const { expectedTotal: n, actualTotal: m } = totals;

@@ -57,10 +57,14 @@ const EPSILON = 1e-4;
 
 const METHODS: Readonly<Record<DriftMetric, Omit<DriftMethod, 'bins'>>> = {
   tvd: { metric: 'tvd', description: 'Total variation distance ½ Σ|p - q|, in [0, 1] (as MLRun)' },
-  hellinger: { metric: 'hellinger', description: 'Hellinger distance sqrt(1 - Σ sqrt(p q)), in [0, 1] (as MLRun)' },
+  hellinger: {
+    metric: 'hellinger',
+    description: 'Hellinger distance sqrt(1 - Σ sqrt(p q)), in [0, 1] (as MLRun)',
+  },
   kld: {
     metric: 'kld',
-    description: "MLRun's symmetric KL divergence KL(p || q) + KL(q || p); empty bins are 1e-4 as denominators, 0 as weights",
+    description:
+      "MLRun's symmetric KL divergence KL(p || q) + KL(q || p) in nats; an empty bin weighs 0 and divides as 1e-4",
     logBase: Math.E,
     epsilon: EPSILON,
   },
@@ -87,7 +91,8 @@ const METHODS: Readonly<Record<DriftMetric, Omit<DriftMethod, 'bins'>>> = {
   },
   chi2: {
     metric: 'chi2',
-    description: "Pearson's chi-squared statistic of the 2 x K table of counts (categories empty on both sides dropped)",
+    description:
+      "Pearson's chi-squared statistic of the 2 x K table of counts (categories empty on both sides dropped)",
   },
 };
 
@@ -129,9 +134,14 @@ export function computeDriftScore(
 
 function binPositions(expected: HistogramInput, actual: HistogramInput): number[] {
   const positions = expected.positions ?? actual.positions;
-  if (!positions) throw new Error('wasserstein needs bin positions: set `positions` on the expected histogram');
+  if (!positions) {
+    throw new Error('wasserstein needs bin positions: set `positions` on the expected histogram');
+  }
   const other = actual.positions;
-  if (other && (other.length !== positions.length || other.some((position, i) => position !== positions[i]))) {
+  if (
+    other &&
+    (other.length !== positions.length || other.some((position, i) => position !== positions[i]))
+  ) {
     throw new Error('wasserstein needs one set of bin positions: expected and actual histograms disagree');
   }
   return positions;

@@ -45,7 +45,13 @@ export function numericColumnStatistics(name: string, values: unknown[]): Numeri
   }
   const min = present[0];
   const max = present[present.length - 1];
-  const edges = equalWidthEdges(min, max, NUMERIC_BIN_COUNT);
+  let edges: number[];
+  try {
+    edges = equalWidthEdges(min, max, NUMERIC_BIN_COUNT);
+  } catch (err) {
+    // float64 cannot split some ranges into distinct edges (e.g. a constant above ~4.5e15).
+    throw new UnprocessableError(`column "${name}" cannot be binned: ${(err as Error).message}`);
+  }
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const n of present) counts[binIndex(edges, n)] += 1;
   const q = (p: number) => quantileSorted(present, p);

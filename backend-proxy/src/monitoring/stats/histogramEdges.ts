@@ -8,7 +8,9 @@
  */
 
 export function equalWidthEdges(min: number, max: number, binCount = 20): number[] {
-  if (!Number.isInteger(binCount) || binCount < 1) throw new RangeError(`binCount ${binCount} is not a positive integer`);
+  if (!Number.isInteger(binCount) || binCount < 1) {
+    throw new RangeError(`binCount ${binCount} is not a positive integer`);
+  }
   if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
     throw new RangeError(`[${min}, ${max}] is not a finite range`);
   }

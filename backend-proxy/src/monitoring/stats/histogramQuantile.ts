@@ -49,8 +49,11 @@ export function histogramQuantile(
   }
   let total = 0;
   for (let i = 0; i < bucketCounts.length; i++) {
-    if (!(bucketCounts[i] >= 0)) throw new RangeError(`bucket count ${bucketCounts[i]} is not a non-negative number`);
-    if (i > 0 && !(upperBounds[i - 1] < upperBounds[i])) throw new RangeError('bucket bounds must be ascending');
+    if (!(bucketCounts[i] >= 0 && bucketCounts[i] < Infinity)) {
+      throw new RangeError(`bucket count ${bucketCounts[i]} is not a finite non-negative number`);
+    }
+    if (i > 0 && !(upperBounds[i - 1] < upperBounds[i]))
+      throw new RangeError('bucket bounds must be ascending');
     total += bucketCounts[i];
   }
   if (total === 0) return NaN;

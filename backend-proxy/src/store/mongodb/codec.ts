@@ -4,6 +4,7 @@
  * Nothing here talks to the server, so it is unit-tested without one.
  */
 import { Long, MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { InvalidInputError } from '../../errors';
 
 // ---------------------------------------------------------------- JSON values
 
@@ -110,18 +111,19 @@ export function encodeEventCursor(dt: Date, seq: number): string {
 }
 
 export function decodeEventCursor(cursor: string): { dt: Date; seq: number } {
+  const invalid = () => new InvalidInputError('invalid cursor: pass the cursor of the previous page unchanged');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(plainString(cursor, 'cursor'), 'base64url').toString('utf8'));
   } catch {
-    throw new RangeError('invalid event cursor');
+    throw invalid();
   }
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 2 ||
     !parsed.every((n) => typeof n === 'number' && Number.isSafeInteger(n))
   ) {
-    throw new RangeError('invalid event cursor');
+    throw invalid();
   }
   return { dt: new Date(parsed[0] as number), seq: parsed[1] as number };
 }

@@ -296,11 +296,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.projectSettings]: [unique({ project: 1 })],
 };
 
-/** Creates collections and indexes; a no-op when they already exist with the same options. */
+/** Creates collections and indexes (in parallel: they are independent); a no-op when they already exist. */
 export async function ensureSchema(db: Db): Promise<void> {
-  for (const [name, indexes] of Object.entries(INDEXES)) {
-    await db.collection(name).createIndexes(indexes);
-  }
+  await Promise.all(Object.entries(INDEXES).map(([name, indexes]) => db.collection(name).createIndexes(indexes)));
 }
 
 // ---------------------------------------------------------------- shared context

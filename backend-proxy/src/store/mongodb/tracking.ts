@@ -208,7 +208,8 @@ export class MongoTracking {
     // Both bounds inclusive, as in the embedded store.
     if (query.since !== undefined) and.push({ dt: { $gte: validDate(query.since, 'since') } });
     if (query.end !== undefined) and.push({ dt: { $lte: validDate(query.end, 'end') } });
-    if (query.after !== undefined) {
+    // An empty cursor means "from the start", as in the embedded store.
+    if (query.after !== undefined && query.after !== '') {
       const { dt, seq } = decodeEventCursor(query.after);
       and.push({ $or: [{ dt: { $gt: dt } }, { dt, seq: { $gt: seq } }] });
     }

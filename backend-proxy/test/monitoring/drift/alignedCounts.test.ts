@@ -15,7 +15,15 @@ const measures: Array<[string, (expected: number[], actual: number[]) => number]
   ['populationStabilityIndex', (e, a) => populationStabilityIndex(e, a)],
   ['jensenShannonDistance', (e, a) => jensenShannonDistance(e, a)],
   ['kolmogorovSmirnov', (e, a) => kolmogorovSmirnov(e, a).statistic],
-  ['wassersteinDistance', (e, a) => wassersteinDistance(e, a, e.map((_, i) => i))],
+  [
+    'wassersteinDistance',
+    (e, a) =>
+      wassersteinDistance(
+        e,
+        a,
+        e.map((_, i) => i),
+      ),
+  ],
   ['chiSquaredTest', (e, a) => chiSquaredTest(e, a).statistic],
 ];
 

@@ -6,7 +6,12 @@ describe('klDivergence', () => {
     'matches scipy.stats.entropy on the smoothed, renormalised histograms for $name',
     ({ expected, actual, kl, klBase2Epsilon1e6 }) => {
       expectClose(klDivergence(expected, actual), kl, 1e-9, 1e-15);
-      expectClose(klDivergence(expected, actual, { epsilon: 1e-6, logBase: 2 }), klBase2Epsilon1e6, 1e-9, 1e-15);
+      expectClose(
+        klDivergence(expected, actual, { epsilon: 1e-6, logBase: 2 }),
+        klBase2Epsilon1e6,
+        1e-9,
+        1e-15,
+      );
     },
   );
 
@@ -27,9 +32,12 @@ describe('klDivergence', () => {
 });
 
 describe("symmetricKlDivergence (MLRun's kld)", () => {
-  it.each(fixtures.drift)("matches MLRun's KullbackLeiblerDivergence for $name", ({ expected, actual, symmetricKl }) => {
-    expectClose(symmetricKlDivergence(expected, actual), symmetricKl, 1e-9, 1e-15);
-  });
+  it.each(fixtures.drift)(
+    "matches MLRun's KullbackLeiblerDivergence for $name",
+    ({ expected, actual, symmetricKl }) => {
+      expectClose(symmetricKlDivergence(expected, actual), symmetricKl, 1e-9, 1e-15);
+    },
+  );
 
   it('uses 1e-4 for empty denominators and skips empty weights, without renormalising', () => {
     // p = [1, 0], q = [0.5, 0.5]: 1 ln(1 / 0.5) + 0.5 ln(0.5 / 1) + 0.5 ln(0.5 / 1e-4) = 0.5 ln(1e4);

@@ -14,7 +14,8 @@ describe('kolmogorovSmirnov on binned data', () => {
   it('reaches far-tail p-values', () => {
     const tails = fixtures.drift.filter(({ name }) => name.startsWith('tiny KS p-value'));
     expect(tails.length).toBeGreaterThan(0);
-    for (const { expected, actual } of tails) expect(kolmogorovSmirnov(expected, actual).pValue).toBeLessThan(1e-30);
+    for (const { expected, actual } of tails)
+      expect(kolmogorovSmirnov(expected, actual).pValue).toBeLessThan(1e-30);
   });
 
   it('uses n m / (n + m) as the effective sample size', () => {

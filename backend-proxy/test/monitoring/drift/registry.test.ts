@@ -15,17 +15,18 @@ describe('drift registry', () => {
     expect(Object.isFrozen(DRIFT_METRICS)).toBe(true);
   });
 
-  const reference: Record<DriftMetric, (c: (typeof fixtures.drift)[number]) => [number, number | undefined]> = {
-    tvd: (c) => [c.tvd, undefined],
-    hellinger: (c) => [c.hellinger, undefined],
-    kld: (c) => [c.symmetricKl, undefined],
-    kl: (c) => [c.kl, undefined],
-    psi: (c) => [c.psi, undefined],
-    js: (c) => [c.js, undefined],
-    ks: (c) => [c.ksStatistic, c.ksPValue],
-    wasserstein: (c) => [c.wasserstein, undefined],
-    chi2: (c) => [c.chi2.statistic, c.chi2.pValue],
-  };
+  const reference: Record<DriftMetric, (c: (typeof fixtures.drift)[number]) => [number, number | undefined]> =
+    {
+      tvd: (c) => [c.tvd, undefined],
+      hellinger: (c) => [c.hellinger, undefined],
+      kld: (c) => [c.symmetricKl, undefined],
+      kl: (c) => [c.kl, undefined],
+      psi: (c) => [c.psi, undefined],
+      js: (c) => [c.js, undefined],
+      ks: (c) => [c.ksStatistic, c.ksPValue],
+      wasserstein: (c) => [c.wasserstein, undefined],
+      chi2: (c) => [c.chi2.statistic, c.chi2.pValue],
+    };
 
   describe.each(DRIFT_METRICS)('%s', (metric) => {
     it.each(fixtures.drift)('scores $name', (testCase) => {
@@ -48,8 +49,14 @@ describe('drift registry', () => {
 
   it('records the parameters it used', () => {
     const histogram = { counts: [1, 2] };
-    expect(computeDriftScore('kld', histogram, histogram, BINS).method).toMatchObject({ logBase: Math.E, epsilon: 1e-4 });
-    expect(computeDriftScore('kl', histogram, histogram, BINS).method).toMatchObject({ logBase: Math.E, epsilon: 1e-4 });
+    expect(computeDriftScore('kld', histogram, histogram, BINS).method).toMatchObject({
+      logBase: Math.E,
+      epsilon: 1e-4,
+    });
+    expect(computeDriftScore('kl', histogram, histogram, BINS).method).toMatchObject({
+      logBase: Math.E,
+      epsilon: 1e-4,
+    });
     expect(computeDriftScore('psi', histogram, histogram, BINS).method).toMatchObject({ epsilon: 1e-4 });
     expect(computeDriftScore('js', histogram, histogram, BINS).method).toMatchObject({ logBase: 2 });
     expect(computeDriftScore('tvd', histogram, histogram, BINS).method).not.toHaveProperty('epsilon');
@@ -59,7 +66,9 @@ describe('drift registry', () => {
     const expected = { counts: [1, 0] };
     const actual = { counts: [0, 1], positions: [0, 5] };
     expect(computeDriftScore('wasserstein', expected, actual, BINS).value).toBe(5);
-    expect(() => computeDriftScore('wasserstein', { counts: [1, 0] }, { counts: [0, 1] }, BINS)).toThrow(/positions/);
+    expect(() => computeDriftScore('wasserstein', { counts: [1, 0] }, { counts: [0, 1] }, BINS)).toThrow(
+      /positions/,
+    );
     expect(() =>
       computeDriftScore('wasserstein', { counts: [1, 0], positions: [0, 1] }, actual, BINS),
     ).toThrow(/disagree/);
@@ -67,6 +76,8 @@ describe('drift registry', () => {
 
   it('rejects unknown metrics from untyped callers', () => {
     const histogram = { counts: [1] };
-    expect(() => computeDriftScore('bogus' as DriftMetric, histogram, histogram, BINS)).toThrow(/unknown drift metric/);
+    expect(() => computeDriftScore('bogus' as DriftMetric, histogram, histogram, BINS)).toThrow(
+      /unknown drift metric/,
+    );
   });
 });

@@ -24,10 +24,13 @@ describe('latencyBucketBoundsUs', () => {
 });
 
 describe('histogramQuantile', () => {
-  it.each(fixtures.histogramQuantile)('matches Prometheus histogram_quantile: $name', ({ upperBounds, counts, q, expected }) => {
-    const bounds = upperBounds.map(fromJson);
-    q.forEach((level, i) => expectClose(histogramQuantile(bounds, counts, level), expected[i], 1e-12));
-  });
+  it.each(fixtures.histogramQuantile)(
+    'matches Prometheus histogram_quantile: $name',
+    ({ upperBounds, counts, q, expected }) => {
+      const bounds = upperBounds.map(fromJson);
+      q.forEach((level, i) => expectClose(histogramQuantile(bounds, counts, level), expected[i], 1e-12));
+    },
+  );
 
   it('interpolates linearly inside a bucket', () => {
     // 10 observations in (100, 200]: the median is half way.

@@ -2,11 +2,14 @@ import { mean, sampleStd, sampleVariance } from '../../../src/monitoring/stats/m
 import { expectClose, fixtures, fromJson } from './mathFixtures';
 
 describe('moments from running sums', () => {
-  it.each(fixtures.moments)('matches numpy for $name', ({ count, sum, sumSquares, mean: m, variance, std }) => {
-    expectClose(mean(count, sum), m, 1e-12);
-    expectClose(sampleVariance(count, sum, sumSquares), fromJson(variance), 1e-9);
-    expectClose(sampleStd(count, sum, sumSquares), fromJson(std), 1e-9);
-  });
+  it.each(fixtures.moments)(
+    'matches numpy for $name',
+    ({ count, sum, sumSquares, mean: m, variance, std }) => {
+      expectClose(mean(count, sum), m, 1e-12);
+      expectClose(sampleVariance(count, sum, sumSquares), fromJson(variance), 1e-9);
+      expectClose(sampleStd(count, sum, sumSquares), fromJson(std), 1e-9);
+    },
+  );
 
   it('is NaN where undefined', () => {
     expect(mean(0, 0)).toBeNaN();
@@ -18,7 +21,11 @@ describe('moments from running sums', () => {
   it('merges: moments of concatenated data come from added sums', () => {
     const left = [1.5, 2, 7];
     const right = [-3, 4.25];
-    const sums = (values: number[]) => [values.length, values.reduce((s, v) => s + v, 0), values.reduce((s, v) => s + v * v, 0)];
+    const sums = (values: number[]) => [
+      values.length,
+      values.reduce((s, v) => s + v, 0),
+      values.reduce((s, v) => s + v * v, 0),
+    ];
     const [n1, s1, q1] = sums(left);
     const [n2, s2, q2] = sums(right);
     // numpy.var([1.5, 2, 7, -3, 4.25], ddof=1)
