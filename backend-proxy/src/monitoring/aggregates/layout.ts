@@ -32,18 +32,6 @@ export function familyOf(counter: string): CounterFamily {
 
 const LATENCY_BOUNDS = latencyBucketBoundsUs();
 
-/** Index of the first latency bucket whose upper bound is >= the value. */
-function latencyBucket(us: number): number {
-  let lo = 0;
-  let hi = LATENCY_BOUNDS.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (LATENCY_BOUNDS[mid] >= us) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** The bin of a value on a column's reference, or null without a reference. */
 export function referenceBin(column: ColumnBinning, value: unknown): number | null {
   const ref = column.reference;
@@ -55,8 +43,8 @@ export function referenceBin(column: ColumnBinning, value: unknown): number | nu
   return column.categoryIndex?.get(asCategory(value)) ?? ref.categories.length;
 }
 
-export function foldColumn(counters: CounterSet, group: ColumnGroup, index: number, column: ColumnBinning, value: unknown): void {
-  const prefix = `${group}:${index}`;
+function foldLabelColumn(counters: CounterSet, column: ColumnBinning, value: unknown): void {
+  const prefix = 'y:0';
   if (isMissing(value)) {
     counters.increment(`${prefix}:miss`);
     return;
@@ -72,39 +60,17 @@ export function foldColumn(counters: CounterSet, group: ColumnGroup, index: numb
   const bin = referenceBin(column, value);
   if (bin === null) return;
   counters.increment(`${prefix}:h:${bin}`);
-  const outer = column.spec.kind === 'numeric' ? bin === 0 || bin === binCount(column) - 1 : bin === binCount(column) - 1;
-  if (outer) counters.increment(`${prefix}:oor`);
-}
-
-export interface FoldablePrediction {
-  /** Values by feature name. */
-  features: Record<string, unknown>;
-  /** Values by prediction column name. */
-  outputs: Record<string, unknown>;
-  latencyUs: number | null;
-  error: boolean;
-}
-
-/** Adds one prediction event to the counters of its interval. */
-export function foldPrediction(counters: CounterSet, binning: Binning, event: FoldablePrediction): void {
-  counters.increment('n');
-  if (event.error) counters.increment('err');
-  if (event.latencyUs !== null) {
-    counters.increment('lat:n');
-    counters.increment('lat:sum', event.latencyUs);
-    counters.increment(`lat:b:${latencyBucket(event.latencyUs)}`);
-  }
-  binning.features.forEach((column, i) => foldColumn(counters, 'f', i, column, event.features[column.spec.name]));
-  binning.predictions.forEach((column, i) => foldColumn(counters, 'p', i, column, event.outputs[column.spec.name]));
+  if (bin === binCount(column) - 1 || (column.spec.kind === 'numeric' && bin === 0)) counters.increment(`${prefix}:oor`);
 }
 
 /**
- * Adds one ground-truth label joined to its prediction: label distribution, and agreement with
+ * Adds one ground-truth label joined to its prediction (rare next to predictions, so by name
+ * rather than through a fold plan): label distribution, and agreement with
  * the first prediction column (classification when it is categorical, regression when numeric).
  */
 export function foldLabel(counters: CounterSet, binning: Binning, prediction: unknown, label: unknown): void {
   const labelColumn = binning.labels[0];
-  if (labelColumn) foldColumn(counters, 'y', 0, labelColumn, label);
+  if (labelColumn) foldLabelColumn(counters, labelColumn, label);
   const output = binning.predictions[0];
   if (!output || isMissing(label) || isMissing(prediction)) return;
   if (output.spec.kind === 'categorical') {

@@ -13,9 +13,23 @@ export interface MinuteCounters {
 
 const RESOLUTIONS: Resolution[] = ['minute', 'hour', 'day'];
 
-function addAll(target: Counters, source: Counters, family: string, pick?: (a: number, b: number) => number): void {
+function splitByFamily(counters: Counters): Map<string, Counters> {
+  const families = new Map<string, Counters>();
+  for (const name in counters) {
+    const family = familyOf(name);
+    let part = families.get(family);
+    if (!part) {
+      part = {};
+      families.set(family, part);
+    }
+    part[name] = counters[name];
+  }
+  return families;
+}
+
+function addInto(target: Counters, source: Counters | undefined, pick?: (a: number, b: number) => number): void {
+  if (!source) return;
   for (const name in source) {
-    if (familyOf(name) !== family) continue;
     target[name] = name in target ? (pick ? pick(target[name], source[name]) : target[name] + source[name]) : source[name];
   }
 }
@@ -27,8 +41,10 @@ function addAll(target: Counters, source: Counters, family: string, pick?: (a: n
 export function rollUp(minutes: MinuteCounters[]): AggregateDelta[] {
   const deltas = new Map<string, AggregateDelta>();
   for (const m of minutes) {
-    const families = new Set(Object.keys(m.counters.add).map(familyOf));
-    for (const family of families) {
+    const sums = splitByFamily(m.counters.add);
+    const mins = splitByFamily(m.counters.min);
+    const maxs = splitByFamily(m.counters.max);
+    for (const [family, add] of sums) {
       for (const resolution of RESOLUTIONS) {
         const start = alignDown(m.start, RESOLUTION_MS[resolution]);
         const id = `${m.endpointId}:${family}:${resolution}:${start}:${m.version}`;
@@ -37,9 +53,9 @@ export function rollUp(minutes: MinuteCounters[]): AggregateDelta[] {
           delta = { key: { endpointId: m.endpointId, family, resolution, start, referenceVersion: m.version }, add: {}, min: {}, max: {} };
           deltas.set(id, delta);
         }
-        addAll(delta.add, m.counters.add, family);
-        addAll(delta.min, m.counters.min, family, Math.min);
-        addAll(delta.max, m.counters.max, family, Math.max);
+        addInto(delta.add, add);
+        addInto(delta.min, mins.get(family), Math.min);
+        addInto(delta.max, maxs.get(family), Math.max);
       }
     }
   }

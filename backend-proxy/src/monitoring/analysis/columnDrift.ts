@@ -70,13 +70,16 @@ export function columnDrift(
   reference: ColumnStatistics,
   actual: ColumnWindow,
   expected: { summary: ColumnSummary; histogram: number[] },
+  /** Only these measures (of those that apply to the column's kind); all by default. Series over many steps ask for few. */
+  metrics?: readonly DriftMetric[],
 ): ColumnDrift {
   const histogram = actual.histogram ?? new Array<number>(expected.histogram.length).fill(0);
   const numeric = reference.kind === 'numeric';
   const positions = numeric ? binPositions(reference.edges) : undefined;
   const description = numeric ? NUMERIC_BINS_DESCRIPTION : CATEGORICAL_BINS_DESCRIPTION;
   const measures: Partial<Record<DriftMetric, DriftScore>> = {};
-  for (const metric of numeric ? NUMERIC_METRICS : CATEGORICAL_METRICS) {
+  const applicable = numeric ? NUMERIC_METRICS : CATEGORICAL_METRICS;
+  for (const metric of metrics ? applicable.filter((m) => metrics.includes(m)) : applicable) {
     measures[metric] = computeDriftScore(metric, { counts: expected.histogram, positions }, { counts: histogram, positions }, description);
   }
   const rows = actual.count + actual.missing;

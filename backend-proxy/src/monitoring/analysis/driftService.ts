@@ -1,6 +1,7 @@
 import type { EndpointRecord } from '../../store/types';
 import { readWindow, type ColumnWindow } from '../aggregates/layout';
 import { driftStatus, type DriftStatus, type DriftThresholds } from '../drift/driftStatus';
+import { DEFAULT_FEATURE_METRICS, type DriftMetric } from '../drift/registry';
 import type { EndpointService } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { ColumnStatistics, ReferenceStatistics } from '../reference/types';
@@ -30,6 +31,23 @@ export interface DriftReport {
   predictions: ColumnDrift[];
   overall: OverallDrift;
   /** Why there are no measures, when there are none. */
+  reason?: string;
+}
+
+/** Drift of one step of a series: the step's window against the reference. */
+export interface DriftPoint {
+  /** Step start, epoch ms. */
+  time: number;
+  predictions: number;
+  features: ColumnDrift[];
+  overall: OverallDrift;
+}
+
+export interface DriftSeries {
+  endpointId: string;
+  stepMs: number;
+  points: DriftPoint[];
+  /** Why there are no points, when there are none. */
   reason?: string;
 }
 
@@ -66,6 +84,23 @@ export function overallDrift(features: ColumnDrift[], thresholds: DriftThreshold
   };
 }
 
+/** Each reference column with the window column of the same name, against the reference or a baseline window. */
+function compareColumns(
+  columns: ColumnStatistics[],
+  windows: ColumnWindow[],
+  baseWindows: ColumnWindow[] | undefined,
+  metrics?: readonly DriftMetric[],
+): ColumnDrift[] {
+  return columns.flatMap((ref) => {
+    const i = windows.findIndex((w) => w.name === ref.name);
+    if (i < 0) return [];
+    const expected = baseWindows
+      ? { summary: windowSummary(baseWindows[i]), histogram: baseWindows[i].histogram ?? [] }
+      : { summary: referenceSummary(ref), histogram: ref.counts };
+    return [columnDrift(ref, windows[i], expected, metrics)];
+  });
+}
+
 /** Drift of an endpoint's window against its reference (or a baseline window), from aggregates only. */
 export class DriftService {
   constructor(
@@ -97,23 +132,36 @@ export class DriftService {
     if (actual.predictions === 0) return empty('no predictions in the window');
     const base = baseline ? readWindow(await this.windows.counters(endpoint.id, baseline.from, baseline.to, selection), binning) : null;
 
-    const compare = (columns: ColumnStatistics[], windows: ColumnWindow[], baseWindows: ColumnWindow[] | undefined): ColumnDrift[] =>
-      columns.flatMap((ref) => {
-        const i = windows.findIndex((w) => w.name === ref.name);
-        if (i < 0) return [];
-        const expected = baseWindows
-          ? { summary: windowSummary(baseWindows[i]), histogram: baseWindows[i].histogram ?? [] }
-          : { summary: referenceSummary(ref), histogram: ref.counts };
-        return [columnDrift(ref, windows[i], expected)];
-      });
-    const features = compare(statistics.features, actual.features, base?.features);
+    const features = compareColumns(statistics.features, actual.features, base?.features);
     return {
       endpointId: endpoint.id,
       window: { from, to, predictions: actual.predictions },
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features,
-      predictions: compare(statistics.predictions, actual.outputs, base?.outputs),
+      predictions: compareColumns(statistics.predictions, actual.outputs, base?.outputs),
       overall: overallDrift(features, thresholds),
     };
+  }
+
+  /**
+   * Drift per step of [from, to) against the reference: one read of the steps' aggregates, then
+   * the features' measures per step. Only `metrics` are computed (tvd and hellinger always, as
+   * the status needs them), which keeps long series cheap. The caller bounds the number of steps.
+   */
+  async series(endpointOrId: EndpointRecord | string, from: number, to: number, stepMs: number, metrics: readonly DriftMetric[] = DEFAULT_FEATURE_METRICS): Promise<DriftSeries> {
+    const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
+    const version = endpoint.referenceVersion;
+    if (version === 0) return { endpointId: endpoint.id, stepMs, points: [], reason: 'no reference registered' };
+    const thresholds = await this.endpoints.thresholdsFor(endpoint);
+    const statistics = (await this.references.get(endpoint.id, version)).statistics as ReferenceStatistics;
+    const binning = await this.references.binningFor(endpoint, version);
+    const wanted = [...new Set<DriftMetric>(['tvd', 'hellinger', ...metrics])];
+    const steps = await this.windows.series(endpoint.id, from, to, stepMs, { families: ['ops', 'columns'], referenceVersion: version });
+    const points = steps.map((step): DriftPoint => {
+      const window = readWindow(step.counters, binning);
+      const features = window.predictions === 0 ? [] : compareColumns(statistics.features, window.features, undefined, wanted);
+      return { time: step.time, predictions: window.predictions, features, overall: overallDrift(features, thresholds) };
+    });
+    return { endpointId: endpoint.id, stepMs, points };
   }
 }

@@ -10,7 +10,8 @@ import {
 } from '../../store/types';
 import type { Binning } from '../aggregates/binning';
 import { CounterSet } from '../aggregates/counterSet';
-import { foldLabel, foldPrediction } from '../aggregates/layout';
+import { MinuteAccumulator, planFor } from '../aggregates/foldPlan';
+import { foldLabel } from '../aggregates/layout';
 import { rollUp, type MinuteCounters } from '../aggregates/rollUp';
 import { alignDown } from '../aggregates/tiling';
 import { newEndpointRecord } from '../endpoints/endpointService';
@@ -40,6 +41,23 @@ export interface IngestReceipt {
   duplicate: boolean;
 }
 
+/** What one committed batch counted for one endpoint, for in-process observers. */
+export interface CommittedPredictions {
+  endpoint: Pick<EndpointRecord, 'id' | 'project' | 'model' | 'version'>;
+  predictions: number;
+  errors: number;
+  /** Latency of each prediction that reported one, µs. */
+  latenciesUs: number[];
+}
+
+/**
+ * Told about every batch after it is committed (never about a replayed batch id), e.g. to count
+ * predictions for Prometheus. Called synchronously; it must not throw or block.
+ */
+export interface IngestObserver {
+  committed(batch: CommittedPredictions[]): void;
+}
+
 type Values = NormalizedEvent['features'];
 
 interface ResolvedEvent {
@@ -64,31 +82,52 @@ function outputColumnsFrom(prediction: NormalizedEvent['prediction']): FeatureSp
   return [{ name: 'prediction', kind: kindOf(prediction) }];
 }
 
-/** Maps positional or named values onto the endpoint's columns, refusing unknown names and wrong types. */
+const columnKinds = new WeakMap<FeatureSpec[], Map<string, FeatureSpec['kind']>>();
+function kindsOf(columns: FeatureSpec[]): Map<string, FeatureSpec['kind']> {
+  let kinds = columnKinds.get(columns);
+  if (!kinds) {
+    kinds = new Map(columns.map((c) => [c.name, c.kind]));
+    columnKinds.set(columns, kinds);
+  }
+  return kinds;
+}
+
+function checkNumeric(kind: FeatureSpec['kind'] | undefined, name: string, value: unknown, what: string, index: number): void {
+  if (kind === 'numeric' && value !== null && value !== undefined && typeof value !== 'number') {
+    throw new InvalidInputError(`event ${index}: ${what} "${name}" is numeric but got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * Maps positional or named values onto the endpoint's columns, refusing unknown names and wrong
+ * types. Named values are checked in place, not copied (this runs for every event).
+ */
 function byName(values: Values | NormalizedEvent['prediction'], columns: FeatureSpec[], what: string, index: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (values === undefined) return out;
+  if (values === undefined) return {};
   if (Array.isArray(values)) {
     if (values.length !== columns.length) {
       throw new InvalidInputError(`event ${index}: ${values.length} ${what} values given, the endpoint has ${columns.length}`);
     }
-    columns.forEach((c, i) => (out[c.name] = values[i]));
-  } else if (typeof values === 'object' && values !== null) {
-    const known = new Set(columns.map((c) => c.name));
-    const unknown = Object.keys(values).filter((k) => !known.has(k));
-    if (unknown.length) throw new InvalidInputError(`event ${index}: unknown ${what} ${unknown.map((u) => `"${u}"`).join(', ')}`);
-    Object.assign(out, values);
-  } else {
-    if (columns.length !== 1) throw new InvalidInputError(`event ${index}: one ${what} value given, the endpoint has ${columns.length}`);
-    out[columns[0].name] = values;
+    const out: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      checkNumeric(c.kind, c.name, values[i], what, index);
+      out[c.name] = values[i];
+    });
+    return out;
   }
-  for (const c of columns) {
-    const v = out[c.name];
-    if (c.kind === 'numeric' && v !== undefined && v !== null && typeof v !== 'number') {
-      throw new InvalidInputError(`event ${index}: ${what} "${c.name}" is numeric but got ${JSON.stringify(v)}`);
+  if (typeof values === 'object' && values !== null) {
+    const kinds = kindsOf(columns);
+    const unknown: string[] = [];
+    for (const key in values) {
+      if (!kinds.has(key)) unknown.push(key);
+      else checkNumeric(kinds.get(key), key, values[key], what, index);
     }
+    if (unknown.length) throw new InvalidInputError(`event ${index}: unknown ${what} ${unknown.map((u) => `"${u}"`).join(', ')}`);
+    return values;
   }
-  return out;
+  if (columns.length !== 1) throw new InvalidInputError(`event ${index}: one ${what} value given, the endpoint has ${columns.length}`);
+  checkNumeric(columns[0].kind, columns[0].name, values, what, index);
+  return { [columns[0].name]: values };
 }
 
 /**
@@ -96,6 +135,8 @@ function byName(values: Values | NormalizedEvent['prediction'], columns: Feature
  * endpoint activity, a bounded raw sample and request ids for late labels, all-or-nothing.
  */
 export class IngestService {
+  private readonly observers: IngestObserver[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly references: ReferenceService,
@@ -103,6 +144,10 @@ export class IngestService {
     private readonly options: IngestOptions = DEFAULT_INGEST_OPTIONS,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  addObserver(observer: IngestObserver): void {
+    this.observers.push(observer);
+  }
 
   async ingest(batch: PredictionBatch, authorize: (project: string) => void): Promise<IngestReceipt> {
     const now = this.clock();
@@ -114,26 +159,32 @@ export class IngestService {
       if (!binnings.has(endpoint.id)) binnings.set(endpoint.id, await this.references.binningFor(endpoint));
     }
 
-    const minuteCounters = new Map<string, MinuteCounters>();
+    const minutes = new Map<string, { endpointId: string; start: number; version: number; accumulator: MinuteAccumulator; labels: CounterSet | null }>();
     const activity = new Map<string, EndpointActivity>();
     const samples: SampleRecord[] = [];
     const sampled = new Map<string, number>();
     const predictionKeys: PredictionKeyRecord[] = [];
+    const latencies = new Map<string, number[]>();
     for (const r of resolved) {
       const binning = binnings.get(r.endpoint.id) as Binning;
       const t = r.event.time.getTime();
       const minute = alignDown(t, RESOLUTION_MS.minute);
       const slot = `${r.endpoint.id}:${minute}`;
-      let entry = minuteCounters.get(slot);
+      let entry = minutes.get(slot);
       if (!entry) {
-        entry = { endpointId: r.endpoint.id, start: minute, version: binning.referenceVersion, counters: new CounterSet() };
-        minuteCounters.set(slot, entry);
+        entry = { endpointId: r.endpoint.id, start: minute, version: binning.referenceVersion, accumulator: new MinuteAccumulator(planFor(binning)), labels: null };
+        minutes.set(slot, entry);
       }
       const fold = { features: r.features, outputs: r.outputs, latencyUs: r.event.latencyUs, error: r.event.error !== null };
-      foldPrediction(entry.counters, binning, fold);
+      entry.accumulator.fold(fold);
       const firstOutput = r.endpoint.predictionColumns[0] ? r.outputs[r.endpoint.predictionColumns[0].name] : undefined;
-      if (r.labelValue !== undefined) foldLabel(entry.counters, binning, firstOutput, r.labelValue);
+      if (r.labelValue !== undefined) foldLabel((entry.labels ??= new CounterSet()), binning, firstOutput, r.labelValue);
 
+      if (this.observers.length && r.event.latencyUs !== null) {
+        const list = latencies.get(r.endpoint.id) ?? [];
+        list.push(r.event.latencyUs);
+        latencies.set(r.endpoint.id, list);
+      }
       const seen = activity.get(r.endpoint.id);
       if (seen) {
         seen.predictions += 1;
@@ -186,15 +237,43 @@ export class IngestService {
       batchId: batch.batchId ?? null,
       newEndpoints: resolved.filter((r) => registered.includes(r.endpoint.id)).map((r) => r.endpoint).filter((e, i, all) => all.indexOf(e) === i),
       activity: [...activity.values()],
-      aggregates: rollUp([...minuteCounters.values()]),
+      aggregates: rollUp(
+        [...minutes.values()].map((m): MinuteCounters => {
+          const counters = m.accumulator.toCounterSet();
+          if (m.labels) counters.merge(m.labels);
+          return { endpointId: m.endpointId, start: m.start, version: m.version, counters };
+        }),
+      ),
       samples,
       predictionKeys,
       receipt,
       now,
     });
     if (!outcome.applied) return { ...(outcome.receipt as IngestReceipt), duplicate: true };
+    if (this.observers.length) this.notify(resolved, activity, latencies);
     if (predictionKeys.length) await this.labels.joinPendingFor(predictionKeys.map((k) => k.requestId));
     return receipt;
+  }
+
+  private notify(resolved: ResolvedEvent[], activity: Map<string, EndpointActivity>, latencies: Map<string, number[]>): void {
+    const endpoints = new Map(resolved.map((r) => [r.endpoint.id, r.endpoint]));
+    const batch = [...activity.values()].map((a): CommittedPredictions => {
+      const e = endpoints.get(a.endpointId) as EndpointRecord;
+      return {
+        endpoint: { id: e.id, project: e.project, model: e.model, version: e.version },
+        predictions: a.predictions,
+        errors: a.errors,
+        latenciesUs: latencies.get(a.endpointId) ?? [],
+      };
+    });
+    // The batch is committed: an observer's failure must not turn the answer into an error.
+    for (const observer of this.observers) {
+      try {
+        observer.committed(batch);
+      } catch {
+        // ignored on purpose
+      }
+    }
   }
 
   /** Finds or implicitly registers each event's endpoint and maps its values onto the endpoint's columns. */

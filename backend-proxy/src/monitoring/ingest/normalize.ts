@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors';
-import { mlrunEvent, plainEvent, type MlrunEvent, type PlainEvent } from './eventShapes';
+import { isCommonPlainEvent, mlrunEvent, plainEvent, type MlrunEvent, type PlainEvent } from './eventShapes';
 
 type Scalar = number | string | boolean | null;
 type Values = Scalar[] | Record<string, Scalar>;
@@ -69,6 +69,10 @@ function fromMlrun(e: MlrunEvent, index: number, project: string, now: Date): No
 export function normalizeEvents(events: Array<Record<string, unknown>>, project: string, now: Date): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
   events.forEach((raw, index) => {
+    if (isCommonPlainEvent(raw)) {
+      out.push(fromPlain(raw, index, project, now));
+      return;
+    }
     const isMlrun = 'request' in raw;
     const parsed = (isMlrun ? mlrunEvent : plainEvent).safeParse(raw);
     if (!parsed.success) {

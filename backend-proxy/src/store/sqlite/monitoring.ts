@@ -83,31 +83,58 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
        first_request = MIN(COALESCE(first_request, ?), ?), last_request = MAX(COALESCE(last_request, ?), ?) WHERE id = ?`,
   );
 
+  // Recently written aggregates, parsed: consecutive batches mostly touch the same minute, hour and
+  // day, so this spares a JSON parse per record per batch. The embedded store has one writer (the
+  // proxy process that opened it); the cache is dropped whenever a transaction fails.
+  const hot = new Map<string, { sums: Counters; mins: Counters; maxs: Counters }>();
+  const HOT_LIMIT = 2_000;
+
   const applyAggregatesSync = (deltas: AggregateDelta[]): void => {
     for (const { key, add, min, max } of deltas) {
-      const row = selectAggregate.get(key.endpointId, key.family, key.resolution, key.start, key.referenceVersion) as
-        | Pick<AggregateRow, 'sums' | 'mins' | 'maxs'>
-        | undefined;
-      const sums: Counters = row ? JSON.parse(row.sums) : {};
-      const mins: Counters = row ? JSON.parse(row.mins) : {};
-      const maxs: Counters = row ? JSON.parse(row.maxs) : {};
-      addInto(sums, add);
-      extremeInto(mins, min, Math.min);
-      extremeInto(maxs, max, Math.max);
+      const id = `${key.endpointId}|${key.family}|${key.resolution}|${key.start}|${key.referenceVersion}`;
+      let record = hot.get(id);
+      if (record) {
+        hot.delete(id);
+      } else {
+        const row = selectAggregate.get(key.endpointId, key.family, key.resolution, key.start, key.referenceVersion) as
+          | Pick<AggregateRow, 'sums' | 'mins' | 'maxs'>
+          | undefined;
+        record = row
+          ? { sums: JSON.parse(row.sums) as Counters, mins: JSON.parse(row.mins) as Counters, maxs: JSON.parse(row.maxs) as Counters }
+          : { sums: {}, mins: {}, maxs: {} };
+      }
+      addInto(record.sums, add);
+      extremeInto(record.mins, min, Math.min);
+      extremeInto(record.maxs, max, Math.max);
       upsertAggregate.run(
         key.endpointId,
         key.family,
         key.resolution,
         key.start,
         key.referenceVersion,
-        JSON.stringify(sums),
-        JSON.stringify(mins),
-        JSON.stringify(maxs),
+        JSON.stringify(record.sums),
+        JSON.stringify(record.mins),
+        JSON.stringify(record.maxs),
       );
+      hot.set(id, record);
+      if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);
     }
   };
+  /** Runs a write transaction; on failure the cached records may hold rolled-back sums, so drop them. */
+  const guarded = <A extends unknown[], R>(work: (...args: A) => R) => {
+    const transaction = db.transaction(work);
+    return (...args: A): R => {
+      try {
+        return transaction(...args);
+      } catch (err) {
+        hot.clear();
+        throw err;
+      }
+    };
+  };
+  const applyAggregatesTransaction = guarded(applyAggregatesSync);
 
-  const commit = db.transaction((c: IngestCommit): IngestOutcome => {
+  const commit = guarded((c: IngestCommit): IngestOutcome => {
     if (c.batchId !== null) {
       const seen = db.prepare('SELECT receipt FROM ingest_batches WHERE batch_id = ?').get(c.batchId) as
         | { receipt: string }
@@ -174,7 +201,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       return commit(c);
     },
     async applyAggregates(deltas) {
-      db.transaction(applyAggregatesSync)(deltas);
+      applyAggregatesTransaction(deltas);
     },
     async listAggregates(q) {
       const version = q.referenceVersion === undefined ? '' : ' AND reference_version = ?';
@@ -259,6 +286,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       return prune(now.getTime(), retention.samplesBefore.getTime(), retention.maxSamplesPerEndpoint, retention.batchesBefore.getTime());
     },
     async pruneAggregates(resolution, before) {
+      hot.clear();
       return db.prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?').run(resolution, before).changes;
     },
   };

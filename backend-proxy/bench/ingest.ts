@@ -1,0 +1,95 @@
+/**
+ * Ingest benchmark (issue 3, script 1): events with 20 numeric features in batches of 500,
+ * POSTed over loopback HTTP to one proxy on the embedded store (a file in a temp folder),
+ * next to how fast the same process can merely JSON.parse the same bodies. Prints both rates
+ * and their ratio (goal: >= 0.25).
+ *
+ * The HTTP client runs in a worker thread, so the proxy's event loop only serves requests.
+ *
+ *   npm run bench:build && node dist-bench/bench/ingest.js [--batches 200] [--concurrency 4]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startProxy } from '../src/server';
+import { Random } from '../src/demo/random';
+import { machineDescription, option } from './lib/benchArgs';
+
+const FEATURES = 20;
+const BATCH = 500;
+
+async function main(): Promise<void> {
+  const batches = option('batches', 200);
+  const concurrency = option('concurrency', 4);
+  const folder = mkdtempSync(join(tmpdir(), 'driftwatch-bench-ingest-'));
+  const proxy = await startProxy(
+    loadConfig({}, { port: 0, host: '127.0.0.1', store: join(folder, 'bench.db'), evaluationIntervalMs: 0 }),
+    createLogger('warn'),
+  );
+  try {
+    const random = new Random(7);
+    const names = Array.from({ length: FEATURES }, (_, i) => `x${i}`);
+    const post = async (path: string, body: string, method = 'POST') => {
+      const response = await fetch(`${proxy.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<{ id: string }>;
+    };
+    const endpoint = await post(
+      '/api/v1/endpoints',
+      JSON.stringify({ project: 'bench', model: 'wide', features: names.map((name) => ({ name, kind: 'numeric' })) }),
+    );
+    const referenceRows = Array.from({ length: 5_000 }, () => Object.fromEntries(names.map((n) => [n, random.normal()])));
+    await post(`/api/v1/endpoints/${endpoint.id}/reference`, JSON.stringify({ rows: referenceRows }), 'PUT');
+
+    const start = Date.now() - 60 * 60_000;
+    const bodies = Array.from({ length: batches }, (_, b) =>
+      JSON.stringify({
+        batchId: `bench-${b}`,
+        events: Array.from({ length: BATCH }, (_, i) => ({
+          endpoint: endpoint.id,
+          timestamp: start + Math.floor(((b * BATCH + i) / (batches * BATCH)) * 60 * 60_000),
+          features: Object.fromEntries(names.map((n) => [n, Math.round((random.normal() + 0.3) * 1e4) / 1e4])),
+          prediction: Math.round(random.next() * 1e4) / 1e4,
+          latencyMs: Math.round(random.next() * 2e4) / 1e3,
+        })),
+      }),
+    );
+    const megabytes = bodies.reduce((s, b) => s + b.length, 0) / 1e6;
+
+    // The client runs in a worker thread of this process, so it does not compete for the proxy's event loop.
+    const ingestSeconds = await new Promise<number>((resolve, reject) => {
+      const worker = new Worker(join(__dirname, 'lib', 'postBodies.js'), {
+        workerData: { url: `${proxy.url}/api/v1/predictions`, bodies, concurrency },
+      });
+      worker.once('message', (m: { seconds: number }) => resolve(m.seconds));
+      worker.once('error', reject);
+    });
+
+    const parseStarted = process.hrtime.bigint();
+    let parsed = 0;
+    for (const body of bodies) parsed += (JSON.parse(body) as { events: unknown[] }).events.length;
+    const parseSeconds = Number(process.hrtime.bigint() - parseStarted) / 1e9;
+
+    const events = batches * BATCH;
+    const stored = await proxy.services.endpoints.get(endpoint.id);
+    if (stored.predictionCount !== events || parsed !== events) throw new Error(`counted ${stored.predictionCount} of ${events}`);
+    const ingestRate = events / ingestSeconds;
+    const parseRate = events / parseSeconds;
+    console.log(machineDescription());
+    console.log(`ingest: ${events} events (${FEATURES} numeric features, batches of ${BATCH}, ${concurrency} concurrent, ${megabytes.toFixed(1)} MB)`);
+    console.log(`  HTTP ingest on the embedded store: ${Math.round(ingestRate).toLocaleString('en')} events/s (${ingestSeconds.toFixed(2)} s)`);
+    console.log(`  JSON.parse of the same bodies:     ${Math.round(parseRate).toLocaleString('en')} events/s (${parseSeconds.toFixed(2)} s)`);
+    console.log(`  ratio ingest / parse:              ${(ingestRate / parseRate).toFixed(3)} (goal >= 0.25)`);
+  } finally {
+    await proxy.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

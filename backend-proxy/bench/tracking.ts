@@ -1,0 +1,81 @@
+/**
+ * Tracking benchmark (issue 2): logs 100,000 metric events over loopback HTTP in batches to one
+ * proxy on the embedded store (a file in a temp folder), then reads them back page by page and as
+ * an NDJSON export. Prints events/s for each.
+ *
+ *   npm run bench:build && node dist-bench/bench/tracking.js [--events 100000] [--batch 1000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startProxy } from '../src/server';
+import { machineDescription, option } from './lib/benchArgs';
+
+async function main(): Promise<void> {
+  const total = option('events', 100_000);
+  const batch = option('batch', 1_000);
+  const folder = mkdtempSync(join(tmpdir(), 'driftwatch-bench-tracking-'));
+  const proxy = await startProxy(
+    loadConfig({}, { port: 0, host: '127.0.0.1', store: join(folder, 'bench.db'), evaluationIntervalMs: 0 }),
+    createLogger('warn'),
+  );
+  const base = `${proxy.url}/api/v1/experiments/bench`;
+  const request = async (method: string, path: string, body?: unknown, accept = 'application/json') => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', accept },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+  try {
+    await request('POST', '/runs');
+    const bodies = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
+      Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => ({
+        event: 'metric',
+        key: `metric_${i % 10}`,
+        value: Math.sin(b * batch + i),
+        step: b * batch + i,
+      })),
+    );
+
+    const writeStarted = process.hrtime.bigint();
+    for (const body of bodies) await request('POST', '/events', body);
+    const writeSeconds = Number(process.hrtime.bigint() - writeStarted) / 1e9;
+
+    const readStarted = process.hrtime.bigint();
+    let read = 0;
+    let cursor: string | null = null;
+    do {
+      const query: string = `?event=metric&limit=10000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = (await (await request('GET', `/data${query}`)).json()) as { events: unknown[]; cursor: string | null };
+      read += page.events.length;
+      cursor = page.cursor;
+    } while (cursor);
+    const readSeconds = Number(process.hrtime.bigint() - readStarted) / 1e9;
+
+    const exportStarted = process.hrtime.bigint();
+    const text = await (await request('GET', '/data?event=metric', undefined, 'application/x-ndjson')).text();
+    const exported = text.trim().split('\n').length;
+    const exportSeconds = Number(process.hrtime.bigint() - exportStarted) / 1e9;
+
+    if (read !== total || exported !== total) throw new Error(`read ${read} and exported ${exported} of ${total}`);
+    const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} events/s (${s.toFixed(2)} s)`;
+    console.log(machineDescription());
+    console.log(`tracking: ${total} metric events, batches of ${batch}, embedded store`);
+    console.log(`  write (POST .../events):         ${rate(total, writeSeconds)}`);
+    console.log(`  read (JSON pages of 10,000):     ${rate(read, readSeconds)}`);
+    console.log(`  export (NDJSON stream):          ${rate(exported, exportSeconds)}`);
+  } finally {
+    await proxy.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
