@@ -20,6 +20,14 @@ export interface Config {
   metricsPort: number | null;
   /** Export per-feature drift gauges to Prometheus (one series per endpoint x feature). */
   metricsPerFeature: boolean;
+  /** How often monitor jobs are checked for being due, ms; 0 disables the job runner. */
+  jobTickMs: number;
+  /** How often pending webhook deliveries are sent, ms; 0 disables delivery. */
+  webhookPollMs: number;
+  /** Grafana's base URL, for links in alert webhooks to the Details dashboard. */
+  grafanaUrl: string | null;
+  /** This proxy's externally reachable base URL, for links when Grafana's is not set. */
+  publicUrl: string | null;
 }
 
 export const DEFAULT_STORE_PATH = './data/driftwatch.db';
@@ -36,6 +44,10 @@ const DEFAULTS: Config = {
   evaluationWindowMs: 3_600_000,
   metricsPort: null,
   metricsPerFeature: false,
+  jobTickMs: 15_000,
+  webhookPollMs: 1_000,
+  grafanaUrl: null,
+  publicUrl: null,
 };
 
 type Env = Record<string, string | undefined>;
@@ -58,6 +70,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new InvalidInputError(`${name} must be true or false, got "${raw}"`);
 }
 
+function url(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (!/^https?:\/\/[^\s]+$/.test(raw)) throw new InvalidInputError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/$/, '');
+}
+
 /** Reads `DRIFTWATCH_*` variables over the defaults. Throws InvalidInputError naming the bad variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const metricsPort = integer(env, 'DRIFTWATCH_METRICS_PORT', 0, 0);
@@ -73,6 +92,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     evaluationWindowMs: integer(env, 'DRIFTWATCH_EVALUATION_WINDOW_MS', DEFAULTS.evaluationWindowMs, 60_000),
     metricsPort: metricsPort === 0 ? null : metricsPort,
     metricsPerFeature: boolean(env, 'DRIFTWATCH_METRICS_PER_FEATURE', DEFAULTS.metricsPerFeature),
+    jobTickMs: integer(env, 'DRIFTWATCH_JOB_TICK_MS', DEFAULTS.jobTickMs, 0),
+    webhookPollMs: integer(env, 'DRIFTWATCH_WEBHOOK_POLL_MS', DEFAULTS.webhookPollMs, 0),
+    grafanaUrl: url(env, 'DRIFTWATCH_GRAFANA_URL'),
+    publicUrl: url(env, 'DRIFTWATCH_PUBLIC_URL'),
     ...overrides,
   };
 }

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import type { Config } from './config';
 import { createApp } from './http/app';
+import { prometheusRouter } from './http/routers/prometheus';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
 import { describeStoreLocation, openStore } from './store';
@@ -11,6 +13,8 @@ export interface RunningProxy {
   server: Server;
   /** Base URL on loopback, e.g. http://127.0.0.1:8080 */
   url: string;
+  /** Base URL of the separate Prometheus port, when `metricsPort` is set. */
+  metricsUrl: string | null;
   /** Stops accepting, lets in-flight requests finish, stops background work, closes the store. */
   close(): Promise<void>;
 }
@@ -29,22 +33,44 @@ export async function startProxy(config: Config, logger: Logger = createLogger(c
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const metricsServer = config.metricsPort === null ? null : await listenMetrics(services, config);
+  const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` : null;
+  if (metricsUrl) logger.info({ url: metricsUrl }, 'prometheus metrics listening (no key required)');
   logger.info({ url, store: describeStoreLocation(config.store), storeKind: store.kind }, 'driftwatch proxy listening');
 
   services.evaluator.start();
+  services.jobs.start();
+  services.deliveries.start();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await services.evaluator.stop();
+      await Promise.all(
+        [server, metricsServer].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              if (!s) return resolve();
+              s.close(() => resolve());
+              s.closeIdleConnections();
+            }),
+        ),
+      );
+      await Promise.all([services.evaluator.stop(), services.jobs.stop(), services.deliveries.stop()]);
       await store.close();
       logger.info('driftwatch proxy stopped');
     })();
     return closing;
   };
-  return { services, server, url, close };
+  return { services, server, url, metricsUrl, close };
+}
+
+/** Prometheus on its own port: scrapes need no key there, so bind it where only the scraper reaches. */
+async function listenMetrics(services: Services, config: Config): Promise<Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(prometheusRouter(services.prometheus));
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.metricsPort ?? 0, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
 }

@@ -1,11 +1,17 @@
 import { ApiKeyService } from './auth/apiKeyService';
 import type { Config } from './config';
+import { GrafanaService } from './grafana/grafanaService';
 import type { Logger } from './logger';
+import { DEFAULT_PROMETHEUS_OPTIONS, PrometheusMetrics } from './metrics/prometheusMetrics';
+import { AlertService } from './monitoring/alerts/alertService';
+import { DEFAULT_DELIVERY_OPTIONS, DeliveryService } from './monitoring/alerts/deliveryService';
 import { DriftService } from './monitoring/analysis/driftService';
 import { EndpointService } from './monitoring/endpoints/endpointService';
 import { DEFAULT_EVALUATOR_OPTIONS, Evaluator } from './monitoring/evaluation/evaluator';
 import { DEFAULT_INGEST_OPTIONS, IngestService } from './monitoring/ingest/ingestService';
 import { LabelService } from './monitoring/ingest/labelService';
+import { JobService } from './monitoring/jobs/jobService';
+import { MonitorService } from './monitoring/monitors/monitorService';
 import { ReferenceService } from './monitoring/reference/referenceService';
 import { MetricsService } from './monitoring/windows/metricsService';
 import { WindowService } from './monitoring/windows/windowService';
@@ -27,32 +33,55 @@ export interface Services {
   metrics: MetricsService;
   drift: DriftService;
   evaluator: Evaluator;
+  grafana: GrafanaService;
+  prometheus: PrometheusMetrics;
+  monitors: MonitorService;
+  jobs: JobService;
+  alerts: AlertService;
+  deliveries: DeliveryService;
 }
 
-export function createServices(config: Config, logger: Logger, store: Store): Services {
-  const endpoints = new EndpointService(store);
-  const references = new ReferenceService(store, endpoints);
-  const labels = new LabelService(store, references, DEFAULT_INGEST_OPTIONS.labelJoinWindowMs);
+/** `clock` is injectable so tests can drive schedules, windows and alert timing. */
+export function createServices(config: Config, logger: Logger, store: Store, clock: () => Date = () => new Date()): Services {
+  const endpoints = new EndpointService(store, clock);
+  const references = new ReferenceService(store, endpoints, clock);
+  const labels = new LabelService(store, references, DEFAULT_INGEST_OPTIONS.labelJoinWindowMs, clock);
   const windows = new WindowService(store);
-  const metrics = new MetricsService(windows);
+  const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
+  const experiments = new ExperimentService(store, clock);
+  const ingest = new IngestService(store, references, labels, DEFAULT_INGEST_OPTIONS, clock);
+  const prometheus = new PrometheusMetrics(store, { ...DEFAULT_PROMETHEUS_OPTIONS, perFeature: config.metricsPerFeature });
+  ingest.addObserver(prometheus.ingestObserver);
+  const monitors = new MonitorService(store, experiments, endpoints, references, windows, undefined, clock);
+  const deliveries = new DeliveryService(store, logger.child({ component: 'webhooks' }), {
+    ...DEFAULT_DELIVERY_OPTIONS,
+    pollMs: config.webhookPollMs,
+  }, clock);
+  const alerts = new AlertService(store, deliveries, { grafanaUrl: config.grafanaUrl, publicUrl: config.publicUrl }, clock);
   return {
     config,
     logger,
     store,
     keys: new ApiKeyService(store),
-    experiments: new ExperimentService(store),
+    experiments,
     endpoints,
     references,
-    ingest: new IngestService(store, references, labels, DEFAULT_INGEST_OPTIONS),
+    ingest,
     labels,
     windows,
     metrics,
     drift,
-    evaluator: new Evaluator(store, drift, metrics, logger.child({ component: 'evaluator' }), {
+    evaluator: new Evaluator(store, drift, metrics, alerts, logger.child({ component: 'evaluator' }), {
       ...DEFAULT_EVALUATOR_OPTIONS,
       intervalMs: config.evaluationIntervalMs,
       windowMs: config.evaluationWindowMs,
-    }),
+    }, clock),
+    grafana: new GrafanaService({ store, endpoints, references, windows, metrics, drift, experiments }),
+    prometheus,
+    monitors,
+    jobs: new JobService(store, monitors, endpoints, logger.child({ component: 'jobs' }), config.jobTickMs, clock),
+    alerts,
+    deliveries,
   };
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { DomainError } from '../errors';
 import { serveCommand } from './serve';
 import { keysCommand } from './keys';
+import { monitorsCommand } from './monitors';
 import { simulateCommand } from './simulate';
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
 
 program.addCommand(serveCommand());
 program.addCommand(keysCommand());
+program.addCommand(monitorsCommand());
 program.addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { gaussianNaiveBayes, kNearestNeighbours, nearestCentroid, type Classifier } from './classifiers';
 import { IRIS_FEATURES, irisRows, type IrisRow, type LabelledIris } from './iris';
-import { ProxyClient } from './proxyClient';
+import { ProxyClient } from '../apiClient';
 import { Random } from './random';
 
 export interface SimulatorOptions {

@@ -1,13 +1,18 @@
 import express, { type Express } from 'express';
 import type { Services } from '../services';
-import { authenticate } from './authenticate';
+import { authenticate, requireScope } from './authenticate';
 import { errorHandler, notFoundHandler } from './errorHandler';
 import { experimentsRouter } from './routers/experiments';
+import { grafanaRouter } from './routers/grafana';
 import { healthRouter } from './routers/health';
+import { alertsRouter } from './routers/alerts';
 import { endpointsRouter } from './routers/endpoints';
+import { jobsRouter } from './routers/jobs';
+import { monitorsRouter } from './routers/monitors';
 import { keysRouter } from './routers/keys';
 import { predictionsRouter } from './routers/predictions';
 import { projectsRouter } from './routers/projects';
+import { prometheusRouter } from './routers/prometheus';
 
 /** Wires routers onto an express app; all behaviour lives in the services. */
 export function createApp(services: Services): Express {
@@ -25,7 +30,13 @@ export function createApp(services: Services): Express {
   app.use('/api/v1/keys', keysRouter(services.keys));
   app.use('/api/v1/projects', projectsRouter(services.endpoints));
   app.use('/api/v1/endpoints', endpointsRouter({ ...services, maxBodyBytes: config.maxBodyBytes }));
+  app.use('/api/v1/monitors', monitorsRouter(services.monitors, services.jobs, config.maxBodyBytes));
+  app.use('/api/v1/jobs', jobsRouter(services.jobs));
+  app.use('/api/v1/alerts', alertsRouter(services.alerts, services.deliveries));
   app.use('/api/v1', predictionsRouter(services.ingest, services.labels));
+  app.use('/grafana', authenticate(services.keys), grafanaRouter(services.grafana));
+  // With a separate metrics port (server.ts) /metrics is served there, without a key; here it needs `read`.
+  if (config.metricsPort === null) app.use(prometheusRouter(services.prometheus, authenticate(services.keys), requireScope('read')));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -415,6 +415,39 @@ export interface ProjectSettingsStore {
   putProjectSettings(settings: ProjectSettings): Promise<void>;
 }
 
+// ---------------------------------------------------------------- configuration documents
+
+/**
+ * Small JSON documents the services own (monitors, monitor jobs, alert rules and states, webhook
+ * deliveries), addressed by kind and id. `version` gives compare-and-set updates, which is how
+ * replicas agree on who runs a job or sends a delivery.
+ */
+export interface StoredDocument {
+  kind: string;
+  id: string;
+  project: string;
+  version: number;
+  updatedAt: Date;
+  body: unknown;
+}
+
+export interface DocumentStore {
+  getDocument(kind: string, id: string): Promise<StoredDocument | null>;
+  /** Sorted by id. */
+  listDocuments(kind: string, filter: { projects?: string[] }): Promise<StoredDocument[]>;
+  /**
+   * Writes the document if its stored version equals `expectedVersion` (0: it must not exist yet).
+   * Returns the new version, or null when the version did not match (someone else wrote first).
+   */
+  putDocument(
+    doc: { kind: string; id: string; project: string; body: unknown },
+    expectedVersion: number,
+    now: Date,
+  ): Promise<number | null>;
+  /** Returns false if it did not exist. */
+  deleteDocument(kind: string, id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store
@@ -425,7 +458,8 @@ export interface Store
     MonitoringStore,
     EventLogStore,
     LeaseStore,
-    ProjectSettingsStore {
+    ProjectSettingsStore,
+    DocumentStore {
   /** `embedded` or `mongodb`, for logs and /readyz. */
   readonly kind: string;
   /** Throws if the database cannot be reached. */

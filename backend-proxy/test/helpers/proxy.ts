@@ -2,9 +2,9 @@ import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startProxy, type RunningProxy } from '../../src/server';
 
-/** A real proxy on a loopback port with an in-memory embedded store and no background work. */
+/** A real proxy on a loopback port with an in-memory embedded store and no background work (tests tick it themselves). */
 export async function startTestProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, ...overrides });
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0, ...overrides });
   return startProxy(config, createLogger('silent'));
 }
 

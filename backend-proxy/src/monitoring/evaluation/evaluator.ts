@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger';
 import { type EndpointRecord, type MonitoringEventRecord, type Store } from '../../store/types';
+import type { AlertService } from '../alerts/alertService';
 import type { DriftService } from '../analysis/driftService';
 import type { MetricsService } from '../windows/metricsService';
 
@@ -52,6 +53,7 @@ export class Evaluator {
     private readonly store: Store,
     private readonly drift: DriftService,
     private readonly metrics: MetricsService,
+    private readonly alerts: AlertService,
     private readonly logger: Logger,
     private readonly options: EvaluatorOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -112,7 +114,11 @@ export class Evaluator {
     const now = this.clock();
     const to = now.getTime();
     const from = to - this.options.windowMs;
-    const [report, figures] = await Promise.all([this.drift.report(endpoint, from, to), this.metrics.window(endpoint.id, from, to)]);
+    const [report, figures, rolling] = await Promise.all([
+      this.drift.report(endpoint, from, to),
+      this.metrics.window(endpoint.id, from, to),
+      this.metrics.rolling(endpoint.id),
+    ]);
     const status = report.overall.status;
     await this.store.recordEvaluation(endpoint.id, {
       driftStatus: status,
@@ -133,6 +139,7 @@ export class Evaluator {
       };
       await this.store.appendMonitoringEvents([event]);
     }
+    await this.alerts.evaluate(endpoint, { report, window: figures, recentPredictionsPerSecond: rolling.predictionsPerSecond5m });
   }
 
   private async prune(): Promise<number> {

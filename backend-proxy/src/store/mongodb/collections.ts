@@ -43,6 +43,7 @@ export const COLLECTIONS = {
   monitoringEvents: 'monitoringEvents',
   leases: 'leases',
   projectSettings: 'projectSettings',
+  documents: 'documents',
 } as const;
 
 /** GridFS bucket for artifact bytes: collections `artifactFiles.files` and `artifactFiles.chunks`. */
@@ -213,6 +214,16 @@ export interface ProjectSettingsDoc {
   updatedAt: Date;
 }
 
+export interface DocumentDoc {
+  kind: string;
+  id: string;
+  project: string;
+  version: number;
+  updatedAt: Date;
+  /** JSON text. */
+  body: string;
+}
+
 export interface LeaseDoc {
   name: string;
   holder: string;
@@ -236,6 +247,7 @@ export interface Collections {
   monitoringEvents: Collection<MonitoringEventDoc>;
   leases: Collection<LeaseDoc>;
   projectSettings: Collection<ProjectSettingsDoc>;
+  documents: Collection<DocumentDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -256,6 +268,7 @@ export function collections(db: Db): Collections {
     monitoringEvents: db.collection<MonitoringEventDoc>(COLLECTIONS.monitoringEvents),
     leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
     projectSettings: db.collection<ProjectSettingsDoc>(COLLECTIONS.projectSettings),
+    documents: db.collection<DocumentDoc>(COLLECTIONS.documents),
   };
 }
 
@@ -294,6 +307,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.monitoringEvents]: [plain({ time: 1 }), plain({ project: 1, time: 1 })],
   [COLLECTIONS.leases]: [unique({ name: 1 })],
   [COLLECTIONS.projectSettings]: [unique({ project: 1 })],
+  [COLLECTIONS.documents]: [unique({ kind: 1, id: 1 }), plain({ kind: 1, project: 1, id: 1 })],
 };
 
 /** Creates collections and indexes (in parallel: they are independent); a no-op when they already exist. */

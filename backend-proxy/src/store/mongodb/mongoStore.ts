@@ -10,6 +10,7 @@
 import type { Readable } from 'node:stream';
 import { GridFSBucket, MongoClient } from 'mongodb';
 import type {
+  StoredDocument,
   AggregateDelta,
   AggregateQuery,
   AggregateRecord,
@@ -48,6 +49,7 @@ import { MongoKeys } from './keys';
 import { MongoLeases } from './leases';
 import { MongoMonitoring } from './monitoring';
 import { MongoProjectSettings } from './projectSettings';
+import { MongoDocuments } from './documents';
 import { MongoReferences } from './references';
 import { MongoTracking } from './tracking';
 
@@ -106,6 +108,7 @@ export class MongoStore implements Store {
   private readonly eventLog: MongoEventLog;
   private readonly leases: MongoLeases;
   private readonly projectSettings: MongoProjectSettings;
+  private readonly documents: MongoDocuments;
 
   constructor(private readonly ctx: MongoContext) {
     this.tracking = new MongoTracking(ctx);
@@ -117,6 +120,7 @@ export class MongoStore implements Store {
     this.eventLog = new MongoEventLog(ctx);
     this.leases = new MongoLeases(ctx);
     this.projectSettings = new MongoProjectSettings(ctx);
+    this.documents = new MongoDocuments(ctx);
   }
 
   async ping(): Promise<void> {
@@ -275,5 +279,20 @@ export class MongoStore implements Store {
   }
   putProjectSettings(settings: ProjectSettings): Promise<void> {
     return this.projectSettings.putProjectSettings(settings);
+  }
+
+  // ------------------------------------------------------------ documents
+
+  getDocument(kind: string, id: string): Promise<StoredDocument | null> {
+    return this.documents.getDocument(kind, id);
+  }
+  listDocuments(kind: string, filter: { projects?: string[] }): Promise<StoredDocument[]> {
+    return this.documents.listDocuments(kind, filter);
+  }
+  putDocument(doc: { kind: string; id: string; project: string; body: unknown }, expectedVersion: number, now: Date): Promise<number | null> {
+    return this.documents.putDocument(doc, expectedVersion, now);
+  }
+  deleteDocument(kind: string, id: string): Promise<boolean> {
+    return this.documents.deleteDocument(kind, id);
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Store } from '../types';
 import type { SqliteContext } from './context';
+import { sqliteDocuments } from './documents';
 import { sqliteEndpoints } from './endpoints';
 import { sqliteEventLog } from './eventLog';
 import { sqliteKeys } from './keys';
@@ -49,6 +50,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     ...sqliteEventLog(ctx),
     ...sqliteLeases(ctx),
     ...sqliteProjectSettings(ctx),
+    ...sqliteDocuments(ctx),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -92,6 +92,12 @@ CREATE TABLE IF NOT EXISTS project_settings (
   project TEXT PRIMARY KEY, thresholds TEXT, updated_at INTEGER NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS documents (
+  kind TEXT NOT NULL, id TEXT NOT NULL, project TEXT NOT NULL, version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+
 CREATE TABLE IF NOT EXISTS leases (
   name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL
 );

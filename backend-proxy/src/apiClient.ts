@@ -1,4 +1,4 @@
-/** The few HTTP calls the simulator makes, with the proxy's error message on failure. */
+/** A minimal client of the proxy's REST API for the CLI and the demo simulator: JSON in and out, the proxy's error message on failure. */
 export class ProxyClient {
   constructor(
     private readonly baseUrl: string,

@@ -1,0 +1,114 @@
+import type { DriftReport } from '../analysis/driftService';
+import type { OperationalFigures } from '../windows/operationalFigures';
+
+export const ALERT_METRICS = [
+  'drift_status',
+  'tvd_mean',
+  'hellinger_mean',
+  'kld_mean',
+  'drifted_share',
+  'feature_tvd',
+  'feature_hellinger',
+  'feature_kld',
+  'accuracy',
+  'error_rate',
+  'latency_p50_ms',
+  'latency_p95_ms',
+  'latency_p99_ms',
+  'predictions_per_second',
+  'missing_share',
+  'out_of_range_share',
+] as const;
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+export type AlertComparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  project: string;
+  /** null: every endpoint of the project. */
+  endpointId: string | null;
+  metric: AlertMetric;
+  /** For feature_* metrics, and optionally missing/out-of-range share (default: the worst feature). */
+  feature: string | null;
+  comparison: AlertComparison;
+  threshold: number;
+  forSeconds: number;
+  webhooks: string[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+/** drift_status as a number, as the Prometheus gauge exports it. */
+export const DRIFT_STATUS_LEVEL: Record<string, number> = { NO_DRIFT: 0, POSSIBLE_DRIFT: 1, DRIFT_DETECTED: 2 };
+
+export function holds(value: number | null, comparison: AlertComparison, threshold: number): boolean {
+  if (value === null || !Number.isFinite(value)) return false;
+  switch (comparison) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}
+
+export interface AlertInputs {
+  report: DriftReport;
+  /** Figures over the evaluation window. */
+  window: OperationalFigures;
+  /** Predictions per second over the last 5 minutes. */
+  recentPredictionsPerSecond: number;
+}
+
+/** The value a rule compares, from one evaluation; null when there is no data for it. */
+export function metricValue(rule: Pick<AlertRule, 'metric' | 'feature'>, inputs: AlertInputs): number | null {
+  const { report, window } = inputs;
+  const o = report.overall;
+  const feature = rule.feature ? report.features.find((f) => f.name === rule.feature) : undefined;
+  const worst = (pick: (q: DriftReport['features'][number]['quality']) => number | null) => {
+    const values = (feature ? [feature] : report.features).map((f) => pick(f.quality)).filter((v): v is number => v !== null);
+    return values.length ? Math.max(...values) : null;
+  };
+  switch (rule.metric) {
+    case 'drift_status':
+      return DRIFT_STATUS_LEVEL[o.status] ?? null;
+    case 'tvd_mean':
+      return o.tvdMean;
+    case 'hellinger_mean':
+      return o.hellingerMean;
+    case 'kld_mean':
+      return o.kldMean;
+    case 'drifted_share':
+      return o.driftedShare;
+    case 'feature_tvd':
+      return feature?.measures.tvd?.value ?? null;
+    case 'feature_hellinger':
+      return feature?.measures.hellinger?.value ?? null;
+    case 'feature_kld':
+      return feature?.measures.kld?.value ?? null;
+    case 'accuracy':
+      return window.accuracy;
+    case 'error_rate':
+      return window.errorRate;
+    case 'latency_p50_ms':
+      return window.latencyP50Ms;
+    case 'latency_p95_ms':
+      return window.latencyP95Ms;
+    case 'latency_p99_ms':
+      return window.latencyP99Ms;
+    case 'predictions_per_second':
+      return inputs.recentPredictionsPerSecond;
+    case 'missing_share':
+      return worst((q) => q.missingShare);
+    case 'out_of_range_share':
+      return worst((q) => q.outOfRangeShare);
+  }
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError } from '../../errors';
+import type { EndpointRecord, MonitoringEventRecord, Store } from '../../store/types';
+import { metricValue, holds, type AlertInputs, type AlertRule } from './alertRules';
+import { nextAlertState, type AlertPhase } from './alertState';
+import type { DeliveryService } from './deliveryService';
+
+/** The current state of one rule on one endpoint. */
+export interface AlertStatus {
+  ruleId: string;
+  ruleName: string;
+  project: string;
+  endpointId: string;
+  phase: AlertPhase;
+  activeSince: string | null;
+  value: number | null;
+  lastTransition: string | null;
+  lastTransitionAt: string | null;
+  evaluatedAt: string;
+}
+
+const RULE = 'alert-rule';
+const STATE = 'alert-state';
+
+export type AlertRuleInput = Omit<AlertRule, 'id' | 'createdAt'>;
+
+/**
+ * Alert rules per endpoint or project, evaluated by the periodic evaluation. State changes are
+ * recorded as monitoring events (Grafana annotations) and sent to the rule's webhooks.
+ */
+export class AlertService {
+  constructor(
+    private readonly store: Store,
+    private readonly deliveries: DeliveryService,
+    private readonly links: { grafanaUrl: string | null; publicUrl: string | null },
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(input: AlertRuleInput): Promise<AlertRule> {
+    const rule: AlertRule = { ...input, id: randomUUID(), createdAt: this.clock().toISOString() };
+    await this.store.putDocument({ kind: RULE, id: rule.id, project: rule.project, body: rule }, 0, this.clock());
+    return rule;
+  }
+
+  async list(projects?: string[]): Promise<AlertRule[]> {
+    return (await this.store.listDocuments(RULE, { projects })).map((d) => d.body as AlertRule);
+  }
+
+  async get(id: string): Promise<AlertRule> {
+    const doc = await this.store.getDocument(RULE, id);
+    if (!doc) throw new NotFoundError(`alert rule ${id} does not exist`);
+    return doc.body as AlertRule;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.store.deleteDocument(RULE, id))) throw new NotFoundError(`alert rule ${id} does not exist`);
+  }
+
+  async states(projects?: string[]): Promise<AlertStatus[]> {
+    return (await this.store.listDocuments(STATE, { projects })).map((d) => d.body as AlertStatus);
+  }
+
+  /** Evaluates every enabled rule that applies to the endpoint. Never throws for one rule's sake. */
+  async evaluate(endpoint: EndpointRecord, inputs: AlertInputs): Promise<AlertStatus[]> {
+    const now = this.clock();
+    const rules = (await this.list([endpoint.project])).filter((r) => r.enabled && (r.endpointId === null || r.endpointId === endpoint.id));
+    const out: AlertStatus[] = [];
+    for (const rule of rules) {
+      const id = `${rule.id}:${endpoint.id}`;
+      const doc = await this.store.getDocument(STATE, id);
+      const previous = doc?.body as AlertStatus | undefined;
+      const value = metricValue(rule, inputs);
+      const next = nextAlertState(
+        { phase: previous?.phase ?? 'inactive', activeSince: previous?.activeSince ? Date.parse(previous.activeSince) : null },
+        holds(value, rule.comparison, rule.threshold),
+        now.getTime(),
+        rule.forSeconds * 1_000,
+      );
+      const status: AlertStatus = {
+        ruleId: rule.id,
+        ruleName: rule.name,
+        project: rule.project,
+        endpointId: endpoint.id,
+        phase: next.phase,
+        activeSince: next.activeSince === null ? null : new Date(next.activeSince).toISOString(),
+        value,
+        lastTransition: next.transition ?? previous?.lastTransition ?? null,
+        lastTransitionAt: next.transition ? now.toISOString() : (previous?.lastTransitionAt ?? null),
+        evaluatedAt: now.toISOString(),
+      };
+      // Another replica evaluating at the same moment wins; this pass's result is dropped.
+      if ((await this.store.putDocument({ kind: STATE, id, project: rule.project, body: status }, doc?.version ?? 0, now)) === null) continue;
+      if (next.transition === 'firing' || next.transition === 'resolved') await this.announce(rule, endpoint, status, next.transition, now);
+      out.push(status);
+    }
+    return out;
+  }
+
+  private async announce(rule: AlertRule, endpoint: EndpointRecord, status: AlertStatus, transition: 'firing' | 'resolved', now: Date): Promise<void> {
+    const subject = `${endpoint.model}:${endpoint.version}`;
+    const event: MonitoringEventRecord = {
+      time: now,
+      project: endpoint.project,
+      endpointId: endpoint.id,
+      kind: 'alert',
+      title: `${rule.name} ${transition} on ${subject}`,
+      text: `${rule.metric}${rule.feature ? `(${rule.feature})` : ''} = ${status.value ?? 'no data'} ${rule.comparison} ${rule.threshold}`,
+      tags: ['alert', transition, rule.name, endpoint.project, endpoint.model],
+      data: { ruleId: rule.id, transition, value: status.value },
+    };
+    await this.store.appendMonitoringEvents([event]);
+    const link = this.links.grafanaUrl
+      ? `${this.links.grafanaUrl}/d/driftwatch-details?var-project=${encodeURIComponent(endpoint.project)}&var-endpoint=${endpoint.id}`
+      : this.links.publicUrl
+        ? `${this.links.publicUrl}/api/v1/endpoints/${endpoint.id}/drift`
+        : null;
+    const payload = {
+      state: transition,
+      rule: { id: rule.id, name: rule.name, metric: rule.metric, feature: rule.feature, comparison: rule.comparison, threshold: rule.threshold, forSeconds: rule.forSeconds },
+      endpoint: { id: endpoint.id, project: endpoint.project, model: endpoint.model, version: endpoint.version },
+      value: status.value,
+      activeSince: status.activeSince,
+      at: now.toISOString(),
+      link,
+    };
+    for (const url of rule.webhooks) await this.deliveries.enqueue(rule.project, url, payload);
+  }
+}

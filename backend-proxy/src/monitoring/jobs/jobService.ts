@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, UnprocessableError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { Store, StoredDocument } from '../../store/types';
+import type { EndpointService } from '../endpoints/endpointService';
+import type { Monitor, MonitorService } from '../monitors/monitorService';
+import { nextRun, parseSchedule, type Schedule } from './schedule';
+
+/** A scheduled monitor run (omega-ml's `track(..., monitor=True, schedule=...)`), and its visible state. */
+export interface MonitorJob {
+  /** `monitors/<experiment>/<model>` */
+  name: string;
+  project: string;
+  monitor: string;
+  schedule: Schedule;
+  enabled: boolean;
+  createdAt: string;
+  nextRunAt: string;
+  lastRunAt: string | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+  lastResult: { snapshots: number; drift: boolean | null; status: string | null; alerts: number } | null;
+  runs: number;
+  failures: number;
+}
+
+const DOCUMENT = 'monitor-job';
+/** How long a replica may hold a job before another may take it over (it died mid-run). */
+const LEASE_MS = 10 * 60_000;
+
+const jobId = (project: string, name: string) => `${project}:${name}`;
+
+/**
+ * Runs monitor jobs inside the proxy. Every tick each due job is run by exactly one replica: a
+ * lease in the store picks the runner, and the job's `nextRunAt` (written with compare-and-set)
+ * tells a replica arriving later that this tick's run already happened.
+ */
+export class JobService {
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<number> | null = null;
+  readonly holder = randomUUID();
+
+  constructor(
+    private readonly store: Store,
+    private readonly monitors: MonitorService,
+    private readonly endpoints: EndpointService,
+    private readonly logger: Logger,
+    private readonly tickMs: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Schedules the monitor's job, named after its experiment and the endpoint's model. */
+  async track(monitor: Monitor, scheduleText: string): Promise<MonitorJob> {
+    const schedule = parseSchedule(scheduleText);
+    if (!monitor.endpointId) throw new UnprocessableError(`monitor "${monitor.name}" has no endpoint to track`);
+    const endpoint = await this.endpoints.get(monitor.endpointId);
+    const name = `monitors/${monitor.experiment}/${endpoint.model}`;
+    const now = this.clock();
+    const existing = await this.store.getDocument(DOCUMENT, jobId(monitor.project, name));
+    const previous = existing?.body as MonitorJob | undefined;
+    const job: MonitorJob = {
+      name,
+      project: monitor.project,
+      monitor: monitor.name,
+      schedule,
+      enabled: true,
+      createdAt: previous?.createdAt ?? now.toISOString(),
+      nextRunAt: nextRun(schedule, now).toISOString(),
+      lastRunAt: previous?.lastRunAt ?? null,
+      lastDurationMs: previous?.lastDurationMs ?? null,
+      lastError: previous?.lastError ?? null,
+      lastResult: previous?.lastResult ?? null,
+      runs: previous?.runs ?? 0,
+      failures: previous?.failures ?? 0,
+    };
+    await this.write(job, existing?.version ?? 0);
+    return job;
+  }
+
+  async list(projects?: string[]): Promise<MonitorJob[]> {
+    return (await this.store.listDocuments(DOCUMENT, { projects })).map((d) => d.body as MonitorJob);
+  }
+
+  async get(project: string, name: string): Promise<MonitorJob> {
+    return (await this.require(project, name)).body as MonitorJob;
+  }
+
+  async remove(project: string, name: string): Promise<void> {
+    if (!(await this.store.deleteDocument(DOCUMENT, jobId(project, name)))) throw new NotFoundError(`job "${name}" does not exist`);
+  }
+
+  /** Runs a job now, whatever its schedule (still one runner at a time). */
+  async runNow(project: string, name: string): Promise<MonitorJob> {
+    await this.require(project, name);
+    return (await this.runIfDue(jobId(project, name), true)) ?? (await this.get(project, name));
+  }
+
+  start(): void {
+    if (this.tickMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking;
+  }
+
+  /** Runs every due job; one failing job never stops the others. Returns how many ran here. */
+  tick(): Promise<number> {
+    this.ticking ??= (async () => {
+      let ran = 0;
+      try {
+        const now = this.clock().getTime();
+        for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
+          const job = doc.body as MonitorJob;
+          if (!job.enabled || Date.parse(job.nextRunAt) > now) continue;
+          if (await this.runIfDue(doc.id, false)) ran += 1;
+        }
+      } catch (err) {
+        this.logger.error({ err }, 'job tick failed');
+      } finally {
+        this.ticking = null;
+      }
+      return ran;
+    })();
+    return this.ticking;
+  }
+
+  /** Takes the job's lease, re-checks it is due, runs it and records the outcome. Null when skipped. */
+  private async runIfDue(id: string, force: boolean): Promise<MonitorJob | null> {
+    const lease = `job:${id}`;
+    if (!(await this.store.acquireLease(lease, this.holder, LEASE_MS, this.clock()))) return null;
+    try {
+      const doc = await this.store.getDocument(DOCUMENT, id);
+      if (!doc) return null;
+      const job = doc.body as MonitorJob;
+      const started = this.clock();
+      if (!force && Date.parse(job.nextRunAt) > started.getTime()) return null;
+      let outcome: Pick<MonitorJob, 'lastError' | 'lastResult'>;
+      try {
+        outcome = { lastError: null, lastResult: await this.execute(job) };
+      } catch (err) {
+        outcome = { lastError: (err as Error).message, lastResult: job.lastResult };
+        this.logger.warn({ job: job.name, err: (err as Error).message }, 'monitor job failed; retrying next tick');
+      }
+      const finished = this.clock();
+      const updated: MonitorJob = {
+        ...job,
+        ...outcome,
+        lastRunAt: started.toISOString(),
+        lastDurationMs: finished.getTime() - started.getTime(),
+        runs: job.runs + 1,
+        failures: job.failures + (outcome.lastError ? 1 : 0),
+        // A failed run stays due, so the next tick retries it.
+        nextRunAt: outcome.lastError ? job.nextRunAt : nextRun(job.schedule, finished).toISOString(),
+      };
+      await this.write(updated, doc.version);
+      return updated;
+    } finally {
+      await this.store.releaseLease(lease, this.holder);
+    }
+  }
+
+  private async execute(job: MonitorJob) {
+    const monitor = await this.monitors.get(job.project, job.monitor);
+    await this.monitors.snapshotEndpoint(monitor, { since: 'last' });
+    const snapshots = (await this.monitors.snapshots(monitor)).length;
+    if (snapshots < 2) return { snapshots, drift: null, status: null, alerts: 0 };
+    const capture = await this.monitors.capture(monitor);
+    return { snapshots, drift: capture.drift, status: capture.comparison.overall.status, alerts: capture.alerts.length };
+  }
+
+  private async require(project: string, name: string): Promise<StoredDocument> {
+    const doc = await this.store.getDocument(DOCUMENT, jobId(project, name));
+    if (!doc) throw new NotFoundError(`job "${name}" does not exist in project "${project}"`);
+    return doc;
+  }
+
+  private async write(job: MonitorJob, version: number): Promise<void> {
+    const id = jobId(job.project, job.name);
+    if ((await this.store.putDocument({ kind: DOCUMENT, id, project: job.project, body: job }, version, this.clock())) === null) {
+      // Someone changed the job meanwhile (e.g. a new schedule): keep theirs, add our run's outcome.
+      const current = await this.store.getDocument(DOCUMENT, id);
+      if (!current) return;
+      const theirs = current.body as MonitorJob;
+      const merged: MonitorJob = { ...theirs, lastRunAt: job.lastRunAt, lastDurationMs: job.lastDurationMs, lastError: job.lastError, lastResult: job.lastResult, runs: job.runs, failures: job.failures };
+      await this.store.putDocument({ kind: DOCUMENT, id, project: job.project, body: merged }, current.version, this.clock());
+    }
+  }
+}
