@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger';
 import type { Store } from '../../store/types';
+import { PeriodicTask } from '../periodicTask';
 
 /** One webhook POST and its progress; stored so failures are visible and survive restarts. */
 export interface Delivery {
@@ -40,15 +41,16 @@ const KEEP_FINISHED_MS = 7 * 86_400_000;
  * so that one replica sends each attempt.
  */
 export class DeliveryService {
-  private timer: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
+  private readonly task: PeriodicTask<void>;
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.task = new PeriodicTask(options.pollMs, () => this.sendDue());
+  }
 
   async enqueue(project: string, url: string, payload: unknown): Promise<Delivery> {
     const now = this.clock();
@@ -74,39 +76,34 @@ export class DeliveryService {
   }
 
   start(): void {
-    if (this.options.pollMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.poll(), this.options.pollMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.polling;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Sends every delivery that is due; never throws. */
   poll(): Promise<void> {
-    this.polling ??= (async () => {
-      try {
-        const now = this.clock().getTime();
-        for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
-          const d = doc.body as Delivery;
-          const due =
-            (d.status === 'pending' && Date.parse(d.nextAttemptAt) <= now) ||
-            (d.status === 'sending' && now - doc.updatedAt.getTime() > STALE_SENDING_MS);
-          if (due) await this.attempt(doc.id, doc.version, d);
-          else if ((d.status === 'delivered' || d.status === 'failed') && now - doc.updatedAt.getTime() > KEEP_FINISHED_MS) {
-            await this.store.deleteDocument(DOCUMENT, doc.id);
-          }
+    return this.task.run();
+  }
+
+  private async sendDue(): Promise<void> {
+    try {
+      const now = this.clock().getTime();
+      for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
+        const d = doc.body as Delivery;
+        const due =
+          (d.status === 'pending' && Date.parse(d.nextAttemptAt) <= now) ||
+          (d.status === 'sending' && now - doc.updatedAt.getTime() > STALE_SENDING_MS);
+        if (due) await this.attempt(doc.id, doc.version, d);
+        else if ((d.status === 'delivered' || d.status === 'failed') && now - doc.updatedAt.getTime() > KEEP_FINISHED_MS) {
+          await this.store.deleteDocument(DOCUMENT, doc.id);
         }
-      } catch (err) {
-        this.logger.error({ err }, 'webhook delivery poll failed');
-      } finally {
-        this.polling = null;
       }
-    })();
-    return this.polling;
+    } catch (err) {
+      this.logger.error({ err }, 'webhook delivery poll failed');
+    }
   }
 
   private async attempt(id: string, version: number, delivery: Delivery): Promise<void> {

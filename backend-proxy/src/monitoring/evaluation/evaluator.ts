@@ -3,6 +3,7 @@ import type { Logger } from '../../logger';
 import { type EndpointRecord, type MonitoringEventRecord, type Store } from '../../store/types';
 import type { AlertService } from '../alerts/alertService';
 import type { DriftService } from '../analysis/driftService';
+import { PeriodicTask } from '../periodicTask';
 import type { MetricsService } from '../windows/metricsService';
 
 export interface EvaluatorOptions {
@@ -45,8 +46,7 @@ export function measuresSummary(report: Awaited<ReturnType<DriftService['report'
  * a lease makes one of them do it per tick.
  */
 export class Evaluator {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask<void>;
   private readonly holder = randomUUID();
 
   constructor(
@@ -57,39 +57,35 @@ export class Evaluator {
     private readonly logger: Logger,
     private readonly options: EvaluatorOptions,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.task = new PeriodicTask(options.intervalMs, () => this.pass());
+  }
 
   start(): void {
-    if (this.options.intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task.stop();
     await this.store.releaseLease(LEASE, this.holder).catch(() => undefined);
   }
 
-  /** One evaluation pass, skipped when another replica holds the lease or a pass is still running. */
+  /** One evaluation pass, skipped when another replica holds the lease; joins a pass under way. */
   tick(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      const started = Date.now();
-      try {
-        // The lease outlives the interval a little so a slow pass is not taken over mid-way.
-        if (!(await this.store.acquireLease(LEASE, this.holder, this.options.intervalMs * 2, this.clock()))) return;
-        const evaluated = await this.evaluateAll();
-        const pruned = await this.prune();
-        this.logger.debug({ evaluated, pruned, ms: Date.now() - started }, 'evaluation pass done');
-      } catch (err) {
-        this.logger.error({ err }, 'evaluation pass failed; retrying next tick');
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.task.run();
+  }
+
+  private async pass(): Promise<void> {
+    const started = Date.now();
+    try {
+      // The lease outlives the interval a little so a slow pass is not taken over mid-way.
+      if (!(await this.store.acquireLease(LEASE, this.holder, Math.max(this.options.intervalMs * 2, 60_000), this.clock()))) return;
+      const evaluated = await this.evaluateAll();
+      const pruned = await this.prune();
+      this.logger.debug({ evaluated, pruned, ms: Date.now() - started }, 'evaluation pass done');
+    } catch (err) {
+      this.logger.error({ err }, 'evaluation pass failed; retrying next tick');
+    }
   }
 
   async evaluateAll(): Promise<number> {

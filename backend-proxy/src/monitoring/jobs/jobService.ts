@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { Store, StoredDocument } from '../../store/types';
 import type { EndpointService } from '../endpoints/endpointService';
 import type { Monitor, MonitorService } from '../monitors/monitorService';
+import { PeriodicTask } from '../periodicTask';
 import { nextRun, parseSchedule, type Schedule } from './schedule';
 
 /** A scheduled monitor run (omega-ml's `track(..., monitor=True, schedule=...)`), and its visible state. */
@@ -36,8 +37,7 @@ const jobId = (project: string, name: string) => `${project}:${name}`;
  * tells a replica arriving later that this tick's run already happened.
  */
 export class JobService {
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<number> | null = null;
+  private readonly task: PeriodicTask<number>;
   readonly holder = randomUUID();
 
   constructor(
@@ -45,9 +45,11 @@ export class JobService {
     private readonly monitors: MonitorService,
     private readonly endpoints: EndpointService,
     private readonly logger: Logger,
-    private readonly tickMs: number,
+    tickMs: number,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.task = new PeriodicTask(tickMs, () => this.runDue());
+  }
 
   /** Schedules the monitor's job, named after its experiment and the endpoint's model. */
   async track(monitor: Monitor, scheduleText: string): Promise<MonitorJob> {
@@ -96,36 +98,31 @@ export class JobService {
   }
 
   start(): void {
-    if (this.tickMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.tickMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.ticking;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Runs every due job; one failing job never stops the others. Returns how many ran here. */
   tick(): Promise<number> {
-    this.ticking ??= (async () => {
-      let ran = 0;
-      try {
-        const now = this.clock().getTime();
-        for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
-          const job = doc.body as MonitorJob;
-          if (!job.enabled || Date.parse(job.nextRunAt) > now) continue;
-          if (await this.runIfDue(doc.id, false)) ran += 1;
-        }
-      } catch (err) {
-        this.logger.error({ err }, 'job tick failed');
-      } finally {
-        this.ticking = null;
+    return this.task.run();
+  }
+
+  private async runDue(): Promise<number> {
+    let ran = 0;
+    try {
+      const now = this.clock().getTime();
+      for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
+        const job = doc.body as MonitorJob;
+        if (!job.enabled || Date.parse(job.nextRunAt) > now) continue;
+        if (await this.runIfDue(doc.id, false)) ran += 1;
       }
-      return ran;
-    })();
-    return this.ticking;
+    } catch (err) {
+      this.logger.error({ err }, 'job tick failed');
+    }
+    return ran;
   }
 
   /** Takes the job's lease, re-checks it is due, runs it and records the outcome. Null when skipped. */

@@ -1,4 +1,5 @@
 import { RESOLUTION_MS } from '../../store/types';
+import { CounterSet } from '../aggregates/counterSet';
 import { alignUp } from '../aggregates/tiling';
 import type { WindowService } from './windowService';
 import { stepFor } from './windowService';
@@ -42,9 +43,15 @@ export class MetricsService {
     const now = this.clock().getTime();
     // Windows end with the current (partial) minute; rates divide by the time they really cover.
     const end = alignUp(now + 1, RESOLUTION_MS.minute);
-    const figures = async (length: number) =>
-      operationalFigures(await this.windows.counters(endpointId, end - length, end, { families: ['ops'] }), now - (end - length));
-    const [last5m, last1h] = await Promise.all([figures(FIVE_MINUTES), figures(RESOLUTION_MS.hour)]);
+    // One read of the hour's minutes serves both windows (listing 100 endpoints does this 100 times).
+    const minutes = await this.windows.series(endpointId, end - RESOLUTION_MS.hour, end, RESOLUTION_MS.minute, { families: ['ops'] });
+    const merged = (length: number) => {
+      const counters = new CounterSet();
+      for (const m of minutes) if (m.time >= end - length) counters.merge(m.counters);
+      return operationalFigures(counters, now - (end - length));
+    };
+    const last5m = merged(FIVE_MINUTES);
+    const last1h = merged(RESOLUTION_MS.hour);
     return {
       predictionsPerSecond5m: last5m.predictionsPerSecond,
       latencyAvg5mMs: last5m.latencyMeanMs,

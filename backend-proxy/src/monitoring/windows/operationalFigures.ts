@@ -23,12 +23,14 @@ export interface OperationalFigures {
 }
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+// Built once: series call this for every step, and the names were most of its cost.
+const BUCKET_NAMES = LATENCY_BOUNDS.map((_bound, k) => `lat:b:${k}`);
 
 export function operationalFigures(counters: CounterSet, durationMs: number): OperationalFigures {
   const predictions = counters.get('n');
   const errors = counters.get('err');
   const latencyCount = counters.get('lat:n');
-  const buckets = LATENCY_BOUNDS.map((_bound, k) => counters.get(`lat:b:${k}`));
+  const buckets = latencyCount > 0 ? BUCKET_NAMES.map((name) => counters.get(name)) : [];
   const quantileMs = (q: number) => (latencyCount > 0 ? finiteOrNull(histogramQuantile(LATENCY_BOUNDS, buckets, q) / 1_000) : null);
   const labeled = counters.get('l:n');
   const regression = counters.get('l:ae') > 0 || counters.get('l:se') > 0;

@@ -1,5 +1,5 @@
 import type { DriftStatusValue, EndpointRecord, EndpointStore, FeatureSpec } from '../types';
-import { fromJson, placeholders, toDate, toJson, type SqliteContext } from './context';
+import { addInFilter, fromJson, toDate, toJson, type SqliteContext } from './context';
 
 interface EndpointRow {
   id: string;
@@ -131,11 +131,7 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
     async listEndpoints(filter, page) {
       const clauses: string[] = [];
       const params: Array<string | number> = [];
-      const addIn = (column: string, values: string[] | undefined) => {
-        if (values === undefined) return;
-        clauses.push(`${column} IN (${placeholders(values.length)})`);
-        params.push(...values);
-      };
+      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) => addInFilter(clauses, params, column, values);
       addIn('project', filter.projects);
       addIn('model', filter.models);
       addIn('function', filter.functions);

@@ -1,5 +1,5 @@
 import type { EventLogStore, MonitoringEventRecord } from '../types';
-import { fromJson, placeholders, toJson, type SqliteContext } from './context';
+import { addInFilter, fromJson, toJson, type SqliteContext } from './context';
 
 interface MonitoringEventRow {
   time: number;
@@ -27,11 +27,7 @@ export function sqliteEventLog({ db }: SqliteContext): EventLogStore {
     async listMonitoringEvents(filter) {
       const clauses = ['time >= ?', 'time <= ?'];
       const params: Array<string | number> = [filter.from.getTime(), filter.to.getTime()];
-      const addIn = (column: string, values: string[] | undefined) => {
-        if (values === undefined) return;
-        clauses.push(`${column} IN (${placeholders(values.length)})`);
-        params.push(...values);
-      };
+      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) => addInFilter(clauses, params, column, values);
       addIn('project', filter.projects);
       addIn('endpoint_id', filter.endpointIds);
       addIn('kind', filter.kinds);

@@ -36,6 +36,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Reads through a memory map instead of a read() per page: aggregate range scans touch many
+  // scattered pages (small `ops` rows sit between large `columns` rows) and got ~2x faster.
+  if (!inMemory) db.pragma('mmap_size = 1073741824');
   db.exec(SCHEMA_SQL);
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
 

@@ -72,6 +72,9 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     `INSERT INTO aggregates (endpoint_id, family, resolution, start, reference_version, sums, mins, maxs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET sums = excluded.sums, mins = excluded.mins, maxs = excluded.maxs`,
   );
+  const aggregatesSql = 'SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
+  const selectAggregates = db.prepare(`${aggregatesSql} ORDER BY start, reference_version`);
+  const selectAggregatesOfVersion = db.prepare(`${aggregatesSql} AND reference_version = ? ORDER BY start, reference_version`);
   const insertSample = db.prepare(
     'INSERT INTO samples (endpoint_id, time, request_id, features, prediction, latency_us, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -154,6 +157,8 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     }
     applyAggregatesSync(c.aggregates);
     for (const s of c.samples) {
+      // SQLite would store NaN as NULL; refuse it so the whole commit rolls back.
+      if (!Number.isFinite(s.time.getTime())) throw new RangeError(`sample of ${s.endpointId} has an invalid time`);
       insertSample.run(s.endpointId, s.time.getTime(), s.requestId, toJson(s.features), toJson(s.prediction), s.latencyUs, s.error);
     }
     for (const k of c.predictionKeys) {
@@ -204,15 +209,10 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       applyAggregatesTransaction(deltas);
     },
     async listAggregates(q) {
-      const version = q.referenceVersion === undefined ? '' : ' AND reference_version = ?';
       const params: Array<string | number> = [q.endpointId, q.family, q.resolution, q.from, q.to];
       if (q.referenceVersion !== undefined) params.push(q.referenceVersion);
-      const rows = db
-        .prepare(
-          `SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?${version}
-           ORDER BY start, reference_version`,
-        )
-        .all(...params) as AggregateRow[];
+      // Dashboards call this hundreds of times per query: prepared once, not per call.
+      const rows = (q.referenceVersion === undefined ? selectAggregates : selectAggregatesOfVersion).all(...params) as AggregateRow[];
       return rows.map(
         (r): AggregateRecord => ({
           key: {

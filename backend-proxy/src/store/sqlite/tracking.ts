@@ -17,7 +17,7 @@ import type {
   TrackingEvent,
   TrackingStore,
 } from '../types';
-import { fromJson, placeholders, toDate, toJson, type SqliteContext } from './context';
+import { addInFilter, fromJson, placeholders, toDate, toJson, type SqliteContext } from './context';
 
 interface ExperimentRow {
   project: string;
@@ -213,11 +213,7 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     async queryEvents(query: EventQuery): Promise<EventPage> {
       const clauses = ['project = ?', 'name = ?'];
       const params: Array<string | number> = [query.project, query.name];
-      const addIn = (column: string, values: Array<string | number> | undefined) => {
-        if (values === undefined) return;
-        clauses.push(`${column} IN (${placeholders(values.length)})`);
-        params.push(...values);
-      };
+      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) => addInFilter(clauses, params, column, values);
       addIn('run', query.runs);
       addIn('event', query.events);
       addIn('key', query.keys);
