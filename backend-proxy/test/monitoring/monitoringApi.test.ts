@@ -208,6 +208,20 @@ describe('model monitoring over HTTP', () => {
     // First batch: 6 of 10 predicted yes; late ones: 1 of 2 right.
     expect(metrics.body.total.labeled).toBe(12);
     expect(metrics.body.total.accuracy).toBeCloseTo(7 / 12, 12);
+    // Confusion: actual yes -> 6 yes, 4 no; actual no -> 1 no, 1 yes.
+    const accuracy = await call<{ task: string; accuracy: number; classes: Array<{ label: string; precision: number; recall: number; support: number }> }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${endpoint.id}/accuracy?from=${t0}&to=${t0 + 3 * minute}`,
+    );
+    expect(accuracy.body.task).toBe('classification');
+    expect(accuracy.body.accuracy).toBeCloseTo(7 / 12, 12);
+    const byLabel = Object.fromEntries(accuracy.body.classes.map((c) => [c.label, c]));
+    expect(byLabel.yes).toMatchObject({ support: 10 });
+    expect(byLabel.yes.precision).toBeCloseTo(6 / 7, 12);
+    expect(byLabel.yes.recall).toBeCloseTo(6 / 10, 12);
+    expect(byLabel.no.precision).toBeCloseTo(1 / 5, 12);
+    expect(byLabel.no.recall).toBeCloseTo(1 / 2, 12);
   });
 
   it('rejects a batch with one bad event whole, naming it, and changes nothing', async () => {

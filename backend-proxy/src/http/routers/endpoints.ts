@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { assertProject, visibleProjects } from '../../auth/apiKeyService';
 import { InvalidInputError } from '../../errors';
+import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
 import { parseCsvRows, type ReferenceService } from '../../monitoring/reference/referenceService';
@@ -84,6 +85,7 @@ export interface EndpointRouterDeps {
   references: ReferenceService;
   metrics: MetricsService;
   drift: DriftService;
+  accuracy: AccuracyService;
   maxBodyBytes: number;
 }
 
@@ -176,6 +178,13 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const baseline =
       q.baselineFrom !== undefined || q.baselineTo !== undefined ? timeRange({ from: q.baselineFrom, to: q.baselineTo }, now) : undefined;
     res.json(await drift.report(endpoint, range.from, range.to, baseline));
+  });
+
+  router.get('/:id/accuracy', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const q = parse(z.strictObject({ from: singleParam.optional(), to: singleParam.optional() }), req.query, 'query');
+    const range = timeRange(q, new Date());
+    res.json(await deps.accuracy.report(endpoint, range.from, range.to));
   });
 
   router.get('/:id/samples', async (req, res) => {

@@ -1,5 +1,6 @@
 import type { CounterSet } from '../aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../aggregates/layout';
+import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
 import { histogramQuantile } from '../stats/histogramQuantile';
 
 /** What devops read off a window: throughput, errors, latency (ms), and label agreement. */
@@ -45,7 +46,7 @@ export function operationalFigures(counters: CounterSet, durationMs: number): Op
     latencyP99Ms: quantileMs(0.99),
     labeled,
     accuracy: labeled > 0 && !regression ? counters.get('l:ok') / labeled : null,
-    mae: labeled > 0 && regression ? counters.get('l:ae') / labeled : null,
-    rmse: labeled > 0 && regression ? Math.sqrt(counters.get('l:se') / labeled) : null,
+    mae: labeled > 0 && regression ? meanAbsoluteError(labeled, counters.get('l:ae')) : null,
+    rmse: labeled > 0 && regression ? rootMeanSquaredError(labeled, counters.get('l:se')) : null,
   };
 }

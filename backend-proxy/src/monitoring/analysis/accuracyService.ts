@@ -1,0 +1,51 @@
+import type { EndpointRecord } from '../../store/types';
+import { readWindow } from '../aggregates/layout';
+import { classificationMetrics, type ClassMetrics } from '../accuracy/classificationMetrics';
+import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
+import type { ReferenceService } from '../reference/referenceService';
+import type { WindowService } from '../windows/windowService';
+
+/** Agreement of predictions with the ground truth joined to them in a window. */
+export type AccuracyReport =
+  | { endpointId: string; from: number; to: number; task: 'classification'; labeled: number; accuracy: number | null; classes: ClassMetrics[] }
+  | { endpointId: string; from: number; to: number; task: 'regression'; labeled: number; mae: number | null; rmse: number | null }
+  | { endpointId: string; from: number; to: number; task: 'unknown'; labeled: number; reason: string };
+
+/** The "other" class: predictions or labels outside the reference's categories. */
+export const OTHER_CLASS = '(other)';
+
+export class AccuracyService {
+  constructor(
+    private readonly windows: WindowService,
+    private readonly references: ReferenceService,
+  ) {}
+
+  async report(endpoint: EndpointRecord, from: number, to: number): Promise<AccuracyReport> {
+    const base = { endpointId: endpoint.id, from, to };
+    const output = endpoint.predictionColumns[0];
+    const version = endpoint.referenceVersion;
+    const counters = await this.windows.counters(endpoint.id, from, to, { families: ['ops'], referenceVersion: version });
+    const labeled = counters.get('l:n');
+    if (!output) return { ...base, task: 'unknown', labeled, reason: 'the endpoint has no prediction column' };
+    if (output.kind === 'numeric') {
+      return {
+        ...base,
+        task: 'regression',
+        labeled,
+        mae: labeled > 0 ? meanAbsoluteError(labeled, counters.get('l:ae')) : null,
+        rmse: labeled > 0 ? rootMeanSquaredError(labeled, counters.get('l:se')) : null,
+      };
+    }
+    const binning = await this.references.binningFor(endpoint, version);
+    const column = binning.predictions[0]?.reference;
+    const window = readWindow(counters, binning);
+    if (!column || column.kind !== 'categorical' || !window.agreement.confusion) {
+      return { ...base, task: 'unknown', labeled, reason: 'per-class figures need a reference with the prediction column' };
+    }
+    const names = [...column.categories, OTHER_CLASS];
+    const cells = window.agreement.confusion.flatMap((row, a) => row.map((count, p) => ({ actual: names[a], predicted: names[p], count })));
+    const metrics = classificationMetrics(cells.filter((c) => c.count > 0));
+    // Accuracy from the exact agreement counter: classes folded into "other" could look equal in the matrix.
+    return { ...base, task: 'classification', labeled, accuracy: labeled > 0 ? counters.get('l:ok') / labeled : null, classes: metrics.classes };
+  }
+}
