@@ -1,0 +1,61 @@
+/**
+ * Endpoint listing benchmark (issue 3): 10,000 registered endpoints on the embedded store; times
+ * `GET /api/v1/endpoints` for one page of 100, a filtered page, and all 10,000 at once over HTTP.
+ * Listing is a read of stored records (the evaluator stores drift status), never a drift computation.
+ *
+ *   npm run bench:build && node dist-bench/bench/endpoints.js [--endpoints 10000] [--runs 20]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { newEndpointRecord } from '../src/monitoring/endpoints/endpointService';
+import { startProxy } from '../src/server';
+import { machineDescription, option } from './lib/benchArgs';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+
+async function main(): Promise<void> {
+  const count = option('endpoints', 10_000);
+  const runs = option('runs', 20);
+  const folder = mkdtempSync(join(tmpdir(), 'driftwatch-bench-endpoints-'));
+  const proxy = await startProxy(
+    loadConfig({}, { port: 0, host: '127.0.0.1', store: join(folder, 'bench.db'), evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0 }),
+    createLogger('warn'),
+  );
+  try {
+    const now = new Date();
+    const features = Array.from({ length: 20 }, (_, i) => ({ name: `x${i}`, kind: 'numeric' as const }));
+    for (let i = 0; i < count; i++) {
+      await proxy.services.store.insertEndpointIfAbsent(
+        newEndpointRecord({ project: `p${i % 10}`, model: `model-${i}`, labels: { team: i % 3 ? 'a' : 'b' }, features }, now),
+      );
+    }
+    const time = async (path: string) => {
+      const samples: number[] = [];
+      let items = 0;
+      for (let r = 0; r < runs; r++) {
+        const started = process.hrtime.bigint();
+        const body = (await (await fetch(`${proxy.url}${path}`)).json()) as { endpoints: unknown[] };
+        samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+        items = body.endpoints.length;
+      }
+      samples.sort((a, b) => a - b);
+      return `${percentile(samples, 0.5).toFixed(1)} ms p50, ${percentile(samples, 0.95).toFixed(1)} ms p95 (${items} endpoints)`;
+    };
+    console.log(machineDescription());
+    console.log(`endpoints: ${count} registered (20 features each), embedded store, ${runs} runs each`);
+    console.log(`  first page of 100:               ${await time('/api/v1/endpoints?limit=100')}`);
+    console.log(`  page 50 of project p3 by label:  ${await time('/api/v1/endpoints?project=p3&label=team=a&limit=10&offset=500')}`);
+    console.log(`  all ${count} in one response:    ${await time(`/api/v1/endpoints?limit=${count}`)}`);
+  } finally {
+    await proxy.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
