@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import { DEFAULT_PROMETHEUS_OPTIONS, PrometheusMetrics } from './metrics/prometheusMetrics';
 import { AlertService } from './monitoring/alerts/alertService';
 import { DEFAULT_DELIVERY_OPTIONS, DeliveryService } from './monitoring/alerts/deliveryService';
+import { AccuracyService } from './monitoring/analysis/accuracyService';
 import { DriftService } from './monitoring/analysis/driftService';
 import { EndpointService } from './monitoring/endpoints/endpointService';
 import { DEFAULT_EVALUATOR_OPTIONS, Evaluator } from './monitoring/evaluation/evaluator';
@@ -32,6 +33,7 @@ export interface Services {
   windows: WindowService;
   metrics: MetricsService;
   drift: DriftService;
+  accuracy: AccuracyService;
   evaluator: Evaluator;
   grafana: GrafanaService;
   prometheus: PrometheusMetrics;
@@ -72,6 +74,7 @@ export function createServices(config: Config, logger: Logger, store: Store, clo
     windows,
     metrics,
     drift,
+    accuracy: new AccuracyService(windows, references),
     evaluator: new Evaluator(store, drift, metrics, alerts, logger.child({ component: 'evaluator' }), {
       ...DEFAULT_EVALUATOR_OPTIONS,
       intervalMs: config.evaluationIntervalMs,

@@ -1,37 +1,38 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface PlainField {
+  name: string;
+  type: string;
+  values: unknown[];
+  labels?: Record<string, string>;
+  config?: Record<string, unknown>;
+}
+
+export interface Converted {
+  /** What @grafana/data's toDataFrame made of the item. */
+  frame: { name?: string; refId?: string; meta?: { type?: string; custom?: Record<string, unknown> }; length: number; fields: PlainField[] };
+  /** What @grafana/data's getHistogramFields (used by the histogram panel) finds in that frame. */
+  histogram: { xMin: PlainField; xMax: PlainField; counts: PlainField[] } | null;
+}
+
+export interface GrafanaDataResult {
+  converted: Converted[];
+  /** @grafana/data's DataFrameType.HeatmapRows. */
+  heatmapRows: string;
+  fieldTypes: Record<string, string>;
+}
+
 /**
- * @grafana/data for Node tests. Its entry point (through @grafana/data's store and react-use)
- * touches `window`, `document` and `history` when it loads; these stubs are just enough for it
- * to load, and the functions used here (toDataFrame, getHistogramFields) never touch them.
+ * Converts answers with the real @grafana/data (12.x), in a child Node process: Jest cannot load
+ * the ES modules it depends on, plain Node can.
  */
-import type * as GrafanaData from '@grafana/data';
-
-const noop = (): void => undefined;
-const element = () => ({ sheet: { insertRule: () => 0, cssRules: [] }, appendChild: noop, setAttribute: noop, style: {} });
-const history = { pushState: noop, replaceState: noop };
-const globals = globalThis as Record<string, unknown>;
-
-export function loadGrafanaData(): typeof GrafanaData {
-  globals.window ??= {
-    addEventListener: noop,
-    removeEventListener: noop,
-    dispatchEvent: noop,
-    history,
-    matchMedia: () => ({ matches: false, addListener: noop, removeListener: noop }),
-    location: { href: '', search: '', pathname: '/' },
-    navigator: { userAgent: 'node' },
-  };
-  globals.history ??= history;
-  globals.document ??= {
-    head: { appendChild: noop },
-    body: { appendChild: noop },
-    createElement: element,
-    createTextNode: () => ({}),
-    documentElement: { style: {} },
-    addEventListener: noop,
-    removeEventListener: noop,
-    querySelector: () => null,
-    getElementsByTagName: () => [{}],
-  };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@grafana/data') as typeof GrafanaData;
+export function withGrafanaData(items: unknown[]): Promise<GrafanaDataResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [join(__dirname, 'grafanaDataWorker.cjs')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`@grafana/data worker failed: ${err.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as GrafanaDataResult);
+    });
+    child.stdin?.end(JSON.stringify({ items }));
+  });
 }

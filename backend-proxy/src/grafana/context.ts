@@ -1,0 +1,116 @@
+/**
+ * What every query family gets: the services it reads, the request's time window and step
+ * budget, and which projects the caller may see. Also the one way targets pick endpoints.
+ */
+import { ForbiddenError, InvalidInputError } from '../errors';
+import type { DriftService } from '../monitoring/analysis/driftService';
+import type { EndpointService } from '../monitoring/endpoints/endpointService';
+import type { ReferenceService } from '../monitoring/reference/referenceService';
+import type { MetricsService } from '../monitoring/windows/metricsService';
+import type { WindowService } from '../monitoring/windows/windowService';
+import type { EndpointRecord, Store } from '../store/types';
+import type { ExperimentService } from '../tracking/experimentService';
+import type { TargetQuery } from './targets';
+
+export interface GrafanaDeps {
+  store: Store;
+  endpoints: EndpointService;
+  references: ReferenceService;
+  windows: WindowService;
+  metrics: MetricsService;
+  drift: DriftService;
+  experiments: ExperimentService;
+}
+
+/** [from, to) in epoch ms, with Grafana's step hints. */
+export interface QueryWindow {
+  from: number;
+  to: number;
+  intervalMs?: number;
+  maxDataPoints?: number;
+}
+
+/** The caller's project restriction: null sees every project. */
+export interface Access {
+  projects: string[] | null;
+}
+
+export interface QueryContext {
+  deps: GrafanaDeps;
+  window: QueryWindow;
+  access: Access;
+}
+
+/** More than any dashboard lists; the store pages below this. */
+const MAX_ENDPOINTS = 10_000;
+
+export function canSee(access: Access, project: string): boolean {
+  return access.projects === null || access.projects.includes(project);
+}
+
+/** The asked projects narrowed to the visible ones (undefined: all visible ones). */
+export function visible(access: Access, asked?: string[]): string[] | undefined {
+  if (access.projects === null) return asked;
+  return asked ? asked.filter((p) => access.projects?.includes(p)) : access.projects;
+}
+
+/**
+ * The endpoints a target names: by `endpoint_id` (each must exist, else 400, and be visible,
+ * else 403), narrowed by the other filters; or every visible endpoint matching the filters.
+ */
+export async function selectEndpoints(ctx: QueryContext, q: TargetQuery): Promise<EndpointRecord[]> {
+  const { store } = ctx.deps;
+  if (q.endpoint_id) {
+    const found = await Promise.all(q.endpoint_id.map((id) => store.getEndpoint(id)));
+    const unknown = q.endpoint_id.filter((_, i) => found[i] === null);
+    if (unknown.length) throw new InvalidInputError(`unknown endpoint id${unknown.length > 1 ? 's' : ''}`, { endpoint_id: unknown });
+    const endpoints = found as EndpointRecord[];
+    const hidden = endpoints.find((e) => !canSee(ctx.access, e.project));
+    if (hidden) throw new ForbiddenError(`this key may not read project "${hidden.project}"`);
+    return endpoints.filter(
+      (e) =>
+        (!q.project || q.project.includes(e.project)) &&
+        (!q.model || q.model.includes(e.model)) &&
+        (!q.function || q.function.includes(e.function)) &&
+        Object.entries(q.labels ?? {}).every(([k, v]) => e.labels[k] === v),
+    );
+  }
+  const projects = visible(ctx.access, q.project);
+  if (projects && projects.length === 0) return [];
+  const page = await store.listEndpoints(
+    { projects, models: q.model, functions: q.function, labels: q.labels },
+    { offset: 0, limit: MAX_ENDPOINTS },
+  );
+  return page.items;
+}
+
+/** Exactly one endpoint, for targets that describe a single one (feature analysis, histograms). */
+export async function selectOneEndpoint(ctx: QueryContext, q: TargetQuery): Promise<EndpointRecord> {
+  if (!q.endpoint_id || q.endpoint_id.length !== 1) {
+    throw new InvalidInputError(`${q.target_endpoint} needs one endpoint_id`, [{ path: 'endpoint_id', message: 'give exactly one endpoint id' }]);
+  }
+  const [endpoint] = await selectEndpoints(ctx, { ...q, project: undefined, model: undefined, function: undefined, labels: undefined });
+  return endpoint;
+}
+
+/** Readable names (`model:version`), made unique with project and function where two collide. */
+export function endpointNames(endpoints: EndpointRecord[]): Map<string, string> {
+  const short = (e: EndpointRecord) => `${e.model}:${e.version}`;
+  const counts = new Map<string, number>();
+  for (const e of endpoints) counts.set(short(e), (counts.get(short(e)) ?? 0) + 1);
+  return new Map(endpoints.map((e) => [e.id, (counts.get(short(e)) ?? 0) > 1 ? `${e.project}/${e.function}/${short(e)}` : short(e)]));
+}
+
+/** Runs `fn` over items with at most `limit` in flight, keeping order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
