@@ -60,7 +60,9 @@ export function createServices(config: Config, logger: Logger, store: Store, clo
     ...DEFAULT_DELIVERY_OPTIONS,
     pollMs: config.webhookPollMs,
   }, clock);
+  const jobs = new JobService(store, monitors, endpoints, logger.child({ component: 'jobs' }), config.jobTickMs, clock);
   const alerts = new AlertService(store, deliveries, { grafanaUrl: config.grafanaUrl, publicUrl: config.publicUrl }, clock);
+  prometheus.exportAlertStates(() => alerts.states());
   return {
     config,
     logger,
@@ -80,10 +82,10 @@ export function createServices(config: Config, logger: Logger, store: Store, clo
       intervalMs: config.evaluationIntervalMs,
       windowMs: config.evaluationWindowMs,
     }, clock),
-    grafana: new GrafanaService({ store, endpoints, references, windows, metrics, drift, experiments }),
+    grafana: new GrafanaService({ store, endpoints, references, windows, metrics, drift, experiments, alerts, jobs }),
     prometheus,
     monitors,
-    jobs: new JobService(store, monitors, endpoints, logger.child({ component: 'jobs' }), config.jobTickMs, clock),
+    jobs,
     alerts,
     deliveries,
   };

@@ -3,8 +3,10 @@
  * budget, and which projects the caller may see. Also the one way targets pick endpoints.
  */
 import { ForbiddenError, InvalidInputError } from '../errors';
+import type { AlertService } from '../monitoring/alerts/alertService';
 import type { DriftService } from '../monitoring/analysis/driftService';
 import type { EndpointService } from '../monitoring/endpoints/endpointService';
+import type { JobService } from '../monitoring/jobs/jobService';
 import type { ReferenceService } from '../monitoring/reference/referenceService';
 import type { MetricsService } from '../monitoring/windows/metricsService';
 import type { WindowService } from '../monitoring/windows/windowService';
@@ -20,6 +22,8 @@ export interface GrafanaDeps {
   metrics: MetricsService;
   drift: DriftService;
   experiments: ExperimentService;
+  alerts: AlertService;
+  jobs: JobService;
 }
 
 /** [from, to) in epoch ms, with Grafana's step hints. */

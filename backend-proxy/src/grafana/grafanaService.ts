@@ -20,6 +20,7 @@ import {
 import { endpointCount, endpointSummary, listEndpoints, listProjects, rollingFigures } from './endpointQueries';
 import { experimentsTable, profilingSeries, profilingTable, runMetrics, runParams, runsTable } from './experimentQueries';
 import { table, withRefId, type QueryResult } from './frames';
+import { alertStates, jobStates } from './monitoringQueries';
 import { endpointHeatmap, latencyHeatmap, operationalSeries } from './operationalQueries';
 import type { AnnotationRequest, PayloadOptionsRequest, QueryRequest, SearchRequest, TagValuesRequest, VariableRequest } from './requests';
 import { CATALOGUE, TAG_KEYS, names, payloadOptions, tagValues, type MetricConfig, type NameOption } from './searchQueries';
@@ -62,6 +63,8 @@ const HANDLERS: Record<TargetName, Handler> = {
   profiling: profilingTable,
   profiling_series: profilingSeries,
   annotations: annotationsFrame,
+  alert_state: alertStates,
+  job_state: jobStates,
   projects: nameTable,
   endpoints: nameTable,
   models: nameTable,

@@ -131,6 +131,8 @@ export const CATALOGUE: MetricConfig[] = [
   { value: 'data_quality', label: 'Data quality per feature', payloads: [project, endpoint, feature] },
   { value: 'data_quality_over_time', label: 'Data quality over time', payloads: [project, endpoint, fixed('metric', QUALITY_METRICS), feature, step] },
   { value: 'annotations', label: 'Drift status changes and alerts', payloads: [project, endpoints, { name: 'kind', type: 'input', placeholder: 'e.g. drift_status' }] },
+  { value: 'alert_state', label: 'Alert states (rule x endpoint)', payloads: [project, endpoints] },
+  { value: 'job_state', label: 'Monitor jobs', payloads: [project] },
   { value: 'experiments', label: 'Experiments', payloads: [project] },
   { value: 'runs', label: 'Runs', payloads: [project, experiment, run, key] },
   { value: 'run_metrics', label: 'Run metrics', payloads: [project, experiment, run, key, fixed('by', ['time', 'step'])] },

@@ -49,6 +49,9 @@ export const TARGET_NAMES = [
   'profiling_series',
   // Annotations as a query (drift status changes, alerts).
   'annotations',
+  // Alerting and monitor jobs.
+  'alert_state',
+  'job_state',
   // Names for template variables (/search, /variable); as queries they answer one-column tables.
   'projects',
   'endpoints',

@@ -16,6 +16,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
+import type { AlertStatus } from '../monitoring/alerts/alertService';
 import type { CommittedPredictions, IngestObserver } from '../monitoring/ingest/ingestService';
 import type { DriftStatusValue, EndpointRecord, Store } from '../store/types';
 import { ENDPOINT_LABELS, EndpointSnapshot, endpointLabels } from './endpointSnapshot';
@@ -32,6 +33,8 @@ export const DEFAULT_PROMETHEUS_OPTIONS: PrometheusOptions = { perFeature: false
 
 /** -1 stands for UNKNOWN (no reference or no predictions yet), so alert rules on `>= 1` ignore it. */
 export const DRIFT_STATUS_VALUE: Record<DriftStatusValue, number> = { UNKNOWN: -1, NO_DRIFT: 0, POSSIBLE_DRIFT: 1, DRIFT_DETECTED: 2 };
+
+const ALERT_PHASE_VALUE: Record<AlertStatus['phase'], number> = { inactive: 0, pending: 1, firing: 2 };
 
 const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -139,6 +142,28 @@ export class PrometheusMetrics {
       }
     }
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Exports alert states (0 inactive, 1 pending, 2 firing) per rule and endpoint, read at scrape
+   * time; `states` is AlertService.states.
+   */
+  exportAlertStates(states: () => Promise<AlertStatus[]>): void {
+    const snapshot = this.snapshot;
+    new Gauge({
+      name: 'driftwatch_alert_state',
+      help: "State of each Driftwatch alert rule on each endpoint: 0 inactive, 1 pending, 2 firing (rules of Driftwatch's own alerting, not Grafana's).",
+      labelNames: [...ENDPOINT_LABELS, 'rule'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const endpoints = new Map((await snapshot.get()).map((e) => [e.id, e]));
+        for (const s of await states()) {
+          const endpoint = endpoints.get(s.endpointId);
+          if (endpoint) this.set({ ...endpointLabels(endpoint), rule: s.ruleName }, ALERT_PHASE_VALUE[s.phase]);
+        }
+      },
+    });
   }
 
   /** Counts committed predictions; hand it to IngestService.addObserver. */

@@ -97,6 +97,14 @@ describe('alert rules and webhook delivery', () => {
       expect((await call<{ deliveries: Array<{ status: string; attempts: number }> }>(proxy.url, 'GET', '/api/v1/alerts/deliveries')).body.deliveries).toEqual([
         expect.objectContaining({ status: 'delivered', attempts: 3 }),
       ]);
+      // The state is visible to Grafana (a table) and Prometheus (a gauge: 2 = firing).
+      const grafana = await call<Array<{ columns: Array<{ text: string }>; rows: unknown[][] }>>(proxy.url, 'POST', '/grafana/query', {
+        body: { range: { from: new Date(now - 3_600_000).toISOString(), to: new Date().toISOString() }, targets: [{ refId: 'A', target: 'target_endpoint=alert_state;project=a' }] },
+      });
+      const stateColumn = grafana.body[0].columns.findIndex((c) => c.text === 'state');
+      expect(grafana.body[0].rows.map((r) => r[stateColumn])).toEqual(['firing']);
+      const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`driftwatch_alert_state\\{project="a",endpoint="${endpointId}",model="scorer",version="latest",rule="drift detected"\\} 2`));
       const annotations = await proxy.services.store.listMonitoringEvents({ from: new Date(now - 60 * minute), to: new Date(Date.now() + minute), kinds: ['alert'], limit: 10 });
       expect(annotations.map((a) => a.title)).toEqual(['drift detected firing on scorer:latest']);
 

@@ -110,6 +110,22 @@ describe('drift monitors over HTTP', () => {
     expect(noEndpoint.status).toBe(422);
     const badSchedule = await call<{ error: string }>(url, 'POST', '/api/v1/monitors/shop-data/track?project=m', { body: { schedule: 'sometimes' } });
     expect(badSchedule.status).toBe(400);
+    const tracked = await call<{ name: string; schedule: { cron: string } }>(url, 'POST', '/api/v1/monitors/shop-data/track?project=m', { body: { schedule: 'daily at 06:30' } });
+    expect(tracked.status).toBe(201);
+    expect(tracked.body).toMatchObject({ name: 'monitors/monitoring/shop/shop', schedule: { cron: '30 6 * * *' } });
+    const job = await call<{ runs: number }>(url, 'GET', `/api/v1/jobs/${encodeURIComponent('monitors/monitoring/shop/shop')}?project=m`);
+    expect(job.body.runs).toBe(0);
+    const ran = await call<{ runs: number; lastError: string | null; lastResult: { snapshots: number } }>(
+      url,
+      'POST',
+      `/api/v1/jobs/${encodeURIComponent('monitors/monitoring/shop/shop')}/run?project=m`,
+    );
+    expect(ran.body).toMatchObject({ runs: 1, lastError: null, lastResult: { snapshots: 3 } });
+    const grafana = await call<Array<{ columns: Array<{ text: string }>; rows: unknown[][] }>>(url, 'POST', '/grafana/query', {
+      body: { targets: [{ refId: 'J', target: 'target_endpoint=job_state;project=m' }] },
+    });
+    const column = (name: string) => grafana.body[0].columns.findIndex((c) => c.text === name);
+    expect(grafana.body[0].rows.map((r) => [r[column('job')], r[column('schedule')], r[column('runs')]])).toEqual([['monitors/monitoring/shop/shop', 'daily at 06:30', 1]]);
     const badBody = await call(url, 'POST', '/api/v1/monitors', { body: { name: 'x', experiment: 'e', kind: 'drifty' } });
     expect(badBody.status).toBe(400);
   });
