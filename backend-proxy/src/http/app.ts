@@ -14,6 +14,8 @@ import { predictionsRouter } from './routers/predictions';
 import { projectsRouter } from './routers/projects';
 import { prometheusRouter } from './routers/prometheus';
 
+const ARTIFACT_PATH = /^\/api\/v1\/experiments\/[^/]+\/runs\/[^/]+\/artifacts\/[^/]+$/;
+
 /** Wires routers onto an express app; all behaviour lives in the services. */
 export function createApp(services: Services): Express {
   const { config, logger, store } = services;
@@ -23,8 +25,9 @@ export function createApp(services: Services): Express {
   app.set('query parser', 'simple');
 
   app.use(healthRouter(store));
-  // Artifacts stream their own bodies; everything else is JSON with a size cap.
-  app.use(express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
+  // Artifact uploads stream their own bodies, whatever their content type (a JSON artifact is bytes too).
+  const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
+  app.use((req, res, next) => (req.method === 'PUT' && ARTIFACT_PATH.test(req.path) ? next() : json(req, res, next)));
   app.use('/api/v1', authenticate(services.keys));
   app.use('/api/v1/experiments', experimentsRouter(services.experiments, config.maxArtifactBytes));
   app.use('/api/v1/keys', keysRouter(services.keys));

@@ -13,7 +13,8 @@ import type { Readable } from 'node:stream';
 
 // ---------------------------------------------------------------- tracking
 
-export type RunStatus = 'STARTED' | 'STOPPED';
+/** FAILED: stopped by a client whose run ended in an error. */
+export type RunStatus = 'STARTED' | 'STOPPED' | 'FAILED';
 
 export interface ExperimentRef {
   project: string;
@@ -88,8 +89,8 @@ export interface TrackingStore {
   listExperiments(filter: { projects?: string[] }): Promise<ExperimentRecord[]>;
   /** Atomically allocates the next run number (1, 2, ...) and records the run as STARTED; throws if the experiment does not exist. */
   startRun(ref: ExperimentRef, now: Date): Promise<RunRecord>;
-  /** Marks a run STOPPED; returns null if it does not exist. */
-  stopRun(ref: ExperimentRef, run: number, now: Date): Promise<RunRecord | null>;
+  /** Marks a run STOPPED or FAILED; returns null if it does not exist. */
+  stopRun(ref: ExperimentRef, run: number, now: Date, status?: Exclude<RunStatus, 'STARTED'>): Promise<RunRecord | null>;
   getRun(ref: ExperimentRef, run: number): Promise<RunRecord | null>;
   /** All runs, ordered by run number ascending. */
   listRuns(ref: ExperimentRef): Promise<RunRecord[]>;

@@ -80,12 +80,15 @@ export class ExperimentService {
     return { experiment: { ...experiment, runCount: run.run }, run };
   }
 
-  async stopRun(ref: ExperimentRef, run: number, origin: Origin): Promise<RunRecord> {
+  /** Ends a run, as STOPPED or (when the client's work failed) FAILED with the error it reports. */
+  async stopRun(ref: ExperimentRef, run: number, origin: Origin, outcome: { status?: 'STOPPED' | 'FAILED'; error?: string } = {}): Promise<RunRecord> {
     const experiment = await this.require(ref);
     const now = this.clock();
-    const stopped = await this.store.stopRun(ref, run, now);
+    const status = outcome.status ?? 'STOPPED';
+    const stopped = await this.store.stopRun(ref, run, now, status);
     if (!stopped) throw new NotFoundError(`run ${run} of experiment "${ref.name}" does not exist`);
-    await this.write(experiment, [{ event: 'stop', key: 'run', value: { status: 'STOPPED' }, run }], origin, now);
+    const value = outcome.error === undefined ? { status } : { status, error: outcome.error };
+    await this.write(experiment, [{ event: 'stop', key: 'run', value, run }], origin, now);
     return stopped;
   }
 

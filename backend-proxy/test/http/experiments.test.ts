@@ -134,6 +134,29 @@ describe('experiment tracking API', () => {
     expect(events.body.events[0]).toMatchObject({ key: 'model.pkl', value: { size: bytes.length } });
   });
 
+  it('stores a JSON artifact as bytes too (the JSON body parser leaves uploads alone)', async () => {
+    await call(url, 'POST', `${exp('json-artifact')}/runs`);
+    const text = '{"weights": [1, 2, 3]}';
+    const put = await call<{ size: number }>(url, 'PUT', `${exp('json-artifact')}/runs/1/artifacts/model.json`, {
+      rawBody: text,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(put.status).toBe(201);
+    expect(put.body.size).toBe(Buffer.byteLength(text));
+    const got = await fetch(`${url}${exp('json-artifact')}/runs/1/artifacts/model.json`);
+    expect(got.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await got.text()).toBe(text);
+  });
+
+  it('stops a run as FAILED with the error the client reports', async () => {
+    await call(url, 'POST', `${exp('failing')}/runs`);
+    const stopped = await call<{ status: string }>(url, 'POST', `${exp('failing')}/runs/1/stop`, { body: { status: 'FAILED', error: 'ValueError: nan loss' } });
+    expect(stopped.body.status).toBe('FAILED');
+    const events = await call<{ events: EventOut[] }>(url, 'GET', `${exp('failing')}/data?event=stop`);
+    expect(events.body.events[0].value).toEqual({ status: 'FAILED', error: 'ValueError: nan loss' });
+    expect((await call(url, 'POST', `${exp('failing')}/runs/1/stop`, { body: { status: 'STARTED' } })).status).toBe(400);
+  });
+
   it('refuses an artifact over the limit with 413 and keeps nothing', async () => {
     await call(url, 'POST', `${exp('big')}/runs`);
     const tooBig = await call<{ error: string }>(url, 'PUT', `${exp('big')}/runs/1/artifacts/huge.bin`, { rawBody: randomBytes(9 * 1024 * 1024) });

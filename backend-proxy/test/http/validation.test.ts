@@ -39,6 +39,12 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('names the invalid field inside an {events: [...]} envelope too', async () => {
+    const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', { body: { events: [{ event: 'metric', key: 'a' }] } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.details).toEqual([expect.objectContaining({ path: 'body.events.0.value' })]);
+  });
+
   it('reports the path of each invalid field', async () => {
     const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', {
       body: [{ event: 'metric', key: 'a', value: 1 }, { event: 'metric', key: '', value: 2 }],

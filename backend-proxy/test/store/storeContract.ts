@@ -219,6 +219,8 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.stopRun(ref, 99, at(3000))).toBeNull();
         expect(await store.listRuns(ref)).toEqual([stopped, r2]);
         expect(await store.listRuns({ project: 'proj', name: 'missing' })).toEqual([]);
+        const failed = await store.stopRun({ project: 'proj', name: 'other' }, 1, at(3500), 'FAILED');
+        expect(failed).toMatchObject({ run: 1, status: 'FAILED', stoppedAt: at(3500) });
 
         const experiment = await store.getExperiment(ref);
         expect(experiment?.runCount).toBe(2);

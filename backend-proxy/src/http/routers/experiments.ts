@@ -37,11 +37,15 @@ const eventInput = z.strictObject({
   name: z.string().max(256).optional(),
   node: z.string().max(256).optional(),
 });
-const eventsBody = z.union([
-  eventInput.transform((e) => [e]),
-  z.array(eventInput).min(1).max(MAX_EVENTS_PER_REQUEST),
-  z.strictObject({ events: z.array(eventInput).min(1).max(MAX_EVENTS_PER_REQUEST) }).transform((b) => b.events),
-]);
+const eventList = z.array(eventInput).min(1).max(MAX_EVENTS_PER_REQUEST);
+const eventEnvelope = z.strictObject({ events: eventList }).transform((b) => b.events);
+const singleEvent = eventInput.transform((e) => [e]);
+/** One event, an array, or `{events: [...]}`: the schema is picked by shape so errors name the real problem. */
+const eventsBodySchema = (body: unknown) =>
+  Array.isArray(body) ? eventList : typeof body === 'object' && body !== null && 'events' in body ? eventEnvelope : singleEvent;
+const stopBody = z
+  .strictObject({ status: z.enum(['STOPPED', 'FAILED']).default('STOPPED'), error: z.string().max(10_000).optional() })
+  .optional();
 const startBody = z.strictObject({ provider: identifier.optional() }).optional();
 
 const dataQuery = z.strictObject({
@@ -113,12 +117,13 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
   router.post('/:name/runs/:run/stop', async (req, res) => {
     const ref = experimentRef(req, res);
     const { run } = parse(runParams, req.params, 'path');
-    res.json(await experiments.stopRun(ref, run, origin(req, res)));
+    const outcome = parse(stopBody, req.body, 'body');
+    res.json(await experiments.stopRun(ref, run, origin(req, res), outcome));
   });
 
   router.post('/:name/events', async (req, res) => {
     const ref = experimentRef(req, res);
-    const events = parse(eventsBody, req.body, 'body');
+    const events = parse(eventsBodySchema(req.body), req.body, 'body');
     res.status(201).json(await experiments.logEvents(ref, events, origin(req, res)));
   });
 

@@ -10,6 +10,7 @@
 import type { Readable } from 'node:stream';
 import { GridFSBucket, MongoClient } from 'mongodb';
 import type {
+  RunStatus,
   StoredDocument,
   AggregateDelta,
   AggregateQuery,
@@ -145,8 +146,8 @@ export class MongoStore implements Store {
   startRun(ref: ExperimentRef, now: Date): Promise<RunRecord> {
     return this.tracking.startRun(ref, now);
   }
-  stopRun(ref: ExperimentRef, run: number, now: Date): Promise<RunRecord | null> {
-    return this.tracking.stopRun(ref, run, now);
+  stopRun(ref: ExperimentRef, run: number, now: Date, status?: Exclude<RunStatus, 'STARTED'>): Promise<RunRecord | null> {
+    return this.tracking.stopRun(ref, run, now, status);
   }
   getRun(ref: ExperimentRef, run: number): Promise<RunRecord | null> {
     return this.tracking.getRun(ref, run);

@@ -7,6 +7,7 @@ import type {
   ExperimentRef,
   NewTrackingEvent,
   RunRecord,
+  RunStatus,
   TrackingEvent,
 } from '../types';
 import type { EventDoc, ExperimentDoc, MongoContext, RunDoc } from './collections';
@@ -118,12 +119,12 @@ export class MongoTracking {
     return runFromDoc(run);
   }
 
-  async stopRun(ref: ExperimentRef, run: number, now: Date): Promise<RunRecord | null> {
+  async stopRun(ref: ExperimentRef, run: number, now: Date, status: Exclude<RunStatus, 'STARTED'> = 'STOPPED'): Promise<RunRecord | null> {
     const filter = experimentFilter(ref);
     validDate(now, 'now');
     const doc = await this.ctx.c.runs.findOneAndUpdate(
       { ...filter, run: plainNumber(run, 'run') },
-      { $set: { status: 'STOPPED', stoppedAt: now } },
+      { $set: { status: status === 'FAILED' ? 'FAILED' : 'STOPPED', stoppedAt: now } },
       { returnDocument: 'after' },
     );
     if (!doc) return null;

@@ -192,10 +192,10 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     async startRun(ref, now) {
       return startRun(ref, now.getTime());
     },
-    async stopRun(ref, run, now) {
+    async stopRun(ref, run, now, status = 'STOPPED') {
       const row = db
         .prepare('UPDATE runs SET status = ?, stopped_at = ? WHERE project = ? AND name = ? AND run = ? RETURNING *')
-        .get('STOPPED', now.getTime(), ref.project, ref.name, run) as RunRow | undefined;
+        .get(status, now.getTime(), ref.project, ref.name, run) as RunRow | undefined;
       if (row) touch.run(now.getTime(), ref.project, ref.name);
       return row ? runFromRow(row) : null;
     },
