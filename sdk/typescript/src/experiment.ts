@@ -69,7 +69,7 @@ export class Experiment {
       result = await body(run);
     } catch (err) {
       // The callback's error matters more than a failure to stop after it.
-      await run.stop().catch(() => undefined);
+      await run.stop({ failed: err }).catch(() => undefined);
       throw err;
     }
     await run.stop();

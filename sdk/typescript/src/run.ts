@@ -140,8 +140,8 @@ export class Run {
    * Takes a last profile sample, sends the buffer and stops the run on the server. The run is
    * stopped even when sending fails; the send failure is thrown afterwards.
    */
-  stop(): Promise<RunInfo> {
-    this.stopCall ??= this.stopOnce().catch((err: unknown) => {
+  stop(outcome: { failed?: unknown } = {}): Promise<RunInfo> {
+    this.stopCall ??= this.stopOnce(outcome).catch((err: unknown) => {
       // A failed stop request may be tried again; after a failed flush the run is stopped all the same.
       this.stopCall = this.stopped ? Promise.resolve(this.stopped) : null;
       throw err;
@@ -149,7 +149,8 @@ export class Run {
     return this.stopCall;
   }
 
-  private async stopOnce(): Promise<RunInfo> {
+  /** A run whose work threw is stopped as FAILED with the error's message. */
+  private async stopOnce(outcome: { failed?: unknown }): Promise<RunInfo> {
     this.profiler?.stop();
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
@@ -160,6 +161,10 @@ export class Run {
     );
     this.stopped = await this.experiment.client.requestJson<RunInfo>('POST', this.experiment.pathFor(`/runs/${this.number}/stop`), {
       query: this.experiment.projectQuery(),
+      json:
+        'failed' in outcome
+          ? { status: 'FAILED', error: String(outcome.failed instanceof Error ? outcome.failed.message : outcome.failed).slice(0, 10_000) }
+          : undefined,
       // Stopping a stopped run leaves it stopped: safe to repeat.
       idempotent: true,
     });

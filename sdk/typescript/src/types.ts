@@ -18,7 +18,7 @@ export interface RunInfo {
   project: string;
   name: string;
   run: number;
-  status: 'STARTED' | 'STOPPED';
+  status: 'STARTED' | 'STOPPED' | 'FAILED';
   startedAt: string;
   stoppedAt: string | null;
 }

@@ -60,7 +60,7 @@ describe('experiments and runs against a real proxy', () => {
     expect(summary.params).toEqual({ batchsize: 1 });
   });
 
-  it('stops the run when the callback throws, after sending what it logged, and rethrows', async () => {
+  it('stops the run as FAILED when the callback throws, after sending what it logged, and rethrows', async () => {
     const exp = client.experiment('fails');
     const boom = new Error('training diverged');
     await expect(
@@ -70,7 +70,9 @@ describe('experiments and runs against a real proxy', () => {
       }),
     ).rejects.toBe(boom);
     const info = await exp.info();
-    expect(info.runs[0].status).toBe('STOPPED');
+    expect(info.runs[0].status).toBe('FAILED');
+    const stops = (await collect(exp.data({ event: 'stop' }))).flat();
+    expect(stops.map((e) => e.value)).toEqual([{ status: 'FAILED', error: 'training diverged' }]);
     const metrics = (await collect(exp.data({ event: 'metric' }))).flat();
     // JSON has no NaN: it travels as text.
     expect(metrics.map((e) => e.value)).toEqual(['NaN']);
