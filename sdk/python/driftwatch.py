@@ -706,7 +706,7 @@ class Experiment(object):
             self.stop()
             return False
         try:
-            self.stop()
+            self.stop(error=exc if exc is not None else exc_type.__name__)
         except Exception as stop_error:  # noqa: BLE001 - the block's own exception matters more
             warnings.warn('could not stop run %s after an error: %s' % (self._run, stop_error))
         return False
@@ -730,9 +730,9 @@ class Experiment(object):
             self.profiler.start()
         return self._run
 
-    def stop(self):
-        """Sends what is buffered and stops the current run. The run is stopped even when sending
-        fails; that failure is raised afterwards."""
+    def stop(self, error=None):
+        """Sends what is buffered and stops the current run (as FAILED, with ``error``'s text, when
+        given). The run is stopped even when sending fails; that failure is raised afterwards."""
         if self._run is None or not self._running:
             return None
         if self._profiling:
@@ -746,8 +746,9 @@ class Experiment(object):
         with self._lock:
             self._running = False
         # stopping a stopped run leaves it stopped: safe to repeat
+        outcome = None if error is None else {'status': 'FAILED', 'error': ('%s: %s' % (type(error).__name__, error) if isinstance(error, BaseException) else str(error))[:10000]}
         info = self._client.request('POST', self._path('/runs/%d/stop' % self._run), query=self._query(),
-                                    idempotent=True)
+                                    json_body=outcome, idempotent=True)
         if failure is not None:
             raise failure
         return info
@@ -768,7 +769,7 @@ class Experiment(object):
         return self.start()
 
     def status(self, run=None):
-        """'STARTED', 'STOPPED', or 'PENDING' when the run does not exist."""
+        """'STARTED', 'STOPPED', 'FAILED', or 'PENDING' when the run does not exist."""
         number = run or self._run
         for info in self.info(missing_ok=True).get('runs', []):
             if info['run'] == number:

@@ -62,7 +62,8 @@ class TrackingTest(unittest.TestCase):
             with exp:
                 exp.log_metric('loss', float('nan'))
                 raise RuntimeError('training diverged')
-        self.assertEqual(exp.status(), 'STOPPED')
+        self.assertEqual(exp.status(), 'FAILED')
+        self.assertEqual([e['value'] for e in exp.data(event='stop')], [{'status': 'FAILED', 'error': 'RuntimeError: training diverged'}])
         # JSON has no NaN: it travels as text
         self.assertEqual([m['value'] for m in exp.data(event='metric')], ['NaN'])
 
