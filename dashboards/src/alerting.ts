@@ -1,0 +1,195 @@
+/**
+ * Grafana-managed alert rules on the Prometheus series the proxy exports (see
+ * backend-proxy/src/metrics/prometheusMetrics.ts), as Grafana's alerting provisioning file.
+ * Each rule is an instant PromQL query (refId A) and a threshold on it (refId C): Grafana
+ * evaluates them on its server, which a frontend data source could not do.
+ */
+import { DASHBOARD_UIDS, EXPRESSION_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID } from './constants';
+
+/** The labels of every per-endpoint series (ENDPOINT_LABELS in the proxy). */
+const BY_ENDPOINT = 'project, endpoint, model, version';
+/** The job name of the proxy in prometheus/prometheus.yml. */
+export const PROMETHEUS_JOB = 'driftwatch';
+export const RULE_FOLDER = 'Driftwatch';
+export const RULE_GROUP = 'driftwatch';
+
+export type ThresholdType = 'gt' | 'lt';
+type NoDataState = 'OK' | 'NoData' | 'Alerting' | 'KeepLast';
+
+export interface AlertRuleSpec {
+  uid: string;
+  title: string;
+  /** An instant PromQL query; every series it returns is one alert instance. */
+  expr: string;
+  threshold: { type: ThresholdType; value: number };
+  /** How long the condition must hold before the alert fires. */
+  for: string;
+  severity: 'critical' | 'warning';
+  category: 'drift' | 'errors' | 'latency' | 'accuracy' | 'traffic' | 'availability';
+  summary: string;
+  description: string;
+  /** What a rule with no series means: nothing to alert on (OK), or a problem itself (Alerting). */
+  noData: NoDataState;
+  /** Per-endpoint rules link to the endpoint's Details dashboard; others to the Overview. */
+  perEndpoint: boolean;
+}
+
+const endpointName = '{{ $labels.model }}:{{ $labels.version }} ({{ $labels.project }})';
+
+export const ALERT_RULES: AlertRuleSpec[] = [
+  {
+    uid: 'driftwatch-drift-detected',
+    title: 'Driftwatch: drift detected',
+    expr: `max by (${BY_ENDPOINT}) (driftwatch_drift_status)`,
+    // Status 2 is DRIFT_DETECTED; 1 possible drift, 0 none, -1 unknown.
+    threshold: { type: 'gt', value: 1.5 },
+    for: '10m',
+    severity: 'critical',
+    category: 'drift',
+    summary: `Drift detected on ${endpointName}`,
+    description:
+      'The latest drift evaluations of {{ $labels.endpoint }} have found drift (the mean of the TVD and Hellinger feature means at or above the endpoint’s drift threshold, 0.7 by default) for 10 minutes. The Details dashboard shows which features moved.',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-error-rate',
+    title: 'Driftwatch: high error rate',
+    // Endpoints without traffic are left out rather than divided by zero.
+    expr: `sum by (${BY_ENDPOINT}) (rate(driftwatch_prediction_errors_total[5m])) / (sum by (${BY_ENDPOINT}) (rate(driftwatch_predictions_total[5m])) > 0)`,
+    threshold: { type: 'gt', value: 0.05 },
+    for: '5m',
+    severity: 'warning',
+    category: 'errors',
+    summary: `More than 5% of predictions fail on ${endpointName}`,
+    description: 'Over the last 5 minutes {{ humanizePercentage $values.A.Value }} of the predictions of {{ $labels.endpoint }} reported an error.',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-latency-p95',
+    title: 'Driftwatch: high p95 latency',
+    expr: `histogram_quantile(0.95, sum by (${BY_ENDPOINT}, le) (rate(driftwatch_prediction_latency_seconds_bucket[5m])))`,
+    threshold: { type: 'gt', value: 0.5 },
+    for: '10m',
+    severity: 'warning',
+    category: 'latency',
+    summary: `p95 latency above 500 ms on ${endpointName}`,
+    description: 'The 95th percentile of model latency of {{ $labels.endpoint }} over the last 5 minutes is {{ humanizeDuration $values.A.Value }}.',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-accuracy-drop',
+    title: 'Driftwatch: accuracy dropped',
+    expr: `max by (${BY_ENDPOINT}) (driftwatch_accuracy)`,
+    threshold: { type: 'lt', value: 0.8 },
+    for: '15m',
+    severity: 'warning',
+    category: 'accuracy',
+    summary: `Accuracy below 80% on ${endpointName}`,
+    description: 'Of the predictions of {{ $labels.endpoint }} whose labels have arrived, {{ humanizePercentage $values.A.Value }} were right (latest evaluation).',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-no-predictions',
+    title: 'Driftwatch: no predictions',
+    // Counters start at 0 for every known endpoint, so a silent endpoint has a series with no increase.
+    expr: `sum by (${BY_ENDPOINT}) (increase(driftwatch_predictions_total[15m]))`,
+    threshold: { type: 'lt', value: 1 },
+    for: '15m',
+    severity: 'warning',
+    category: 'traffic',
+    summary: `No predictions for 15 minutes on ${endpointName}`,
+    description: '{{ $labels.endpoint }} has received no predictions for 15 minutes: the model server may be down or no longer reporting to Driftwatch.',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-evaluation-stale',
+    title: 'Driftwatch: drift evaluation stalled',
+    expr: `time() - max by (${BY_ENDPOINT}) (driftwatch_drift_evaluated_timestamp_seconds)`,
+    threshold: { type: 'gt', value: 900 },
+    for: '5m',
+    severity: 'warning',
+    category: 'drift',
+    summary: `Drift of ${endpointName} not evaluated for 15 minutes`,
+    description: 'The last drift evaluation of {{ $labels.endpoint }} was {{ humanizeDuration $values.A.Value }} ago; the proxy’s evaluator (DRIFTWATCH_EVALUATION_INTERVAL_MS) may be stopped or failing.',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-proxy-down',
+    title: 'Driftwatch: proxy not scraped',
+    expr: `min by (job) (up{job="${PROMETHEUS_JOB}"})`,
+    threshold: { type: 'lt', value: 1 },
+    for: '5m',
+    severity: 'critical',
+    category: 'availability',
+    summary: 'Prometheus cannot scrape a Driftwatch proxy',
+    description: 'At least one proxy target of job {{ $labels.job }} has failed its scrapes for 5 minutes; no alert above can fire for its endpoints meanwhile.',
+    // No `up` series at all means Prometheus lost the job: that is an outage too.
+    noData: 'Alerting',
+    perEndpoint: false,
+  },
+];
+
+/** Where an alert's runbook link goes: the endpoint's Details dashboard, or the Overview. */
+export function runbookUrl(rule: AlertRuleSpec): string {
+  return rule.perEndpoint
+    ? `/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`
+    : `/d/${DASHBOARD_UIDS.overview}`;
+}
+
+/** One rule in Grafana's provisioning format (AlertRuleV1 in pkg/services/provisioning/alerting). */
+function provisionedRule(rule: AlertRuleSpec) {
+  return {
+    uid: rule.uid,
+    title: rule.title,
+    condition: 'C',
+    data: [
+      {
+        refId: 'A',
+        // Instant queries read the latest value; the range only bounds the lookback.
+        relativeTimeRange: { from: 600, to: 0 },
+        datasourceUid: PROMETHEUS_DATASOURCE_UID,
+        model: {
+          refId: 'A',
+          datasource: { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID },
+          editorMode: 'code',
+          expr: rule.expr,
+          instant: true,
+          range: false,
+          legendFormat: '__auto',
+          intervalMs: 1000,
+          maxDataPoints: 43200,
+        },
+      },
+      {
+        refId: 'C',
+        datasourceUid: EXPRESSION_DATASOURCE_UID,
+        model: {
+          refId: 'C',
+          datasource: { type: EXPRESSION_DATASOURCE_UID, uid: EXPRESSION_DATASOURCE_UID },
+          type: 'threshold',
+          expression: 'A',
+          conditions: [{ evaluator: { type: rule.threshold.type, params: [rule.threshold.value] } }],
+        },
+      },
+    ],
+    noDataState: rule.noData,
+    execErrState: 'Error',
+    for: rule.for,
+    annotations: { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(rule) },
+    labels: { service: 'driftwatch', severity: rule.severity, category: rule.category },
+    isPaused: false,
+  };
+}
+
+export function alertRulesFile() {
+  return {
+    apiVersion: 1,
+    groups: [{ orgId: 1, name: RULE_GROUP, folder: RULE_FOLDER, interval: '1m', rules: ALERT_RULES.map(provisionedRule) }],
+  };
+}
