@@ -22,7 +22,9 @@ export async function listProjects(ctx: QueryContext): Promise<Table[]> {
 /**
  * MLRun's endpoint table, same columns in the same order. `drift_status` is MLRun's text
  * (`NO_DRIFT`, ...), which its dashboards map to colours; `latency_avg_1h` is in microseconds and
- * `predictions_per_second` a 5-minute average, as MLRun's were.
+ * `predictions_per_second` a 5-minute average, as MLRun's were. Two columns are appended after
+ * MLRun's (so its dashboards still find theirs): `endpoint_version` and `endpoint_labels`
+ * (`key=value` pairs joined by ", ").
  */
 export async function listEndpoints(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const endpoints = await selectEndpoints(ctx, q);
@@ -41,6 +43,8 @@ export async function listEndpoints(ctx: QueryContext, q: TargetQuery): Promise<
         ['drift_status', 'string'],
         ['predictions_per_second', 'number'],
         ['latency_avg_1h', 'number'],
+        ['endpoint_version', 'string'],
+        ['endpoint_labels', 'string'],
       ],
       endpoints.map((e, i) => [
         e.id,
@@ -54,6 +58,10 @@ export async function listEndpoints(ctx: QueryContext, q: TargetQuery): Promise<
         e.driftStatus,
         finiteOrNull(rolling[i].predictionsPerSecond5m),
         rolling[i].latencyAvg1hMs === null ? null : rolling[i].latencyAvg1hMs * 1_000,
+        e.version,
+        Object.entries(e.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
       ]),
     ),
   ];

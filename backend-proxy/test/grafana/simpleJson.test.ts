@@ -91,6 +91,9 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         'drift_status',
         'predictions_per_second',
         'latency_avg_1h',
+        // Appended after MLRun's columns.
+        'endpoint_version',
+        'endpoint_labels',
       ]);
       const [churn, fraud] = records(table);
       expect(churn).toMatchObject({
@@ -104,6 +107,8 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         error_count: 2,
         drift_status: 'DRIFT_DETECTED',
         latency_avg_1h: 20_000, // microseconds, as MLRun's
+        endpoint_version: 'v1',
+        endpoint_labels: 'team=growth',
       });
       expect(churn.last_request).toBe(f.recentAt + 5);
       // 6 predictions in the last 5 minutes, over the 4-5 minutes the window really covers.
