@@ -16,6 +16,7 @@ import { MonitorService } from './monitoring/monitors/monitorService';
 import { ReferenceService } from './monitoring/reference/referenceService';
 import { MetricsService } from './monitoring/windows/metricsService';
 import { WindowService } from './monitoring/windows/windowService';
+import { ReportService } from './reports/reportService';
 import type { Store } from './store/types';
 import { ExperimentService } from './tracking/experimentService';
 
@@ -41,6 +42,7 @@ export interface Services {
   jobs: JobService;
   alerts: AlertService;
   deliveries: DeliveryService;
+  reports: ReportService;
 }
 
 /** `clock` is injectable so tests can drive schedules, windows and alert timing. */
@@ -88,5 +90,6 @@ export function createServices(config: Config, logger: Logger, store: Store, clo
     jobs,
     alerts,
     deliveries,
+    reports: new ReportService(experiments),
   };
 }

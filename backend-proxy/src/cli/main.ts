@@ -5,6 +5,7 @@ import { serveCommand } from './serve';
 import { keysCommand } from './keys';
 import { monitorsCommand } from './monitors';
 import { simulateCommand } from './simulate';
+import { compareCommand } from './compare';
 
 const program = new Command()
   .name('driftwatch')
@@ -15,6 +16,7 @@ program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(monitorsCommand());
 program.addCommand(simulateCommand());
+program.addCommand(compareCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);

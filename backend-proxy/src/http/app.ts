@@ -12,6 +12,7 @@ import { monitorsRouter } from './routers/monitors';
 import { keysRouter } from './routers/keys';
 import { predictionsRouter } from './routers/predictions';
 import { projectsRouter } from './routers/projects';
+import { reportsRouter } from './routers/reports';
 import { prometheusRouter } from './routers/prometheus';
 
 const ARTIFACT_PATH = /^\/api\/v1\/experiments\/[^/]+\/runs\/[^/]+\/artifacts\/[^/]+$/;
@@ -36,6 +37,7 @@ export function createApp(services: Services): Express {
   app.use('/api/v1/monitors', monitorsRouter(services.monitors, services.jobs, config.maxBodyBytes));
   app.use('/api/v1/jobs', jobsRouter(services.jobs));
   app.use('/api/v1/alerts', alertsRouter(services.alerts, services.deliveries));
+  app.use('/api/v1/reports', reportsRouter(services.reports));
   app.use('/api/v1', predictionsRouter(services.ingest, services.labels));
   app.use('/grafana', authenticate(services.keys), grafanaRouter(services.grafana));
   // With a separate metrics port (server.ts) /metrics is served there, without a key; here it needs `read`.

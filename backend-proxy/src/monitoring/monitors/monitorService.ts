@@ -98,7 +98,10 @@ export class MonitorService {
     const ref = this.experimentRef(monitor);
     if (!(await this.store.getExperiment(ref))) return [];
     const out: Snapshot[] = [];
-    for await (const e of this.experiments.streamData(ref, { events: ['snapshot'], keys: [monitor.name] })) out.push(e.value as Snapshot);
+    for await (const e of this.experiments.streamData(ref, { events: ['snapshot'], keys: [monitor.name] })) {
+      // Batch reports (/api/v1/reports) are snapshots too, of another shape.
+      if ((e.value as { kind?: string }).kind !== 'report') out.push(e.value as Snapshot);
+    }
     return out;
   }
 
