@@ -1,0 +1,4 @@
+declare module 'amd-module' {
+  const amdMetaModule: { uri?: string } | undefined;
+  export default amdMetaModule;
+}

@@ -1,0 +1,2 @@
+// Jest setup in @grafana/create-plugin's layout.
+import './.config/jest-setup';

@@ -1,0 +1,46 @@
+/** Proxy-shaped answers (as backend-proxy/src/grafana builds them) read with Grafana's own toDataFrame. */
+import { toDataFrame, type DataFrame } from '@grafana/data';
+
+export function featureDriftTable(rows: Array<{ name: string; column?: string; tvd: number | null; hellinger: number | null; kld: number | null; psi?: number | null; status?: string }>): DataFrame {
+  return toDataFrame({
+    type: 'table',
+    refId: 'A',
+    columns: [
+      { text: 'feature_name', type: 'string' },
+      { text: 'column', type: 'string' },
+      { text: 'tvd', type: 'number' },
+      { text: 'hellinger', type: 'number' },
+      { text: 'kld', type: 'number' },
+      { text: 'psi', type: 'number' },
+      { text: 'drift_status', type: 'string' },
+    ],
+    rows: rows.map((r) => [r.name, r.column ?? 'feature', r.tvd, r.hellinger, r.kld, r.psi ?? null, r.status ?? 'NO_DRIFT']),
+  });
+}
+
+export function analysisTable(rows: Array<{ name: string; actual: [number, number, number]; expected: [number, number, number] }>): DataFrame {
+  return toDataFrame({
+    type: 'table',
+    refId: 'B',
+    columns: ['feature_name', 'actual_min', 'actual_mean', 'actual_max', 'expected_min', 'expected_mean', 'expected_max', 'tvd', 'hellinger', 'kld'].map((text, i) => ({
+      text,
+      type: i === 0 ? 'string' : 'number',
+    })),
+    rows: rows.map((r) => [r.name, ...r.actual, ...r.expected, null, null, null]),
+  });
+}
+
+export function histogramFrame(name: string, expected: number[], actual: number[], labels?: string[]): DataFrame {
+  return toDataFrame({
+    name,
+    refId: 'C',
+    meta: { custom: { feature: name } },
+    fields: [
+      { name: 'xMin', type: 'number', values: expected.map((_, i) => i) },
+      { name: 'xMax', type: 'number', values: expected.map((_, i) => i + 1) },
+      { name: 'expected', type: 'number', values: expected },
+      { name: 'actual', type: 'number', values: actual },
+      { name: 'bin', type: 'string', values: labels ?? expected.map((_, i) => `${i} – ${i + 1}`) },
+    ],
+  });
+}
