@@ -112,6 +112,9 @@ describe('Grafana API answers as @grafana/data frames', () => {
       'drift_status:string',
       'predictions_per_second:number',
       'latency_avg_1h:number',
+      // Ours, appended after MLRun's so its dashboards' column indexes still hold.
+      'endpoint_version:string',
+      'endpoint_labels:string',
     ]);
     expect(frame.fields[4].values[0]).toBe(f.base);
   });
