@@ -7,36 +7,9 @@
  * (with Grafana's display name of each field), `getHistogramFields` of each transformed frame
  * (what the histogram panel uses), and, given reduceOptions, the stat panel's
  * `getFieldDisplayValues`. An item that makes @grafana/data throw gets `error` instead.
- *
- * @grafana/data touches window/document/navigator when it loads; these stubs are just enough for
- * that. None of the functions used here render anything.
  */
 'use strict';
-const noop = () => undefined;
-const element = () => ({ sheet: { insertRule: () => 0, cssRules: [] }, appendChild: noop, setAttribute: noop, style: {} });
-const history = { pushState: noop, replaceState: noop };
-globalThis.window = {
-  addEventListener: noop,
-  removeEventListener: noop,
-  dispatchEvent: noop,
-  history,
-  matchMedia: () => ({ matches: false, addListener: noop, removeListener: noop }),
-  location: { href: '', search: '', pathname: '/' },
-  navigator: { userAgent: 'node' },
-};
-globalThis.history = history;
-globalThis.navigator ??= { userAgent: 'node', language: 'en-US', languages: ['en-US'] };
-globalThis.document = {
-  head: { appendChild: noop },
-  body: { appendChild: noop },
-  createElement: element,
-  createTextNode: () => ({}),
-  documentElement: { style: {} },
-  addEventListener: noop,
-  removeEventListener: noop,
-  querySelector: () => null,
-  getElementsByTagName: () => [{}],
-};
+require('../../../scripts/test-support/grafana-data-node-stubs.cjs');
 
 const grafana = require('@grafana/data');
 /** Precedes the JSON answer on stdout (keep in step with grafanaData.ts). */
