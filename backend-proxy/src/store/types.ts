@@ -301,6 +301,8 @@ export interface PredictionKeyRecord {
   referenceVersion: number;
   prediction: unknown;
   expiresAt: Date;
+  /** When ground truth was counted for this prediction (null: not yet); a request is labelled once. */
+  labelledAt: Date | null;
 }
 
 export interface PendingLabelRecord {
@@ -346,6 +348,11 @@ export interface MonitoringStore {
   /** From inclusive, to exclusive, oldest first; `limit` keeps the oldest. */
   listSamples(endpointId: string, from: Date, to: Date, limit: number): Promise<SampleRecord[]>;
   findPredictionKeys(requestIds: string[]): Promise<PredictionKeyRecord[]>;
+  /**
+   * Sets `labelledAt` on the keys of these request ids that have none yet and returns the ids it
+   * set. Exactly one caller marks each key, which is what makes a re-posted label count once.
+   */
+  markPredictionKeysLabelled(requestIds: string[], at: Date): Promise<string[]>;
   /** Several labels per request id are kept; a claim returns them all. */
   insertPendingLabels(labels: PendingLabelRecord[]): Promise<void>;
   /**

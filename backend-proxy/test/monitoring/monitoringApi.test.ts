@@ -188,12 +188,12 @@ describe('model monitoring over HTTP', () => {
     const after = await call<{ joined: number; pending: number }>(url, 'POST', '/api/v1/labels', {
       body: xs.map((_, i) => ({ requestId: `r-0-${i}`, label: 'yes' })),
     });
-    expect(after.body).toEqual({ accepted: 10, joined: 10, pending: 0 });
+    expect(after.body).toEqual({ accepted: 10, joined: 10, pending: 0, alreadyLabelled: 0 });
     // Before: labels for predictions that come later.
     const before = await call<{ joined: number; pending: number }>(url, 'POST', '/api/v1/labels', {
       body: { labels: [{ requestId: 'late-1', label: 'no' }, { requestId: 'late-2', label: 'no' }] },
     });
-    expect(before.body).toEqual({ accepted: 2, joined: 0, pending: 2 });
+    expect(before.body).toEqual({ accepted: 2, joined: 0, pending: 2, alreadyLabelled: 0 });
     await call(url, 'POST', '/api/v1/predictions', {
       body: [
         { endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 1, c: 'a' }, prediction: 'no', requestId: 'late-1' },
@@ -222,6 +222,27 @@ describe('model monitoring over HTTP', () => {
     expect(byLabel.yes.recall).toBeCloseTo(6 / 10, 12);
     expect(byLabel.no.precision).toBeCloseTo(1 / 5, 12);
     expect(byLabel.no.recall).toBeCloseTo(1 / 2, 12);
+
+    // A retried label post (the SDKs retry on network errors) and a label for a prediction that
+    // came with its own label change nothing.
+    await call(url, 'POST', '/api/v1/predictions', {
+      body: [{ endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 3, c: 'a' }, prediction: 'no', label: 'no', requestId: 'inline-1' }],
+    });
+    const labelledAfterInline = (await call<{ total: { labeled: number } }>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}`)).body
+      .total.labeled;
+    expect(labelledAfterInline).toBe(13);
+    const retried = await call(url, 'POST', '/api/v1/labels', {
+      body: [...xs.map((_, i) => ({ requestId: `r-0-${i}`, label: 'no' })), { requestId: 'late-1', label: 'yes' }, { requestId: 'inline-1', label: 'yes' }],
+    });
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual({ accepted: 12, joined: 0, pending: 0, alreadyLabelled: 12 });
+    const unchanged = await call<{ total: { labeled: number; accuracy: number } }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}`,
+    );
+    expect(unchanged.body.total.labeled).toBe(13);
+    expect(unchanged.body.total.accuracy).toBeCloseTo(8 / 13, 12);
   });
 
   it('rejects a batch with one bad event whole, naming it, and changes nothing', async () => {

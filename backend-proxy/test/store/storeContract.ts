@@ -133,7 +133,7 @@ function sample(endpointId: string, ms: number, overrides: Partial<SampleRecord>
 }
 
 function predictionKey(requestId: string, expiresMs: number): PredictionKeyRecord {
-  return { requestId, endpointId: 'e1', time: at(0), referenceVersion: 1, prediction: { label: 'a', p: [0.25, 0.75] }, expiresAt: at(expiresMs) };
+  return { requestId, endpointId: 'e1', time: at(0), referenceVersion: 1, prediction: { label: 'a', p: [0.25, 0.75] }, expiresAt: at(expiresMs), labelledAt: null };
 }
 
 function pendingLabel(requestId: string, expiresMs: number, label: unknown = 'setosa'): PendingLabelRecord {
@@ -814,6 +814,19 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(sortBy(await store.findPredictionKeys(['r2', 'r1', 'r3']), (k) => k.requestId)).toEqual(keys);
         expect(await store.findPredictionKeys([])).toEqual([]);
         expect(await store.findPredictionKeys(['{"$ne":null}'])).toEqual([]);
+      });
+
+      test('markPredictionKeysLabelled marks each key once and keeps labels that came with the prediction', async () => {
+        const keys = [predictionKey('r1', 60_000), predictionKey('r2', 60_000), { ...predictionKey('r3', 60_000), labelledAt: at(500) }];
+        await store.commitIngest(ingest({ predictionKeys: keys }));
+        expect((await store.markPredictionKeysLabelled(['r1', 'r3', 'r9'], at(1000))).sort()).toEqual(['r1']);
+        // Concurrent callers: exactly one gets each key.
+        const racing = await Promise.all([store.markPredictionKeysLabelled(['r1', 'r2'], at(2000)), store.markPredictionKeysLabelled(['r2'], at(2000))]);
+        expect(racing.flat()).toEqual(['r2']);
+        const found = sortBy(await store.findPredictionKeys(['r1', 'r2', 'r3']), (k) => k.requestId);
+        expect(found.map((k) => k.labelledAt?.getTime())).toEqual([at(1000).getTime(), at(2000).getTime(), at(500).getTime()]);
+        expect(await store.markPredictionKeysLabelled([], at(3000))).toEqual([]);
+        expect(await store.markPredictionKeysLabelled(['{"$ne":null}'], at(3000))).toEqual([]);
       });
     });
 

@@ -128,7 +128,11 @@ class PredictionLoggerTest(unittest.TestCase):
         self.assertEqual(metrics['total']['labeled'], 6)
         self.assertAlmostEqual(metrics['total']['accuracy'], 0.5)
         receipt = self.dw.log_labels([('req-late', 'no')])
-        self.assertEqual(receipt, {'accepted': 1, 'joined': 0, 'pending': 1})
+        self.assertEqual(receipt, {'accepted': 1, 'joined': 0, 'pending': 1, 'alreadyLabelled': 0})
+        # A label sent again (a retry) is recognised and not counted twice.
+        again = self.dw.log_labels([('req-0', 'no')])
+        self.assertEqual(again, {'accepted': 1, 'joined': 0, 'pending': 0, 'alreadyLabelled': 1})
+        self.assertEqual(self.dw.endpoint_metrics(self.endpoint['id'], from_='now-1h')['total']['labeled'], 6)
 
     def test_a_direct_batch_with_a_batch_id_counts_once(self):
         events = [{'features': features(i), 'prediction': 'yes', 'latency_ms': 2} for i in range(5)]

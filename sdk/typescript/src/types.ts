@@ -157,6 +157,8 @@ export interface LabelReceipt {
   accepted: number;
   joined: number;
   pending: number;
+  /** Labels for predictions whose ground truth was already counted: ignored by the server. */
+  alreadyLabelled: number;
 }
 
 export interface DriftMeasure {

@@ -49,7 +49,7 @@ describe('serving helper against a real proxy', () => {
       { requestId: 'r-1', label: 'setosa' },
       { requestId: 'r-2', label: 'virginica' },
     ]);
-    expect(labels).toEqual({ accepted: 2, joined: 2, pending: 0 });
+    expect(labels).toEqual({ accepted: 2, joined: 2, pending: 0, alreadyLabelled: 0 });
     const metrics = await client.endpointMetrics<{ total: { labeled: number; accuracy: number; latencyMeanMs: number | null } }>(endpoint.id);
     expect(metrics.total).toMatchObject({ labeled: 2, accuracy: 0.5 });
   });

@@ -213,7 +213,8 @@ export class IngestService {
           error: r.event.error,
         });
       }
-      if (r.event.requestId !== null && r.labelValue === undefined) {
+      // Kept also when the label came with the prediction: a later label for the request is then known to be a repeat.
+      if (r.event.requestId !== null) {
         predictionKeys.push({
           requestId: r.event.requestId,
           endpointId: r.endpoint.id,
@@ -221,6 +222,7 @@ export class IngestService {
           referenceVersion: binning.referenceVersion,
           prediction: firstOutput ?? null,
           expiresAt: new Date(now.getTime() + this.options.labelJoinWindowMs),
+          labelledAt: r.labelValue === undefined ? null : now,
         });
       }
     }
@@ -251,7 +253,8 @@ export class IngestService {
     });
     if (!outcome.applied) return { ...(outcome.receipt as IngestReceipt), duplicate: true };
     if (this.observers.length) this.notify(resolved, activity, latencies);
-    if (predictionKeys.length) await this.labels.joinPendingFor(predictionKeys.map((k) => k.requestId));
+    const awaitingLabels = predictionKeys.filter((k) => k.labelledAt === null).map((k) => k.requestId);
+    if (awaitingLabels.length) await this.labels.joinPendingFor(awaitingLabels);
     return receipt;
   }
 

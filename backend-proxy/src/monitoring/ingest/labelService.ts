@@ -12,6 +12,8 @@ export interface LabelReceipt {
   joined: number;
   /** Waiting for their prediction (joined when it arrives, within the join window). */
   pending: number;
+  /** For a prediction whose ground truth was already counted (e.g. a retried request): ignored. */
+  alreadyLabelled: number;
 }
 
 const firstValue = (label: LabelInput['label']): unknown =>
@@ -20,7 +22,8 @@ const firstValue = (label: LabelInput['label']): unknown =>
 /**
  * Ground truth by request id. Every label is first stored as pending; whoever then claims it
  * (this call, or the ingest of its prediction) counts it, so it is counted exactly once
- * whichever arrives first.
+ * whichever arrives first. A prediction is labelled once: its key is marked when its label is
+ * counted, and labels that come after that (retries, duplicates) are ignored.
  */
 export class LabelService {
   constructor(
@@ -39,8 +42,10 @@ export class LabelService {
       const endpoint = await this.store.getEndpoint(endpointId);
       if (endpoint) authorize(endpoint.project);
     }
+    const labelled = new Set(keys.filter((k) => k.labelledAt !== null).map((k) => k.requestId));
+    const fresh = labels.filter((l) => !labelled.has(l.requestId));
     await this.store.insertPendingLabels(
-      labels.map((l) => ({
+      fresh.map((l) => ({
         requestId: l.requestId,
         endpointId: l.endpoint ?? null,
         label: firstValue(l.label),
@@ -48,13 +53,15 @@ export class LabelService {
         expiresAt: new Date(now.getTime() + this.joinWindowMs),
       })),
     );
-    const joined = await this.joinPendingFor(ids);
-    return { accepted: labels.length, joined, pending: labels.length - joined };
+    const joined = await this.joinPendingFor(fresh.map((l) => l.requestId));
+    const alreadyLabelled = labels.length - fresh.length;
+    return { accepted: labels.length, joined, pending: fresh.length - joined, alreadyLabelled };
   }
 
   /** Claims pending labels whose prediction is known and counts them. Returns how many were joined. */
   async joinPendingFor(requestIds: string[]): Promise<number> {
-    const keys = new Map((await this.store.findPredictionKeys(requestIds)).map((k) => [k.requestId, k]));
+    const found = await this.store.findPredictionKeys(requestIds);
+    const keys = new Map(found.filter((k) => k.labelledAt === null).map((k) => [k.requestId, k]));
     if (keys.size === 0) return 0;
     const claimed = await this.store.claimPendingLabels([...keys.keys()]);
     // A request labelled twice before its join counts its latest label once.
@@ -63,11 +70,14 @@ export class LabelService {
       const seen = latest.get(label.requestId);
       if (!seen || seen.receivedAt <= label.receivedAt) latest.set(label.requestId, label);
     }
+    const matching = [...latest.values()].filter((label) => label.endpointId === null || label.endpointId === keys.get(label.requestId)?.endpointId);
+    // Only the caller that marks a key counts its label (another may have labelled it meanwhile).
+    const marked = new Set(await this.store.markPredictionKeysLabelled(matching.map((l) => l.requestId), this.clock()));
     const minutes: MinuteCounters[] = [];
     const endpoints = new Map<string, EndpointRecord | null>();
-    for (const label of latest.values()) {
+    for (const label of matching) {
+      if (!marked.has(label.requestId)) continue;
       const key = keys.get(label.requestId) as PredictionKeyRecord;
-      if (label.endpointId !== null && label.endpointId !== key.endpointId) continue;
       if (!endpoints.has(key.endpointId)) endpoints.set(key.endpointId, await this.store.getEndpoint(key.endpointId));
       const endpoint = endpoints.get(key.endpointId);
       if (!endpoint) continue;

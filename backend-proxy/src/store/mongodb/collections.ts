@@ -187,6 +187,7 @@ export interface PredictionKeyDoc {
   referenceVersion: number;
   predictionJson: string;
   expiresAt: Date;
+  labelledAt: Date | null;
 }
 
 export interface PendingLabelDoc {

@@ -245,6 +245,9 @@ export class MongoStore implements Store {
   findPredictionKeys(requestIds: string[]): Promise<PredictionKeyRecord[]> {
     return this.monitoring.findPredictionKeys(requestIds);
   }
+  markPredictionKeysLabelled(requestIds: string[], at: Date): Promise<string[]> {
+    return this.monitoring.markPredictionKeysLabelled(requestIds, at);
+  }
   insertPendingLabels(labels: PendingLabelRecord[]): Promise<void> {
     return this.monitoring.insertPendingLabels(labels);
   }

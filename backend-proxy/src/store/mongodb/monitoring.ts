@@ -213,10 +213,26 @@ export class MongoMonitoring implements MonitoringStore {
           referenceVersion: d.referenceVersion,
           prediction: fromJsonText(d.predictionJson),
           expiresAt: d.expiresAt,
+          // Keys written before labelledAt existed have no field: not labelled.
+          labelledAt: d.labelledAt ?? null,
         });
       }
     }
     return found;
+  }
+
+  async markPredictionKeysLabelled(requestIds: string[], at: Date): Promise<string[]> {
+    const marked: string[] = [];
+    // One conditional update per key: atomic per document, so exactly one caller marks each.
+    for (const requestId of plainStrings(requestIds, 'requestIds')) {
+      const updated = await this.ctx.c.predictionKeys.findOneAndUpdate(
+        { requestId, labelledAt: null },
+        { $set: { labelledAt: validDate(at, 'at') } },
+        { projection: { requestId: 1 } },
+      );
+      if (updated) marked.push(requestId);
+    }
+    return marked;
   }
 
   async insertPendingLabels(labels: PendingLabelRecord[]): Promise<void> {
@@ -327,5 +343,6 @@ function predictionKeyDoc(k: PredictionKeyRecord): PredictionKeyDoc {
     referenceVersion: plainNumber(k.referenceVersion, 'referenceVersion'),
     predictionJson: toJsonText(k.prediction),
     expiresAt: validDate(k.expiresAt, 'expiresAt'),
+    labelledAt: k.labelledAt === null ? null : validDate(k.labelledAt, 'labelledAt'),
   };
 }

@@ -12,7 +12,7 @@ import { sqliteLeases } from './leases';
 import { sqliteMonitoring } from './monitoring';
 import { sqliteProjectSettings } from './projectSettings';
 import { sqliteReferences } from './references';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { migrateSchema, SCHEMA_SQL } from './schema';
 import { sqliteTracking } from './tracking';
 
 /**
@@ -40,7 +40,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   // scattered pages (small `ops` rows sit between large `columns` rows) and got ~2x faster.
   if (!inMemory) db.pragma('mmap_size = 1073741824');
   db.exec(SCHEMA_SQL);
-  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  migrateSchema(db);
 
   const ctx: SqliteContext = { db, artifactDir };
   return {

@@ -39,6 +39,7 @@ interface PredictionKeyRow {
   reference_version: number;
   prediction: string | null;
   expires_at: number;
+  labelled_at: number | null;
 }
 interface PendingLabelRow {
   request_id: string;
@@ -79,7 +80,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     'INSERT INTO samples (endpoint_id, time, request_id, features, prediction, latency_us, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const upsertPredictionKey = db.prepare(
-    'INSERT OR REPLACE INTO prediction_keys (request_id, endpoint_id, time, reference_version, prediction, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO prediction_keys (request_id, endpoint_id, time, reference_version, prediction, expires_at, labelled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const updateActivity = db.prepare(
     `UPDATE endpoints SET prediction_count = prediction_count + ?, error_count = error_count + ?,
@@ -162,9 +163,28 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       insertSample.run(s.endpointId, s.time.getTime(), s.requestId, toJson(s.features), toJson(s.prediction), s.latencyUs, s.error);
     }
     for (const k of c.predictionKeys) {
-      upsertPredictionKey.run(k.requestId, k.endpointId, k.time.getTime(), k.referenceVersion, toJson(k.prediction), k.expiresAt.getTime());
+      upsertPredictionKey.run(
+        k.requestId,
+        k.endpointId,
+        k.time.getTime(),
+        k.referenceVersion,
+        toJson(k.prediction),
+        k.expiresAt.getTime(),
+        k.labelledAt?.getTime() ?? null,
+      );
     }
     return { applied: true };
+  });
+
+  const markLabelled = db.transaction((requestIds: string[], at: number): string[] => {
+    const marked: string[] = [];
+    for (const ids of chunks(requestIds)) {
+      const rows = db
+        .prepare(`UPDATE prediction_keys SET labelled_at = ? WHERE labelled_at IS NULL AND request_id IN (${placeholders(ids.length)}) RETURNING request_id`)
+        .all(at, ...ids) as { request_id: string }[];
+      marked.push(...rows.map((r) => r.request_id));
+    }
+    return marked;
   });
 
   const claim = db.transaction((requestIds: string[]): PendingLabelRecord[] => {
@@ -264,10 +284,14 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
             referenceVersion: r.reference_version,
             prediction: fromJson<unknown>(r.prediction),
             expiresAt: new Date(r.expires_at),
+            labelledAt: r.labelled_at === null ? null : new Date(r.labelled_at),
           });
         }
       }
       return found;
+    },
+    async markPredictionKeysLabelled(requestIds, at) {
+      return markLabelled(requestIds, at.getTime());
     },
     async insertPendingLabels(labels) {
       const insert = db.prepare(

@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
+
 /** DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify` text. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,7 +74,8 @@ CREATE TABLE IF NOT EXISTS samples (
 CREATE INDEX IF NOT EXISTS samples_by_time ON samples (endpoint_id, time);
 CREATE TABLE IF NOT EXISTS prediction_keys (
   request_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, time INTEGER NOT NULL,
-  reference_version INTEGER NOT NULL, prediction TEXT, expires_at INTEGER NOT NULL
+  reference_version INTEGER NOT NULL, prediction TEXT, expires_at INTEGER NOT NULL,
+  labelled_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS prediction_keys_expiry ON prediction_keys (expires_at);
 CREATE TABLE IF NOT EXISTS pending_labels (
@@ -102,3 +105,13 @@ CREATE TABLE IF NOT EXISTS leases (
   name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL
 );
 `;
+
+/** Brings a store file written by an earlier version up to this schema (after SCHEMA_SQL ran). */
+export function migrateSchema(db: Database.Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('prediction_keys')").all() as { name: string }[];
+  // Version 2: a prediction's label counts once (labelled_at).
+  if (!columns.some((c) => c.name === 'labelled_at')) db.exec('ALTER TABLE prediction_keys ADD COLUMN labelled_at INTEGER');
+  db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+    String(SCHEMA_VERSION),
+  );
+}
