@@ -393,8 +393,8 @@ class Driftwatch(object):
             if endpoint is not None:
                 entry['endpoint'] = endpoint
             items.append(entry)
-        # labels carry no idempotency key on the server: only failures before sending are retried
-        return self.request('POST', '/api/v1/labels', json_body=items, idempotent=False)
+        # safe to repeat: the server counts a prediction's label once
+        return self.request('POST', '/api/v1/labels', json_body=items, idempotent=True)
 
     def drift(self, endpoint_id, from_=None, to=None, baseline_from=None, baseline_to=None):
         """The drift report of a window (default: the last hour) against the reference."""
@@ -676,6 +676,8 @@ class Experiment(object):
         self._run = None
         self._running = False
         self._buffer = []
+        # (idempotency key, events) of the batch being sent, until the server has answered it
+        self._in_flight = None
         self._lock = threading.RLock()
         self._send_lock = threading.Lock()
         self._timer = None
@@ -951,6 +953,7 @@ class Experiment(object):
         self._client.request('DELETE', self._path(''), query=dict(self._query(), force='true' if force else 'false'))
         with self._lock:
             self._buffer = []
+            self._in_flight = None
             self._run, self._running = None, False
 
     # ----------------------------------------------------------------- internals
@@ -1001,27 +1004,34 @@ class Experiment(object):
             self._send_buffered()
 
     def _send_buffered(self):
-        """Sends the buffer in requests of at most 10,000 events; the caller holds _send_lock."""
+        """Sends the buffer in requests of at most 10,000 events; the caller holds _send_lock.
+
+        A batch is frozen with an idempotency key until the server has answered it, so a batch
+        resent after a lost answer (a broken connection) is stored once.
+        """
         while True:
             with self._lock:
-                batch = self._buffer[:MAX_EVENTS_PER_REQUEST]
-            if not batch:
-                return
+                if self._in_flight is None:
+                    if not self._buffer:
+                        return
+                    self._in_flight = (str(uuid.uuid4()), self._buffer[:MAX_EVENTS_PER_REQUEST])
+                    del self._buffer[:len(self._in_flight[1])]
+                key, batch = self._in_flight
             try:
                 # a bare array: the server's errors then name the bad field (body.3.key)
-                self._client.request('POST', self._path('/events'), query=self._query(), json_body=batch)
+                self._client.request('POST', self._path('/events'), query=self._query(), json_body=batch,
+                                     headers={'Idempotency-Key': key}, idempotent=True)
             except DriftwatchError as exc:
                 with self._lock:
                     if self._failure is None:
                         self._failure = exc
-                    # keep events the server cannot have stored, to send them on the next flush
-                    if (isinstance(exc, ServerError) and exc.status == 503) or \
-                            (isinstance(exc, NetworkError) and not exc.maybe_delivered):
+                    # keep a batch that failed for a passing reason, to send it again (same key) on the next flush
+                    if (isinstance(exc, ServerError) and exc.status == 503) or isinstance(exc, NetworkError):
                         return
-                    del self._buffer[:len(batch)]
+                    self._in_flight = None
                 continue
             with self._lock:
-                del self._buffer[:len(batch)]
+                self._in_flight = None
 
 
 def _row(name, event):
@@ -1351,7 +1361,8 @@ class PredictionLogger(object):
 
     def _send_labels(self, labels):
         try:
-            self._client.request('POST', '/api/v1/labels', json_body=labels, idempotent=False, retry=self._retry,
+            # safe to repeat: the server counts a prediction's label once
+            self._client.request('POST', '/api/v1/labels', json_body=labels, idempotent=True, retry=self._retry,
                                  on_retry=self._count_retry)
         except Exception as exc:  # noqa: BLE001 - the sender thread must survive anything
             self._report(exc, len(labels), 'labels_failed')

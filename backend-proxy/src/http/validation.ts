@@ -27,6 +27,8 @@ export const listParam = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''));
 
+/** The `Idempotency-Key` header: a retried request with the same key is applied once. */
+export const idempotencyKeyHeader = z.string().min(1).max(256).optional();
 export const singleParam = z.string({ error: 'must be given once, as a string' });
 
 /** A finite number from a query string. */

@@ -95,6 +95,12 @@ export interface TrackingStore {
   /** All runs, ordered by run number ascending. */
   listRuns(ref: ExperimentRef): Promise<RunRecord[]>;
   appendEvents(events: NewTrackingEvent[]): Promise<number>;
+  /**
+   * Appends events of one experiment together with their batch id, unless the experiment already
+   * committed that batch id (within the idempotency window, see pruneExpired): then nothing is
+   * written and the first receipt is returned. Clearing the experiment forgets its batch ids.
+   */
+  appendEventsOnce(ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): Promise<BatchOutcome>;
   /** Events sorted by (dt, seq) ascending. */
   queryEvents(query: EventQuery): Promise<EventPage>;
   /** Writes the bytes, then the metadata; a failed stream leaves nothing behind. */
@@ -335,10 +341,18 @@ export interface IngestCommit {
   now: Date;
 }
 
-export type IngestOutcome = { applied: true } | { applied: false; receipt: unknown };
+/** What committing a batch that carries an idempotency id did: applied now, or committed before (with its first receipt). */
+export type BatchOutcome = { applied: true } | { applied: false; receipt: unknown };
+
+/** The idempotency id of a batch, the answer to replay for it, and when it was first committed. */
+export interface BatchOnce {
+  batchId: string;
+  receipt: unknown;
+  now: Date;
+}
 
 export interface MonitoringStore {
-  commitIngest(commit: IngestCommit): Promise<IngestOutcome>;
+  commitIngest(commit: IngestCommit): Promise<BatchOutcome>;
   /** Adds deltas to aggregates (creating them) atomically, e.g. for labels joined later. */
   applyAggregates(deltas: AggregateDelta[]): Promise<void>;
   /** Ordered by start, then reference version. */
@@ -363,7 +377,8 @@ export interface MonitoringStore {
   /**
    * Deletes prediction keys and pending labels whose `expiresAt` <= now, samples older than
    * `samplesBefore` or beyond the newest `maxSamplesPerEndpoint` of their endpoint, and
-   * ingest batch ids recorded before `batchesBefore` (the idempotency window). Returns how many rows.
+   * ingest and tracking batch ids recorded before `batchesBefore` (the idempotency window).
+   * Returns how many rows.
    */
   pruneExpired(
     now: Date,

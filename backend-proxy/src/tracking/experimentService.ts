@@ -14,6 +14,15 @@ import { getProvider, providerNames } from './providers';
 import { resolveRunSelector } from './runSelector';
 
 /** One event as a client sends it; the service fills in run, time and origin. */
+/** The answer to appending events. */
+export interface LogReceipt {
+  accepted: number;
+  /** Kept by the experiment's provider (e.g. `notrack` keeps none). */
+  stored: number;
+  /** True when this batch id was committed before: nothing was written again. */
+  duplicate: boolean;
+}
+
 export interface EventInput {
   event: string;
   key: string;
@@ -92,8 +101,11 @@ export class ExperimentService {
     return stopped;
   }
 
-  /** Appends events (atomically, all or none). Returns how many the provider kept. */
-  async logEvents(ref: ExperimentRef, inputs: EventInput[], origin: Origin): Promise<{ accepted: number; stored: number }> {
+  /**
+   * Appends events (atomically, all or none) and says how many the provider kept. With a batch
+   * id, a retry of a committed batch writes nothing and gets the first answer, marked duplicate.
+   */
+  async logEvents(ref: ExperimentRef, inputs: EventInput[], origin: Origin, batchId?: string): Promise<LogReceipt> {
     const reserved = inputs.findIndex((e) => RESERVED_EVENTS.has(e.event));
     if (reserved >= 0) {
       throw new InvalidInputError(`event ${reserved}: "${inputs[reserved].event}" events are written by the run routes`);
@@ -107,9 +119,15 @@ export class ExperimentService {
     if (latest === undefined && inputs.some((e) => e.run === undefined)) {
       throw new ConflictError(`experiment "${ref.name}" has no run yet: start one with POST .../runs`);
     }
-    const withRuns = inputs.map((e) => ({ ...e, run: e.run ?? (latest as number) }));
-    const stored = await this.write(experiment, withRuns, origin, this.clock());
-    return { accepted: inputs.length, stored };
+    const now = this.clock();
+    const kept = this.eventsToStore(experiment, inputs.map((e) => ({ ...e, run: e.run ?? (latest as number) })), origin, now);
+    const receipt: LogReceipt = { accepted: inputs.length, stored: kept.length, duplicate: false };
+    if (batchId === undefined) {
+      if (kept.length) await this.store.appendEvents(kept);
+      return receipt;
+    }
+    const outcome = await this.store.appendEventsOnce(ref, kept, { batchId, receipt, now });
+    return outcome.applied ? receipt : { ...(outcome.receipt as LogReceipt), duplicate: true };
   }
 
   async putArtifact(
@@ -202,6 +220,12 @@ export class ExperimentService {
   }
 
   private async write(experiment: ExperimentRecord, inputs: EventInput[], origin: Origin, now: Date): Promise<number> {
+    const kept = this.eventsToStore(experiment, inputs, origin, now);
+    return kept.length ? this.store.appendEvents(kept) : 0;
+  }
+
+  /** The events as stored, after the experiment's provider kept what it records. */
+  private eventsToStore(experiment: ExperimentRecord, inputs: EventInput[], origin: Origin, now: Date): NewTrackingEvent[] {
     const provider = getProvider(experiment.provider);
     if (!provider) throw new ConflictError(`experiment "${experiment.name}" uses provider "${experiment.provider}", which is not installed`);
     const events: NewTrackingEvent[] = inputs.map((e) => ({
@@ -217,7 +241,6 @@ export class ExperimentService {
       userid: origin.userid,
       eventName: e.name ?? null,
     }));
-    const kept = provider.filter(events);
-    return kept.length ? this.store.appendEvents(kept) : 0;
+    return provider.filter(events);
   }
 }

@@ -53,7 +53,7 @@ describe('experiment tracking API', () => {
       step: i,
       dt: new Date(t0 + i * 60_000).toISOString(),
     }));
-    expect((await call(url, 'POST', `${exp(name)}/events`, { body: run1 })).body).toEqual({ accepted: 25, stored: 25 });
+    expect((await call(url, 'POST', `${exp(name)}/events`, { body: run1 })).body).toEqual({ accepted: 25, stored: 25, duplicate: false });
     await call(url, 'POST', `${exp(name)}/runs/1/stop`);
     await call(url, 'POST', `${exp(name)}/runs`);
     await call(url, 'POST', `${exp(name)}/events`, {
@@ -115,6 +115,47 @@ describe('experiment tracking API', () => {
     expect(events.body.events.map((e) => e.value)).toEqual([1]);
     const reserved = await call<{ error: string }>(url, 'POST', `${exp('immutable')}/events`, { body: { event: 'stop', key: 'run', value: 1 } });
     expect(reserved.status).toBe(400);
+  });
+
+  it('applies a batch with an Idempotency-Key once: a retry gets the first answer and stores nothing', async () => {
+    const name = 'retried';
+    await call(url, 'POST', `${exp(name)}/runs`);
+    const batch = [
+      { event: 'metric', key: 'loss', value: 0.5, step: 1 },
+      { event: 'metric', key: 'loss', value: 0.4, step: 2 },
+    ];
+    const headers = { 'idempotency-key': 'sdk-batch-1' };
+    const first = await call(url, 'POST', `${exp(name)}/events`, { body: batch, headers });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ accepted: 2, stored: 2, duplicate: false });
+    const [again, concurrent] = await Promise.all([
+      call(url, 'POST', `${exp(name)}/events`, { body: batch, headers }),
+      call(url, 'POST', `${exp(name)}/events`, { body: batch, headers }),
+    ]);
+    for (const reply of [again, concurrent]) {
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({ accepted: 2, stored: 2, duplicate: true });
+    }
+    // The key is per experiment: another experiment's batch with the same key is its own.
+    await call(url, 'POST', `${exp('retried-other')}/runs`);
+    expect((await call(url, 'POST', `${exp('retried-other')}/events`, { body: batch, headers })).status).toBe(201);
+    const events = await call<{ events: EventOut[] }>(url, 'GET', `${exp(name)}/data?event=metric`);
+    expect(events.body.events.map((e) => e.value)).toEqual([0.5, 0.4]);
+
+    const tooLong = await call<{ error: string; details: Array<{ path: string }> }>(url, 'POST', `${exp(name)}/events`, {
+      body: batch,
+      headers: { 'idempotency-key': 'k'.repeat(257) },
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.details[0].path).toBe('header');
+    // A failed batch commits nothing, its key included: the corrected retry is applied.
+    const badRun = await call(url, 'POST', `${exp(name)}/events`, { body: [{ ...batch[0], run: 9 }], headers: { 'idempotency-key': 'sdk-batch-2' } });
+    expect(badRun.status).toBe(404);
+    expect((await call(url, 'POST', `${exp(name)}/events`, { body: batch, headers: { 'idempotency-key': 'sdk-batch-2' } })).status).toBe(201);
+    // Clearing the experiment forgets its keys.
+    expect((await call(url, 'DELETE', `${exp(name)}?force=true`)).status).toBe(204);
+    await call(url, 'POST', `${exp(name)}/runs`);
+    expect((await call(url, 'POST', `${exp(name)}/events`, { body: batch, headers })).status).toBe(201);
   });
 
   it('round-trips a 5 MB artifact byte for byte and logs an artifact event', async () => {
@@ -183,7 +224,7 @@ describe('experiment tracking API', () => {
     const started = await call<{ provider: string }>(url, 'POST', `${exp('quiet')}/runs`, { body: { provider: 'notrack' } });
     expect(started.body.provider).toBe('notrack');
     const logged = await call(url, 'POST', `${exp('quiet')}/events`, { body: [{ event: 'metric', key: 'a', value: 1 }] });
-    expect(logged.body).toEqual({ accepted: 1, stored: 0 });
+    expect(logged.body).toEqual({ accepted: 1, stored: 0, duplicate: false });
     expect((await call<{ events: unknown[] }>(url, 'GET', `${exp('quiet')}/data`)).body.events).toEqual([]);
   });
 

@@ -294,6 +294,31 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect((await store.queryEvents({ ...ref, limit: 100 })).events).toHaveLength(20);
       });
 
+      test('appendEventsOnce appends a batch id once per experiment and replays its first receipt', async () => {
+        const extra = (node: string, exp: ExperimentRef = ref): NewTrackingEvent => ({ ...all[0], ...exp, node, dt: at(99_000) });
+        const other = { project: 'proj', name: 'other' };
+        expect(await store.appendEventsOnce(ref, [extra('once-1'), extra('once-2')], { batchId: 'b1', receipt: { n: 1 }, now: at(1) })).toEqual({ applied: true });
+        expect(await store.appendEventsOnce(ref, [extra('once-3')], { batchId: 'b1', receipt: { n: 2 }, now: at(2) })).toEqual({ applied: false, receipt: { n: 1 } });
+        // Same id, other experiment: its own batch. No events (a provider kept none): the id is still recorded.
+        expect(await store.appendEventsOnce(other, [extra('once-4', other)], { batchId: 'b1', receipt: 'o', now: at(3) })).toEqual({ applied: true });
+        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'e', now: at(4) })).toEqual({ applied: true });
+        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'x', now: at(5) })).toEqual({ applied: false, receipt: 'e' });
+        // Events of another experiment are refused and nothing, the id included, is kept.
+        await expect(store.appendEventsOnce(ref, [extra('stray', other)], { batchId: 'b2', receipt: 'r', now: at(6) })).rejects.toThrow();
+        expect(await store.appendEventsOnce(ref, [extra('once-5')], { batchId: 'b2', receipt: 'r', now: at(7) })).toEqual({ applied: true });
+        const nodes = async (exp: ExperimentRef) => (await store.queryEvents({ ...exp, limit: 100 })).events.map((e) => e.node).filter((n) => n.startsWith('once') || n === 'stray');
+        expect(await nodes(ref)).toEqual(['once-1', 'once-2', 'once-5']);
+        expect(await nodes(other)).toEqual(['once-4']);
+        // Concurrent commits of one id: one applies.
+        const racing = await Promise.all([1, 2, 3].map((i) => store.appendEventsOnce(ref, [extra(`once-race-${i}`)], { batchId: 'race', receipt: i, now: at(8) })));
+        expect(racing.filter((o) => o.applied)).toHaveLength(1);
+        expect((await nodes(ref)).filter((n) => n.startsWith('once-race'))).toHaveLength(1);
+        // Clearing the experiment forgets its ids.
+        await store.deleteExperiment(ref);
+        await store.ensureExperiment(ref, 'default', at(9));
+        expect(await store.appendEventsOnce(ref, [], { batchId: 'b1', receipt: 'fresh', now: at(10) })).toEqual({ applied: true });
+      });
+
       test('every filter alone and combined', async () => {
         const query = async (q: Partial<Parameters<Store['queryEvents']>[0]>) =>
           withoutSeq((await store.queryEvents({ ...ref, limit: 100, ...q })).events);
@@ -864,12 +889,16 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           }),
         );
         await store.commitIngest(ingest({ batchId: 'new-batch', now: at(20_000), receipt: 'new' }));
+        const experiment = { project: 'proj', name: 'batches' };
+        await store.ensureExperiment(experiment, 'default', at(0));
+        await store.appendEventsOnce(experiment, [], { batchId: 'old-events', receipt: 'old', now: at(0) });
+        await store.appendEventsOnce(experiment, [], { batchId: 'new-events', receipt: 'new', now: at(20_000) });
         await store.insertPendingLabels([pendingLabel('l1', 1000), pendingLabel('l2', 10_000), pendingLabel('l3', 5000)]);
 
         const removed = await store.pruneExpired(now, { samplesBefore: at(2500), maxSamplesPerEndpoint: 3, batchesBefore: at(10_000) });
         // samples: e1 1000, 2000 (old) + 3000 (beyond the newest 3); e2 2500 is not older than samplesBefore
-        // keys r1, r3 (expiresAt <= now); labels l1, l3; batch id old-batch
-        expect(removed).toBe(3 + 2 + 2 + 1);
+        // keys r1, r3 (expiresAt <= now); labels l1, l3; batch ids old-batch and old-events
+        expect(removed).toBe(3 + 2 + 2 + 2);
 
         const times = (list: SampleRecord[]) => list.map((s) => s.time.getTime() - T0);
         expect(times(await store.listSamples('e1', at(0), at(100_000), 100))).toEqual([4000, 5000, 6000]);
@@ -878,6 +907,8 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect((await store.claimPendingLabels(['l1', 'l2', 'l3'])).map((l) => l.requestId)).toEqual(['l2']);
         expect(await store.commitIngest(ingest({ batchId: 'new-batch', receipt: 'again' }))).toEqual({ applied: false, receipt: 'new' });
         expect(await store.commitIngest(ingest({ batchId: 'old-batch', receipt: 'again', now: at(20_000) }))).toEqual({ applied: true });
+        expect(await store.appendEventsOnce(experiment, [], { batchId: 'new-events', receipt: 'again', now: at(20_000) })).toEqual({ applied: false, receipt: 'new' });
+        expect(await store.appendEventsOnce(experiment, [], { batchId: 'old-events', receipt: 'again', now: at(20_000) })).toEqual({ applied: true });
 
         expect(await store.pruneExpired(now, { samplesBefore: at(2500), maxSamplesPerEndpoint: 3, batchesBefore: at(10_000) })).toBe(0);
       });

@@ -220,6 +220,32 @@ class ErrorsAndRetriesTest(unittest.TestCase):
         self.assertFalse(failed.exception.maybe_delivered)
         self.assertEqual(len(retries), 2)
 
+    def test_events_whose_answer_was_lost_are_resent_with_the_same_key_and_stored_once(self):
+        name = unique('answer-lost')
+        drops = [2]
+
+        def decide(method, path, index):
+            if path.endswith('/events') and drops[0] > 0:
+                drops[0] -= 1
+                return 'forward_then_drop'
+            return 'forward'
+
+        fast = driftwatch.RetryPolicy(attempts=2, initial_delay=0.01, max_delay=0.02)
+        with FrontDoor(decide) as door:
+            exp = client(url=door.url, retry=fast).experiment(name)
+            exp.start()
+            exp.log_metric('a', 1)
+            exp.log_metric('a', 2)
+            with self.assertRaises(driftwatch.NetworkError):
+                exp.flush()
+            # logged after the failure: a batch of its own, never folded into the resent one
+            exp.log_metric('a', 3)
+            exp.flush()
+            exp.stop()
+            sent = [[e['value'] for e in batch] for batch in door.bodies('/api/v1/experiments/%s/events' % name)]
+        self.assertEqual(sent, [[1, 2], [1, 2], [1, 2], [3]])
+        self.assertEqual([e['value'] for e in client().experiment(name).data(event='metric')], [1, 2, 3])
+
     def test_a_non_idempotent_request_is_not_repeated_after_the_connection_broke(self):
         name = unique('half-sent')
         with FrontDoor(lambda method, path, i: 'forward_then_drop' if method == 'POST' else 'forward') as door:

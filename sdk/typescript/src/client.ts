@@ -201,8 +201,8 @@ export class DriftwatchClient {
 
   /** Ground truth for earlier (or later) predictions, joined by request id. */
   logLabels(labels: Array<{ requestId: string; label: OutputValue; endpoint?: string }>): Promise<LabelReceipt> {
-    // Labels carry no idempotency key on the server: only failures before sending are retried.
-    return this.requestJson('POST', '/api/v1/labels', { json: labels, idempotent: false });
+    // Safe to repeat: the server counts a prediction's label once.
+    return this.requestJson('POST', '/api/v1/labels', { json: labels, idempotent: true });
   }
 
   /** Drift of the window (default: the last hour) against the reference, or against a baseline window. */

@@ -332,7 +332,8 @@ export class PredictionLogger {
     try {
       await this.client.requestJson<LabelReceipt>('POST', '/api/v1/labels', {
         json: labels,
-        idempotent: false,
+        // Safe to repeat: the server counts a prediction's label once.
+        idempotent: true,
         retry: this.retry,
         onRetry: () => this.counts.retries++,
       });

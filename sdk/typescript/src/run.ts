@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -31,10 +32,13 @@ interface WireEvent {
   name?: string;
 }
 
-/** Failures after which the events can be sent again without risking a duplicate. */
+/**
+ * Failures after which the batch is sent again at the next flush. Its idempotency key makes that
+ * safe even when the server may have stored it (a broken connection): a repeat is applied once.
+ */
 function worthKeeping(err: unknown): boolean {
   if (err instanceof DriftwatchServerError) return err.status === 503;
-  return err instanceof DriftwatchNetworkError && !err.maybeDelivered;
+  return err instanceof DriftwatchNetworkError;
 }
 
 export interface RunOptions {
@@ -53,6 +57,8 @@ export class Run {
   readonly provider: string;
   readonly startedAt: string;
   private pending: WireEvent[] = [];
+  /** The batch being sent, frozen with its idempotency key until the server has answered it. */
+  private inFlight: { key: string; events: WireEvent[] } | null = null;
   private sending: Promise<void> = Promise.resolve();
   private failure: unknown = undefined;
   private timer: NodeJS.Timeout | null = null;
@@ -202,20 +208,23 @@ export class Run {
   }
 
   private async sendPending(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, MAX_EVENTS_PER_REQUEST);
+    while (this.inFlight || this.pending.length > 0) {
+      this.inFlight ??= { key: randomUUID(), events: this.pending.splice(0, MAX_EVENTS_PER_REQUEST) };
+      const { key, events } = this.inFlight;
       try {
         await this.experiment.client.requestJson<LogReceipt>('POST', this.experiment.pathFor('/events'), {
           query: this.experiment.projectQuery(),
           // A bare array: the server's errors then name the bad field (body.3.key).
-          json: batch,
+          json: events,
+          headers: { 'idempotency-key': key },
+          idempotent: true,
         });
-        this.pending.splice(0, batch.length);
+        this.inFlight = null;
       } catch (err) {
         this.failure ??= err;
-        // Keep events the server cannot have stored, to send them on the next flush; drop the others.
+        // Keep a batch that failed for a passing reason, to send it again (same key) on the next flush; drop a refused one.
         if (worthKeeping(err)) return;
-        this.pending.splice(0, batch.length);
+        this.inFlight = null;
       }
     }
   }

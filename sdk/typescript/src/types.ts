@@ -46,6 +46,8 @@ export interface TrackingEvent {
 export interface LogReceipt {
   accepted: number;
   stored: number;
+  /** True when the server had committed this batch before (a retry): nothing was stored again. */
+  duplicate: boolean;
 }
 
 export interface ArtifactInfo {

@@ -148,6 +148,29 @@ describe('experiments and runs against a real proxy', () => {
     }
   });
 
+  it('resends events whose answer was lost with the same idempotency key: stored once, later events kept apart', async () => {
+    let drops = 2;
+    const front = await startFrontDoor(proxy.url, (req) => (drops > 0 && req.path.endsWith('/events') ? (drops--, 'forwardThenDrop') : 'forward'));
+    try {
+      const exp = new DriftwatchClient({ url: front.url, retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 } }).experiment('answer-lost');
+      const run = await exp.start();
+      run.logMetric('a', 1);
+      run.logMetric('a', 2);
+      // The proxy stored the batch, but the connection broke twice before its answer came back.
+      await run.flush().catch(() => undefined);
+      // Logged after the failure: a batch of its own, never folded into the retried one.
+      run.logMetric('a', 3);
+      await run.flush();
+      await run.stop();
+      const events = (await collect(exp.data({ event: 'metric' }))).flat();
+      expect(events.map((e) => e.value)).toEqual([1, 2, 3]);
+      const sent = front.seen.filter((r) => r.path.endsWith('/events')).map((r) => JSON.parse(r.body.toString()) as Array<{ value: number }>);
+      expect(sent.map((batch) => batch.map((e) => e.value))).toEqual([[1, 2], [1, 2], [1, 2], [3]]);
+    } finally {
+      await front.close();
+    }
+  });
+
   it('stops the run on the server even when its last events are refused, then throws the refusal', async () => {
     const exp = client.experiment('refused');
     const run = await exp.start();

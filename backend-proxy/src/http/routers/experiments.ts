@@ -10,6 +10,7 @@ import { principalOf, requireMethodScope } from '../authenticate';
 import {
   booleanParam,
   experimentName,
+  idempotencyKeyHeader,
   identifier,
   intParam,
   listParam,
@@ -124,7 +125,10 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
   router.post('/:name/events', async (req, res) => {
     const ref = experimentRef(req, res);
     const events = parse(eventsBodySchema(req.body), req.body, 'body');
-    res.status(201).json(await experiments.logEvents(ref, events, origin(req, res)));
+    const batchId = parse(idempotencyKeyHeader, req.get('idempotency-key'), 'header');
+    const receipt = await experiments.logEvents(ref, events, origin(req, res), batchId);
+    // 200 for a replayed batch: nothing new was created.
+    res.status(receipt.duplicate ? 200 : 201).json(receipt);
   });
 
   router.get('/:name/summary', async (req, res) => {

@@ -1,13 +1,10 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { assertProject } from '../../auth/apiKeyService';
 import { labelBatch, predictionBatch } from '../../monitoring/ingest/eventShapes';
 import type { IngestService } from '../../monitoring/ingest/ingestService';
 import type { LabelService } from '../../monitoring/ingest/labelService';
 import { principalOf, requireScope } from '../authenticate';
-import { parse } from '../validation';
-
-const idempotencyKey = z.string().min(1).max(256).optional();
+import { idempotencyKeyHeader, parse } from '../validation';
 
 /** Prediction ingest and late ground truth; both need `write`. */
 export function predictionsRouter(ingest: IngestService, labels: LabelService): Router {
@@ -16,7 +13,7 @@ export function predictionsRouter(ingest: IngestService, labels: LabelService): 
 
   router.post('/predictions', async (req, res) => {
     const batch = parse(predictionBatch, req.body, 'body');
-    const headerKey = parse(idempotencyKey, req.get('idempotency-key'), 'header');
+    const headerKey = parse(idempotencyKeyHeader, req.get('idempotency-key'), 'header');
     const principal = principalOf(res);
     const receipt = await ingest.ingest({ ...batch, batchId: batch.batchId ?? headerKey }, (project) => assertProject(principal, project));
     // 200 for a replayed batch: nothing new was created.

@@ -165,6 +165,7 @@ export class MongoArtifacts {
     await this.ctx.c.artifacts.deleteMany(filter);
     await this.ctx.c.events.deleteMany(filter);
     await this.ctx.c.runs.deleteMany(filter);
+    await this.ctx.c.trackingBatches.deleteMany(filter);
     await this.ctx.c.experiments.deleteOne({ _id: experiment._id });
     return true;
   }

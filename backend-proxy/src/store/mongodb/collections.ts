@@ -37,6 +37,7 @@ export const COLLECTIONS = {
   references: 'references',
   aggregates: 'aggregates',
   ingestBatches: 'ingestBatches',
+  trackingBatches: 'trackingBatches',
   samples: 'samples',
   predictionKeys: 'predictionKeys',
   pendingLabels: 'pendingLabels',
@@ -170,6 +171,12 @@ export interface IngestBatchDoc {
   createdAt: Date;
 }
 
+/** An experiment's committed event batch ids (idempotency), pruned with the ingest batch ids. */
+export interface TrackingBatchDoc extends IngestBatchDoc {
+  project: string;
+  name: string;
+}
+
 export interface SampleDoc {
   endpointId: string;
   time: Date;
@@ -242,6 +249,7 @@ export interface Collections {
   references: Collection<ReferenceDoc>;
   aggregates: Collection<AggregateDoc>;
   ingestBatches: Collection<IngestBatchDoc>;
+  trackingBatches: Collection<TrackingBatchDoc>;
   samples: Collection<SampleDoc>;
   predictionKeys: Collection<PredictionKeyDoc>;
   pendingLabels: Collection<PendingLabelDoc>;
@@ -263,6 +271,7 @@ export function collections(db: Db): Collections {
     references: db.collection<ReferenceDoc>(COLLECTIONS.references),
     aggregates: db.collection<AggregateDoc>(COLLECTIONS.aggregates),
     ingestBatches: db.collection<IngestBatchDoc>(COLLECTIONS.ingestBatches),
+    trackingBatches: db.collection<TrackingBatchDoc>(COLLECTIONS.trackingBatches),
     samples: db.collection<SampleDoc>(COLLECTIONS.samples),
     predictionKeys: db.collection<PredictionKeyDoc>(COLLECTIONS.predictionKeys),
     pendingLabels: db.collection<PendingLabelDoc>(COLLECTIONS.pendingLabels),
@@ -301,6 +310,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   // No TTL here: the idempotency window is the caller's `batchesBefore` (pruneExpired); a fixed
   // TTL would silently shorten or lengthen it.
   [COLLECTIONS.ingestBatches]: [unique({ batchId: 1 }), plain({ createdAt: 1 })],
+  [COLLECTIONS.trackingBatches]: [unique({ project: 1, name: 1, batchId: 1 }), plain({ createdAt: 1 })],
   [COLLECTIONS.samples]: [plain({ endpointId: 1, time: 1, _id: 1 }), plain({ time: 1 })],
   [COLLECTIONS.predictionKeys]: [unique({ requestId: 1 }), ttl('expiresAt')],
   // Not unique: several labels may arrive for one request id; a claim takes them all.

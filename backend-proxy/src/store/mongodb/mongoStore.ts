@@ -26,8 +26,9 @@ import type {
   EventQuery,
   ExperimentRecord,
   ExperimentRef,
+  BatchOnce,
+  BatchOutcome,
   IngestCommit,
-  IngestOutcome,
   MonitoringEventRecord,
   MonitoringStore,
   NewTrackingEvent,
@@ -158,6 +159,9 @@ export class MongoStore implements Store {
   appendEvents(events: NewTrackingEvent[]): Promise<number> {
     return this.tracking.appendEvents(events);
   }
+  appendEventsOnce(ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): Promise<BatchOutcome> {
+    return this.tracking.appendEventsOnce(ref, events, once);
+  }
   queryEvents(query: EventQuery): Promise<EventPage> {
     return this.tracking.queryEvents(query);
   }
@@ -227,7 +231,7 @@ export class MongoStore implements Store {
 
   // ------------------------------------------------------------ monitoring
 
-  commitIngest(commit: IngestCommit): Promise<IngestOutcome> {
+  commitIngest(commit: IngestCommit): Promise<BatchOutcome> {
     return this.monitoring.commitIngest(commit);
   }
   applyAggregates(deltas: AggregateDelta[]): Promise<void> {

@@ -5,7 +5,7 @@ import type {
   AggregateQuery,
   AggregateRecord,
   IngestCommit,
-  IngestOutcome,
+  BatchOutcome,
   MonitoringStore,
   PendingLabelRecord,
   PredictionKeyRecord,
@@ -80,7 +80,7 @@ export class MongoMonitoring implements MonitoringStore {
    * replay fails on the unique index before anything else is written; two concurrent commits of
    * one batch id conflict and the driver retries the loser, which then sees the marker.
    */
-  async commitIngest(commit: IngestCommit): Promise<IngestOutcome> {
+  async commitIngest(commit: IngestCommit): Promise<BatchOutcome> {
     const batchId = commit.batchId === null ? null : plainString(commit.batchId, 'batchId');
     const now = validDate(commit.now, 'now');
     if (batchId !== null) {
@@ -299,6 +299,7 @@ export class MongoMonitoring implements MonitoringStore {
     removed += (await c.predictionKeys.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
     removed += (await c.pendingLabels.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
     removed += (await c.ingestBatches.deleteMany({ createdAt: { $lt: batchesBefore } })).deletedCount;
+    removed += (await c.trackingBatches.deleteMany({ createdAt: { $lt: batchesBefore } })).deletedCount;
     return removed;
   }
 

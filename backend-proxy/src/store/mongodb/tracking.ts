@@ -1,6 +1,8 @@
 /** Experiments, runs and tracking events. Artifacts live in artifacts.ts. */
 import type { Filter, WithId } from 'mongodb';
 import type {
+  BatchOnce,
+  BatchOutcome,
   EventPage,
   EventQuery,
   ExperimentRecord,
@@ -15,6 +17,7 @@ import {
   decodeEventCursor,
   encodeEventCursor,
   fromJsonText,
+  isDuplicateKey,
   plainNumber,
   plainNumbers,
   plainString,
@@ -150,7 +153,47 @@ export class MongoTracking {
    */
   async appendEvents(events: NewTrackingEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const groups = new Map<string, { ref: ExperimentRef; events: NewTrackingEvent[]; latest: Date }>();
+    const { docs, latest } = await this.numberedDocs(events);
+    await this.ctx.c.events.insertMany(docs, { ordered: true });
+    for (const { ref, dt } of latest) await this.ctx.c.experiments.updateOne(ref, { $max: { lastActivity: dt } });
+    return events.length;
+  }
+
+  /**
+   * The batch id and the events commit in one transaction. Sequence numbers are reserved before
+   * it: a replayed or aborted batch only leaves a gap, and concurrent appends do not conflict on
+   * the counter inside transactions.
+   */
+  async appendEventsOnce(ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): Promise<BatchOutcome> {
+    const filter = { ...experimentFilter(ref), batchId: plainString(once.batchId, 'batchId') };
+    const replay = async (): Promise<BatchOutcome | null> => {
+      const seen = await this.ctx.c.trackingBatches.findOne(filter);
+      return seen ? { applied: false, receipt: fromJsonText(seen.receiptJson) } : null;
+    };
+    const seen = await replay();
+    if (seen) return seen;
+    if (events.some((e) => e.project !== filter.project || e.name !== filter.name)) throw new RangeError('appendEventsOnce: events of another experiment');
+    const { docs, latest } = events.length ? await this.numberedDocs(events) : { docs: [], latest: [] };
+    const marker = { ...filter, receiptJson: toJsonText(once.receipt), createdAt: validDate(once.now, 'now') };
+    try {
+      await this.ctx.transaction(async (session) => {
+        await this.ctx.c.trackingBatches.insertOne({ ...marker }, { session });
+        if (docs.length) await this.ctx.c.events.insertMany(docs, { ordered: true, session });
+        for (const l of latest) await this.ctx.c.experiments.updateOne(l.ref, { $max: { lastActivity: l.dt } }, { session });
+      });
+    } catch (error) {
+      // Two concurrent commits of one batch id: the loser's marker insert fails; answer as a replay.
+      if (isDuplicateKey(error)) {
+        const first = await replay();
+        if (first) return first;
+      }
+      throw error;
+    }
+    return { applied: true };
+  }
+
+  private async numberedDocs(events: NewTrackingEvent[]): Promise<{ docs: EventDoc[]; latest: Array<{ ref: { project: string; name: string }; dt: Date }> }> {
+    const groups = new Map<string, { ref: { project: string; name: string }; events: NewTrackingEvent[]; latest: Date }>();
     for (const e of events) {
       const ref = experimentFilter(e);
       const dt = validDate(e.dt, 'event dt');
@@ -191,11 +234,7 @@ export class MongoTracking {
         });
       }
     }
-    await this.ctx.c.events.insertMany(docs, { ordered: true });
-    for (const group of groups.values()) {
-      await this.ctx.c.experiments.updateOne(group.ref, { $max: { lastActivity: group.latest } });
-    }
-    return events.length;
+    return { docs, latest: [...groups.values()].map((g) => ({ ref: g.ref, dt: g.latest })) };
   }
 
   async queryEvents(query: EventQuery): Promise<EventPage> {

@@ -3,7 +3,7 @@ import type {
   AggregateRecord,
   Counters,
   IngestCommit,
-  IngestOutcome,
+  BatchOutcome,
   MonitoringStore,
   PendingLabelRecord,
   PredictionKeyRecord,
@@ -138,7 +138,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   };
   const applyAggregatesTransaction = guarded(applyAggregatesSync);
 
-  const commit = guarded((c: IngestCommit): IngestOutcome => {
+  const commit = guarded((c: IngestCommit): BatchOutcome => {
     if (c.batchId !== null) {
       const seen = db.prepare('SELECT receipt FROM ingest_batches WHERE batch_id = ?').get(c.batchId) as
         | { receipt: string }
@@ -218,6 +218,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     removed += db.prepare('DELETE FROM prediction_keys WHERE expires_at <= ?').run(now).changes;
     removed += db.prepare('DELETE FROM pending_labels WHERE expires_at <= ?').run(now).changes;
     removed += db.prepare('DELETE FROM ingest_batches WHERE created_at < ?').run(batchesBefore).changes;
+    removed += db.prepare('DELETE FROM tracking_batches WHERE created_at < ?').run(batchesBefore).changes;
     return removed;
   });
 

@@ -72,6 +72,11 @@ CREATE TABLE IF NOT EXISTS samples (
   request_id TEXT, features TEXT NOT NULL, prediction TEXT, latency_us REAL, error TEXT
 );
 CREATE INDEX IF NOT EXISTS samples_by_time ON samples (endpoint_id, time);
+CREATE TABLE IF NOT EXISTS tracking_batches (
+  project TEXT NOT NULL, name TEXT NOT NULL, batch_id TEXT NOT NULL, receipt TEXT NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY (project, name, batch_id)
+);
+CREATE INDEX IF NOT EXISTS tracking_batches_created ON tracking_batches (created_at);
 CREATE TABLE IF NOT EXISTS prediction_keys (
   request_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, time INTEGER NOT NULL,
   reference_version INTEGER NOT NULL, prediction TEXT, expires_at INTEGER NOT NULL,

@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '../../errors';
 import type {
   ArtifactMeta,
+  BatchOnce,
+  BatchOutcome,
   EventPage,
   EventQuery,
   ExperimentRecord,
@@ -165,11 +167,22 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     return events.length;
   });
 
+  const selectTrackingBatch = db.prepare('SELECT receipt FROM tracking_batches WHERE project = ? AND name = ? AND batch_id = ?');
+  const insertTrackingBatch = db.prepare('INSERT INTO tracking_batches (project, name, batch_id, receipt, created_at) VALUES (?, ?, ?, ?, ?)');
+  const appendEventsOnce = db.transaction((ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): BatchOutcome => {
+    if (events.some((e) => e.project !== ref.project || e.name !== ref.name)) throw new RangeError('appendEventsOnce: events of another experiment');
+    const seen = selectTrackingBatch.get(ref.project, ref.name, once.batchId) as { receipt: string } | undefined;
+    if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
+    insertTrackingBatch.run(ref.project, ref.name, once.batchId, toJson(once.receipt), once.now.getTime());
+    appendEvents(events);
+    return { applied: true };
+  });
+
   const deleteExperiment = db.transaction((ref: ExperimentRef): { existed: boolean; files: string[] } => {
     const files = (
       db.prepare('SELECT file FROM artifacts WHERE project = ? AND name = ?').all(ref.project, ref.name) as Array<{ file: string }>
     ).map((r) => r.file);
-    for (const table of ['events', 'runs', 'artifacts']) {
+    for (const table of ['events', 'runs', 'artifacts', 'tracking_batches']) {
       db.prepare(`DELETE FROM ${table} WHERE project = ? AND name = ?`).run(ref.project, ref.name);
     }
     const { changes } = db.prepare('DELETE FROM experiments WHERE project = ? AND name = ?').run(ref.project, ref.name);
@@ -209,6 +222,9 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     },
     async appendEvents(events) {
       return appendEvents(events);
+    },
+    async appendEventsOnce(ref, events, once) {
+      return appendEventsOnce(ref, events, once);
     },
     async queryEvents(query: EventQuery): Promise<EventPage> {
       const clauses = ['project = ?', 'name = ?'];
