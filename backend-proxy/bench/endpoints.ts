@@ -5,26 +5,15 @@
  *
  *   npm run bench:build && node dist-bench/bench/endpoints.js [--endpoints 10000] [--runs 20]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
 import { newEndpointRecord } from '../src/monitoring/endpoints/endpointService';
-import { startProxy } from '../src/server';
 import { machineDescription, option } from './lib/benchArgs';
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+import { runBench, withBenchProxy } from './lib/benchProxy';
+import { percentile } from './lib/timing';
 
 async function main(): Promise<void> {
   const count = option('endpoints', 10_000);
   const runs = option('runs', 20);
-  const folder = mkdtempSync(join(tmpdir(), 'driftwatch-bench-endpoints-'));
-  const proxy = await startProxy(
-    loadConfig({}, { port: 0, host: '127.0.0.1', store: join(folder, 'bench.db'), evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0 }),
-    createLogger('warn'),
-  );
-  try {
+  await withBenchProxy({}, async (proxy) => {
     const now = new Date();
     const features = Array.from({ length: 20 }, (_, i) => ({ name: `x${i}`, kind: 'numeric' as const }));
     for (let i = 0; i < count; i++) {
@@ -49,13 +38,7 @@ async function main(): Promise<void> {
     console.log(`  first page of 100:               ${await time('/api/v1/endpoints?limit=100')}`);
     console.log(`  page 50 of project p3 by label:  ${await time('/api/v1/endpoints?project=p3&label=team=a&limit=10&offset=500')}`);
     console.log(`  all ${count} in one response:    ${await time(`/api/v1/endpoints?limit=${count}`)}`);
-  } finally {
-    await proxy.close();
-    rmSync(folder, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

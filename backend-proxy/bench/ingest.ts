@@ -8,15 +8,11 @@
  *
  *   npm run bench:build && node dist-bench/bench/ingest.js [--batches 200] [--concurrency 4]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { startProxy } from '../src/server';
 import { Random } from '../src/demo/random';
 import { machineDescription, option } from './lib/benchArgs';
+import { runBench, withBenchProxy } from './lib/benchProxy';
 
 const FEATURES = 20;
 const BATCH = 500;
@@ -24,12 +20,7 @@ const BATCH = 500;
 async function main(): Promise<void> {
   const batches = option('batches', 200);
   const concurrency = option('concurrency', 4);
-  const folder = mkdtempSync(join(tmpdir(), 'driftwatch-bench-ingest-'));
-  const proxy = await startProxy(
-    loadConfig({}, { port: 0, host: '127.0.0.1', store: join(folder, 'bench.db'), evaluationIntervalMs: 0 }),
-    createLogger('warn'),
-  );
-  try {
+  await withBenchProxy({}, async (proxy) => {
     const random = new Random(7);
     const names = Array.from({ length: FEATURES }, (_, i) => `x${i}`);
     const post = async (path: string, body: string, method = 'POST') => {
@@ -83,13 +74,7 @@ async function main(): Promise<void> {
     console.log(`  HTTP ingest on the embedded store: ${Math.round(ingestRate).toLocaleString('en')} events/s (${ingestSeconds.toFixed(2)} s)`);
     console.log(`  JSON.parse of the same bodies:     ${Math.round(parseRate).toLocaleString('en')} events/s (${parseSeconds.toFixed(2)} s)`);
     console.log(`  ratio ingest / parse:              ${(ingestRate / parseRate).toFixed(3)} (goal >= 0.25)`);
-  } finally {
-    await proxy.close();
-    rmSync(folder, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

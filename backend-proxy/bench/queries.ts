@@ -3,37 +3,35 @@
  * and listing all 100 endpoints, through the services directly and over HTTP, on the embedded
  * store seeded by lib/seedAggregates.ts. Run: `npx tsx bench/queries.ts`. Prints p50/p95 (ms).
  */
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { startProxy } from '../src/server';
 import { RESOLUTION_MS } from '../src/store/types';
+import { machineDescription } from './lib/benchArgs';
+import { runBench, withBenchProxy } from './lib/benchProxy';
 import { prepareBenchStore } from './lib/benchStore';
 import { seededDescription } from './lib/seedAggregates';
-import { machine, markdownTable, time, type Timing } from './lib/timing';
+import { markdownTable, time, type Timing } from './lib/timing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const DAYS_30 = 30 * RESOLUTION_MS.day;
 
 async function main(): Promise<void> {
   const seed = await prepareBenchStore();
-  const proxy = await startProxy(loadConfig({}, { port: 0, host: '127.0.0.1', store: seed.path, evaluationIntervalMs: 0 }), createLogger('silent'));
-  const { drift, metrics, endpoints } = proxy.services;
-  const ids = seed.endpointIds;
-  // Each run asks for another endpoint, so no run profits from the previous one's pages being hot.
-  const pick = (run: number) => ids[run % ids.length];
-  const window = () => {
-    const to = Date.now();
-    return { from: to - DAYS_30, to };
-  };
-
-  const get = async (path: string) => {
-    const response = await fetch(`${proxy.url}${path}`);
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-
   const timings: Timing[] = [];
-  try {
+  await withBenchProxy({ store: seed.path }, async (proxy) => {
+    const { drift, metrics, endpoints } = proxy.services;
+    const ids = seed.endpointIds;
+    // Each run asks for another endpoint, so no run profits from the previous one's pages being hot.
+    const pick = (run: number) => ids[run % ids.length];
+    const window = () => {
+      const to = Date.now();
+      return { from: to - DAYS_30, to };
+    };
+
+    const get = async (path: string) => {
+      const response = await fetch(`${proxy.url}${path}`);
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+
     timings.push(
       await time('drift, 30 days, one endpoint (service)', RUNS, (run) => {
         const { from, to } = window();
@@ -60,16 +58,14 @@ async function main(): Promise<void> {
       }),
     );
     timings.push(await time('GET /api/v1/endpoints?project=bench&limit=100', RUNS, () => get(`/api/v1/endpoints?project=${seed.project}&limit=100`)));
-  } finally {
-    await proxy.close();
-  }
+  });
 
   process.stdout.write(
     [
       '',
       `## Query benchmarks`,
       '',
-      `Machine: ${machine()}. Embedded store (${seed.path}). Seed: ${seededDescription({ endpoints: ids.length, features: 20, days: 30, predictionsPerHour: 60 })}`,
+      `Machine: ${machineDescription()}. Embedded store (${seed.path}). Seed: ${seededDescription({ endpoints: seed.endpointIds.length, features: 20, days: 30, predictionsPerHour: 60 })}`,
       `${RUNS} measured runs per query after 2 warm-up runs, each run on the next endpoint; \`npx tsx bench/queries.ts\`.`,
       '',
       markdownTable(timings, 50),
@@ -78,7 +74,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -5,33 +5,23 @@
  *
  *   npm run bench:build && node dist-bench/bench/tracking.js [--events 100000] [--batch 1000]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { startProxy } from '../src/server';
 import { machineDescription, option } from './lib/benchArgs';
+import { runBench, withBenchProxy } from './lib/benchProxy';
 
 async function main(): Promise<void> {
   const total = option('events', 100_000);
   const batch = option('batch', 1_000);
-  const folder = mkdtempSync(join(tmpdir(), 'driftwatch-bench-tracking-'));
-  const proxy = await startProxy(
-    loadConfig({}, { port: 0, host: '127.0.0.1', store: join(folder, 'bench.db'), evaluationIntervalMs: 0 }),
-    createLogger('warn'),
-  );
-  const base = `${proxy.url}/api/v1/experiments/bench`;
-  const request = async (method: string, path: string, body?: unknown, accept = 'application/json') => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', accept },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response;
-  };
-  try {
+  await withBenchProxy({}, async (proxy) => {
+    const base = `${proxy.url}/api/v1/experiments/bench`;
+    const request = async (method: string, path: string, body?: unknown, accept = 'application/json') => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', accept },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response;
+    };
     await request('POST', '/runs');
     const bodies = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
       Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => ({
@@ -69,13 +59,7 @@ async function main(): Promise<void> {
     console.log(`  write (POST .../events):         ${rate(total, writeSeconds)}`);
     console.log(`  read (JSON pages of 10,000):     ${rate(read, readSeconds)}`);
     console.log(`  export (NDJSON stream):          ${rate(exported, exportSeconds)}`);
-  } finally {
-    await proxy.close();
-    rmSync(folder, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -1,4 +1,3 @@
-import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 export interface Timing {
@@ -36,9 +35,4 @@ export function markdownTable(timings: Timing[], goalMs?: number): string {
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
-}
-
-export function machine(): string {
-  const gib = (totalmem() / 1024 ** 3).toFixed(1);
-  return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${gib} GiB RAM, Node ${process.version}, ${process.platform}`;
 }
