@@ -320,6 +320,46 @@ describe('model monitoring over HTTP', () => {
     });
   });
 
+  it('learns features of an endpoint registered without them only from a committed batch, and resolves one endpoint named two ways once', async () => {
+    const bare = await call<Endpoint & { features: unknown[] }>(url, 'POST', '/api/v1/endpoints', { body: { project: 'learn', model: 'bare' } });
+    expect(bare.status).toBe(201);
+    // Rejected (its second event names a missing endpoint): the first event's features are not learned.
+    const rejected = await call(url, 'POST', '/api/v1/predictions', {
+      body: [
+        { endpoint: bare.body.id, features: { a: 1, b: 2 } },
+        { endpoint: 'e'.repeat(40), features: [1] },
+      ],
+    });
+    expect(rejected.status).toBe(404);
+    expect((await call<{ features: unknown[] }>(url, 'GET', `/api/v1/endpoints/${bare.body.id}`)).body.features).toEqual([]);
+    // By id and by model (with and without the default version): one endpoint, registered by none, all counted.
+    const accepted = await call<{ registered: string[]; endpoints: string[] }>(url, 'POST', '/api/v1/predictions', {
+      body: {
+        project: 'learn',
+        events: [
+          { endpoint: bare.body.id, features: { a: 1, b: 2 } },
+          { model: 'bare', features: { a: 3, b: 4 } },
+          { model: 'bare', version: 'latest', features: { a: 5, b: 6 } },
+        ],
+      },
+    });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body).toMatchObject({ registered: [], endpoints: [bare.body.id] });
+    const learned = await call<{ features: unknown[]; predictionCount: number }>(url, 'GET', `/api/v1/endpoints/${bare.body.id}`);
+    expect(learned.body.features).toEqual([
+      { name: 'a', kind: 'numeric' },
+      { name: 'b', kind: 'numeric' },
+    ]);
+    expect(learned.body.predictionCount).toBe(3);
+    // Two spellings of one new model in one batch register it once.
+    const fresh = await call<{ registered: string[] }>(url, 'POST', '/api/v1/predictions', {
+      body: { project: 'learn', events: [{ model: 'fresh', features: [1] }, { model: 'fresh', version: 'latest', features: [2] }] },
+    });
+    expect(fresh.body.registered).toHaveLength(1);
+    const freshEndpoint = await call<{ predictionCount: number }>(url, 'GET', `/api/v1/endpoints/${fresh.body.registered[0]}`);
+    expect(freshEndpoint.body.predictionCount).toBe(2);
+  });
+
   it('lists endpoints with filters and paging', async () => {
     for (let i = 0; i < 5; i++) {
       await call(url, 'POST', '/api/v1/endpoints', { body: { project: 'bulk', model: `m${i}`, labels: { tier: i % 2 ? 'gold' : 'free' } } });

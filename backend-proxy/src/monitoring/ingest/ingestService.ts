@@ -18,7 +18,7 @@ import { newEndpointRecord } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { PredictionBatch } from './eventShapes';
 import { normalizeEvents, type NormalizedEvent } from './normalize';
-import type { LabelService } from './labelService';
+import { firstLabelValue, type LabelService } from './labelService';
 
 export interface IngestOptions {
   /** Raw events kept per endpoint and minute, as a sample for the incoming-features graph. */
@@ -66,6 +66,14 @@ interface ResolvedEvent {
   features: Record<string, unknown>;
   outputs: Record<string, unknown>;
   labelValue: unknown;
+}
+
+interface Resolution {
+  resolved: ResolvedEvent[];
+  /** Endpoints the batch registers implicitly. */
+  registered: EndpointRecord[];
+  /** Endpoints registered without features whose features the batch names. */
+  learned: EndpointRecord[];
 }
 
 const kindOf = (value: unknown): FeatureSpec['kind'] => (typeof value === 'number' ? 'numeric' : 'categorical');
@@ -152,7 +160,7 @@ export class IngestService {
   async ingest(batch: PredictionBatch, authorize: (project: string) => void): Promise<IngestReceipt> {
     const now = this.clock();
     const events = normalizeEvents(batch.events, batch.project ?? 'default', now);
-    const { resolved, registered } = await this.resolve(events, authorize, now);
+    const { resolved, registered, learned } = await this.resolve(events, authorize, now);
 
     const binnings = new Map<string, Binning>();
     for (const { endpoint } of resolved) {
@@ -165,6 +173,7 @@ export class IngestService {
     const sampled = new Map<string, number>();
     const predictionKeys: PredictionKeyRecord[] = [];
     const latencies = new Map<string, number[]>();
+    const labelsJoinUntil = new Date(now.getTime() + this.options.labelJoinWindowMs);
     for (const r of resolved) {
       const binning = binnings.get(r.endpoint.id) as Binning;
       const t = r.event.time.getTime();
@@ -221,7 +230,7 @@ export class IngestService {
           time: r.event.time,
           referenceVersion: binning.referenceVersion,
           prediction: firstOutput ?? null,
-          expiresAt: new Date(now.getTime() + this.options.labelJoinWindowMs),
+          expiresAt: labelsJoinUntil,
           labelledAt: r.labelValue === undefined ? null : now,
         });
       }
@@ -232,12 +241,12 @@ export class IngestService {
       accepted: batch.events.length,
       predictions: resolved.length,
       endpoints: [...activity.keys()],
-      registered,
+      registered: registered.map((e) => e.id),
       duplicate: false,
     };
     const outcome = await this.store.commitIngest({
       batchId: batch.batchId ?? null,
-      newEndpoints: resolved.filter((r) => registered.includes(r.endpoint.id)).map((r) => r.endpoint).filter((e, i, all) => all.indexOf(e) === i),
+      newEndpoints: registered,
       activity: [...activity.values()],
       aggregates: rollUp(
         [...minutes.values()].map((m): MinuteCounters => {
@@ -252,6 +261,7 @@ export class IngestService {
       now,
     });
     if (!outcome.applied) return { ...(outcome.receipt as IngestReceipt), duplicate: true };
+    for (const endpoint of learned) await this.store.updateEndpointSpec(endpoint.id, endpoint);
     if (this.observers.length) this.notify(resolved, activity, latencies);
     const awaitingLabels = predictionKeys.filter((k) => k.labelledAt === null).map((k) => k.requestId);
     if (awaitingLabels.length) await this.labels.joinPendingFor(awaitingLabels);
@@ -279,52 +289,62 @@ export class IngestService {
     }
   }
 
-  /** Finds or implicitly registers each event's endpoint and maps its values onto the endpoint's columns. */
-  private async resolve(
-    events: NormalizedEvent[],
-    authorize: (project: string) => void,
-    now: Date,
-  ): Promise<{ resolved: ResolvedEvent[]; registered: string[] }> {
+  /**
+   * Finds or implicitly registers each event's endpoint and maps its values onto the endpoint's
+   * columns. Nothing is written here: new endpoints and learned features are committed with the batch.
+   */
+  private async resolve(events: NormalizedEvent[], authorize: (project: string) => void, now: Date): Promise<Resolution> {
+    // By how the event names its endpoint (cheap), then by endpoint id: two spellings of one endpoint share a record.
     const byTarget = new Map<string, EndpointRecord>();
-    const registered: string[] = [];
+    const byId = new Map<string, EndpointRecord>();
+    const registered: EndpointRecord[] = [];
+    const learned: EndpointRecord[] = [];
     const resolved: ResolvedEvent[] = [];
     for (const event of events) {
-      const key = JSON.stringify(event.target);
-      let endpoint = byTarget.get(key);
+      const targetKey = 'endpointId' in event.target ? event.target.endpointId : JSON.stringify(event.target);
+      let endpoint = byTarget.get(targetKey);
       if (!endpoint) {
-        if ('endpointId' in event.target) {
-          const found = await this.store.getEndpoint(event.target.endpointId);
-          if (!found) throw new NotFoundError(`event ${event.index}: endpoint ${event.target.endpointId} does not exist`);
-          endpoint = found;
-        } else {
-          const candidate = newEndpointRecord({ ...event.target, modelClass: event.modelClass }, now);
-          const found = await this.store.getEndpoint(candidate.id);
-          if (found) {
-            endpoint = found;
-          } else {
-            endpoint = {
-              ...candidate,
-              features: columnsFrom(event.features, 'f'),
-              predictionColumns: outputColumnsFrom(event.prediction),
-              labelColumns: event.label === undefined ? [] : ['label'],
-            };
-            registered.push(endpoint.id);
-          }
-        }
+        endpoint = await this.endpointFor(event, byId, registered, learned, now);
         authorize(endpoint.project);
-        if (endpoint.features.length === 0 && !registered.includes(endpoint.id)) {
-          endpoint = { ...endpoint, features: columnsFrom(event.features, 'f') };
-          await this.store.updateEndpointSpec(endpoint.id, endpoint);
-        }
-        byTarget.set(key, endpoint);
+        byTarget.set(targetKey, endpoint);
       }
       const features = byName(event.features, endpoint.features, 'feature', event.index);
       const outputs = byName(event.prediction, endpoint.predictionColumns, 'prediction', event.index);
-      const labelValue = Array.isArray(event.label) || (typeof event.label === 'object' && event.label !== null)
-        ? Object.values(event.label)[0]
-        : event.label;
-      resolved.push({ event, endpoint, features, outputs, labelValue });
+      resolved.push({ event, endpoint, features, outputs, labelValue: firstLabelValue(event.label) });
     }
-    return { resolved, registered };
+    return { resolved, registered, learned };
+  }
+
+  private async endpointFor(
+    event: NormalizedEvent,
+    byId: Map<string, EndpointRecord>,
+    registered: EndpointRecord[],
+    learned: EndpointRecord[],
+    now: Date,
+  ): Promise<EndpointRecord> {
+    const candidate = 'endpointId' in event.target ? null : newEndpointRecord({ ...event.target, modelClass: event.modelClass }, now);
+    const id = 'endpointId' in event.target ? event.target.endpointId : (candidate as EndpointRecord).id;
+    const known = byId.get(id);
+    if (known) return known;
+    let endpoint = await this.store.getEndpoint(id);
+    if (!endpoint && !candidate) throw new NotFoundError(`event ${event.index}: endpoint ${id} does not exist`);
+    if (!endpoint) {
+      endpoint = {
+        ...(candidate as EndpointRecord),
+        features: columnsFrom(event.features, 'f'),
+        predictionColumns: outputColumnsFrom(event.prediction),
+        labelColumns: event.label === undefined ? [] : ['label'],
+      };
+      registered.push(endpoint);
+    } else if (endpoint.features.length === 0) {
+      // Registered without features: the first events name them.
+      const features = columnsFrom(event.features, 'f');
+      if (features.length) {
+        endpoint = { ...endpoint, features };
+        learned.push(endpoint);
+      }
+    }
+    byId.set(id, endpoint);
+    return endpoint;
   }
 }

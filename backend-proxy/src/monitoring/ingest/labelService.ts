@@ -16,7 +16,8 @@ export interface LabelReceipt {
   alreadyLabelled: number;
 }
 
-const firstValue = (label: LabelInput['label']): unknown =>
+/** The value counted for a label given as a scalar, an array or an object of label columns: the first. */
+export const firstLabelValue = (label: LabelInput['label'] | undefined): unknown =>
   typeof label === 'object' && label !== null ? Object.values(label)[0] : label;
 
 /**
@@ -48,7 +49,7 @@ export class LabelService {
       fresh.map((l) => ({
         requestId: l.requestId,
         endpointId: l.endpoint ?? null,
-        label: firstValue(l.label),
+        label: firstLabelValue(l.label),
         receivedAt: now,
         expiresAt: new Date(now.getTime() + this.joinWindowMs),
       })),
