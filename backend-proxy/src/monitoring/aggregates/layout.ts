@@ -8,6 +8,7 @@
  *                               present, missing, sum, sum of squares, outside the reference's bins
  *   <c>:<i>:h:<b>               count in reference bin b; min/max kept under <c>:<i>
  *   l:n, l:ok, l:ae, l:se       joined labels, correct, sum |error|, sum error²
+ *   l:reg                       joined labels of a numeric prediction (regression; its errors may all be 0)
  *   l:c:<a>:<p>                 confusion: actual class bin a, predicted class bin p
  *
  * Counters are stored in two families: `columns` (names starting f:, p:, y:) and `ops` (the
@@ -85,6 +86,7 @@ export function foldLabel(counters: CounterSet, binning: Binning, prediction: un
   const y = asNumber(label);
   if (p === null || y === null) return;
   counters.increment('l:n');
+  counters.increment('l:reg');
   counters.increment('l:ae', Math.abs(p - y));
   counters.increment('l:se', (p - y) * (p - y));
 }
