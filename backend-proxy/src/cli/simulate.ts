@@ -43,7 +43,7 @@ export function simulatorOptions(raw: unknown): SimulatorOptions {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('send demo traffic (iris classifiers, injected drift, late labels) to a proxy')
-    .addOption(new Option('--url <url>', 'proxy base URL').default('http://localhost:8080'))
+    .addOption(new Option('--url <url>', 'proxy base URL').default('http://localhost:8080').env('DRIFTWATCH_URL'))
     .addOption(new Option('--key <key>', 'API key with write scope (env DRIFTWATCH_API_KEY)').env('DRIFTWATCH_API_KEY'))
     .addOption(new Option('--project <name>', 'project of the demo endpoints').default('demo'))
     .addOption(new Option('--rate <n>', 'mean predictions per second per endpoint').default('2'))

@@ -66,6 +66,7 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
   it('answers "Save & test" (GET /grafana/) with 200', async () => {
     const reply = await call(url, 'GET', '/grafana/');
     expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: 'ok' });
   });
 
   describe("MLRun's targets, same columns and correct values", () => {

@@ -149,6 +149,8 @@ describe('model monitoring over HTTP', () => {
     // c: a,a,b,z,a,c,(missing),b,a,a twice -> a 10, b 4, c 2, other 2
     expect(c.histograms.actual).toEqual([10, 4, 2, 2]);
     expect(c.measures.tvd.value).toBeCloseTo(tvd([50, 30, 20, 0], [10, 4, 2, 2]), 12);
+    expect(c.measures.hellinger.value).toBeCloseTo(hellinger([50, 30, 20, 0], [10, 4, 2, 2]), 12);
+    // Present; its value is checked against scipy in the drift math tests.
     expect(c.measures.chi2).toBeDefined();
     expect(c.quality.outOfRangeShare).toBeCloseTo(2 / 18, 12);
 
@@ -158,6 +160,9 @@ describe('model monitoring over HTTP', () => {
     expect(report.body.overall.hellingerMean).toBeCloseTo(hellingerMean, 12);
     const score = (tvdMean + hellingerMean) / 2;
     expect(report.body.overall.status).toBe(score >= 0.7 ? 'DRIFT_DETECTED' : score >= 0.5 ? 'POSSIBLE_DRIFT' : 'NO_DRIFT');
+    // The same, from figures computed by hand: TVD mean 0.5083, Hellinger mean 0.5417, score 0.525.
+    expect(score).toBeCloseTo(0.525, 3);
+    expect(report.body.overall.status).toBe('POSSIBLE_DRIFT');
 
     // The prediction column drifts too: no/yes over the reference's 50/50.
     expect(report.body.predictions[0].histograms.actual).toEqual([8, 12, 0]);

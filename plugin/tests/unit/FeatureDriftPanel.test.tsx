@@ -8,9 +8,9 @@ import { DEFAULT_OPTIONS, type FeatureDriftOptions } from '../../src/panels/feat
 import { lastHour } from '../helpers/testEnv';
 import { analysisTable, featureDriftTable, histogramFrame } from './frames';
 
-function panel(series: DataFrame[], options: Partial<FeatureDriftOptions> = {}, mode: 'dark' | 'light' = 'dark', height = 400, variables: Record<string, string> = {}) {
+function panelElement(series: DataFrame[], options: Partial<FeatureDriftOptions> = {}, mode: 'dark' | 'light' = 'dark', height = 400, variables: Record<string, string> = {}) {
   const data: PanelData = { state: LoadingState.Done, series, timeRange: lastHour() };
-  return render(
+  return (
     <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
       <FeatureDriftPanel
         id={1}
@@ -30,9 +30,11 @@ function panel(series: DataFrame[], options: Partial<FeatureDriftOptions> = {}, 
         replaceVariables={(s) => s.replace(/\$(\w+)/g, (m, name: string) => variables[name] ?? m)}
         onChangeTimeRange={() => undefined}
       />
-    </ThemeContext.Provider>,
+    </ThemeContext.Provider>
   );
 }
+
+const panel = (...args: Parameters<typeof panelElement>) => render(panelElement(...args));
 
 const series = () => [
   featureDriftTable([
@@ -80,6 +82,13 @@ describe('FeatureDriftPanel', () => {
     expect(names()).toEqual(['age', 'plan', 'city']);
     await userEvent.click(screen.getByRole('button', { name: 'Expected vs actual' }));
     expect(names()).toEqual(['plan', 'age', 'city']);
+  });
+
+  it("follows the panel editor's sort options on a mounted panel", () => {
+    const { rerender } = panel(series());
+    expect(names()).toEqual(['plan', 'city', 'age']);
+    rerender(panelElement(series(), { sortBy: 'name', sortDirection: 'asc' }));
+    expect(names()).toEqual(['age', 'city', 'plan']);
   });
 
   it('hovering a bar shows its bin with both shares', () => {

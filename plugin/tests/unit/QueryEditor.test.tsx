@@ -116,6 +116,21 @@ describe('QueryEditor', () => {
     expect(screen.getByRole('textbox')).toHaveValue('target_endpoint=predictions;step=5s');
   });
 
+  it('shows a raw query replaced from outside (e.g. from query history), and blurring keeps it', async () => {
+    const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
+    const seen: DriftwatchQuery[] = [];
+    const editor = (target: string) => (
+      <QueryEditor datasource={ds} query={{ refId: 'A', editorMode: 'raw', target }} onChange={(q) => seen.push(q)} onRunQuery={() => undefined} />
+    );
+    const { rerender } = render(editor('target_endpoint=list_projects'));
+    expect(screen.getByRole('textbox')).toHaveValue('target_endpoint=list_projects');
+    rerender(editor('project=shop;target_endpoint=list_endpoints'));
+    expect(screen.getByRole('textbox')).toHaveValue('project=shop;target_endpoint=list_endpoints');
+    await userEvent.click(screen.getByRole('textbox'));
+    await userEvent.tab();
+    expect(seen).toEqual([]);
+  });
+
   it('says when the proxy cannot be reached', async () => {
     const { ds } = wireDataSource({ url: 'http://127.0.0.1:9' }, { apiKey: info.readKey });
     render(<Host ds={ds} initial={{ refId: 'A', payload: {} }} seen={[]} runs={{ n: 0 }} />);

@@ -10,6 +10,7 @@ import {
   ConflictError,
   DriftwatchClient,
   DriftwatchError,
+  DriftwatchNetworkError,
   DriftwatchServerError,
   NotFoundError,
   PROFILE_EVENT,
@@ -157,7 +158,7 @@ describe('experiments and runs against a real proxy', () => {
       run.logMetric('a', 1);
       run.logMetric('a', 2);
       // The proxy stored the batch, but the connection broke twice before its answer came back.
-      await run.flush().catch(() => undefined);
+      await expect(run.flush()).rejects.toBeInstanceOf(DriftwatchNetworkError);
       // Logged after the failure: a batch of its own, never folded into the retried one.
       run.logMetric('a', 3);
       await run.flush();

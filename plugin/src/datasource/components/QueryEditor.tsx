@@ -45,6 +45,8 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
   const [loadError, setLoadError] = useState<string | null>(null);
   const [options, setOptions] = useState<OptionsByField>({});
   const [raw, setRaw] = useState(query.target ?? '');
+  // A query replaced from outside (history, another editor) shows its own target.
+  useEffect(() => setRaw(query.target ?? ''), [query.target]);
 
   useEffect(() => {
     let live = true;
@@ -65,6 +67,7 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
   useEffect(() => {
     if (!config || mode !== 'builder') return;
     let live = true;
+    setLoadError(null);
     const lists = config.payloads.filter((p) => p.type !== 'input');
     Promise.all(
       lists.map(async (spec) => {
@@ -74,7 +77,7 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
             : await datasource.getPayloadOptions(config.value, spec.name, cleanPayload(payload));
           return [spec.name, loaded.map((o) => ({ label: o.label, value: o.value }))] as const;
         } catch (err) {
-          setLoadError(classifyError(err, datasource.configuredUrl).message);
+          if (live) setLoadError(classifyError(err, datasource.configuredUrl).message);
           return [spec.name, []] as const;
         }
       }),

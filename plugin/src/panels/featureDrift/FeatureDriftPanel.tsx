@@ -2,7 +2,7 @@ import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { useMemo, useState, type UIEvent } from 'react';
+import { useEffect, useMemo, useState, type UIEvent } from 'react';
 import { MiniHistogram, type HoveredBin } from './components/MiniHistogram';
 import { buildModel, formatNumber, formatShare, sortRows } from './model';
 import type { DriftStatus, FeatureDriftOptions, FeatureRow, SortDirection } from './types';
@@ -119,6 +119,8 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
   const s = useStyles2(getStyles);
   const theme = useTheme2();
   const [sort, setSort] = useState<{ key: string; direction: SortDirection }>({ key: options.sortBy || 'tvd', direction: options.sortDirection ?? 'desc' });
+  // The panel editor's sort options apply to a mounted panel too; a header click sorts until they change.
+  useEffect(() => setSort({ key: options.sortBy || 'tvd', direction: options.sortDirection ?? 'desc' }), [options.sortBy, options.sortDirection]);
   const [scrollTop, setScrollTop] = useState(0);
   const [hovered, setHovered] = useState<HoveredBin | null>(null);
 
