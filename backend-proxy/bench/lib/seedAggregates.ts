@@ -1,6 +1,6 @@
 /**
  * Seeds an embedded store file for the query benchmarks, through the Store interface and the
- * monitoring layout: ingest's own fold (MinuteAccumulator, the fast path behind foldPrediction)
+ * monitoring layout: ingest's own fold (MinuteAccumulator)
  * and rollUp build the counters, so every record is what ingest would have written.
  *
  * What is seeded (SEEDED_DESCRIPTION says the same for RESULTS.md):

@@ -166,10 +166,3 @@ export class MinuteAccumulator {
     return counters;
   }
 }
-
-/** Adds one prediction to named counters (for callers outside ingest's batch loop, e.g. seeding). */
-export function foldPrediction(counters: CounterSet, binning: Binning, event: FoldablePrediction): void {
-  const accumulator = new MinuteAccumulator(planFor(binning));
-  accumulator.fold(event);
-  counters.merge(accumulator.toCounterSet());
-}

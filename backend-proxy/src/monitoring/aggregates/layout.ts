@@ -23,7 +23,6 @@ import type { CounterSet } from './counterSet';
 export type ColumnGroup = 'f' | 'p' | 'y';
 
 export type CounterFamily = 'ops' | 'columns';
-export const COUNTER_FAMILIES: readonly CounterFamily[] = ['ops', 'columns'];
 
 export function familyOf(counter: string): CounterFamily {
   const c = counter.charCodeAt(0);

@@ -1,4 +1,5 @@
 import { RESOLUTION_MS, type EndpointRecord, type PendingLabelRecord, type PredictionKeyRecord, type Store } from '../../store/types';
+import type { Binning } from '../aggregates/binning';
 import { CounterSet } from '../aggregates/counterSet';
 import { foldLabel } from '../aggregates/layout';
 import { rollUp, type MinuteCounters } from '../aggregates/rollUp';
@@ -65,6 +66,8 @@ export class LabelService {
     const keys = new Map(found.filter((k) => k.labelledAt === null).map((k) => [k.requestId, k]));
     if (keys.size === 0) return 0;
     const claimed = await this.store.claimPendingLabels([...keys.keys()]);
+    // The usual case after an ingest: no label was waiting.
+    if (claimed.length === 0) return 0;
     // A request labelled twice before its join counts its latest label once.
     const latest = new Map<string, PendingLabelRecord>();
     for (const label of claimed) {
@@ -76,13 +79,19 @@ export class LabelService {
     const marked = new Set(await this.store.markPredictionKeysLabelled(matching.map((l) => l.requestId), this.clock()));
     const minutes: MinuteCounters[] = [];
     const endpoints = new Map<string, EndpointRecord | null>();
+    const binnings = new Map<string, Binning>();
     for (const label of matching) {
       if (!marked.has(label.requestId)) continue;
       const key = keys.get(label.requestId) as PredictionKeyRecord;
       if (!endpoints.has(key.endpointId)) endpoints.set(key.endpointId, await this.store.getEndpoint(key.endpointId));
       const endpoint = endpoints.get(key.endpointId);
       if (!endpoint) continue;
-      const binning = await this.references.binningFor(endpoint, key.referenceVersion);
+      const binningKey = `${key.endpointId}:${key.referenceVersion}`;
+      let binning = binnings.get(binningKey);
+      if (!binning) {
+        binning = await this.references.binningFor(endpoint, key.referenceVersion);
+        binnings.set(binningKey, binning);
+      }
       const counters = new CounterSet();
       foldLabel(counters, binning, key.prediction, label.label);
       minutes.push({ endpointId: key.endpointId, start: alignDown(key.time.getTime(), RESOLUTION_MS.minute), version: key.referenceVersion, counters });

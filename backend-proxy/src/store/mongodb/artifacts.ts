@@ -8,7 +8,8 @@ import { finished } from 'node:stream/promises';
 import { ObjectId, type GridFSBucketWriteStream } from 'mongodb';
 import type { ArtifactMeta, ExperimentRef } from '../types';
 import { ARTIFACT_BUCKET, type ArtifactDoc, type MongoContext } from './collections';
-import { chunked, plainNumber, plainString, retryOnDuplicateKey, validDate } from './codec';
+import { chunked } from '../chunked';
+import { plainNumber, plainString, retryOnDuplicateKey, validDate } from './codec';
 
 interface GridFileDoc {
   _id: ObjectId;

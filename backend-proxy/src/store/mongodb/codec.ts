@@ -154,12 +154,6 @@ export async function retryOnDuplicateKey<T>(fn: () => Promise<T>, attempts = 3)
   }
 }
 
-export function chunked<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** Credentials never reach logs or error messages. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');

@@ -21,7 +21,6 @@ import type {
   SampleDoc,
 } from './collections';
 import {
-  chunked,
   counterPaths,
   fromJsonText,
   isDuplicateKey,
@@ -33,6 +32,7 @@ import {
   toJsonText,
   validDate,
 } from './codec';
+import { chunked } from '../chunked';
 import { endpointInsertFields } from './endpoints';
 
 const RESOLUTIONS: readonly Resolution[] = ['minute', 'hour', 'day'];
@@ -252,7 +252,13 @@ export class MongoMonitoring implements MonitoringStore {
    */
   async claimPendingLabels(requestIds: string[]): Promise<PendingLabelRecord[]> {
     const claimed: PendingLabelRecord[] = [];
-    for (const requestId of new Set(plainStrings(requestIds, 'requestIds'))) {
+    // Ingest asks for every request id of a batch and few have labels waiting: find those first, in
+    // one query per 1000 ids, then claim each label atomically.
+    const waiting: string[] = [];
+    for (const ids of chunked([...new Set(plainStrings(requestIds, 'requestIds'))], 1000)) {
+      waiting.push(...(await this.ctx.c.pendingLabels.distinct('requestId', { requestId: { $in: ids } })));
+    }
+    for (const requestId of waiting) {
       for (;;) {
         const doc = await this.ctx.c.pendingLabels.findOneAndDelete({ requestId }, { sort: { _id: 1 } });
         if (!doc) break;

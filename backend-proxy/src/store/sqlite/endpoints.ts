@@ -117,6 +117,8 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
     return changes > 0;
   });
 
+  // Prepared once: ingest and label joins read endpoints on every batch.
+  const selectEndpoint = db.prepare('SELECT * FROM endpoints WHERE id = ?');
   return {
     async insertEndpointIfAbsent(endpoint) {
       return insert(endpoint);
@@ -125,7 +127,7 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
       return updateSpec(id, spec);
     },
     async getEndpoint(id) {
-      const row = db.prepare('SELECT * FROM endpoints WHERE id = ?').get(id) as EndpointRow | undefined;
+      const row = selectEndpoint.get(id) as EndpointRow | undefined;
       return row ? endpointFromRow(row) : null;
     },
     async listEndpoints(filter, page) {

@@ -10,6 +10,7 @@ import type {
   Resolution,
   SampleRecord,
 } from '../types';
+import { chunked } from '../chunked';
 import { fromJson, placeholders, toJson, type SqliteContext } from './context';
 import { insertEndpointIfAbsentSync } from './endpoints';
 
@@ -57,12 +58,8 @@ const extremeInto = (target: Counters, delta: Counters, pick: (a: number, b: num
 };
 
 // SQLite allows at most 32766 bound parameters; chunk IN lists well below that.
-const CHUNK = 500;
-const chunks = <T>(items: T[]): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-};
+const IN_LIST = 500;
+const chunks = <T>(items: T[]): T[][] => chunked(items, IN_LIST);
 
 export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   const { db } = ctx;
@@ -138,13 +135,13 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   };
   const applyAggregatesTransaction = guarded(applyAggregatesSync);
 
+  const selectBatch = db.prepare('SELECT receipt FROM ingest_batches WHERE batch_id = ?');
+  const insertBatch = db.prepare('INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)');
   const commit = guarded((c: IngestCommit): BatchOutcome => {
     if (c.batchId !== null) {
-      const seen = db.prepare('SELECT receipt FROM ingest_batches WHERE batch_id = ?').get(c.batchId) as
-        | { receipt: string }
-        | undefined;
+      const seen = selectBatch.get(c.batchId) as { receipt: string } | undefined;
       if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
-      db.prepare('INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)').run(
+      insertBatch.run(
         c.batchId,
         toJson(c.receipt),
         c.now.getTime(),
