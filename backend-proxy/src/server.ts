@@ -27,13 +27,23 @@ export async function startProxy(config: Config, logger: Logger = createLogger(c
     logger.warn('no API keys exist: the API is open to anyone who can reach it; create one with `driftwatch keys create`');
   }
   const app = createApp(services);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  let metricsServer: Server | null;
+  try {
+    server = await listen(app, config.port, config.host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  try {
+    metricsServer = config.metricsPort === null ? null : await listenMetrics(services, config);
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const metricsServer = config.metricsPort === null ? null : await listenMetrics(services, config);
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` : null;
   if (metricsUrl) logger.info({ url: metricsUrl }, 'prometheus metrics listening (no key required)');
   logger.info({ url, store: describeStoreLocation(config.store), storeKind: store.kind }, 'driftwatch proxy listening');
@@ -69,8 +79,12 @@ async function listenMetrics(services: Services, config: Config): Promise<Server
   const app = express();
   app.disable('x-powered-by');
   app.use(prometheusRouter(services.prometheus));
+  return listen(app, config.metricsPort ?? 0, config.host);
+}
+
+/** Express 5 hands a listen error (e.g. the port is taken) to the callback: reject with it. */
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.metricsPort ?? 0, config.host, () => resolve(s));
-    s.once('error', reject);
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
 }

@@ -25,8 +25,9 @@ export class Random {
     return items[Math.floor(this.next() * items.length)];
   }
 
-  /** Poisson-distributed count with the given mean (Knuth; fine for the small means used here). */
+  /** Poisson-distributed count with the given mean (Knuth's method; large means split in halves, since exp(-mean) underflows). */
   poisson(mean: number): number {
+    if (mean > 500) return this.poisson(mean / 2) + this.poisson(mean / 2);
     const limit = Math.exp(-mean);
     let k = 0;
     let p = 1;

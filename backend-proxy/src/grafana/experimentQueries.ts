@@ -197,8 +197,16 @@ export async function profilingTable(ctx: QueryContext, q: TargetQuery): Promise
         ['last', 'number'],
       ],
       groups.map(({ ref, run, stat, points }) => {
-        const values = points.map(([v]) => v);
-        return [ref.project, ref.name, run, stat, values.length, Math.min(...values), values.reduce((a, b) => a + b, 0) / values.length, Math.max(...values), values[values.length - 1]];
+        // One pass: spreading a long run's samples into Math.min/max overflows the call stack.
+        let min = Infinity;
+        let max = -Infinity;
+        let sum = 0;
+        for (const [v] of points) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+          sum += v;
+        }
+        return [ref.project, ref.name, run, stat, points.length, min, sum / points.length, max, points.at(-1)?.[0] ?? null];
       }),
     ),
   ];

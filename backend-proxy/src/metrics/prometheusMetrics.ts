@@ -18,7 +18,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { z } from 'zod';
 import type { AlertStatus } from '../monitoring/alerts/alertService';
 import type { CommittedPredictions, IngestObserver } from '../monitoring/ingest/ingestService';
-import type { DriftStatusValue, EndpointRecord, Store } from '../store/types';
+import { DRIFT_STATUS_LEVEL } from '../monitoring/drift/driftStatus';
+import type { EndpointRecord, Store } from '../store/types';
 import { ENDPOINT_LABELS, EndpointSnapshot, endpointLabels } from './endpointSnapshot';
 
 export interface PrometheusOptions {
@@ -32,7 +33,6 @@ export interface PrometheusOptions {
 export const DEFAULT_PROMETHEUS_OPTIONS: PrometheusOptions = { perFeature: false, cacheTtlMs: 5_000, processMetrics: true };
 
 /** -1 stands for UNKNOWN (no reference or no predictions yet), so alert rules on `>= 1` ignore it. */
-export const DRIFT_STATUS_VALUE: Record<DriftStatusValue, number> = { UNKNOWN: -1, NO_DRIFT: 0, POSSIBLE_DRIFT: 1, DRIFT_DETECTED: 2 };
 
 const ALERT_PHASE_VALUE: Record<AlertStatus['phase'], number> = { inactive: 0, pending: 1, firing: 2 };
 
@@ -113,7 +113,7 @@ export class PrometheusMetrics {
           }
         },
       });
-    endpointGauge('driftwatch_drift_status', 'Drift status of the latest evaluation: 0 no drift, 1 possible drift, 2 drift detected, -1 unknown.', (e) => DRIFT_STATUS_VALUE[e.driftStatus]);
+    endpointGauge('driftwatch_drift_status', 'Drift status of the latest evaluation: 0 no drift, 1 possible drift, 2 drift detected, -1 unknown.', (e) => DRIFT_STATUS_LEVEL[e.driftStatus]);
     endpointGauge('driftwatch_drift_tvd_mean', 'Mean total variation distance over the features, latest evaluation.', (e) => measuresOf(e).overall?.tvdMean);
     endpointGauge('driftwatch_drift_hellinger_mean', 'Mean Hellinger distance over the features, latest evaluation.', (e) => measuresOf(e).overall?.hellingerMean);
     endpointGauge('driftwatch_drift_kld_mean', "Mean of MLRun's symmetric KL divergence over the features, latest evaluation.", (e) => measuresOf(e).overall?.kldMean);

@@ -32,8 +32,6 @@ import type { ColumnKind, ComparisonLimits, DriftRule } from './types';
  * wasserstein; the same for tvd and the symmetric kld).
  */
 
-export const SMALL_SAMPLE_MAX = 1000;
-export const DISCRETE_MAX_DISTINCT = 5;
 export const P_VALUE_THRESHOLD = 0.05;
 export const DISTANCE_THRESHOLD = 0.1;
 

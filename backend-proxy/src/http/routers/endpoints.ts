@@ -50,9 +50,9 @@ const referenceJson = z.union([
   z.array(z.record(z.string(), z.unknown())).min(1).transform((rows) => ({ rows })),
   z.strictObject({
     rows: z.array(z.record(z.string(), z.unknown())).min(1),
-    features: z.array(featureSpec).optional(),
-    predictionColumns: z.array(featureSpec).optional(),
-    labelColumns: z.array(z.string()).optional(),
+    features: endpointSpecBody.shape.features,
+    predictionColumns: endpointSpecBody.shape.predictionColumns,
+    labelColumns: endpointSpecBody.shape.labelColumns,
     categorical: z.array(z.string()).optional(),
   }),
 ]);

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { z } from 'zod';
 import { assertProject, visibleProjects } from '../../auth/apiKeyService';
 import { PayloadTooLargeError } from '../../errors';
@@ -71,8 +71,11 @@ function experimentRef(req: Request, res: Response): ExperimentRef {
   return { project, name };
 }
 
+const nodeHeader = z.string().min(1).max(256).optional();
+
 function origin(req: Request, res: Response): Origin {
-  return { node: req.get('x-driftwatch-node') ?? req.ip ?? 'unknown', userid: principalOf(res).name };
+  const node = parse(nodeHeader, req.get('x-driftwatch-node'), 'header');
+  return { node: node ?? req.ip ?? 'unknown', userid: principalOf(res).name };
 }
 
 /** Counts bytes through and fails the stream once past the limit, so uploads are never buffered whole. */
@@ -152,7 +155,8 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
     if (req.accepts(['application/json', NDJSON]) === NDJSON) {
       res.type(NDJSON);
       for await (const event of experiments.streamData(ref, filter)) {
-        if (!res.write(`${JSON.stringify(event)}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+        // A client that leaves while the socket is backed up never drains: closing ends the wait too.
+        if (!res.write(`${JSON.stringify(event)}\n`)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
         if (res.destroyed) return;
       }
       res.end();
@@ -168,7 +172,10 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
     const declared = Number(req.get('content-length') ?? NaN);
     if (declared > maxArtifactBytes) throw new PayloadTooLargeError(`artifact exceeds the limit of ${maxArtifactBytes} bytes`);
     const contentType = req.get('content-type') ?? 'application/octet-stream';
-    const meta = await experiments.putArtifact(ref, run, artifact, contentType, req.pipe(byteLimit(maxArtifactBytes)), origin(req, res));
+    // pipeline (not pipe) passes a client abort on, so the store's write fails and removes its temp file.
+    const body = byteLimit(maxArtifactBytes);
+    pipeline(req, body, () => undefined);
+    const meta = await experiments.putArtifact(ref, run, artifact, contentType, body, origin(req, res));
     res.status(201).json(meta);
   });
 

@@ -2,6 +2,8 @@ import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } f
 import type { EndpointRecord, ExperimentRef, Store } from '../../store/types';
 import type { ExperimentService, Origin } from '../../tracking/experimentService';
 import { readWindow } from '../aggregates/layout';
+import { holds } from '../alerts/alertRules';
+import { DEFAULT_DRIFT_THRESHOLDS, DRIFT_STATUS_LEVEL } from '../drift/driftStatus';
 import { overallDrift, type OverallDrift } from '../analysis/driftService';
 import { columnDrift, windowSummary, type ColumnDrift } from '../analysis/columnDrift';
 import type { EndpointService } from '../endpoints/endpointService';
@@ -50,9 +52,6 @@ export interface CaptureResult {
 }
 
 const DOCUMENT = 'monitor';
-const STATUS_LEVEL: Record<string, number> = { UNKNOWN: -1, NO_DRIFT: 0, POSSIBLE_DRIFT: 1, DRIFT_DETECTED: 2 };
-const compare = (value: number, comparison: Comparison, threshold: number): boolean =>
-  comparison === '>' ? value > threshold : comparison === '>=' ? value >= threshold : comparison === '<' ? value < threshold : value <= threshold;
 
 export const monitorId = (project: string, name: string): string => `${project}/${name}`;
 
@@ -190,7 +189,7 @@ export class MonitorService {
     const comparison = await this.compare(monitor);
     const o = comparison.overall;
     const values: Record<MonitorAlertCondition['measure'], number> = {
-      status: STATUS_LEVEL[o.status],
+      status: DRIFT_STATUS_LEVEL[o.status],
       tvd_mean: o.tvdMean ?? Number.NaN,
       hellinger_mean: o.hellingerMean ?? Number.NaN,
       kld_mean: o.kldMean ?? Number.NaN,
@@ -202,7 +201,7 @@ export class MonitorService {
     };
     const drift = o.status === 'POSSIBLE_DRIFT' || o.status === 'DRIFT_DETECTED';
     const alerts = monitor.alerts
-      .filter((a) => Number.isFinite(values[a.measure]) && compare(values[a.measure], a.comparison, a.threshold))
+      .filter((a) => holds(values[a.measure], a.comparison, a.threshold))
       .map((a) => ({ ...a, value: values[a.measure] }));
     const summary = { baseline: comparison.baseline, recent: comparison.recent, overall: o, accuracy: comparison.accuracy };
     const events = [
@@ -226,7 +225,7 @@ export class MonitorService {
       baseline: { index: b, takenAt: baseline.takenAt },
       recent: { index: r, takenAt: recent.takenAt },
       columns,
-      overall: overallDrift(columns, { possibleDrift: 0.5, driftDetected: 0.7 }),
+      overall: overallDrift(columns, DEFAULT_DRIFT_THRESHOLDS),
       accuracy: monitor.kind === 'model' ? { baseline: accuracyOf(baseline), recent: accuracyOf(recent) } : null,
     };
   }
