@@ -35,7 +35,8 @@ async function main(): Promise<void> {
       const to = Date.now();
       return { from: new Date(to - DAYS_30).toISOString(), to: new Date(to).toISOString(), raw: { from: 'now-30d', to: 'now' } };
     };
-    const query = (target: string) => (run: number) =>
+    // Several targets: one panel's request, as Grafana sends it (e.g. the feature-drift panel's three).
+    const query = (...targets: string[]) => (run: number) =>
       post('/grafana/query', {
         app: 'dashboard',
         range: range(),
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         interval: '30m',
         intervalMs: INTERVAL_MS,
         maxDataPoints: MAX_DATA_POINTS,
-        targets: [{ refId: 'A', target: target.replaceAll('$ENDPOINT', ids[run % ids.length]) }],
+        targets: targets.map((target, i) => ({ refId: String.fromCharCode(65 + i), target: target.replaceAll('$ENDPOINT', ids[run % ids.length]) })),
       });
 
     const one = `project=${project};endpoint_id=$ENDPOINT`;
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
       ['feature_drift', query(`${one};target_endpoint=feature_drift`)],
       ['feature_histogram (one feature)', query(`${one};target_endpoint=feature_histogram;feature=f3`)],
       ['feature_histogram (20 features)', query(`${one};target_endpoint=feature_histogram`)],
+      [
+        'feature-drift panel (3 targets: feature_drift, individual_feature_analysis, feature_histogram)',
+        query(`${one};target_endpoint=feature_drift`, `${one};target_endpoint=individual_feature_analysis`, `${one};target_endpoint=feature_histogram`),
+      ],
       ['drift_over_time tvd (overall)', query(`${one};target_endpoint=drift_over_time;metric=tvd`)],
       ['drift_over_time drift_score', query(`${one};target_endpoint=drift_over_time;metric=drift_score`)],
       ['drift_over_time hellinger (3 features)', query(`${one};target_endpoint=drift_over_time;metric=hellinger;feature=(f0|f1|f2)`)],

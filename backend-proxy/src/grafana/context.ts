@@ -43,6 +43,24 @@ export interface QueryContext {
   deps: GrafanaDeps;
   window: QueryWindow;
   access: Access;
+  /**
+   * Computes a read once per request: a panel's targets often need the same drift report, series
+   * or rolling figures (every target shares the request's window). Results must not be mutated.
+   */
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+/** A context's `once`, over a fresh cache. */
+export function requestCache(): QueryContext['once'] {
+  const cache = new Map<string, Promise<unknown>>();
+  return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    let hit = cache.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = compute();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
 }
 
 /** More than any dashboard lists; the store pages below this. */

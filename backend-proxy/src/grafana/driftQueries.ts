@@ -24,7 +24,11 @@ export const MAX_DRIFT_POINTS = 200;
 const DEFAULT_SAMPLE_LIMIT = 10_000;
 
 async function reportFor(ctx: QueryContext, endpoint: EndpointRecord): Promise<DriftReport> {
-  return ctx.deps.drift.report(endpoint, ctx.window.from, ctx.window.to);
+  return ctx.once(`report:${endpoint.id}`, () => ctx.deps.drift.report(endpoint, ctx.window.from, ctx.window.to));
+}
+
+function driftSeriesFor(ctx: QueryContext, endpoint: EndpointRecord, stepMs: number, measures: DriftMetric[]) {
+  return ctx.once(`drift-series:${endpoint.id}:${stepMs}:${measures.join(',')}`, () => ctx.deps.drift.series(endpoint, ctx.window.from, ctx.window.to, stepMs, measures));
 }
 
 /** The features of an endpoint's active reference, for rows that exist even without production data. */
@@ -236,7 +240,7 @@ export async function driftOverTime(ctx: QueryContext, q: TargetQuery): Promise<
   const names = endpointNames(endpoints);
   const stepMs = driftStep(ctx, q, endpoints.length);
   const measures: DriftMetric[] = (FEATURE_METRICS as readonly string[]).includes(metric) ? [metric as DriftMetric] : [];
-  const series = await mapLimit(endpoints, 4, (e) => ctx.deps.drift.series(e, ctx.window.from, ctx.window.to, stepMs, measures));
+  const series = await mapLimit(endpoints, 4, (e) => driftSeriesFor(ctx, e, stepMs, measures));
   return series.flatMap((s, i) => {
     const name = names.get(endpoints[i].id) ?? endpoints[i].id;
     if (!q.feature) return [timeSeries(`${name} ${metric}`, s.points.map((p) => [finiteOrNull(overallValue(p, metric)), p.time]))];
@@ -258,7 +262,7 @@ export async function dataQualityOverTime(ctx: QueryContext, q: TargetQuery): Pr
   const pick = (f: ColumnDrift) => (metric === 'missing_share' ? f.quality.missingShare : f.quality.outOfRangeShare) ?? Number.NaN;
   const endpoint = await selectOneEndpoint(ctx, q);
   // Quality needs no drift measure; tvd and hellinger come with every step anyway.
-  const s = await ctx.deps.drift.series(endpoint, ctx.window.from, ctx.window.to, driftStep(ctx, q, 1), []);
+  const s = await driftSeriesFor(ctx, endpoint, driftStep(ctx, q, 1), []);
   if (!q.feature) return [timeSeries(metric, s.points.map((p) => [finiteOrNull(mean(p.features.map(pick))), p.time]))];
   return q.feature.map((feature) =>
     timeSeries(`${feature} ${metric}`, s.points.map((p) => {

@@ -9,7 +9,7 @@ import type { TargetQuery } from './targets';
 const CONCURRENCY = 8;
 
 async function rollingFor(ctx: QueryContext, endpoints: EndpointRecord[]): Promise<RollingFigures[]> {
-  return mapLimit(endpoints, CONCURRENCY, (e) => ctx.deps.metrics.rolling(e.id));
+  return mapLimit(endpoints, CONCURRENCY, (e) => ctx.once(`rolling:${e.id}`, () => ctx.deps.metrics.rolling(e.id)));
 }
 
 /** MLRun's table: one column, `project_name`. */

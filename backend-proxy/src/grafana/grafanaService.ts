@@ -6,7 +6,7 @@
 import { InvalidInputError } from '../errors';
 import { parseTime } from '../time';
 import { annotationsFrame, monitoringEvents, toAnnotations, type Annotation } from './annotations';
-import type { Access, GrafanaDeps, QueryContext, QueryWindow } from './context';
+import { requestCache, type Access, type GrafanaDeps, type QueryContext, type QueryWindow } from './context';
 import {
   dataQuality,
   dataQualityOverTime,
@@ -129,7 +129,7 @@ export class GrafanaService {
   ) {}
 
   private context(window: QueryWindow, access: Access): QueryContext {
-    return { deps: this.deps, window, access };
+    return { deps: this.deps, window, access, once: requestCache() };
   }
 
   /** Every visible target answered, in order, each result tagged with its refId. */

@@ -12,6 +12,12 @@ import { budgetedStep, OPS_RECORD_BUDGET, seriesStep } from './steps';
 import { pickMetric, type TargetQuery } from './targets';
 
 const CONCURRENCY = 8;
+
+/** An endpoint's `ops` counters per step over the request's window, read once per request. */
+function opsSeries(ctx: QueryContext, endpointId: string, stepMs: number) {
+  const { from, to } = ctx.window;
+  return ctx.once(`ops-series:${endpointId}:${stepMs}`, () => ctx.deps.windows.series(endpointId, from, to, stepMs, { families: ['ops'] }));
+}
 /** Heat maps never go finer than MLRun's 15-minute buckets (wider when the range or the read budget asks). */
 export const HEATMAP_MIN_STEP_MS = 15 * RESOLUTION_MS.minute;
 
@@ -66,9 +72,8 @@ export async function operationalSeries(ctx: QueryContext, q: TargetQuery): Prom
   const endpoints = await selectEndpoints(ctx, q);
   const names = endpointNames(endpoints);
   const stepMs = budgetedStep(ctx, seriesStep(ctx, q), endpoints.length, OPS_RECORD_BUDGET);
-  const { from, to } = ctx.window;
   return mapLimit(endpoints, CONCURRENCY, async (e) => {
-    const points = await ctx.deps.windows.series(e.id, from, to, stepMs, { families: ['ops'] });
+    const points = await opsSeries(ctx, e.id, stepMs);
     const datapoints: Datapoint[] = points.map((p) => [finiteOrNull(figure(p.counters, stepMs)), p.time]);
     return timeSeries(`${names.get(e.id)}${suffix}`, datapoints);
   });
@@ -92,8 +97,7 @@ export async function endpointHeatmap(ctx: QueryContext, q: TargetQuery): Promis
   const endpoints = await selectEndpoints(ctx, q);
   const names = endpointNames(endpoints);
   const stepMs = budgetedStep(ctx, seriesStep(ctx, q, HEATMAP_MIN_STEP_MS), endpoints.length, OPS_RECORD_BUDGET);
-  const { from, to } = ctx.window;
-  const series = await mapLimit(endpoints, CONCURRENCY, (e) => ctx.deps.windows.series(e.id, from, to, stepMs, { families: ['ops'] }));
+  const series = await mapLimit(endpoints, CONCURRENCY, (e) => opsSeries(ctx, e.id, stepMs));
   const times = series[0]?.map((p) => p.time) ?? [];
   const unit = metric === 'predictions_per_second' ? 'reqps' : metric === 'error_rate' ? 'percentunit' : metric === 'latency_mean' ? 'ms' : undefined;
   return [
@@ -123,8 +127,7 @@ const msLabel = (us: number) => (Number.isFinite(us) ? String(us / 1_000) : '+In
 export async function latencyHeatmap(ctx: QueryContext, q: TargetQuery): Promise<DataFrame[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
   const stepMs = budgetedStep(ctx, seriesStep(ctx, q, HEATMAP_MIN_STEP_MS), 1, OPS_RECORD_BUDGET);
-  const { from, to } = ctx.window;
-  const points = await ctx.deps.windows.series(endpoint.id, from, to, stepMs, { families: ['ops'] });
+  const points = await opsSeries(ctx, endpoint.id, stepMs);
   const rows = LATENCY_BOUNDS.map((_bound, k) => points.map((p) => p.counters.get(`lat:b:${k}`)));
   const used = rows.map((r) => r.some((c) => c > 0));
   const first = used.indexOf(true);
