@@ -40,6 +40,16 @@ describe('batch reports over the API', () => {
     expect(Object.fromEntries(metrics.body.events.map((e) => [e.key, e.value]))).toEqual({ 'temp_max.drifted': 1, drifted_share: 0.8, dataset_drift: 1 });
   });
 
+  it('reads NA, NaN and null in CSV text as missing, as `driftwatch compare` reads a file: the column stays numeric', async () => {
+    const csv = (shift: number) => ['x', ...Array.from({ length: 40 }, (_, i) => (i % 10 === 0 ? ['NA', 'NaN', 'null', 'NA'][i / 10] : String(i + shift)))].join('\n');
+    const reply = await call<Report>(proxy.url, 'POST', '/api/v1/reports/compare?project=r', {
+      body: { experiment: 'reports/missing', reference: csv(0), current: csv(100) },
+    });
+    expect(reply.status).toBe(201);
+    // A numeric column gets KS (at most 1,000 values); read as text it would be categorical and get chi-squared.
+    expect(reply.body.report.columns.find((c) => c.name === 'x')?.test).toMatchObject({ metric: 'ks', drifted: true });
+  });
+
   it('accepts JSON rows, and refuses bad requests without writing anything', async () => {
     const reference = Array.from({ length: 50 }, (_, i) => ({ x: i, c: i % 2 ? 'a' : 'b' }));
     const ok = await call<Report>(proxy.url, 'POST', '/api/v1/reports/compare?project=r', {

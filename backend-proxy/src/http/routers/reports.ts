@@ -4,6 +4,7 @@ import { assertProject, assertScope } from '../../auth/apiKeyService';
 import { DRIFT_METRICS, type DriftMetric } from '../../monitoring/drift/registry';
 import { parseCsvRows } from '../../monitoring/reference/referenceService';
 import type { ReportService } from '../../reports/reportService';
+import { withMissingMarkers } from '../../reports/csvColumns';
 import { principalOf } from '../authenticate';
 import { experimentName, identifier, parse, projectName } from '../validation';
 
@@ -29,7 +30,8 @@ export function reportsRouter(reports: ReportService): Router {
     const { project } = parse(z.strictObject({ project: projectName.default('default') }), req.query, 'query');
     assertProject(principalOf(res), project);
     const body = parse(compareBody, req.body, 'body');
-    const rows = (d: z.output<typeof dataset>) => (typeof d === 'string' ? parseCsvRows(d) : d);
+    // CSV text reads as `driftwatch compare` reads a file: NA, NaN, null... are missing.
+    const rows = (d: z.output<typeof dataset>) => (typeof d === 'string' ? withMissingMarkers(parseCsvRows(d)) : d);
     const result = await reports.compare({ project, name: body.experiment, report: body.report }, rows(body.reference), rows(body.current), {
       target: body.target,
       prediction: body.prediction,
