@@ -48,9 +48,17 @@ const storedMeasures = z
   .loose();
 type StoredMeasures = z.output<typeof storedMeasures>;
 
+// Several gauges read each endpoint's measures per scrape; the snapshot hands them the same records.
+const parsedMeasures = new WeakMap<EndpointRecord, StoredMeasures>();
+
 function measuresOf(e: EndpointRecord): StoredMeasures {
-  const parsed = storedMeasures.safeParse(e.driftMeasures ?? {});
-  return parsed.success ? parsed.data : {};
+  let measures = parsedMeasures.get(e);
+  if (!measures) {
+    const parsed = storedMeasures.safeParse(e.driftMeasures ?? {});
+    measures = parsed.success ? parsed.data : {};
+    parsedMeasures.set(e, measures);
+  }
+  return measures;
 }
 
 const isNumber = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);

@@ -163,11 +163,16 @@ export class ExperimentService {
     return this.store.queryEvents({ ...ref, ...filter, runs, after: page.after, limit: page.limit });
   }
 
-  /** Every matching event, page by page, for NDJSON export. */
+  /**
+   * Every matching event, page by page, for NDJSON export. The runs are resolved once: `run=-1`
+   * keeps meaning the run that was latest when the export began, even if another starts meanwhile.
+   */
   async *streamData(ref: ExperimentRef, filter: DataFilter, pageSize = 2_000): AsyncGenerator<TrackingEvent> {
+    const runs = await this.selectRuns(ref, filter.run);
+    if (runs !== undefined && runs.length === 0) return;
     let after: string | undefined;
     do {
-      const page = await this.queryData(ref, filter, { after, limit: pageSize });
+      const page = await this.store.queryEvents({ ...ref, ...filter, runs, after, limit: pageSize });
       yield* page.events;
       after = page.next;
     } while (after);
