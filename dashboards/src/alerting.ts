@@ -11,7 +11,7 @@ const BY_ENDPOINT = 'project, endpoint, model, version';
 /** The job name of the proxy in prometheus/prometheus.yml. */
 export const PROMETHEUS_JOB = 'driftwatch';
 export const RULE_FOLDER = 'Driftwatch';
-export const RULE_GROUP = 'driftwatch';
+const RULE_GROUP = 'driftwatch';
 
 export type ThresholdType = 'gt' | 'lt';
 type NoDataState = 'OK' | 'NoData' | 'Alerting' | 'KeepLast';
@@ -36,7 +36,7 @@ export interface AlertRuleSpec {
 
 const endpointName = '{{ $labels.model }}:{{ $labels.version }} ({{ $labels.project }})';
 
-export const ALERT_RULES: AlertRuleSpec[] = [
+const ALERT_RULES: AlertRuleSpec[] = [
   {
     uid: 'driftwatch-drift-detected',
     title: 'Driftwatch: drift detected',
@@ -136,7 +136,7 @@ export const ALERT_RULES: AlertRuleSpec[] = [
 ];
 
 /** Where an alert's runbook link goes: the endpoint's Details dashboard, or the Overview. */
-export function runbookUrl(rule: AlertRuleSpec): string {
+function runbookUrl(rule: AlertRuleSpec): string {
   return rule.perEndpoint
     ? `/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`
     : `/d/${DASHBOARD_UIDS.overview}`;

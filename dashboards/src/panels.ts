@@ -24,6 +24,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as trend from '@grafana/grafana-foundation-sdk/trend';
 import { DATASOURCE_REF, FEATURE_DRIFT_PANEL_ID } from './constants';
 import { queries } from './query';
+import type { FeatureDriftOptions } from '../../plugin/src/panels/featureDrift/types';
 
 /** Title, help text and size (grid units: 24 wide) of every panel. */
 export interface PanelLayout {
@@ -78,7 +79,7 @@ export interface FieldOverride {
   links?: Array<{ title: string; url: string }>;
 }
 
-export function overrideProperties(o: FieldOverride): DynamicConfigValue[] {
+function overrideProperties(o: FieldOverride): DynamicConfigValue[] {
   const properties: DynamicConfigValue[] = [];
   if (o.displayName !== undefined) properties.push({ id: 'displayName', value: o.displayName });
   if (o.unit !== undefined) properties.push({ id: 'unit', value: o.unit });
@@ -115,7 +116,7 @@ export interface StatOptions {
 }
 
 /** Matches exactly one field by name, as reduceOptions.fields expects a regular expression. */
-export const exactField = (name: string) => `/^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$/`;
+const exactField = (name: string) => `/^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$/`;
 
 export function statPanel(layout: PanelLayout, target: string, options: StatOptions): stat.PanelBuilder {
   const builder = place(new stat.PanelBuilder(), layout)
@@ -281,18 +282,6 @@ export function trendPanel(layout: PanelLayout, target: string, xField: string, 
 }
 
 // ------------------------------------------------------------------ the plugin's feature-drift panel
-
-/** The panel's options (FeatureDriftOptions in plugin/src/panels/featureDrift/types.ts). */
-export interface FeatureDriftOptions {
-  /** Dashboard variable set when a feature is clicked (without `$`). */
-  variable: string;
-  sortBy: string;
-  sortDirection: 'asc' | 'desc';
-  showPredictions: boolean;
-  /** Measures to show, comma separated; empty shows every measure the queries return. */
-  measures: string;
-  rowHeight: number;
-}
 
 /**
  * The plugin's panel merges, by `feature_name`, every feature table it gets (query A: all drift

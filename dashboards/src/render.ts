@@ -17,7 +17,7 @@ import { overviewDashboard } from './overview';
 import { performanceDashboard } from './performance';
 import { wireframe } from './wireframe';
 
-export const DASHBOARD_BUILDERS = {
+const DASHBOARD_BUILDERS = {
   overview: overviewDashboard,
   details: detailsDashboard,
   performance: performanceDashboard,

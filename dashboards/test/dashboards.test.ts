@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DRIFT_STATUS_VALUE } from '../../backend-proxy/src/metrics/prometheusMetrics';
+import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
 import { DASHBOARD_UIDS, DATASOURCE_PLUGIN_ID, DATASOURCE_REF, DATASOURCE_VARIABLE, type DashboardName } from '../src/constants';
 import { DASHBOARD_FILES, REPO_ROOT } from '../src/files';
 import { DRIFT_STATUS_MAPPINGS } from '../src/panels';
@@ -104,7 +104,7 @@ describe.each(DASHBOARD_NAMES)('dashboard %s', (name) => {
 describe('drift status colours', () => {
   it('cover every status the proxy reports', () => {
     const mapped = Object.keys((DRIFT_STATUS_MAPPINGS[0] as { options: Record<string, unknown> }).options).sort();
-    expect(mapped).toEqual(Object.keys(DRIFT_STATUS_VALUE).sort());
+    expect(mapped).toEqual(Object.keys(DRIFT_STATUS_LEVEL).sort());
   });
 });
 

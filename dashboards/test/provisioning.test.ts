@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DRIFT_STATUS_VALUE } from '../../backend-proxy/src/metrics/prometheusMetrics';
+import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
 import { PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
 import {
   APP_PLUGIN_ID,
@@ -196,8 +196,8 @@ describe('alert rules', () => {
     const drift = allRules.find((r) => r.uid === 'driftwatch-drift-detected') as Rule;
     const { evaluator } = (drift.data.find((d) => d.refId === drift.condition) as RuleQuery).model.conditions?.[0] as { evaluator: { type: string; params: number[] } };
     expect(evaluator.type).toBe('gt');
-    expect(evaluator.params[0]).toBeGreaterThan(DRIFT_STATUS_VALUE.POSSIBLE_DRIFT);
-    expect(evaluator.params[0]).toBeLessThan(DRIFT_STATUS_VALUE.DRIFT_DETECTED);
+    expect(evaluator.params[0]).toBeGreaterThan(DRIFT_STATUS_LEVEL.POSSIBLE_DRIFT);
+    expect(evaluator.params[0]).toBeLessThan(DRIFT_STATUS_LEVEL.DRIFT_DETECTED);
   });
 });
 

@@ -32,7 +32,7 @@ import { DEFAULT_QUERY, type DriftwatchOptions, type DriftwatchQuery, type Drift
 type QueryAnswer = Array<Parameters<typeof toDataFrame>[0]>;
 
 /** The route in plugin.json that Grafana's data proxy sends to `<jsonData.url>/grafana` with the key. */
-export const ROUTE = 'grafana';
+const ROUTE = 'grafana';
 
 /**
  * The Driftwatch data source. Every request goes to Grafana's data proxy

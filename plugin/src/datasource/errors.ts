@@ -21,7 +21,7 @@ export interface ClassifiedError {
 }
 
 /** Grafana's data proxy answer for an upstream 401. */
-export const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
+const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
 
 interface ErrorLike {
   status?: unknown;
@@ -33,7 +33,7 @@ interface ErrorLike {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** The proxy's `{error, details}` if the body is one. */
-export function proxyBody(data: unknown): ProxyErrorBody | undefined {
+function proxyBody(data: unknown): ProxyErrorBody | undefined {
   if (isObject(data) && typeof data.error === 'string' && data.error !== '' && (data.details !== undefined || !('response' in data))) {
     // backend_srv copies a text body into {message, error: statusText, response}; that is not the proxy's.
     return { error: data.error, details: data.details };
@@ -61,7 +61,7 @@ export function formatDetails(details: unknown): string {
 }
 
 /** The proxy's message with its details, e.g. `targets.0: invalid query (targets.0.metric: a metric name)`. */
-export function proxyMessage(body: ProxyErrorBody): string {
+function proxyMessage(body: ProxyErrorBody): string {
   const details = formatDetails(body.details);
   return details ? `${body.error} (${details})` : body.error;
 }

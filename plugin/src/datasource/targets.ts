@@ -5,7 +5,7 @@
  * the proxy undoes (see backend-proxy/src/grafana/targets.ts).
  */
 import type { ScopedVars } from '@grafana/data';
-import type { DriftwatchQuery, DriftwatchVariableQuery, EditorMode, Payload, PayloadValue } from './types';
+import type { DriftwatchQuery, DriftwatchVariableQuery, EditorMode, Payload, PayloadValue, VariableKind } from './types';
 
 /** Interpolates one string; the data source passes Grafana's template service here. */
 export type Interpolate = (text: string, scopedVars?: ScopedVars) => string;
@@ -67,6 +67,13 @@ function needsProject(target: string): boolean {
 }
 
 /** `key=value;...` for a variable query; values are interpolated already. */
+/** Which narrowing fields a variable kind takes (the editor shows them, the target sends them). */
+export const variableFieldsOf = (kind: VariableKind) => ({
+  endpoint: kind === 'features',
+  experiment: kind === 'run_numbers' || kind === 'metric_names',
+  run: kind === 'metric_names',
+});
+
 export function variableTarget(query: DriftwatchVariableQuery): string {
   if (query.target && query.target.trim() !== '') return query.target.trim();
   const kind = query.kind ?? 'projects';
@@ -74,10 +81,11 @@ export function variableTarget(query: DriftwatchVariableQuery): string {
   const add = (key: string, value: string | undefined) => {
     if (value !== undefined && value.trim() !== '') parts.push(`${key}=${value.trim()}`);
   };
+  const fields = variableFieldsOf(kind);
   add('project', query.project);
-  if (kind === 'features') add('endpoint_id', query.endpointId);
-  if (kind === 'run_numbers' || kind === 'metric_names') add('experiment', query.experiment);
-  if (kind === 'metric_names') add('run', query.run);
+  if (fields.endpoint) add('endpoint_id', query.endpointId);
+  if (fields.experiment) add('experiment', query.experiment);
+  if (fields.run) add('run', query.run);
   return parts.join(';');
 }
 

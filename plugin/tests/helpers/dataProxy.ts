@@ -44,7 +44,7 @@ export function loadRoutes(pluginDir = path.resolve(__dirname, '../..')): Route[
 }
 
 /** Go text/template field access as plugin routes use it: `{{ .JsonData.url }}`, `{{ .SecureJsonData.apiKey }}`. */
-export function renderTemplate(text: string, ds: DataSourceInstance): string {
+function renderTemplate(text: string, ds: DataSourceInstance): string {
   return text.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, scope: string, key: string) => {
     const source = scope === 'JsonData' ? ds.jsonData : ds.secureJsonData;
     const value = source[key];
@@ -55,7 +55,7 @@ export function renderTemplate(text: string, ds: DataSourceInstance): string {
 const joinUrl = (base: string, rest: string) => (rest === '' ? base : `${base.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`);
 
 /** The upstream URL and headers for a proxied path (after `/api/datasources/proxy/uid/<uid>/`), or null when no route matches. */
-export function resolveRoute(routes: Route[], ds: DataSourceInstance, method: string, proxyPath: string): { url: string; headers: Record<string, string> } | null {
+function resolveRoute(routes: Route[], ds: DataSourceInstance, method: string, proxyPath: string): { url: string; headers: Record<string, string> } | null {
   const clean = proxyPath.replace(/^\/+/, '');
   const route = routes.find((r) => (!r.method || r.method === '*' || r.method === method) && clean.startsWith(r.path.replace(/^\/+/, '')));
   if (!route) return null;

@@ -16,7 +16,7 @@ export interface TestVariable {
 
 const escapeRegex = (v: string) => v.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
 
-export function formatValue(values: string[], format: string | undefined): string {
+function formatValue(values: string[], format: string | undefined): string {
   switch (format) {
     case 'regex':
       return values.length === 1 ? escapeRegex(values[0]) : `(${values.map(escapeRegex).join('|')})`;

@@ -2,7 +2,7 @@ import type { SelectableValue } from '@grafana/data';
 import { Field, Input, Select, Stack, TextArea } from '@grafana/ui';
 import { useState, type ChangeEvent } from 'react';
 import type { DriftwatchDataSource } from '../datasource';
-import { toVariableQuery, variableTarget } from '../targets';
+import { toVariableQuery, variableFieldsOf, variableTarget } from '../targets';
 import type { DriftwatchVariableQuery, VariableKind } from '../types';
 
 /** What Grafana passes to a data source's variable query editor (setVariableQueryEditor). */
@@ -13,7 +13,7 @@ export interface VariableQueryEditorProps {
   onChange: (query: DriftwatchVariableQuery, definition: string) => void;
 }
 
-export const VARIABLE_KINDS: Array<SelectableValue<VariableKind>> = [
+const VARIABLE_KINDS: Array<SelectableValue<VariableKind>> = [
   { label: 'Projects', value: 'projects' },
   { label: 'Endpoints', value: 'endpoints', description: 'Text model:version, value the endpoint id' },
   { label: 'Models', value: 'models' },
@@ -22,12 +22,6 @@ export const VARIABLE_KINDS: Array<SelectableValue<VariableKind>> = [
   { label: 'Runs', value: 'run_numbers' },
   { label: 'Metric names', value: 'metric_names', description: 'Metrics logged by the runs of the experiments' },
 ];
-
-const uses = (kind: VariableKind) => ({
-  endpoint: kind === 'features',
-  experiment: kind === 'run_numbers' || kind === 'metric_names',
-  run: kind === 'metric_names',
-});
 
 /**
  * The variable editor: what to list, narrowed by project (and endpoint or experiment), each field
@@ -54,7 +48,7 @@ export function VariableQueryEditor({ query: saved, onChange }: VariableQueryEdi
     </Field>
   );
   const kind = query.kind ?? 'projects';
-  const use = uses(kind);
+  const use = variableFieldsOf(kind);
   return (
     <Stack direction="column" gap={1}>
       <Field label="List" htmlFor="driftwatch-var-kind">

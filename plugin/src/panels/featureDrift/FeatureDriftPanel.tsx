@@ -4,7 +4,7 @@ import { locationService } from '@grafana/runtime';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { useEffect, useMemo, useState, type UIEvent } from 'react';
 import { MiniHistogram, type HoveredBin } from './components/MiniHistogram';
-import { buildModel, formatNumber, formatShare, sortRows } from './model';
+import { buildModel, formatNumber, formatShare, sortRows, sortValue } from './model';
 import type { DriftStatus, FeatureDriftOptions, FeatureRow, SortDirection } from './types';
 
 export type FeatureDriftPanelProps = PanelProps<FeatureDriftOptions>;
@@ -219,11 +219,9 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
             onHover={setHovered}
           />
         );
-      default: {
-        const stat = /^(expected|actual)_(min|mean|max)$/.exec(c.key);
-        const value = stat ? row[stat[1] as 'expected' | 'actual'][stat[2] as 'min' | 'mean' | 'max'] : row.measures[c.key];
-        return formatNumber(value);
-      }
+      default:
+        // Statistics and measures: the value it sorts by, formatted.
+        return formatNumber(sortValue(row, c.key) as number | null);
     }
   };
 

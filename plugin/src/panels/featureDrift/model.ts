@@ -32,7 +32,7 @@ const NOT_MEASURES = new Set([
 const MEASURE_ORDER = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'ks', 'ks_p_value', 'wasserstein', 'chi2', 'chi2_p_value'];
 
 /** MLRun's defaults: possible drift from 0.5, drift from 0.7 of (TVD + Hellinger) / 2. */
-export const DEFAULT_THRESHOLDS = { possibleDrift: 0.5, driftDetected: 0.7 };
+const DEFAULT_THRESHOLDS = { possibleDrift: 0.5, driftDetected: 0.7 };
 
 const STATUSES: DriftStatus[] = ['NO_DRIFT', 'POSSIBLE_DRIFT', 'DRIFT_DETECTED', 'UNKNOWN'];
 
@@ -45,7 +45,7 @@ export function deriveStatus(tvd: number | null | undefined, hellinger: number |
 }
 
 /** Severity for sorting: detected > possible > none > unknown. */
-export const STATUS_RANK: Record<DriftStatus, number> = { DRIFT_DETECTED: 3, POSSIBLE_DRIFT: 2, NO_DRIFT: 1, UNKNOWN: 0 };
+const STATUS_RANK: Record<DriftStatus, number> = { DRIFT_DETECTED: 3, POSSIBLE_DRIFT: 2, NO_DRIFT: 1, UNKNOWN: 0 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const fieldOf = (frame: DataFrame, name: string): Field | undefined => frame.fields.find((f) => f.name === name);
@@ -59,11 +59,11 @@ function newRow(name: string): FeatureRow {
   return { name, column: 'feature', expected: emptyStats(), actual: emptyStats(), measures: {}, status: 'UNKNOWN', statusSource: 'none', bins: [], shift: null };
 }
 
-export function isHistogramFrame(frame: DataFrame): boolean {
+function isHistogramFrame(frame: DataFrame): boolean {
   return ['xMin', 'xMax', 'expected', 'actual'].every((n) => fieldOf(frame, n) !== undefined);
 }
 
-export function isFeatureTable(frame: DataFrame): boolean {
+function isFeatureTable(frame: DataFrame): boolean {
   return fieldOf(frame, 'feature_name') !== undefined;
 }
 
@@ -78,7 +78,7 @@ function formatEdge(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4)));
 }
 
-export function readBins(frame: DataFrame): Bin[] {
+function readBins(frame: DataFrame): Bin[] {
   const xMin = fieldOf(frame, 'xMin');
   const xMax = fieldOf(frame, 'xMax');
   const expected = fieldOf(frame, 'expected');

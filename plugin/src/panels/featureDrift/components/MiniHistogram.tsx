@@ -1,4 +1,5 @@
 import type { Bin } from '../types';
+import { formatShare } from '../format';
 
 export interface HoveredBin {
   feature: string;
@@ -59,7 +60,7 @@ export function MiniHistogram({ feature, bins, width, height, expectedColor, act
               onMouseEnter={(e) => position(e, i)}
               onMouseMove={(e) => position(e, i)}
             >
-              <title>{`${b.label}: expected ${b.expected === null ? '–' : (b.expected * 100).toFixed(1) + '%'}, actual ${b.actual === null ? '–' : (b.actual * 100).toFixed(1) + '%'}`}</title>
+              <title>{`${b.label}: expected ${formatShare(b.expected)}, actual ${formatShare(b.actual)}`}</title>
             </rect>
           </g>
         );
