@@ -886,7 +886,7 @@ class Experiment(object):
         return _frame(rows) if frames else rows
 
     def _pages(self, name, query, page_size, extra):
-        path = '/api/v1/experiments/%s/data' % urllib.parse.quote(name, safe='')
+        path = _experiment_path(name, '/data')
         cursor = None
         while True:
             try:
@@ -906,8 +906,7 @@ class Experiment(object):
 
     def _exists(self, name):
         try:
-            self._client.request('GET', '/api/v1/experiments/%s' % urllib.parse.quote(name, safe=''),
-                                 query=self._query())
+            self._client.request('GET', _experiment_path(name), query=self._query())
             return True
         except NotFoundError:
             return False
@@ -926,8 +925,7 @@ class Experiment(object):
         restored = []
         for row in self.data(experiment=experiment, run=run, since=since, step=step, event='artifact', key=key,
                              raw=True):
-            path = '/api/v1/experiments/%s/runs/%d/artifacts/%s' % (
-                urllib.parse.quote(row['experiment'], safe=''), row['run'], urllib.parse.quote(row['key'], safe=''))
+            path = _experiment_path(row['experiment'], '/runs/%d/artifacts/%s' % (row['run'], urllib.parse.quote(row['key'], safe='')))
             payload = self._client.request('GET', path, query=self._query(), raw=True, timeout=None)
             value = row.get('value') or {}
             if unpickle and value.get('contentType') == PICKLE_CONTENT_TYPE:
@@ -959,7 +957,7 @@ class Experiment(object):
     # ----------------------------------------------------------------- internals
 
     def _path(self, suffix):
-        return '/api/v1/experiments/%s%s' % (urllib.parse.quote(self._experiment, safe=''), suffix)
+        return _experiment_path(self._experiment, suffix)
 
     def _query(self):
         return {'project': self.project}
@@ -1032,6 +1030,11 @@ class Experiment(object):
                 continue
             with self._lock:
                 self._in_flight = None
+
+
+def _experiment_path(name, suffix=''):
+    """The API path of an experiment (names may contain '/', quoted as %2F)."""
+    return '/api/v1/experiments/%s%s' % (urllib.parse.quote(name, safe=''), suffix)
 
 
 def _row(name, event):
@@ -1344,8 +1347,7 @@ class PredictionLogger(object):
         for round_number in range(_MAX_REJECTION_ROUNDS + 1):
             body = {'batchId': str(uuid.uuid4()), 'project': self._client.project, 'events': events}
             try:
-                self._client.request('POST', '/api/v1/predictions', json_body=body, idempotent=True,
-                                     retry=self._retry, on_retry=self._count_retry)
+                self._post('/api/v1/predictions', body)
             except Exception as exc:  # noqa: BLE001 - the sender thread must survive anything
                 # the server rejects a batch whole, naming the bad event: drop it and resend the rest
                 index = _rejected_index(exc)
@@ -1359,11 +1361,15 @@ class PredictionLogger(object):
                 self._stats['sent'] += len(events)
             return
 
+    def _post(self, path, body):
+        # safe to repeat, so broken connections are retried too: a prediction batch carries its
+        # batch id, and the server counts a prediction's label once
+        self._client.request('POST', path, json_body=body, idempotent=True, retry=self._retry,
+                             on_retry=self._count_retry)
+
     def _send_labels(self, labels):
         try:
-            # safe to repeat: the server counts a prediction's label once
-            self._client.request('POST', '/api/v1/labels', json_body=labels, idempotent=True, retry=self._retry,
-                                 on_retry=self._count_retry)
+            self._post('/api/v1/labels', labels)
         except Exception as exc:  # noqa: BLE001 - the sender thread must survive anything
             self._report(exc, len(labels), 'labels_failed')
             return

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DriftwatchError, DriftwatchNetworkError, DriftwatchServerError, requestErrorFor } from './errors';
 import { Experiment, type ExperimentOptions } from './experiment';
 import { timeParam } from './time';
-import { PredictionLogger, type PredictionLoggerOptions, type PredictionInput, toWireEvent } from './predictionLogger';
+import { PredictionLogger, type PredictionLoggerOptions, type PredictionInput, type PredictionTarget, toWireEvent } from './predictionLogger';
 import type {
   DriftReport,
   EndpointInfo,
@@ -192,7 +192,7 @@ export class DriftwatchClient {
    * Sends prediction events now, as one batch (use a PredictionLogger to send in the background).
    * The batch id makes a retried send count once.
    */
-  logPredictions(events: PredictionInput[], target: { endpoint?: string; model?: string; version?: string; function?: string }, batchId: string = randomUUID()): Promise<PredictionReceipt> {
+  logPredictions(events: PredictionInput[], target: PredictionTarget, batchId: string = randomUUID()): Promise<PredictionReceipt> {
     return this.requestJson('POST', '/api/v1/predictions', {
       json: { batchId, project: this.project, events: events.map((e) => toWireEvent(e, target, Date.now())) },
       idempotent: true,

@@ -148,11 +148,7 @@ export class Experiment {
 
   /** Streams an artifact; without `run`, from the latest run that logged one by that name. */
   async openArtifact(name: string, options: { run?: number } = {}): Promise<ArtifactStream> {
-    const run = options.run ?? (await this.latestRunWithArtifact(name));
-    const response = await this.client.request('GET', this.pathFor(`/runs/${run}/artifacts/${encodeURIComponent(name)}`), {
-      query: this.projectQuery(),
-      timeoutMs: 0,
-    });
+    const response = await this.artifactResponse(name, options.run);
     if (!response.body) throw new Error(`artifact "${name}" came without a body`);
     return {
       body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
@@ -163,11 +159,7 @@ export class Experiment {
 
   /** An artifact's bytes; without `run`, from the latest run that logged one by that name. */
   async restoreArtifact(name: string, options: { run?: number } = {}): Promise<Buffer> {
-    const run = options.run ?? (await this.latestRunWithArtifact(name));
-    const response = await this.client.request('GET', this.pathFor(`/runs/${run}/artifacts/${encodeURIComponent(name)}`), {
-      query: this.projectQuery(),
-      timeoutMs: 0,
-    });
+    const response = await this.artifactResponse(name, options.run);
     return Buffer.from(await response.arrayBuffer());
   }
 
@@ -195,6 +187,12 @@ export class Experiment {
 
   private async flushActiveRuns(): Promise<void> {
     await Promise.all([...this.activeRuns].map((run) => run.flush()));
+  }
+
+  /** The artifact's download (no timeout: artifacts can be large); without `run`, of the latest run that logged it. */
+  private async artifactResponse(name: string, run?: number): Promise<Response> {
+    const from = run ?? (await this.latestRunWithArtifact(name));
+    return this.client.request('GET', this.pathFor(`/runs/${from}/artifacts/${encodeURIComponent(name)}`), { query: this.projectQuery(), timeoutMs: 0 });
   }
 
   private async latestRunWithArtifact(name: string): Promise<number> {

@@ -304,20 +304,14 @@ export class PredictionLogger {
     let events = batch;
     for (let round = 0; ; round++) {
       try {
-        await this.client.requestJson<PredictionReceipt>('POST', '/api/v1/predictions', {
-          json: { batchId: randomUUID(), project: this.client.project, events },
-          idempotent: true,
-          retry: this.retry,
-          onRetry: () => this.counts.retries++,
-        });
+        await this.post<PredictionReceipt>('/api/v1/predictions', { batchId: randomUUID(), project: this.client.project, events });
         this.counts.sent += events.length;
         return;
       } catch (err) {
         // The server rejects a batch whole, naming the bad event: drop that one and resend the rest.
         const index = rejectedIndex(err);
         if (index !== undefined && index < events.length && events.length > 1 && round < MAX_REJECTION_ROUNDS) {
-          this.counts.failed++;
-          this.report(err, 1);
+          this.reportLost(err);
           events = events.filter((_, i) => i !== index);
           continue;
         }
@@ -328,15 +322,17 @@ export class PredictionLogger {
     }
   }
 
+  /**
+   * Both posts are safe to repeat, so broken connections are retried too: a prediction batch
+   * carries its batch id, and the server counts a prediction's label once.
+   */
+  private post<T>(path: string, json: unknown): Promise<T> {
+    return this.client.requestJson<T>('POST', path, { json, idempotent: true, retry: this.retry, onRetry: () => this.counts.retries++ });
+  }
+
   private async sendLabels(labels: WireLabel[]): Promise<void> {
     try {
-      await this.client.requestJson<LabelReceipt>('POST', '/api/v1/labels', {
-        json: labels,
-        // Safe to repeat: the server counts a prediction's label once.
-        idempotent: true,
-        retry: this.retry,
-        onRetry: () => this.counts.retries++,
-      });
+      await this.post<LabelReceipt>('/api/v1/labels', labels);
       this.counts.labelsSent += labels.length;
     } catch (err) {
       this.counts.labelsFailed += labels.length;
