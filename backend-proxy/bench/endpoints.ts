@@ -8,7 +8,8 @@
 import { newEndpointRecord } from '../src/monitoring/endpoints/endpointService';
 import { machineDescription, option } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
-import { percentile } from './lib/timing';
+import { fetchOk } from './lib/http';
+import { time } from './lib/timing';
 
 async function main(): Promise<void> {
   const count = option('endpoints', 10_000);
@@ -21,23 +22,18 @@ async function main(): Promise<void> {
         newEndpointRecord({ project: `p${i % 10}`, model: `model-${i}`, labels: { team: i % 3 ? 'a' : 'b' }, features }, now),
       );
     }
-    const time = async (path: string) => {
-      const samples: number[] = [];
+    const timeListing = async (path: string) => {
       let items = 0;
-      for (let r = 0; r < runs; r++) {
-        const started = process.hrtime.bigint();
-        const body = (await (await fetch(`${proxy.url}${path}`)).json()) as { endpoints: unknown[] };
-        samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-        items = body.endpoints.length;
-      }
-      samples.sort((a, b) => a - b);
-      return `${percentile(samples, 0.5).toFixed(1)} ms p50, ${percentile(samples, 0.95).toFixed(1)} ms p95 (${items} endpoints)`;
+      const timing = await time(path, runs, async () => {
+        items = ((await (await fetchOk(`${proxy.url}${path}`)).json()) as { endpoints: unknown[] }).endpoints.length;
+      }, { warmup: 0 });
+      return `${timing.p50.toFixed(1)} ms p50, ${timing.p95.toFixed(1)} ms p95 (${items} endpoints)`;
     };
     console.log(machineDescription());
     console.log(`endpoints: ${count} registered (20 features each), embedded store, ${runs} runs each`);
-    console.log(`  first page of 100:               ${await time('/api/v1/endpoints?limit=100')}`);
-    console.log(`  page 50 of project p3 by label:  ${await time('/api/v1/endpoints?project=p3&label=team=a&limit=10&offset=500')}`);
-    console.log(`  all ${count} in one response:    ${await time(`/api/v1/endpoints?limit=${count}`)}`);
+    console.log(`  first page of 100:               ${await timeListing('/api/v1/endpoints?limit=100')}`);
+    console.log(`  page 50 of project p3 by label:  ${await timeListing('/api/v1/endpoints?project=p3&label=team=a&limit=10&offset=500')}`);
+    console.log(`  all ${count} in one response:    ${await timeListing(`/api/v1/endpoints?limit=${count}`)}`);
   });
 }
 

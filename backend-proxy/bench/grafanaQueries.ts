@@ -8,6 +8,7 @@
 import { RESOLUTION_MS } from '../src/store/types';
 import { machineDescription } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
+import { fetchOk, jsonRequest } from './lib/http';
 import { prepareBenchStore } from './lib/benchStore';
 import { markdownTable, time, type Timing } from './lib/timing';
 
@@ -26,10 +27,8 @@ async function main(): Promise<void> {
     const experiment = seed.experiment;
 
     const post = async (path: string, body: unknown) => {
-      const response = await fetch(`${proxy.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${path} ${JSON.stringify(body).slice(0, 200)}: ${response.status} ${text}`);
-      return text.length;
+      const response = await fetchOk(`${proxy.url}${path}`, jsonRequest('POST', body));
+      return (await response.text()).length;
     };
     const range = () => {
       const to = Date.now();

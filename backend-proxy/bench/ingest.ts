@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { Random } from '../src/demo/random';
 import { machineDescription, option } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
+import { fetchOk, jsonRequest } from './lib/http';
 
 const FEATURES = 20;
 const BATCH = 500;
@@ -24,8 +25,7 @@ async function main(): Promise<void> {
     const random = new Random(7);
     const names = Array.from({ length: FEATURES }, (_, i) => `x${i}`);
     const post = async (path: string, body: string, method = 'POST') => {
-      const response = await fetch(`${proxy.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      const response = await fetchOk(`${proxy.url}${path}`, jsonRequest(method, body));
       return response.json() as Promise<{ id: string }>;
     };
     const endpoint = await post(

@@ -6,6 +6,7 @@
 import { RESOLUTION_MS } from '../src/store/types';
 import { machineDescription } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
+import { fetchOk } from './lib/http';
 import { prepareBenchStore } from './lib/benchStore';
 import { seededDescription } from './lib/seedAggregates';
 import { markdownTable, time, type Timing } from './lib/timing';
@@ -27,8 +28,7 @@ async function main(): Promise<void> {
     };
 
     const get = async (path: string) => {
-      const response = await fetch(`${proxy.url}${path}`);
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      const response = await fetchOk(`${proxy.url}${path}`);
       return response.json();
     };
 

@@ -7,21 +7,15 @@
  */
 import { machineDescription, option } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
+import { fetchOk, jsonRequest } from './lib/http';
 
 async function main(): Promise<void> {
   const total = option('events', 100_000);
   const batch = option('batch', 1_000);
   await withBenchProxy({}, async (proxy) => {
     const base = `${proxy.url}/api/v1/experiments/bench`;
-    const request = async (method: string, path: string, body?: unknown, accept = 'application/json') => {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', accept },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response;
-    };
+    const request = (method: string, path: string, body?: unknown, accept = 'application/json') =>
+      fetchOk(`${base}${path}`, body === undefined ? { method, headers: { accept } } : jsonRequest(method, body, { accept }));
     await request('POST', '/runs');
     const bodies = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
       Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => ({

@@ -1,6 +1,7 @@
 // Worker thread for bench/ingest.ts: POSTs the bodies it is given with some concurrency, so the
 // HTTP client does not share the proxy's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
+import { fetchOk, jsonRequest } from './http';
 
 interface Job {
   url: string;
@@ -15,9 +16,7 @@ async function post({ url, bodies, concurrency }: Job): Promise<number> {
     Array.from({ length: concurrency }, async () => {
       while (next < bodies.length) {
         const body = bodies[next++];
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-        await response.arrayBuffer();
+        await (await fetchOk(url, jsonRequest('POST', body))).arrayBuffer();
       }
     }),
   );
