@@ -19,21 +19,34 @@ async function main(): Promise<void> {
     const features = Array.from({ length: 20 }, (_, i) => ({ name: `x${i}`, kind: 'numeric' as const }));
     for (let i = 0; i < count; i++) {
       await proxy.services.store.insertEndpointIfAbsent(
-        newEndpointRecord({ project: `p${i % 10}`, model: `model-${i}`, labels: { team: i % 3 ? 'a' : 'b' }, features }, now),
+        newEndpointRecord(
+          { project: `p${i % 10}`, model: `model-${i}`, labels: { team: i % 3 ? 'a' : 'b' }, features },
+          now,
+        ),
       );
     }
     const timeListing = async (path: string) => {
       let items = 0;
-      const timing = await time(path, runs, async () => {
-        items = ((await (await fetchOk(`${proxy.url}${path}`)).json()) as { endpoints: unknown[] }).endpoints.length;
-      }, { warmup: 0 });
+      const timing = await time(
+        path,
+        runs,
+        async () => {
+          items = ((await (await fetchOk(`${proxy.url}${path}`)).json()) as { endpoints: unknown[] })
+            .endpoints.length;
+        },
+        { warmup: 0 },
+      );
       return `${timing.p50.toFixed(1)} ms p50, ${timing.p95.toFixed(1)} ms p95 (${items} endpoints)`;
     };
     console.log(machineDescription());
     console.log(`endpoints: ${count} registered (20 features each), embedded store, ${runs} runs each`);
     console.log(`  first page of 100:               ${await timeListing('/api/v1/endpoints?limit=100')}`);
-    console.log(`  page 50 of project p3 by label:  ${await timeListing('/api/v1/endpoints?project=p3&label=team=a&limit=10&offset=500')}`);
-    console.log(`  all ${count} in one response:    ${await timeListing(`/api/v1/endpoints?limit=${count}`)}`);
+    console.log(
+      `  page 50 of project p3 by label:  ${await timeListing('/api/v1/endpoints?project=p3&label=team=a&limit=10&offset=500')}`,
+    );
+    console.log(
+      `  all ${count} in one response:    ${await timeListing(`/api/v1/endpoints?limit=${count}`)}`,
+    );
   });
 }
 

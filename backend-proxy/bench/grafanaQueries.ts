@@ -32,19 +32,28 @@ async function main(): Promise<void> {
     };
     const range = () => {
       const to = Date.now();
-      return { from: new Date(to - DAYS_30).toISOString(), to: new Date(to).toISOString(), raw: { from: 'now-30d', to: 'now' } };
+      return {
+        from: new Date(to - DAYS_30).toISOString(),
+        to: new Date(to).toISOString(),
+        raw: { from: 'now-30d', to: 'now' },
+      };
     };
     // Several targets: one panel's request, as Grafana sends it (e.g. the feature-drift panel's three).
-    const query = (...targets: string[]) => (run: number) =>
-      post('/grafana/query', {
-        app: 'dashboard',
-        range: range(),
-        rangeRaw: { from: 'now-30d', to: 'now' },
-        interval: '30m',
-        intervalMs: INTERVAL_MS,
-        maxDataPoints: MAX_DATA_POINTS,
-        targets: targets.map((target, i) => ({ refId: String.fromCharCode(65 + i), target: target.replaceAll('$ENDPOINT', ids[run % ids.length]) })),
-      });
+    const query =
+      (...targets: string[]) =>
+      (run: number) =>
+        post('/grafana/query', {
+          app: 'dashboard',
+          range: range(),
+          rangeRaw: { from: 'now-30d', to: 'now' },
+          interval: '30m',
+          intervalMs: INTERVAL_MS,
+          maxDataPoints: MAX_DATA_POINTS,
+          targets: targets.map((target, i) => ({
+            refId: String.fromCharCode(65 + i),
+            target: target.replaceAll('$ENDPOINT', ids[run % ids.length]),
+          })),
+        });
 
     const one = `project=${project};endpoint_id=$ENDPOINT`;
     const all = `project=${project}`;
@@ -54,7 +63,10 @@ async function main(): Promise<void> {
       ['endpoint_count', query(`${all};target_endpoint=endpoint_count`)],
       ['endpoint_summary (100 endpoints)', query(`${all};target_endpoint=endpoint_summary`)],
       ['rolling_figures (100 endpoints)', query(`${all};target_endpoint=rolling_figures`)],
-      ['heatmap predictions_per_second (100 endpoints)', query(`${all};target_endpoint=heatmap;metric=predictions_per_second`)],
+      [
+        'heatmap predictions_per_second (100 endpoints)',
+        query(`${all};target_endpoint=heatmap;metric=predictions_per_second`),
+      ],
       ['heatmap errors (100 endpoints)', query(`${all};target_endpoint=heatmap;metric=errors`)],
       ['heatmap latency_mean (100 endpoints)', query(`${all};target_endpoint=heatmap;metric=latency_mean`)],
       ['predictions_per_second (100 series)', query(`${all};target_endpoint=predictions_per_second`)],
@@ -74,27 +86,63 @@ async function main(): Promise<void> {
       ['feature_histogram (20 features)', query(`${one};target_endpoint=feature_histogram`)],
       [
         'feature-drift panel (3 targets: feature_drift, individual_feature_analysis, feature_histogram)',
-        query(`${one};target_endpoint=feature_drift`, `${one};target_endpoint=individual_feature_analysis`, `${one};target_endpoint=feature_histogram`),
+        query(
+          `${one};target_endpoint=feature_drift`,
+          `${one};target_endpoint=individual_feature_analysis`,
+          `${one};target_endpoint=feature_histogram`,
+        ),
       ],
       ['drift_over_time tvd (overall)', query(`${one};target_endpoint=drift_over_time;metric=tvd`)],
       ['drift_over_time drift_score', query(`${one};target_endpoint=drift_over_time;metric=drift_score`)],
-      ['drift_over_time hellinger (3 features)', query(`${one};target_endpoint=drift_over_time;metric=hellinger;feature=(f0|f1|f2)`)],
+      [
+        'drift_over_time hellinger (3 features)',
+        query(`${one};target_endpoint=drift_over_time;metric=hellinger;feature=(f0|f1|f2)`),
+      ],
       ['data_quality', query(`${one};target_endpoint=data_quality`)],
-      ['data_quality_over_time', query(`${one};target_endpoint=data_quality_over_time;metric=out_of_range_share`)],
+      [
+        'data_quality_over_time',
+        query(`${one};target_endpoint=data_quality_over_time;metric=out_of_range_share`),
+      ],
       ['incoming_features (2,000 samples)', query(`${one};target_endpoint=incoming_features`)],
       ['annotations (query)', query(`${all};target_endpoint=annotations`)],
       // Experiments
       ['experiments', query(`${all};target_endpoint=experiments`)],
       ['runs (20 runs)', query(`${all};experiment=${experiment};target_endpoint=runs`)],
-      ['run_metrics by step (20 runs x 3 keys)', query(`${all};experiment=${experiment};target_endpoint=run_metrics;by=step`)],
-      ['run_metrics by time (loss)', query(`${all};experiment=${experiment};target_endpoint=run_metrics;key=loss`)],
+      [
+        'run_metrics by step (20 runs x 3 keys)',
+        query(`${all};experiment=${experiment};target_endpoint=run_metrics;by=step`),
+      ],
+      [
+        'run_metrics by time (loss)',
+        query(`${all};experiment=${experiment};target_endpoint=run_metrics;key=loss`),
+      ],
       ['run_params', query(`${all};experiment=${experiment};target_endpoint=run_params`)],
       ['profiling', query(`${all};experiment=${experiment};target_endpoint=profiling`)],
       ['profiling_series', query(`${all};experiment=${experiment};target_endpoint=profiling_series`)],
       // Variables and annotations
-      ['/variable endpoints (100)', () => post('/grafana/variable', { payload: { target: `project=${project};target_endpoint=endpoints` }, range: range() })],
-      ['/search features', (run) => post('/grafana/search', { target: `endpoint_id=${ids[run % ids.length]};target_endpoint=features` })],
-      ['/annotations (1,000 events)', () => post('/grafana/annotations', { range: range(), annotation: { name: 'drift', enable: true, query: `project=${project}` } })],
+      [
+        '/variable endpoints (100)',
+        () =>
+          post('/grafana/variable', {
+            payload: { target: `project=${project};target_endpoint=endpoints` },
+            range: range(),
+          }),
+      ],
+      [
+        '/search features',
+        (run) =>
+          post('/grafana/search', {
+            target: `endpoint_id=${ids[run % ids.length]};target_endpoint=features`,
+          }),
+      ],
+      [
+        '/annotations (1,000 events)',
+        () =>
+          post('/grafana/annotations', {
+            range: range(),
+            annotation: { name: 'drift', enable: true, query: `project=${project}` },
+          }),
+      ],
     ];
 
     for (const [name, fn] of cases) {

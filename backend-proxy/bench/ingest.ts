@@ -30,9 +30,15 @@ async function main(): Promise<void> {
     };
     const endpoint = await post(
       '/api/v1/endpoints',
-      JSON.stringify({ project: 'bench', model: 'wide', features: names.map((name) => ({ name, kind: 'numeric' })) }),
+      JSON.stringify({
+        project: 'bench',
+        model: 'wide',
+        features: names.map((name) => ({ name, kind: 'numeric' })),
+      }),
     );
-    const referenceRows = Array.from({ length: 5_000 }, () => Object.fromEntries(names.map((n) => [n, random.normal()])));
+    const referenceRows = Array.from({ length: 5_000 }, () =>
+      Object.fromEntries(names.map((n) => [n, random.normal()])),
+    );
     await post(`/api/v1/endpoints/${endpoint.id}/reference`, JSON.stringify({ rows: referenceRows }), 'PUT');
 
     const start = Date.now() - 60 * 60_000;
@@ -42,7 +48,9 @@ async function main(): Promise<void> {
         events: Array.from({ length: BATCH }, (_, i) => ({
           endpoint: endpoint.id,
           timestamp: start + Math.floor(((b * BATCH + i) / (batches * BATCH)) * 60 * 60_000),
-          features: Object.fromEntries(names.map((n) => [n, Math.round((random.normal() + 0.3) * 1e4) / 1e4])),
+          features: Object.fromEntries(
+            names.map((n) => [n, Math.round((random.normal() + 0.3) * 1e4) / 1e4]),
+          ),
           prediction: Math.round(random.next() * 1e4) / 1e4,
           latencyMs: Math.round(random.next() * 2e4) / 1e3,
         })),
@@ -66,13 +74,20 @@ async function main(): Promise<void> {
 
     const events = batches * BATCH;
     const stored = await proxy.services.endpoints.get(endpoint.id);
-    if (stored.predictionCount !== events || parsed !== events) throw new Error(`counted ${stored.predictionCount} of ${events}`);
+    if (stored.predictionCount !== events || parsed !== events)
+      throw new Error(`counted ${stored.predictionCount} of ${events}`);
     const ingestRate = events / ingestSeconds;
     const parseRate = events / parseSeconds;
     console.log(machineDescription());
-    console.log(`ingest: ${events} events (${FEATURES} numeric features, batches of ${BATCH}, ${concurrency} concurrent, ${megabytes.toFixed(1)} MB)`);
-    console.log(`  HTTP ingest on the embedded store: ${Math.round(ingestRate).toLocaleString('en')} events/s (${ingestSeconds.toFixed(2)} s)`);
-    console.log(`  JSON.parse of the same bodies:     ${Math.round(parseRate).toLocaleString('en')} events/s (${parseSeconds.toFixed(2)} s)`);
+    console.log(
+      `ingest: ${events} events (${FEATURES} numeric features, batches of ${BATCH}, ${concurrency} concurrent, ${megabytes.toFixed(1)} MB)`,
+    );
+    console.log(
+      `  HTTP ingest on the embedded store: ${Math.round(ingestRate).toLocaleString('en')} events/s (${ingestSeconds.toFixed(2)} s)`,
+    );
+    console.log(
+      `  JSON.parse of the same bodies:     ${Math.round(parseRate).toLocaleString('en')} events/s (${parseSeconds.toFixed(2)} s)`,
+    );
     console.log(`  ratio ingest / parse:              ${(ingestRate / parseRate).toFixed(3)} (goal >= 0.25)`);
   });
 }

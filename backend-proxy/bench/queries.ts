@@ -41,10 +41,18 @@ async function main(): Promise<void> {
     timings.push(
       await time('metrics, 30 days, one endpoint (service: series + window + rolling)', RUNS, (run) => {
         const { from, to } = window();
-        return Promise.all([metrics.series(pick(run), from, to, { maxDataPoints: 1_000 }), metrics.window(pick(run), from, to), metrics.rolling(pick(run))]);
+        return Promise.all([
+          metrics.series(pick(run), from, to, { maxDataPoints: 1_000 }),
+          metrics.window(pick(run), from, to),
+          metrics.rolling(pick(run)),
+        ]);
       }),
     );
-    timings.push(await time('list all 100 endpoints (service)', RUNS, () => endpoints.list({ projects: [seed.project] }, { offset: 0, limit: 100 })));
+    timings.push(
+      await time('list all 100 endpoints (service)', RUNS, () =>
+        endpoints.list({ projects: [seed.project] }, { offset: 0, limit: 100 }),
+      ),
+    );
     timings.push(
       await time('GET /api/v1/endpoints/{id}/drift, 30 days', RUNS, (run) => {
         const { from, to } = window();
@@ -57,7 +65,11 @@ async function main(): Promise<void> {
         return get(`/api/v1/endpoints/${pick(run)}/metrics?from=${from}&to=${to}`);
       }),
     );
-    timings.push(await time('GET /api/v1/endpoints?project=bench&limit=100', RUNS, () => get(`/api/v1/endpoints?project=${seed.project}&limit=100`)));
+    timings.push(
+      await time('GET /api/v1/endpoints?project=bench&limit=100', RUNS, () =>
+        get(`/api/v1/endpoints?project=${seed.project}&limit=100`),
+      ),
+    );
   });
 
   process.stdout.write(

@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   await withBenchProxy({}, async (proxy) => {
     const base = `${proxy.url}/api/v1/experiments/bench`;
     const request = (method: string, path: string, body?: unknown, accept = 'application/json') =>
-      fetchOk(`${base}${path}`, body === undefined ? { method, headers: { accept } } : jsonRequest(method, body, { accept }));
+      fetchOk(
+        `${base}${path}`,
+        body === undefined ? { method, headers: { accept } } : jsonRequest(method, body, { accept }),
+      );
     await request('POST', '/runs');
     const bodies = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
       Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => ({
@@ -35,7 +38,10 @@ async function main(): Promise<void> {
     let cursor: string | null = null;
     do {
       const query: string = `?event=metric&limit=10000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = (await (await request('GET', `/data${query}`)).json()) as { events: unknown[]; cursor: string | null };
+      const page = (await (await request('GET', `/data${query}`)).json()) as {
+        events: unknown[];
+        cursor: string | null;
+      };
       read += page.events.length;
       cursor = page.cursor;
     } while (cursor);
@@ -46,8 +52,10 @@ async function main(): Promise<void> {
     const exported = text.trim().split('\n').length;
     const exportSeconds = Number(process.hrtime.bigint() - exportStarted) / 1e9;
 
-    if (read !== total || exported !== total) throw new Error(`read ${read} and exported ${exported} of ${total}`);
-    const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} events/s (${s.toFixed(2)} s)`;
+    if (read !== total || exported !== total)
+      throw new Error(`read ${read} and exported ${exported} of ${total}`);
+    const rate = (n: number, s: number) =>
+      `${Math.round(n / s).toLocaleString('en')} events/s (${s.toFixed(2)} s)`;
     console.log(machineDescription());
     console.log(`tracking: ${total} metric events, batches of ${batch}, embedded store`);
     console.log(`  write (POST .../events):         ${rate(total, writeSeconds)}`);

@@ -73,7 +73,8 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 function url(env: Env, name: string): string | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
-  if (!/^https?:\/\/[^\s]+$/.test(raw)) throw new InvalidInputError(`${name} must be an http(s) URL, got "${raw}"`);
+  if (!/^https?:\/\/[^\s]+$/.test(raw))
+    throw new InvalidInputError(`${name} must be an http(s) URL, got "${raw}"`);
   return raw.replace(/\/$/, '');
 }
 

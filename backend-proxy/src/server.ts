@@ -20,11 +20,16 @@ export interface RunningProxy {
 }
 
 /** Opens the store, builds the services and listens. Used by `driftwatch serve` and by tests. */
-export async function startProxy(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningProxy> {
+export async function startProxy(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningProxy> {
   const store = await openStore(config.store);
   const services = createServices(config, logger, store);
   if (await services.keys.isOpen()) {
-    logger.warn('no API keys exist: the API is open to anyone who can reach it; create one with `driftwatch keys create`');
+    logger.warn(
+      'no API keys exist: the API is open to anyone who can reach it; create one with `driftwatch keys create`',
+    );
   }
   const app = createApp(services);
   let server: Server;
@@ -44,9 +49,14 @@ export async function startProxy(config: Config, logger: Logger = createLogger(c
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}` : null;
+  const metricsUrl = metricsServer
+    ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`
+    : null;
   if (metricsUrl) logger.info({ url: metricsUrl }, 'prometheus metrics listening (no key required)');
-  logger.info({ url, store: describeStoreLocation(config.store), storeKind: store.kind }, 'driftwatch proxy listening');
+  logger.info(
+    { url, store: describeStoreLocation(config.store), storeKind: store.kind },
+    'driftwatch proxy listening',
+  );
 
   services.evaluator.start();
   services.jobs.start();

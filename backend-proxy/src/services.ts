@@ -46,7 +46,12 @@ export interface Services {
 }
 
 /** `clock` is injectable so tests can drive schedules, windows and alert timing. */
-export function createServices(config: Config, logger: Logger, store: Store, clock: () => Date = () => new Date()): Services {
+export function createServices(
+  config: Config,
+  logger: Logger,
+  store: Store,
+  clock: () => Date = () => new Date(),
+): Services {
   const endpoints = new EndpointService(store, clock);
   const references = new ReferenceService(store, endpoints, clock);
   const labels = new LabelService(store, references, DEFAULT_INGEST_OPTIONS.labelJoinWindowMs, clock);
@@ -55,15 +60,35 @@ export function createServices(config: Config, logger: Logger, store: Store, clo
   const drift = new DriftService(windows, references, endpoints);
   const experiments = new ExperimentService(store, clock);
   const ingest = new IngestService(store, references, labels, DEFAULT_INGEST_OPTIONS, clock);
-  const prometheus = new PrometheusMetrics(store, { ...DEFAULT_PROMETHEUS_OPTIONS, perFeature: config.metricsPerFeature });
+  const prometheus = new PrometheusMetrics(store, {
+    ...DEFAULT_PROMETHEUS_OPTIONS,
+    perFeature: config.metricsPerFeature,
+  });
   ingest.addObserver(prometheus.ingestObserver);
   const monitors = new MonitorService(store, experiments, endpoints, references, windows, undefined, clock);
-  const deliveries = new DeliveryService(store, logger.child({ component: 'webhooks' }), {
-    ...DEFAULT_DELIVERY_OPTIONS,
-    pollMs: config.webhookPollMs,
-  }, clock);
-  const jobs = new JobService(store, monitors, endpoints, logger.child({ component: 'jobs' }), config.jobTickMs, clock);
-  const alerts = new AlertService(store, deliveries, { grafanaUrl: config.grafanaUrl, publicUrl: config.publicUrl }, clock);
+  const deliveries = new DeliveryService(
+    store,
+    logger.child({ component: 'webhooks' }),
+    {
+      ...DEFAULT_DELIVERY_OPTIONS,
+      pollMs: config.webhookPollMs,
+    },
+    clock,
+  );
+  const jobs = new JobService(
+    store,
+    monitors,
+    endpoints,
+    logger.child({ component: 'jobs' }),
+    config.jobTickMs,
+    clock,
+  );
+  const alerts = new AlertService(
+    store,
+    deliveries,
+    { grafanaUrl: config.grafanaUrl, publicUrl: config.publicUrl },
+    clock,
+  );
   prometheus.exportAlertStates(() => alerts.states());
   return {
     config,
@@ -79,12 +104,30 @@ export function createServices(config: Config, logger: Logger, store: Store, clo
     metrics,
     drift,
     accuracy: new AccuracyService(windows, references),
-    evaluator: new Evaluator(store, drift, metrics, alerts, logger.child({ component: 'evaluator' }), {
-      ...DEFAULT_EVALUATOR_OPTIONS,
-      intervalMs: config.evaluationIntervalMs,
-      windowMs: config.evaluationWindowMs,
-    }, clock),
-    grafana: new GrafanaService({ store, endpoints, references, windows, metrics, drift, experiments, alerts, jobs }),
+    evaluator: new Evaluator(
+      store,
+      drift,
+      metrics,
+      alerts,
+      logger.child({ component: 'evaluator' }),
+      {
+        ...DEFAULT_EVALUATOR_OPTIONS,
+        intervalMs: config.evaluationIntervalMs,
+        windowMs: config.evaluationWindowMs,
+      },
+      clock,
+    ),
+    grafana: new GrafanaService({
+      store,
+      endpoints,
+      references,
+      windows,
+      metrics,
+      drift,
+      experiments,
+      alerts,
+      jobs,
+    }),
     prometheus,
     monitors,
     jobs,

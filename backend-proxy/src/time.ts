@@ -24,5 +24,7 @@ export function parseTime(text: string, now: Date, name = 'time'): Date {
     const date = new Date(trimmed);
     if (!Number.isNaN(date.getTime())) return date;
   }
-  throw new InvalidInputError(`${name} "${text}" is not an ISO time, epoch milliseconds or a duration like 5h`);
+  throw new InvalidInputError(
+    `${name} "${text}" is not an ISO time, epoch milliseconds or a duration like 5h`,
+  );
 }

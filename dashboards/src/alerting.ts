@@ -62,7 +62,8 @@ const ALERT_RULES: AlertRuleSpec[] = [
     severity: 'warning',
     category: 'errors',
     summary: `More than 5% of predictions fail on ${endpointName}`,
-    description: 'Over the last 5 minutes {{ humanizePercentage $values.A.Value }} of the predictions of {{ $labels.endpoint }} reported an error.',
+    description:
+      'Over the last 5 minutes {{ humanizePercentage $values.A.Value }} of the predictions of {{ $labels.endpoint }} reported an error.',
     noData: 'OK',
     perEndpoint: true,
   },
@@ -75,7 +76,8 @@ const ALERT_RULES: AlertRuleSpec[] = [
     severity: 'warning',
     category: 'latency',
     summary: `p95 latency above 500 ms on ${endpointName}`,
-    description: 'The 95th percentile of model latency of {{ $labels.endpoint }} over the last 5 minutes is {{ humanizeDuration $values.A.Value }}.',
+    description:
+      'The 95th percentile of model latency of {{ $labels.endpoint }} over the last 5 minutes is {{ humanizeDuration $values.A.Value }}.',
     noData: 'OK',
     perEndpoint: true,
   },
@@ -88,7 +90,8 @@ const ALERT_RULES: AlertRuleSpec[] = [
     severity: 'warning',
     category: 'accuracy',
     summary: `Accuracy below 80% on ${endpointName}`,
-    description: 'Of the predictions of {{ $labels.endpoint }} whose labels have arrived, {{ humanizePercentage $values.A.Value }} were right (latest evaluation).',
+    description:
+      'Of the predictions of {{ $labels.endpoint }} whose labels have arrived, {{ humanizePercentage $values.A.Value }} were right (latest evaluation).',
     noData: 'OK',
     perEndpoint: true,
   },
@@ -102,7 +105,8 @@ const ALERT_RULES: AlertRuleSpec[] = [
     severity: 'warning',
     category: 'traffic',
     summary: `No predictions for 15 minutes on ${endpointName}`,
-    description: '{{ $labels.endpoint }} has received no predictions for 15 minutes: the model server may be down or no longer reporting to Driftwatch.',
+    description:
+      '{{ $labels.endpoint }} has received no predictions for 15 minutes: the model server may be down or no longer reporting to Driftwatch.',
     noData: 'OK',
     perEndpoint: true,
   },
@@ -115,7 +119,8 @@ const ALERT_RULES: AlertRuleSpec[] = [
     severity: 'warning',
     category: 'drift',
     summary: `Drift of ${endpointName} not evaluated for 15 minutes`,
-    description: 'The last drift evaluation of {{ $labels.endpoint }} was {{ humanizeDuration $values.A.Value }} ago; the proxy’s evaluator (DRIFTWATCH_EVALUATION_INTERVAL_MS) may be stopped or failing.',
+    description:
+      'The last drift evaluation of {{ $labels.endpoint }} was {{ humanizeDuration $values.A.Value }} ago; the proxy’s evaluator (DRIFTWATCH_EVALUATION_INTERVAL_MS) may be stopped or failing.',
     noData: 'OK',
     perEndpoint: true,
   },
@@ -128,7 +133,8 @@ const ALERT_RULES: AlertRuleSpec[] = [
     severity: 'critical',
     category: 'availability',
     summary: 'Prometheus cannot scrape a Driftwatch proxy',
-    description: 'At least one proxy target of job {{ $labels.job }} has failed its scrapes for 5 minutes; no alert above can fire for its endpoints meanwhile.',
+    description:
+      'At least one proxy target of job {{ $labels.job }} has failed its scrapes for 5 minutes; no alert above can fire for its endpoints meanwhile.',
     // No `up` series at all means Prometheus lost the job: that is an outage too.
     noData: 'Alerting',
     perEndpoint: false,
@@ -190,6 +196,14 @@ function provisionedRule(rule: AlertRuleSpec) {
 export function alertRulesFile() {
   return {
     apiVersion: 1,
-    groups: [{ orgId: 1, name: RULE_GROUP, folder: RULE_FOLDER, interval: '1m', rules: ALERT_RULES.map(provisionedRule) }],
+    groups: [
+      {
+        orgId: 1,
+        name: RULE_GROUP,
+        folder: RULE_FOLDER,
+        interval: '1m',
+        rules: ALERT_RULES.map(provisionedRule),
+      },
+    ],
   };
 }

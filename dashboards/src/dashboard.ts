@@ -62,7 +62,11 @@ export function finish(builder: DashboardBuilder): Dashboard {
 }
 
 /** A Grafana link to a dashboard with variables set; `extra` is appended as it is (e.g. `${__url_time_range}`). */
-export function dashboardUrl(name: DashboardName, variables: Record<string, string>, extra = '${__url_time_range}'): string {
+export function dashboardUrl(
+  name: DashboardName,
+  variables: Record<string, string>,
+  extra = '${__url_time_range}',
+): string {
   const query = Object.entries(variables).map(([key, value]) => `var-${key}=${value}`);
   return `/d/${DASHBOARD_UIDS[name]}?${[...query, extra].join('&')}`;
 }

@@ -31,13 +31,21 @@ export function detailsDashboard(): Dashboard {
   const rolling = targetString('rolling_figures', ENDPOINT);
   const builder = newDashboard('details', {
     title: 'Driftwatch / Details',
-    description: 'One endpoint: drift per feature, expected vs actual distributions, incoming data, accuracy and data quality.',
+    description:
+      'One endpoint: drift per feature, expected vs actual distributions, incoming data, accuracy and data quality.',
     from: 'now-1h',
     refresh: '1m',
   })
     .withVariable(datasourceVariable())
     .withVariable(queryVariable('project', 'projects', {}, { label: 'Project' }))
-    .withVariable(queryVariable('endpoint', 'endpoints', { project: '$project' }, { label: 'Endpoint', description: 'Shown as model:version; the value is the endpoint id.' }))
+    .withVariable(
+      queryVariable(
+        'endpoint',
+        'endpoints',
+        { project: '$project' },
+        { label: 'Endpoint', description: 'Shown as model:version; the value is the endpoint id.' },
+      ),
+    )
     .withVariable(
       queryVariable('feature', 'features', ENDPOINT, {
         label: 'Feature',
@@ -52,21 +60,42 @@ export function detailsDashboard(): Dashboard {
     .withRow(new RowBuilder('Endpoint'))
     .withPanel(
       statPanel(
-        { title: 'Drift status', description: 'Latest evaluation: MLRun’s rule on the mean of the TVD and Hellinger means.', width: 4, height: 4 },
+        {
+          title: 'Drift status',
+          description: 'Latest evaluation: MLRun’s rule on the mean of the TVD and Hellinger means.',
+          width: 4,
+          height: 4,
+        },
         endpointRow,
         { field: 'drift_status', unit: 'none', mappings: DRIFT_STATUS_MAPPINGS },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Accuracy', description: 'Share of labelled predictions that were right (labels can arrive late).', width: 4, height: 4 },
+        {
+          title: 'Accuracy',
+          description: 'Share of labelled predictions that were right (labels can arrive late).',
+          width: 4,
+          height: 4,
+        },
         endpointRow,
-        { field: 'accuracy', unit: 'percentunit', decimals: 1, thresholds: ACCURACY_THRESHOLDS, noValue: 'No labels yet' },
+        {
+          field: 'accuracy',
+          unit: 'percentunit',
+          decimals: 1,
+          thresholds: ACCURACY_THRESHOLDS,
+          noValue: 'No labels yet',
+        },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Predictions/s (5m)', description: 'Predictions per second over the last 5 minutes.', width: 4, height: 4 },
+        {
+          title: 'Predictions/s (5m)',
+          description: 'Predictions per second over the last 5 minutes.',
+          width: 4,
+          height: 4,
+        },
         rolling,
         { field: 'predictions_per_second_5m', unit: 'reqps', decimals: 2 },
       ),
@@ -80,14 +109,24 @@ export function detailsDashboard(): Dashboard {
     )
     .withPanel(
       statPanel(
-        { title: 'Latency (1h avg)', description: 'Mean model latency over the last hour.', width: 4, height: 4 },
+        {
+          title: 'Latency (1h avg)',
+          description: 'Mean model latency over the last hour.',
+          width: 4,
+          height: 4,
+        },
         rolling,
         { field: 'latency_avg_1h_ms', unit: 'ms', decimals: 1 },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Errors (1h)', description: 'Predictions that reported an error in the last hour.', width: 4, height: 4 },
+        {
+          title: 'Errors (1h)',
+          description: 'Predictions that reported an error in the last hour.',
+          width: 4,
+          height: 4,
+        },
         rolling,
         { field: 'errors_1h', unit: 'none', decimals: 0 },
       ),
@@ -99,7 +138,17 @@ export function detailsDashboard(): Dashboard {
         {
           transformations: [
             organizeColumns(
-              ['endpoint_function', 'endpoint_model', 'endpoint_model_class', 'first_request', 'last_request', 'error_count', 'drift_status', 'accuracy', 'endpoint_id'],
+              [
+                'endpoint_function',
+                'endpoint_model',
+                'endpoint_model_class',
+                'first_request',
+                'last_request',
+                'error_count',
+                'drift_status',
+                'accuracy',
+                'endpoint_id',
+              ],
               ['predictions_per_second', 'latency_avg_1h'],
             ),
           ],
@@ -110,7 +159,11 @@ export function detailsDashboard(): Dashboard {
             first_request: { displayName: 'First request', unit: 'dateTimeAsLocal' },
             last_request: { displayName: 'Last request', unit: 'dateTimeFromNow' },
             error_count: { displayName: 'Errors', decimals: 0 },
-            drift_status: { displayName: 'Drift status', mappings: DRIFT_STATUS_MAPPINGS, colorBackground: true },
+            drift_status: {
+              displayName: 'Drift status',
+              mappings: DRIFT_STATUS_MAPPINGS,
+              colorBackground: true,
+            },
             accuracy: { displayName: 'Accuracy', unit: 'percentunit', decimals: 1 },
             endpoint_id: { displayName: 'Endpoint id' },
           },
@@ -123,7 +176,8 @@ export function detailsDashboard(): Dashboard {
       multiStatPanel(
         {
           title: 'Overall drift',
-          description: 'Over the time range, against the reference: TVD (half the L1 distance), Hellinger and symmetric KL divergence, summed and averaged over the features.',
+          description:
+            'Over the time range, against the reference: TVD (half the L1 distance), Hellinger and symmetric KL divergence, summed and averaged over the features.',
           width: 24,
           height: 4,
         },
@@ -143,7 +197,8 @@ export function detailsDashboard(): Dashboard {
       featureDriftPanel(
         {
           title: 'Feature drift',
-          description: 'Every feature over the time range: drift measures and status, expected vs actual statistics and histograms. Click a feature to select it.',
+          description:
+            'Every feature over the time range: drift measures and status, expected vs actual statistics and histograms. Click a feature to select it.',
           width: 12,
           height: 12,
         },
@@ -153,14 +208,22 @@ export function detailsDashboard(): Dashboard {
           histograms: targetString('feature_histogram', ENDPOINT),
         },
         // Drifting features first; a click on one selects it in $feature (the histograms below follow).
-        { variable: 'feature', sortBy: 'status', sortDirection: 'desc', showPredictions: true, measures: '', rowHeight: 44 },
+        {
+          variable: 'feature',
+          sortBy: 'status',
+          sortDirection: 'desc',
+          showPredictions: true,
+          measures: '',
+          rowHeight: 44,
+        },
       ),
     )
     .withPanel(
       tablePanel(
         {
           title: 'Expected vs actual statistics',
-          description: 'MLRun’s feature analysis: the reference’s (expected) and the time range’s (actual) min, mean and max, with TVD, Hellinger and KLD.',
+          description:
+            'MLRun’s feature analysis: the reference’s (expected) and the time range’s (actual) min, mean and max, with TVD, Hellinger and KLD.',
           width: 12,
           height: 12,
         },
@@ -187,7 +250,8 @@ export function detailsDashboard(): Dashboard {
       histogramPanel(
         {
           title: '$feature',
-          description: 'Share of values per bin: the reference (expected) vs the time range (actual), on the reference’s bin edges plus open bins below and above its range.',
+          description:
+            'Share of values per bin: the reference (expected) vs the time range (actual), on the reference’s bin edges plus open bins below and above its range.',
           width: 8,
           height: 8,
         },
@@ -201,14 +265,24 @@ export function detailsDashboard(): Dashboard {
     .withRow(new RowBuilder('Incoming data'))
     .withPanel(
       timeSeriesPanel(
-        { title: 'Incoming features', description: 'Raw feature values from the proxy’s bounded sample of recent predictions.', width: 12, height: 9 },
+        {
+          title: 'Incoming features',
+          description: 'Raw feature values from the proxy’s bounded sample of recent predictions.',
+          width: 12,
+          height: 9,
+        },
         [targetString('incoming_features', FEATURES)],
         { unit: 'none', style: 'points' },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Drift over time per feature (TVD)', description: 'Each feature’s TVD against the reference, step by step.', width: 12, height: 9 },
+        {
+          title: 'Drift over time per feature (TVD)',
+          description: 'Each feature’s TVD against the reference, step by step.',
+          width: 12,
+          height: 9,
+        },
         [targetString('drift_over_time', { ...FEATURES, metric: 'tvd' })],
         { unit: 'none', min: 0, max: 1, thresholds: DRIFT_SCORE_THRESHOLDS },
       ),
@@ -217,7 +291,12 @@ export function detailsDashboard(): Dashboard {
     .withRow(new RowBuilder('Accuracy and data quality'))
     .withPanel(
       timeSeriesPanel(
-        { title: 'Accuracy', description: 'Share of right predictions among those labelled, per step (by prediction time).', width: 8, height: 9 },
+        {
+          title: 'Accuracy',
+          description: 'Share of right predictions among those labelled, per step (by prediction time).',
+          width: 8,
+          height: 9,
+        },
         [targetString('accuracy', ENDPOINT)],
         { unit: 'percentunit', min: 0, max: 1 },
       ),
@@ -226,7 +305,8 @@ export function detailsDashboard(): Dashboard {
       tablePanel(
         {
           title: 'Data quality',
-          description: 'Per feature over the time range: missing values, and values outside the reference’s range (numeric) or categories it never saw.',
+          description:
+            'Per feature over the time range: missing values, and values outside the reference’s range (numeric) or categories it never saw.',
           width: 8,
           height: 9,
         },
@@ -257,13 +337,23 @@ export function detailsDashboard(): Dashboard {
               ],
             },
           },
-          transformations: [organizeColumns(['feature_name', 'missing_share', 'out_of_range_share', 'count', 'missing'], ['kind', 'actual_min', 'actual_max', 'expected_min', 'expected_max'])],
+          transformations: [
+            organizeColumns(
+              ['feature_name', 'missing_share', 'out_of_range_share', 'count', 'missing'],
+              ['kind', 'actual_min', 'actual_max', 'expected_min', 'expected_max'],
+            ),
+          ],
         },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Data quality over time', description: 'Missing and out-of-range shares per step, averaged over the features.', width: 8, height: 9 },
+        {
+          title: 'Data quality over time',
+          description: 'Missing and out-of-range shares per step, averaged over the features.',
+          width: 8,
+          height: 9,
+        },
         [
           targetString('data_quality_over_time', { ...ENDPOINT, metric: 'missing_share' }),
           targetString('data_quality_over_time', { ...ENDPOINT, metric: 'out_of_range_share' }),

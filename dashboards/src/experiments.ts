@@ -23,14 +23,34 @@ export function experimentsDashboard(): Dashboard {
   })
     .withVariable(datasourceVariable())
     .withVariable(queryVariable('project', 'projects', {}, { label: 'Project' }))
-    .withVariable(queryVariable('experiment', 'experiment_names', { project: '$project' }, { label: 'Experiment' }))
-    .withVariable(queryVariable('run', 'run_numbers', EXPERIMENT, { label: 'Run', multi: true, all: { value: ALL_RUNS }, sort: VariableSort.NumericalAsc }))
-    .withVariable(queryVariable('metric', 'metric_names', EXPERIMENT, { label: 'Metric', multi: true, all: { value: ALL_FILTER } }))
+    .withVariable(
+      queryVariable('experiment', 'experiment_names', { project: '$project' }, { label: 'Experiment' }),
+    )
+    .withVariable(
+      queryVariable('run', 'run_numbers', EXPERIMENT, {
+        label: 'Run',
+        multi: true,
+        all: { value: ALL_RUNS },
+        sort: VariableSort.NumericalAsc,
+      }),
+    )
+    .withVariable(
+      queryVariable('metric', 'metric_names', EXPERIMENT, {
+        label: 'Metric',
+        multi: true,
+        all: { value: ALL_FILTER },
+      }),
+    )
 
     .withRow(new RowBuilder('Runs'))
     .withPanel(
       tablePanel(
-        { title: 'Experiments', description: 'Every experiment of the project, with its tracking provider and number of runs.', width: 24, height: 6 },
+        {
+          title: 'Experiments',
+          description: 'Every experiment of the project, with its tracking provider and number of runs.',
+          width: 24,
+          height: 6,
+        },
         [targetString('experiments', { project: '$project' })],
         {
           columns: {
@@ -47,7 +67,12 @@ export function experimentsDashboard(): Dashboard {
     )
     .withPanel(
       tablePanel(
-        { title: 'Runs', description: 'One row per run: status, times, duration and the last value of each metric.', width: 24, height: 8 },
+        {
+          title: 'Runs',
+          description: 'One row per run: status, times, duration and the last value of each metric.',
+          width: 24,
+          height: 8,
+        },
         [targetString('runs', { ...RUNS, key: '$metric' })],
         {
           columns: {
@@ -67,7 +92,12 @@ export function experimentsDashboard(): Dashboard {
     .withRow(new RowBuilder('Metrics'))
     .withPanel(
       trendPanel(
-        { title: 'Metrics by step', description: 'Logged metric values against their step, one line per metric and run.', width: 12, height: 9 },
+        {
+          title: 'Metrics by step',
+          description: 'Logged metric values against their step, one line per metric and run.',
+          width: 12,
+          height: 9,
+        },
         targetString('run_metrics', { ...RUNS, key: '$metric', by: 'step' }),
         'step',
         'none',
@@ -75,7 +105,13 @@ export function experimentsDashboard(): Dashboard {
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Metrics by time', description: 'Logged metric values against the time they were logged, one series per metric and run.', width: 12, height: 9 },
+        {
+          title: 'Metrics by time',
+          description:
+            'Logged metric values against the time they were logged, one series per metric and run.',
+          width: 12,
+          height: 9,
+        },
         [targetString('run_metrics', { ...RUNS, key: '$metric', by: 'time' })],
         { unit: 'none', style: 'points' },
       ),
@@ -84,16 +120,33 @@ export function experimentsDashboard(): Dashboard {
     .withRow(new RowBuilder('Params'))
     .withPanel(
       tablePanel(
-        { title: 'Params', description: 'One row per run, one column per param (the last value logged).', width: 24, height: 7 },
+        {
+          title: 'Params',
+          description: 'One row per run, one column per param (the last value logged).',
+          width: 24,
+          height: 7,
+        },
         [targetString('run_params', RUNS)],
-        { columns: { project: { displayName: 'Project' }, experiment: { displayName: 'Experiment' }, run: { displayName: 'Run', decimals: 0 } } },
+        {
+          columns: {
+            project: { displayName: 'Project' },
+            experiment: { displayName: 'Experiment' },
+            run: { displayName: 'Run', decimals: 0 },
+          },
+        },
       ),
     )
 
     .withRow(new RowBuilder('Profiling'))
     .withPanel(
       tablePanel(
-        { title: 'Profiling statistics', description: 'System statistics of runs tracked with the profiling provider: count, min, mean, max and last per run.', width: 12, height: 8 },
+        {
+          title: 'Profiling statistics',
+          description:
+            'System statistics of runs tracked with the profiling provider: count, min, mean, max and last per run.',
+          width: 12,
+          height: 8,
+        },
         [targetString('profiling', RUNS)],
         {
           columns: {
@@ -112,7 +165,12 @@ export function experimentsDashboard(): Dashboard {
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Profiling statistics over time', description: 'The same statistics as series, one per statistic and run.', width: 12, height: 8 },
+        {
+          title: 'Profiling statistics over time',
+          description: 'The same statistics as series, one per statistic and run.',
+          width: 12,
+          height: 8,
+        },
         [targetString('profiling_series', RUNS)],
         { unit: 'none' },
       ),

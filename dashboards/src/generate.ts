@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const files = await renderAll();
   const stale = files.filter((f) => current(f.path) !== f.content);
   if (check) {
-    for (const f of stale) process.stderr.write(`${f.path} differs from what dashboards/src generates; run npm run build -w dashboards\n`);
+    for (const f of stale)
+      process.stderr.write(
+        `${f.path} differs from what dashboards/src generates; run npm run build -w dashboards\n`,
+      );
     process.exitCode = stale.length ? 1 : 0;
     return;
   }

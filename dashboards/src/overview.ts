@@ -32,40 +32,67 @@ export function overviewDashboard(): Dashboard {
     refresh: '1m',
   })
     .withVariable(datasourceVariable())
-    .withVariable(queryVariable('project', 'projects', {}, { label: 'Project', multi: true, all: { value: ALL_FILTER } }))
+    .withVariable(
+      queryVariable('project', 'projects', {}, { label: 'Project', multi: true, all: { value: ALL_FILTER } }),
+    )
 
     .withRow(new RowBuilder('Now'))
     .withPanel(
       statPanel(
-        { title: 'Endpoints', description: 'Monitored endpoints in the selected projects.', width: 4, height: 4 },
+        {
+          title: 'Endpoints',
+          description: 'Monitored endpoints in the selected projects.',
+          width: 4,
+          height: 4,
+        },
         targetString('endpoint_count', PROJECTS),
         { field: 'endpoints', unit: 'none', decimals: 0 },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Predictions/s (5-minute average)', description: 'Predictions per second over the last 5 minutes, all endpoints together.', width: 4, height: 4 },
+        {
+          title: 'Predictions/s (5-minute average)',
+          description: 'Predictions per second over the last 5 minutes, all endpoints together.',
+          width: 4,
+          height: 4,
+        },
         summary,
         { field: 'predictions_per_second', unit: 'reqps', decimals: 2 },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Average latency (last hour)', description: 'Mean model latency over every prediction of the last hour.', width: 4, height: 4 },
+        {
+          title: 'Average latency (last hour)',
+          description: 'Mean model latency over every prediction of the last hour.',
+          width: 4,
+          height: 4,
+        },
         summary,
         { field: 'latency_avg_1h_ms', unit: 'ms', decimals: 1 },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Errors (last hour)', description: 'Predictions that reported an error in the last hour.', width: 4, height: 4 },
+        {
+          title: 'Errors (last hour)',
+          description: 'Predictions that reported an error in the last hour.',
+          width: 4,
+          height: 4,
+        },
         summary,
         { field: 'errors_1h', unit: 'none', decimals: 0 },
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Error rate (last hour)', description: 'Errors as a share of the last hour’s predictions.', width: 4, height: 4 },
+        {
+          title: 'Error rate (last hour)',
+          description: 'Errors as a share of the last hour’s predictions.',
+          width: 4,
+          height: 4,
+        },
         summary,
         {
           field: 'error_rate_1h',
@@ -81,7 +108,13 @@ export function overviewDashboard(): Dashboard {
     )
     .withPanel(
       statPanel(
-        { title: 'Endpoints drifting', description: 'Endpoints whose latest evaluation found drift (MLRun’s rule: mean of TVD and Hellinger means ≥ 0.7).', width: 4, height: 4 },
+        {
+          title: 'Endpoints drifting',
+          description:
+            'Endpoints whose latest evaluation found drift (MLRun’s rule: mean of TVD and Hellinger means ≥ 0.7).',
+          width: 4,
+          height: 4,
+        },
         summary,
         {
           field: 'drift_detected',
@@ -100,7 +133,8 @@ export function overviewDashboard(): Dashboard {
       tablePanel(
         {
           title: 'Endpoints',
-          description: 'One row per endpoint (MLRun’s list). The name opens the endpoint’s Details dashboard.',
+          description:
+            'One row per endpoint (MLRun’s list). The name opens the endpoint’s Details dashboard.',
           width: 24,
           height: 10,
         },
@@ -126,7 +160,14 @@ export function overviewDashboard(): Dashboard {
                 'latency_avg_1h',
                 'endpoint_id',
               ],
-              ['predictions_per_second_5m', 'predictions_5m', 'predictions_1h', 'errors_1h', 'latency_avg_5m_ms', 'latency_avg_1h_ms'],
+              [
+                'predictions_per_second_5m',
+                'predictions_5m',
+                'predictions_1h',
+                'errors_1h',
+                'latency_avg_5m_ms',
+                'latency_avg_1h_ms',
+              ],
             ),
           ],
           columns: {
@@ -152,8 +193,18 @@ export function overviewDashboard(): Dashboard {
             first_request: { displayName: 'First request', unit: 'dateTimeAsLocal' },
             last_request: { displayName: 'Last request', unit: 'dateTimeFromNow' },
             error_count: { displayName: 'Errors', decimals: 0 },
-            drift_status: { displayName: 'Drift status', mappings: DRIFT_STATUS_MAPPINGS, colorBackground: true },
-            accuracy: { displayName: 'Accuracy', unit: 'percentunit', decimals: 1, thresholds: ACCURACY_THRESHOLDS, colorBackground: true },
+            drift_status: {
+              displayName: 'Drift status',
+              mappings: DRIFT_STATUS_MAPPINGS,
+              colorBackground: true,
+            },
+            accuracy: {
+              displayName: 'Accuracy',
+              unit: 'percentunit',
+              decimals: 1,
+              thresholds: ACCURACY_THRESHOLDS,
+              colorBackground: true,
+            },
             predictions_per_second: { displayName: 'Predictions/s (5m)', unit: 'reqps', decimals: 2 },
             // MLRun's column is in microseconds.
             latency_avg_1h: { displayName: 'Latency (1h avg)', unit: 'µs', decimals: 0 },
@@ -168,21 +219,36 @@ export function overviewDashboard(): Dashboard {
     .withRow(new RowBuilder('Heat maps (15-minute buckets)'))
     .withPanel(
       heatmapPanel(
-        { title: 'Predictions/s', description: 'Predictions per second of each endpoint (rows) per 15 minutes.', width: 8, height: 9 },
+        {
+          title: 'Predictions/s',
+          description: 'Predictions per second of each endpoint (rows) per 15 minutes.',
+          width: 8,
+          height: 9,
+        },
         targetString('heatmap', { ...PROJECTS, metric: 'predictions_per_second' }),
         { unit: 'reqps', layout: HeatmapCellLayout.Unknown, interval: HEATMAP_STEP, scheme: 'Blues' },
       ),
     )
     .withPanel(
       heatmapPanel(
-        { title: 'Latency (mean)', description: 'Mean model latency of each endpoint (rows) per 15 minutes.', width: 8, height: 9 },
+        {
+          title: 'Latency (mean)',
+          description: 'Mean model latency of each endpoint (rows) per 15 minutes.',
+          width: 8,
+          height: 9,
+        },
         targetString('heatmap', { ...PROJECTS, metric: 'latency_mean' }),
         { unit: 'ms', layout: HeatmapCellLayout.Unknown, interval: HEATMAP_STEP, scheme: 'Oranges' },
       ),
     )
     .withPanel(
       heatmapPanel(
-        { title: 'Errors', description: 'Predictions that reported an error, per endpoint (rows) per 15 minutes.', width: 8, height: 9 },
+        {
+          title: 'Errors',
+          description: 'Predictions that reported an error, per endpoint (rows) per 15 minutes.',
+          width: 8,
+          height: 9,
+        },
         targetString('heatmap', { ...PROJECTS, metric: 'errors' }),
         { unit: 'none', layout: HeatmapCellLayout.Unknown, interval: HEATMAP_STEP, scheme: 'Reds' },
       ),

@@ -37,7 +37,9 @@ export interface PanelLayout {
 export type ThresholdStep = [value: number | null, color: string];
 
 export function thresholds(...steps: ThresholdStep[]): ThresholdsConfigBuilder {
-  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
+  return new ThresholdsConfigBuilder()
+    .mode(ThresholdsMode.Absolute)
+    .steps(steps.map(([value, color]) => ({ value, color })));
 }
 
 /** MLRun's drift colours: green, yellow, red; unknown (no reference or no data yet) stays neutral. */
@@ -86,21 +88,36 @@ function overrideProperties(o: FieldOverride): DynamicConfigValue[] {
   if (o.decimals !== undefined) properties.push({ id: 'decimals', value: o.decimals });
   if (o.width !== undefined) properties.push({ id: 'custom.width', value: o.width });
   if (o.mappings !== undefined) properties.push({ id: 'mappings', value: o.mappings });
-  if (o.thresholds !== undefined) properties.push({ id: 'thresholds', value: thresholds(...o.thresholds).build() });
+  if (o.thresholds !== undefined)
+    properties.push({ id: 'thresholds', value: thresholds(...o.thresholds).build() });
   if (o.colorBackground) {
-    properties.push({ id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } });
-    if (o.thresholds !== undefined) properties.push({ id: 'color', value: { mode: FieldColorModeId.Thresholds } });
+    properties.push({
+      id: 'custom.cellOptions',
+      value: { type: common.TableCellDisplayMode.ColorBackground },
+    });
+    if (o.thresholds !== undefined)
+      properties.push({ id: 'color', value: { mode: FieldColorModeId.Thresholds } });
   }
   if (o.links !== undefined) properties.push({ id: 'links', value: o.links });
   return properties;
 }
 
 /** Properties common to every panel: title, help, size and the data-source variable. */
-function place<B extends { title(t: string): B; description(d: string): B; span(w: number): B; height(h: number): B; datasource(d: typeof DATASOURCE_REF): B }>(
-  builder: B,
-  layout: PanelLayout,
-): B {
-  return builder.title(layout.title).description(layout.description).span(layout.width).height(layout.height).datasource({ ...DATASOURCE_REF });
+function place<
+  B extends {
+    title(t: string): B;
+    description(d: string): B;
+    span(w: number): B;
+    height(h: number): B;
+    datasource(d: typeof DATASOURCE_REF): B;
+  },
+>(builder: B, layout: PanelLayout): B {
+  return builder
+    .title(layout.title)
+    .description(layout.description)
+    .span(layout.width)
+    .height(layout.height)
+    .datasource({ ...DATASOURCE_REF });
 }
 
 // ------------------------------------------------------------------ stat
@@ -121,30 +138,57 @@ const exactField = (name: string) => `/^${name.replace(/[.*+?^${}()|[\]\\]/g, '\
 export function statPanel(layout: PanelLayout, target: string, options: StatOptions): stat.PanelBuilder {
   const builder = place(new stat.PanelBuilder(), layout)
     .targets(queries(target))
-    .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(exactField(options.field)))
+    .reduceOptions(
+      new common.ReduceDataOptionsBuilder()
+        .values(false)
+        .calcs(['lastNotNull'])
+        .fields(exactField(options.field)),
+    )
     .graphMode(common.BigValueGraphMode.None)
-    .colorMode(options.thresholds || options.mappings ? common.BigValueColorMode.Background : common.BigValueColorMode.None)
+    .colorMode(
+      options.thresholds || options.mappings
+        ? common.BigValueColorMode.Background
+        : common.BigValueColorMode.None,
+    )
     .textMode(common.BigValueTextMode.Value)
     .unit(options.unit)
     .noValue(options.noValue ?? 'No data');
   if (options.decimals !== undefined) builder.decimals(options.decimals);
-  if (options.thresholds) builder.thresholds(thresholds(...options.thresholds)).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds));
-  if (options.mappings) builder.mappings(options.mappings).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds)).thresholds(thresholds([null, 'text']));
+  if (options.thresholds)
+    builder
+      .thresholds(thresholds(...options.thresholds))
+      .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds));
+  if (options.mappings)
+    builder
+      .mappings(options.mappings)
+      .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds))
+      .thresholds(thresholds([null, 'text']));
   return builder;
 }
 
 /** Several numeric columns of one row side by side (e.g. TVD, Hellinger and KLD, sums and means). */
-export function multiStatPanel(layout: PanelLayout, target: string, fields: Record<string, FieldOverride>, unit: string): stat.PanelBuilder {
+export function multiStatPanel(
+  layout: PanelLayout,
+  target: string,
+  fields: Record<string, FieldOverride>,
+  unit: string,
+): stat.PanelBuilder {
   const builder = place(new stat.PanelBuilder(), layout)
     .targets(queries(target))
-    .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^(${Object.keys(fields).join('|')})$/`))
+    .reduceOptions(
+      new common.ReduceDataOptionsBuilder()
+        .values(false)
+        .calcs(['lastNotNull'])
+        .fields(`/^(${Object.keys(fields).join('|')})$/`),
+    )
     .graphMode(common.BigValueGraphMode.None)
     .colorMode(common.BigValueColorMode.None)
     .textMode(common.BigValueTextMode.ValueAndName)
     .unit(unit)
     .decimals(3)
     .noValue('No data');
-  for (const [name, override] of Object.entries(fields)) builder.overrideByName(name, overrideProperties(override));
+  for (const [name, override] of Object.entries(fields))
+    builder.overrideByName(name, overrideProperties(override));
   return builder;
 }
 
@@ -157,19 +201,37 @@ export interface TableOptions {
   sortBy?: { column: string; desc: boolean };
 }
 
-export function tablePanel(layout: PanelLayout, targets: string[], options: TableOptions = {}): table.PanelBuilder {
-  const builder = place(new table.PanelBuilder(), layout).targets(queries(...targets)).cellHeight(common.TableCellHeight.Sm).filterable(true);
-  for (const [name, override] of Object.entries(options.columns ?? {})) builder.overrideByName(name, overrideProperties(override));
+export function tablePanel(
+  layout: PanelLayout,
+  targets: string[],
+  options: TableOptions = {},
+): table.PanelBuilder {
+  const builder = place(new table.PanelBuilder(), layout)
+    .targets(queries(...targets))
+    .cellHeight(common.TableCellHeight.Sm)
+    .filterable(true);
+  for (const [name, override] of Object.entries(options.columns ?? {}))
+    builder.overrideByName(name, overrideProperties(override));
   for (const t of options.transformations ?? []) builder.withTransformation(t);
-  if (options.sortBy) builder.sortBy([new common.TableSortByFieldStateBuilder().displayName(options.sortBy.column).desc(options.sortBy.desc)]);
+  if (options.sortBy)
+    builder.sortBy([
+      new common.TableSortByFieldStateBuilder().displayName(options.sortBy.column).desc(options.sortBy.desc),
+    ]);
   return builder;
 }
 
 /** Joins several tables of one panel into one on a shared column (e.g. endpoint_id). */
-export const joinTables = (column: string): DataTransformerConfig => ({ id: 'joinByField', options: { byField: column, mode: 'inner' } });
+export const joinTables = (column: string): DataTransformerConfig => ({
+  id: 'joinByField',
+  options: { byField: column, mode: 'inner' },
+});
 
 /** Hides, orders and renames columns; names are the proxy's column names. */
-export function organizeColumns(order: string[], hide: string[] = [], rename: Record<string, string> = {}): DataTransformerConfig {
+export function organizeColumns(
+  order: string[],
+  hide: string[] = [],
+  rename: Record<string, string> = {},
+): DataTransformerConfig {
   return {
     id: 'organize',
     options: {
@@ -193,14 +255,33 @@ export interface TimeSeriesOptions {
   interval?: string;
 }
 
-export function timeSeriesPanel(layout: PanelLayout, targets: string[], options: TimeSeriesOptions): timeseries.PanelBuilder {
+export function timeSeriesPanel(
+  layout: PanelLayout,
+  targets: string[],
+  options: TimeSeriesOptions,
+): timeseries.PanelBuilder {
   const style = options.style ?? 'line';
   const builder = place(new timeseries.PanelBuilder(), layout)
     .targets(queries(...targets))
     .unit(options.unit)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
-    .drawStyle(style === 'bars' ? common.GraphDrawStyle.Bars : style === 'points' ? common.GraphDrawStyle.Points : common.GraphDrawStyle.Line)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    )
+    .drawStyle(
+      style === 'bars'
+        ? common.GraphDrawStyle.Bars
+        : style === 'points'
+          ? common.GraphDrawStyle.Points
+          : common.GraphDrawStyle.Line,
+    )
     .lineWidth(style === 'line' ? 2 : 1)
     .fillOpacity(style === 'bars' ? 60 : 10)
     .pointSize(style === 'points' ? 4 : 5)
@@ -213,7 +294,9 @@ export function timeSeriesPanel(layout: PanelLayout, targets: string[], options:
   if (options.thresholds) {
     builder
       .thresholds(thresholds(...options.thresholds))
-      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+      .thresholdsStyle(
+        new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed),
+      );
   }
   return builder;
 }
@@ -231,22 +314,40 @@ export interface HeatmapOptions {
   scheme: string;
 }
 
-export function heatmapPanel(layout: PanelLayout, target: string, options: HeatmapOptions): heatmap.PanelBuilder {
+export function heatmapPanel(
+  layout: PanelLayout,
+  target: string,
+  options: HeatmapOptions,
+): heatmap.PanelBuilder {
   const yAxis = new heatmap.YAxisConfigBuilder().axisPlacement(common.AxisPlacement.Left);
   if (options.yUnit) yAxis.unit(options.yUnit);
-  return place(new heatmap.PanelBuilder(), layout)
-    .targets(queries(target))
-    .interval(options.interval)
-    // The proxy sends finished buckets (`heatmap-rows`); re-bucketing them would count buckets, not predictions.
-    .calculate(false)
-    .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(options.layout))
-    .yAxis(yAxis)
-    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme(options.scheme).steps(64).exponent(0.5).fill('dark-orange'))
-    .cellValues(new heatmap.CellValuesBuilder().unit(options.unit))
-    .cellGap(1)
-    .showValue(common.VisibilityMode.Never)
-    .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(false).showColorScale(true))
-    .showLegend();
+  return (
+    place(new heatmap.PanelBuilder(), layout)
+      .targets(queries(target))
+      .interval(options.interval)
+      // The proxy sends finished buckets (`heatmap-rows`); re-bucketing them would count buckets, not predictions.
+      .calculate(false)
+      .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(options.layout))
+      .yAxis(yAxis)
+      .color(
+        new heatmap.HeatmapColorOptionsBuilder()
+          .mode(heatmap.HeatmapColorMode.Scheme)
+          .scheme(options.scheme)
+          .steps(64)
+          .exponent(0.5)
+          .fill('dark-orange'),
+      )
+      .cellValues(new heatmap.CellValuesBuilder().unit(options.unit))
+      .cellGap(1)
+      .showValue(common.VisibilityMode.Never)
+      .tooltip(
+        new heatmap.HeatmapTooltipBuilder()
+          .mode(common.TooltipDisplayMode.Single)
+          .yHistogram(false)
+          .showColorScale(true),
+      )
+      .showLegend()
+  );
 }
 
 // ------------------------------------------------------------------ histogram
@@ -262,14 +363,28 @@ export function histogramPanel(layout: PanelLayout, target: string): histogram.P
     .fillOpacity(45)
     .lineWidth(1)
     .combine(false)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
-    .overrideByName('expected', [{ id: 'color', value: { mode: FieldColorModeId.Fixed, fixedColor: 'blue' } }])
-    .overrideByName('actual', [{ id: 'color', value: { mode: FieldColorModeId.Fixed, fixedColor: 'orange' } }]);
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .overrideByName('expected', [
+      { id: 'color', value: { mode: FieldColorModeId.Fixed, fixedColor: 'blue' } },
+    ])
+    .overrideByName('actual', [
+      { id: 'color', value: { mode: FieldColorModeId.Fixed, fixedColor: 'orange' } },
+    ]);
 }
 
 // ------------------------------------------------------------------ trend (numeric x axis)
 
-export function trendPanel(layout: PanelLayout, target: string, xField: string, unit: string): trend.PanelBuilder {
+export function trendPanel(
+  layout: PanelLayout,
+  target: string,
+  xField: string,
+  unit: string,
+): trend.PanelBuilder {
   return place(new trend.PanelBuilder(), layout)
     .targets(queries(target))
     .xField(xField)
@@ -277,8 +392,17 @@ export function trendPanel(layout: PanelLayout, target: string, xField: string, 
     .lineWidth(2)
     .showPoints(common.VisibilityMode.Always)
     .pointSize(5)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
 }
 
 // ------------------------------------------------------------------ the plugin's feature-drift panel

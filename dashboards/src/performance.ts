@@ -20,37 +20,75 @@ export function performanceDashboard(): Dashboard {
     refresh: '1m',
   })
     .withVariable(datasourceVariable())
-    .withVariable(queryVariable('project', 'projects', {}, { label: 'Project', multi: true, all: { value: ALL_FILTER } }))
     .withVariable(
-      queryVariable('endpoint', 'endpoints', { project: '$project' }, { label: 'Endpoint', multi: true, all: { value: ALL_FILTER }, description: 'model:version; the value is the endpoint id.' }),
+      queryVariable('project', 'projects', {}, { label: 'Project', multi: true, all: { value: ALL_FILTER } }),
+    )
+    .withVariable(
+      queryVariable(
+        'endpoint',
+        'endpoints',
+        { project: '$project' },
+        {
+          label: 'Endpoint',
+          multi: true,
+          all: { value: ALL_FILTER },
+          description: 'model:version; the value is the endpoint id.',
+        },
+      ),
     )
     .annotation(monitoringEventsAnnotation({ project: '$project' }))
 
     .withRow(new RowBuilder('Drift'))
     .withPanel(
       timeSeriesPanel(
-        { title: 'Drift score', description: 'MLRun’s score per step: the mean of the TVD and Hellinger feature means. Possible drift at 0.5, drift at 0.7.', width: 12, height: 8 },
+        {
+          title: 'Drift score',
+          description:
+            'MLRun’s score per step: the mean of the TVD and Hellinger feature means. Possible drift at 0.5, drift at 0.7.',
+          width: 12,
+          height: 8,
+        },
         [targetString('drift_over_time', { ...ENDPOINTS, metric: 'drift_score' })],
         { unit: 'none', min: 0, max: 1, thresholds: DRIFT_SCORE_THRESHOLDS },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'TVD and Hellinger (feature means)', description: 'Total variation distance and Hellinger distance per step, averaged over the features.', width: 12, height: 8 },
-        [targetString('drift_over_time', { ...ENDPOINTS, metric: 'tvd' }), targetString('drift_over_time', { ...ENDPOINTS, metric: 'hellinger' })],
+        {
+          title: 'TVD and Hellinger (feature means)',
+          description:
+            'Total variation distance and Hellinger distance per step, averaged over the features.',
+          width: 12,
+          height: 8,
+        },
+        [
+          targetString('drift_over_time', { ...ENDPOINTS, metric: 'tvd' }),
+          targetString('drift_over_time', { ...ENDPOINTS, metric: 'hellinger' }),
+        ],
         { unit: 'none', min: 0, max: 1 },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'KL divergence (feature mean)', description: 'MLRun’s symmetric KL divergence per step (empty bins count as 1e-4), averaged over the features.', width: 12, height: 8 },
+        {
+          title: 'KL divergence (feature mean)',
+          description:
+            'MLRun’s symmetric KL divergence per step (empty bins count as 1e-4), averaged over the features.',
+          width: 12,
+          height: 8,
+        },
         [targetString('drift_over_time', { ...ENDPOINTS, metric: 'kld' })],
         { unit: 'none', min: 0 },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Drifted features', description: 'Share of features whose own status is drift, per step.', width: 12, height: 8 },
+        {
+          title: 'Drifted features',
+          description: 'Share of features whose own status is drift, per step.',
+          width: 12,
+          height: 8,
+        },
         [targetString('drift_over_time', { ...ENDPOINTS, metric: 'drifted_share' })],
         { unit: 'percentunit', min: 0, max: 1 },
       ),
@@ -59,21 +97,42 @@ export function performanceDashboard(): Dashboard {
     .withRow(new RowBuilder('Latency'))
     .withPanel(
       timeSeriesPanel(
-        { title: 'Latency, 5-minute steps', description: 'Mean and 95th percentile of model latency per 5 minutes.', width: 12, height: 8 },
-        [targetString('latency', { ...ENDPOINTS, stat: 'mean', step: '5m' }), targetString('latency', { ...ENDPOINTS, stat: 'p95', step: '5m' })],
+        {
+          title: 'Latency, 5-minute steps',
+          description: 'Mean and 95th percentile of model latency per 5 minutes.',
+          width: 12,
+          height: 8,
+        },
+        [
+          targetString('latency', { ...ENDPOINTS, stat: 'mean', step: '5m' }),
+          targetString('latency', { ...ENDPOINTS, stat: 'p95', step: '5m' }),
+        ],
         { unit: 'ms', min: 0 },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Latency, 1-hour steps', description: 'Mean and 95th percentile of model latency per hour.', width: 12, height: 8 },
-        [targetString('latency', { ...ENDPOINTS, stat: 'mean', step: '1h' }), targetString('latency', { ...ENDPOINTS, stat: 'p95', step: '1h' })],
+        {
+          title: 'Latency, 1-hour steps',
+          description: 'Mean and 95th percentile of model latency per hour.',
+          width: 12,
+          height: 8,
+        },
+        [
+          targetString('latency', { ...ENDPOINTS, stat: 'mean', step: '1h' }),
+          targetString('latency', { ...ENDPOINTS, stat: 'p95', step: '1h' }),
+        ],
         { unit: 'ms', min: 0, style: 'bars' },
       ),
     )
     .withPanel(
       heatmapPanel(
-        { title: 'Latency distribution: ${endpoint:text}', description: 'Predictions per latency bucket (rows, upper bound in ms) per 15 minutes.', width: 8, height: 8 },
+        {
+          title: 'Latency distribution: ${endpoint:text}',
+          description: 'Predictions per latency bucket (rows, upper bound in ms) per 15 minutes.',
+          width: 8,
+          height: 8,
+        },
         targetString('latency_heatmap', ENDPOINTS),
         { unit: 'none', layout: HeatmapCellLayout.Le, yUnit: 'ms', interval: '15m', scheme: 'Oranges' },
       )
@@ -92,7 +151,13 @@ export function performanceDashboard(): Dashboard {
     )
     .withPanel(
       tablePanel(
-        { title: 'Now: counts and latency (5 minutes and 1 hour)', description: 'Per endpoint as of now: predictions/s, predictions, errors and mean latency over the last 5 minutes and hour.', width: 12, height: 8 },
+        {
+          title: 'Now: counts and latency (5 minutes and 1 hour)',
+          description:
+            'Per endpoint as of now: predictions/s, predictions, errors and mean latency over the last 5 minutes and hour.',
+          width: 12,
+          height: 8,
+        },
         [targetString('rolling_figures', ENDPOINTS)],
         {
           columns: {
@@ -111,14 +176,24 @@ export function performanceDashboard(): Dashboard {
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Predictions per 5 minutes', description: 'Prediction count per 5-minute step.', width: 12, height: 8 },
+        {
+          title: 'Predictions per 5 minutes',
+          description: 'Prediction count per 5-minute step.',
+          width: 12,
+          height: 8,
+        },
         [targetString('predictions', { ...ENDPOINTS, step: '5m' })],
         { unit: 'none', min: 0, style: 'bars' },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Predictions per hour', description: 'Prediction count per 1-hour step.', width: 12, height: 8 },
+        {
+          title: 'Predictions per hour',
+          description: 'Prediction count per 1-hour step.',
+          width: 12,
+          height: 8,
+        },
         [targetString('predictions', { ...ENDPOINTS, step: '1h' })],
         { unit: 'none', min: 0, style: 'bars' },
       ),
@@ -127,14 +202,24 @@ export function performanceDashboard(): Dashboard {
     .withRow(new RowBuilder('Errors'))
     .withPanel(
       timeSeriesPanel(
-        { title: 'Errors', description: 'Predictions that reported an error, per step.', width: 12, height: 8 },
+        {
+          title: 'Errors',
+          description: 'Predictions that reported an error, per step.',
+          width: 12,
+          height: 8,
+        },
         [targetString('errors', ENDPOINTS)],
         { unit: 'none', min: 0, style: 'bars' },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Error rate', description: 'Errors as a share of predictions, per step.', width: 12, height: 8 },
+        {
+          title: 'Error rate',
+          description: 'Errors as a share of predictions, per step.',
+          width: 12,
+          height: 8,
+        },
         [targetString('error_rate', ENDPOINTS)],
         { unit: 'percentunit', min: 0 },
       ),
@@ -143,15 +228,29 @@ export function performanceDashboard(): Dashboard {
     .withRow(new RowBuilder('Custom metrics'))
     .withPanel(
       timeSeriesPanel(
-        { title: 'Accuracy', description: 'Classification models: share of labelled predictions that were right, per step.', width: 12, height: 8 },
+        {
+          title: 'Accuracy',
+          description: 'Classification models: share of labelled predictions that were right, per step.',
+          width: 12,
+          height: 8,
+        },
         [targetString('accuracy', { ...ENDPOINTS, metric: 'accuracy' })],
         { unit: 'percentunit', min: 0, max: 1 },
       ),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'MAE and RMSE', description: 'Regression models: mean absolute and root mean squared error of labelled predictions, per step.', width: 12, height: 8 },
-        [targetString('accuracy', { ...ENDPOINTS, metric: 'mae' }), targetString('accuracy', { ...ENDPOINTS, metric: 'rmse' })],
+        {
+          title: 'MAE and RMSE',
+          description:
+            'Regression models: mean absolute and root mean squared error of labelled predictions, per step.',
+          width: 12,
+          height: 8,
+        },
+        [
+          targetString('accuracy', { ...ENDPOINTS, metric: 'mae' }),
+          targetString('accuracy', { ...ENDPOINTS, metric: 'rmse' }),
+        ],
         { unit: 'none', min: 0 },
       ),
     );

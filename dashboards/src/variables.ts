@@ -36,7 +36,12 @@ export interface VariableQuery {
   target: string;
 }
 
-export function queryVariable(name: string, target: TargetName, params: TargetParams, options: QueryVariableOptions): QueryVariableBuilder {
+export function queryVariable(
+  name: string,
+  target: TargetName,
+  params: TargetParams,
+  options: QueryVariableOptions,
+): QueryVariableBuilder {
   const text = targetString(target, params);
   const query: VariableQuery = { refId: `${name}-variable`, target: text };
   const builder = new QueryVariableBuilder(name)
@@ -53,7 +58,11 @@ export function queryVariable(name: string, target: TargetName, params: TargetPa
   if (options.all?.value !== undefined) builder.allValue(options.all.value);
   if (options.all) {
     // Start on "All" rather than whichever option happens to come first.
-    builder.current(options.multi ? { selected: true, text: ['All'], value: ['$__all'] } : { selected: true, text: 'All', value: '$__all' });
+    builder.current(
+      options.multi
+        ? { selected: true, text: ['All'], value: ['$__all'] }
+        : { selected: true, text: 'All', value: '$__all' },
+    );
   }
   return builder;
 }

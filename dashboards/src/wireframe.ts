@@ -20,7 +20,8 @@ const FILL: Record<string, string> = {
   [FEATURE_DRIFT_PANEL_ID]: '#fff8d6',
 };
 
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Keys that change what a target answers, worth showing next to its name. */
 const SHOWN_KEYS = ['metric', 'stat', 'step', 'by'];
@@ -28,7 +29,9 @@ const SHOWN_KEYS = ['metric', 'stat', 'step', 'by'];
 /** `heatmap (metric=errors)`, ... for each query of the panel. */
 function targetsOf(panel: Panel): string {
   const described = (panel.targets ?? []).map((t) => {
-    const pairs = ((t as unknown as { target?: string }).target ?? '').split(';').map((pair) => pair.split('='));
+    const pairs = ((t as unknown as { target?: string }).target ?? '')
+      .split(';')
+      .map((pair) => pair.split('='));
     const name = pairs.find(([key]) => key === 'target_endpoint')?.[1] ?? '?';
     const shown = pairs.filter(([key]) => SHOWN_KEYS.includes(key)).map((pair) => pair.join('='));
     return shown.length ? `${name} (${shown.join(', ')})` : name;
@@ -58,7 +61,9 @@ function box(panel: Panel | RowPanel): string {
     `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${FILL[p.type] ?? '#f4f4f4'}" stroke="#9aa4b1"/>`,
     `<text x="${x + 8}" y="${y + 18}" font-size="13" font-weight="bold" fill="#1f2933">${escapeXml(fit(p.title ?? '', w, 8))}</text>`,
     `<text x="${x + 8}" y="${y + 34}" font-size="11" fill="#52606d">${escapeXml(fit(type + repeat, w, 6))}</text>`,
-    h > 50 ? `<text x="${x + 8}" y="${y + 49}" font-size="11" fill="#52606d" font-family="monospace">${escapeXml(fit(targetsOf(p), w, 7))}</text>` : '',
+    h > 50
+      ? `<text x="${x + 8}" y="${y + 49}" font-size="11" fill="#52606d" font-family="monospace">${escapeXml(fit(targetsOf(p), w, 7))}</text>`
+      : '',
   ].join('');
 }
 

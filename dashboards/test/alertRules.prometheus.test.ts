@@ -49,132 +49,192 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-(binary.skipped ? describe.skip : describe)('alert rules on a real Prometheus scraping a seeded proxy', () => {
-  let seeded: SeededProxy;
-  let server: ChildProcess | null = null;
-  let serverLog = '';
-  let workDir = '';
-  let prometheusUrl = '';
-  const evaluations = new Map<string, Evaluation>();
+(binary.skipped ? describe.skip : describe)(
+  'alert rules on a real Prometheus scraping a seeded proxy',
+  () => {
+    let seeded: SeededProxy;
+    let server: ChildProcess | null = null;
+    let serverLog = '';
+    let workDir = '';
+    let prometheusUrl = '';
+    const evaluations = new Map<string, Evaluation>();
 
-  async function query(expr: string): Promise<QueryAnswer> {
-    const response = await fetch(`${prometheusUrl}/api/v1/query`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: expr }) });
-    return (await response.json()) as QueryAnswer;
-  }
-
-  /** Polls until `expr` returns a series, or fails naming what Prometheus said. */
-  async function waitFor(expr: string, what: string): Promise<void> {
-    const deadline = Date.now() + WAIT_MS;
-    let last = '';
-    while (Date.now() < deadline) {
-      try {
-        const answer = await query(expr);
-        if (answer.status === 'success' && answer.data.result.length > 0) return;
-        last = JSON.stringify(answer).slice(0, 300);
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      await sleep(250);
-    }
-    throw new Error(`${what}: no series for ${expr} within ${WAIT_MS} ms (last answer: ${last}); prometheus said:\n${serverLog.slice(-2_000)}`);
-  }
-
-  beforeAll(async () => {
-    if (!binary.path) throw new Error(binary.missingMessage);
-    seeded = await startSeededProxy();
-    await seeded.startTraffic();
-    workDir = mkdtempSync(join(tmpdir(), 'driftwatch-prometheus-'));
-    const target = new URL(seeded.url).host;
-    writeFileSync(
-      join(workDir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        `  - job_name: ${PROMETHEUS_JOB}`,
-        '    metrics_path: /metrics',
-        '    static_configs:',
-        `      - targets: ['${target}']`,
-        '',
-      ].join('\n'),
-    );
-    const port = await freePort();
-    prometheusUrl = `http://127.0.0.1:${port}`;
-    server = spawn(binary.path, [`--config.file=${join(workDir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(workDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-
-    await waitFor(`up{job="${PROMETHEUS_JOB}"} == 1`, 'Prometheus scraping the proxy');
-    // rate() needs two samples inside its window, of counters that moved in between.
-    await waitFor('sum(rate(driftwatch_predictions_total[5m])) > 0', 'prediction rates');
-    await waitFor('sum(rate(driftwatch_prediction_latency_seconds_count[5m])) > 0', 'latency rates');
-
-    for (const rule of rules) {
-      const data = rule.data.find((d) => d.datasourceUid === PROMETHEUS_DATASOURCE_UID);
-      const condition = rule.data.find((d) => d.refId === rule.condition);
-      const evaluator = condition?.model.conditions?.[0]?.evaluator;
-      const answer = await query(data?.model.expr ?? '');
-      if (answer.status !== 'success') throw new Error(`${rule.uid}: Prometheus rejected ${data?.model.expr}: ${answer.error}`);
-      const holds = (value: number) => (evaluator?.type === 'gt' ? value > evaluator.params[0] : evaluator?.type === 'lt' ? value < evaluator.params[0] : false);
-      evaluations.set(rule.uid, {
-        uid: rule.uid,
-        series: answer.data.result,
-        firing: answer.data.result.filter((s) => holds(Number(s.value[1]))).map((s) => s.metric.endpoint ?? s.metric.job ?? JSON.stringify(s.metric)).sort(),
+    async function query(expr: string): Promise<QueryAnswer> {
+      const response = await fetch(`${prometheusUrl}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: expr }),
       });
+      return (await response.json()) as QueryAnswer;
     }
-  }, 120_000);
 
-  afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
+    /** Polls until `expr` returns a series, or fails naming what Prometheus said. */
+    async function waitFor(expr: string, what: string): Promise<void> {
+      const deadline = Date.now() + WAIT_MS;
+      let last = '';
+      while (Date.now() < deadline) {
+        try {
+          const answer = await query(expr);
+          if (answer.status === 'success' && answer.data.result.length > 0) return;
+          last = JSON.stringify(answer).slice(0, 300);
+        } catch (err) {
+          last = (err as Error).message;
+        }
+        await sleep(250);
+      }
+      throw new Error(
+        `${what}: no series for ${expr} within ${WAIT_MS} ms (last answer: ${last}); prometheus said:\n${serverLog.slice(-2_000)}`,
+      );
     }
-    await seeded?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
 
-  it.each(rules.map((r) => r.uid))('%s: its query returns at least one series', (uid) => {
-    const evaluation = evaluations.get(uid) as Evaluation;
-    expect(evaluation.series.length).toBeGreaterThan(0);
-  });
+    beforeAll(async () => {
+      if (!binary.path) throw new Error(binary.missingMessage);
+      seeded = await startSeededProxy();
+      await seeded.startTraffic();
+      workDir = mkdtempSync(join(tmpdir(), 'driftwatch-prometheus-'));
+      const target = new URL(seeded.url).host;
+      writeFileSync(
+        join(workDir, 'prometheus.yml'),
+        [
+          'global:',
+          '  scrape_interval: 1s',
+          '  evaluation_interval: 1s',
+          'scrape_configs:',
+          `  - job_name: ${PROMETHEUS_JOB}`,
+          '    metrics_path: /metrics',
+          '    static_configs:',
+          `      - targets: ['${target}']`,
+          '',
+        ].join('\n'),
+      );
+      const port = await freePort();
+      prometheusUrl = `http://127.0.0.1:${port}`;
+      server = spawn(
+        binary.path,
+        [
+          `--config.file=${join(workDir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(workDir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--log.level=warn',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+      server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
 
-  it('per-endpoint rules return one series per demo endpoint, labelled for the Details link', () => {
-    const ids = seeded.endpoints.map((e) => e.id).sort();
-    for (const uid of ['driftwatch-drift-detected', 'driftwatch-error-rate', 'driftwatch-latency-p95', 'driftwatch-no-predictions', 'driftwatch-evaluation-stale']) {
-      const series = (evaluations.get(uid) as Evaluation).series;
-      expect({ uid, endpoints: series.map((s) => s.metric.endpoint).sort() }).toEqual({ uid, endpoints: ids });
-      for (const s of series) expect(s.metric).toMatchObject({ project: 'demo', endpoint: expect.any(String), model: expect.any(String), version: 'v1' });
-    }
-  });
+      await waitFor(`up{job="${PROMETHEUS_JOB}"} == 1`, 'Prometheus scraping the proxy');
+      // rate() needs two samples inside its window, of counters that moved in between.
+      await waitFor('sum(rate(driftwatch_predictions_total[5m])) > 0', 'prediction rates');
+      await waitFor('sum(rate(driftwatch_prediction_latency_seconds_count[5m])) > 0', 'latency rates');
 
-  it('drift detected fires for exactly the endpoints the proxy evaluated as DRIFT_DETECTED (the hard-drifting demo model among them)', async () => {
-    const { items } = await seeded.proxy.services.store.listEndpoints({ projects: ['demo'] }, { offset: 0, limit: 100 });
-    const drifting = items.filter((e) => e.driftStatus === 'DRIFT_DETECTED').map((e) => e.id).sort();
-    expect(drifting.length).toBeGreaterThan(0);
-    expect(evaluations.get('driftwatch-drift-detected')?.firing).toEqual(drifting);
-  });
+      for (const rule of rules) {
+        const data = rule.data.find((d) => d.datasourceUid === PROMETHEUS_DATASOURCE_UID);
+        const condition = rule.data.find((d) => d.refId === rule.condition);
+        const evaluator = condition?.model.conditions?.[0]?.evaluator;
+        const answer = await query(data?.model.expr ?? '');
+        if (answer.status !== 'success')
+          throw new Error(`${rule.uid}: Prometheus rejected ${data?.model.expr}: ${answer.error}`);
+        const holds = (value: number) =>
+          evaluator?.type === 'gt'
+            ? value > evaluator.params[0]
+            : evaluator?.type === 'lt'
+              ? value < evaluator.params[0]
+              : false;
+        evaluations.set(rule.uid, {
+          uid: rule.uid,
+          series: answer.data.result,
+          firing: answer.data.result
+            .filter((s) => holds(Number(s.value[1])))
+            .map((s) => s.metric.endpoint ?? s.metric.job ?? JSON.stringify(s.metric))
+            .sort(),
+        });
+      }
+    }, 120_000);
 
-  it('accuracy drop fires for exactly the endpoints whose accuracy is below the threshold', async () => {
-    const { items } = await seeded.proxy.services.store.listEndpoints({ projects: ['demo'] }, { offset: 0, limit: 100 });
-    const rule = rules.find((r) => r.uid === 'driftwatch-accuracy-drop');
-    const threshold = rule?.data.find((d) => d.refId === rule.condition)?.model.conditions?.[0].evaluator.params[0] as number;
-    const low = items.filter((e) => e.accuracy !== null && e.accuracy < threshold).map((e) => e.id).sort();
-    expect(evaluations.get('driftwatch-accuracy-drop')?.firing).toEqual(low);
-    // Endpoints without labels export no accuracy, so they cannot page anyone.
-    const unlabelled = items.filter((e) => e.accuracy === null).map((e) => e.id);
-    for (const s of (evaluations.get('driftwatch-accuracy-drop') as Evaluation).series) expect(unlabelled).not.toContain(s.metric.endpoint);
-  });
+    afterAll(async () => {
+      if (server && server.exitCode === null) {
+        const exited = new Promise((resolve) => server?.once('exit', resolve));
+        server.kill('SIGTERM');
+        await exited;
+      }
+      await seeded?.close();
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
+    });
 
-  it('stays quiet while traffic flows, the evaluator is fresh and the proxy is scraped', () => {
-    for (const uid of ['driftwatch-no-predictions', 'driftwatch-evaluation-stale', 'driftwatch-proxy-down']) {
-      expect({ uid, firing: evaluations.get(uid)?.firing }).toEqual({ uid, firing: [] });
-    }
-  });
-});
+    it.each(rules.map((r) => r.uid))('%s: its query returns at least one series', (uid) => {
+      const evaluation = evaluations.get(uid) as Evaluation;
+      expect(evaluation.series.length).toBeGreaterThan(0);
+    });
+
+    it('per-endpoint rules return one series per demo endpoint, labelled for the Details link', () => {
+      const ids = seeded.endpoints.map((e) => e.id).sort();
+      for (const uid of [
+        'driftwatch-drift-detected',
+        'driftwatch-error-rate',
+        'driftwatch-latency-p95',
+        'driftwatch-no-predictions',
+        'driftwatch-evaluation-stale',
+      ]) {
+        const series = (evaluations.get(uid) as Evaluation).series;
+        expect({ uid, endpoints: series.map((s) => s.metric.endpoint).sort() }).toEqual({
+          uid,
+          endpoints: ids,
+        });
+        for (const s of series)
+          expect(s.metric).toMatchObject({
+            project: 'demo',
+            endpoint: expect.any(String),
+            model: expect.any(String),
+            version: 'v1',
+          });
+      }
+    });
+
+    it('drift detected fires for exactly the endpoints the proxy evaluated as DRIFT_DETECTED (the hard-drifting demo model among them)', async () => {
+      const { items } = await seeded.proxy.services.store.listEndpoints(
+        { projects: ['demo'] },
+        { offset: 0, limit: 100 },
+      );
+      const drifting = items
+        .filter((e) => e.driftStatus === 'DRIFT_DETECTED')
+        .map((e) => e.id)
+        .sort();
+      expect(drifting.length).toBeGreaterThan(0);
+      expect(evaluations.get('driftwatch-drift-detected')?.firing).toEqual(drifting);
+    });
+
+    it('accuracy drop fires for exactly the endpoints whose accuracy is below the threshold', async () => {
+      const { items } = await seeded.proxy.services.store.listEndpoints(
+        { projects: ['demo'] },
+        { offset: 0, limit: 100 },
+      );
+      const rule = rules.find((r) => r.uid === 'driftwatch-accuracy-drop');
+      const threshold = rule?.data.find((d) => d.refId === rule.condition)?.model.conditions?.[0].evaluator
+        .params[0] as number;
+      const low = items
+        .filter((e) => e.accuracy !== null && e.accuracy < threshold)
+        .map((e) => e.id)
+        .sort();
+      expect(evaluations.get('driftwatch-accuracy-drop')?.firing).toEqual(low);
+      // Endpoints without labels export no accuracy, so they cannot page anyone.
+      const unlabelled = items.filter((e) => e.accuracy === null).map((e) => e.id);
+      for (const s of (evaluations.get('driftwatch-accuracy-drop') as Evaluation).series)
+        expect(unlabelled).not.toContain(s.metric.endpoint);
+    });
+
+    it('stays quiet while traffic flows, the evaluator is fresh and the proxy is scraped', () => {
+      for (const uid of [
+        'driftwatch-no-predictions',
+        'driftwatch-evaluation-stale',
+        'driftwatch-proxy-down',
+      ]) {
+        expect({ uid, firing: evaluations.get(uid)?.firing }).toEqual({ uid, firing: [] });
+      }
+    });
+  },
+);
 
 if (binary.skipped) {
   it.todo(`alert rules on Prometheus: skipped (${binary.missingMessage})`);

@@ -9,7 +9,12 @@
  */
 import type { Dashboard, Panel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DRIFTWATCH_DATASOURCE_UID, FEATURE_DRIFT_PANEL_ID, type DashboardName } from '../src/constants';
-import { convertWithGrafana, type Conversion, type ConversionRequest, type PlainFrame } from './helpers/grafanaData';
+import {
+  convertWithGrafana,
+  type Conversion,
+  type ConversionRequest,
+  type PlainFrame,
+} from './helpers/grafanaData';
 import {
   DASHBOARD_NAMES,
   durationMs,
@@ -65,7 +70,11 @@ let heatmapRowsType = '';
 const postQuery = (body: unknown) => post('/grafana/query', body);
 
 async function post(path: string, body: unknown): Promise<QueryReply> {
-  const response = await fetch(`${seeded.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${seeded.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
@@ -91,7 +100,10 @@ function queryBody(
 ): Record<string, unknown> {
   const range = rangeOf(dashboard, now);
   const maxDataPoints = panel.maxDataPoints ?? DEFAULT_MAX_DATA_POINTS;
-  const intervalMs = Math.max(Math.ceil((range.to - range.from) / maxDataPoints / 1_000) * 1_000, panel.interval ? durationMs(panel.interval) : 0);
+  const intervalMs = Math.max(
+    Math.ceil((range.to - range.from) / maxDataPoints / 1_000) * 1_000,
+    panel.interval ? durationMs(panel.interval) : 0,
+  );
   return {
     range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
     rangeRaw: range.raw,
@@ -102,7 +114,14 @@ function queryBody(
 }
 
 /** All queries of a panel, one request each (so one failing query does not blank the others), answers in order. */
-async function runQueries(dashboard: Dashboard, panel: Panel | { interval?: string }, queries: StoredQuery[], variables: Map<string, ResolvedVariable>, scoped: Record<string, string>, now: number) {
+async function runQueries(
+  dashboard: Dashboard,
+  panel: Panel | { interval?: string },
+  queries: StoredQuery[],
+  variables: Map<string, ResolvedVariable>,
+  scoped: Record<string, string>,
+  now: number,
+) {
   const replies: Array<{ request: Record<string, unknown>; reply: QueryReply }> = [];
   for (const query of queries.filter((q) => !q.hide)) {
     const request = queryBody(dashboard, panel, query, variables, scoped, now);
@@ -115,11 +134,20 @@ async function runQueries(dashboard: Dashboard, panel: Panel | { interval?: stri
  * Every combination of variable values to try: "All" where a variable starts on All, each option
  * of a single-value variable (so Details runs once per endpoint), in dependency order.
  */
-async function resolveVariables(dashboard: Dashboard, now: number, problems: string[]): Promise<Array<Map<string, ResolvedVariable>>> {
+async function resolveVariables(
+  dashboard: Dashboard,
+  now: number,
+  problems: string[],
+): Promise<Array<Map<string, ResolvedVariable>>> {
   let combinations: Array<Map<string, ResolvedVariable>> = [new Map()];
   for (const variable of variablesOf(dashboard)) {
     if (variable.type === 'datasource') {
-      for (const c of combinations) c.set(variable.name, { variable, options: [{ text: 'Driftwatch', value: DRIFTWATCH_DATASOURCE_UID }], selection: { all: false, values: [DRIFTWATCH_DATASOURCE_UID], texts: ['Driftwatch'] } });
+      for (const c of combinations)
+        c.set(variable.name, {
+          variable,
+          options: [{ text: 'Driftwatch', value: DRIFTWATCH_DATASOURCE_UID }],
+          selection: { all: false, values: [DRIFTWATCH_DATASOURCE_UID], texts: ['Driftwatch'] },
+        });
       continue;
     }
     const next: Array<Map<string, ResolvedVariable>> = [];
@@ -131,12 +159,25 @@ async function resolveVariables(dashboard: Dashboard, now: number, problems: str
         range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
       });
       const options = variableOptions(variable, reply, problems);
-      const startsOnAll = variable.includeAll && JSON.stringify(variable.current?.value ?? '').includes('$__all');
+      const startsOnAll =
+        variable.includeAll && JSON.stringify(variable.current?.value ?? '').includes('$__all');
       if (startsOnAll) {
-        next.push(new Map(combination).set(variable.name, { variable, options, selection: { all: true, values: [], texts: ['All'] } }));
+        next.push(
+          new Map(combination).set(variable.name, {
+            variable,
+            options,
+            selection: { all: true, values: [], texts: ['All'] },
+          }),
+        );
       } else {
         for (const option of options) {
-          next.push(new Map(combination).set(variable.name, { variable, options, selection: { all: false, values: [option.value], texts: [option.text] } }));
+          next.push(
+            new Map(combination).set(variable.name, {
+              variable,
+              options,
+              selection: { all: false, values: [option.value], texts: [option.text] },
+            }),
+          );
         }
       }
     }
@@ -145,14 +186,21 @@ async function resolveVariables(dashboard: Dashboard, now: number, problems: str
   return combinations;
 }
 
-function variableOptions(variable: VariableModel, reply: QueryReply, problems: string[]): Array<{ text: string; value: string }> {
+function variableOptions(
+  variable: VariableModel,
+  reply: QueryReply,
+  problems: string[],
+): Array<{ text: string; value: string }> {
   const where = `variable $${variable.name}`;
   if (reply.status !== 200) {
     problems.push(`${where}: ${reply.status} ${JSON.stringify(reply.body)}`);
     return [];
   }
   const rows = reply.body as Array<{ __text?: unknown; __value?: unknown }>;
-  if (!Array.isArray(rows) || rows.some((r) => typeof r.__text !== 'string' || typeof r.__value !== 'string')) {
+  if (
+    !Array.isArray(rows) ||
+    rows.some((r) => typeof r.__text !== 'string' || typeof r.__value !== 'string')
+  ) {
     problems.push(`${where}: expected [{__text, __value}], got ${JSON.stringify(reply.body).slice(0, 300)}`);
     return [];
   }
@@ -174,19 +222,36 @@ async function runDashboard(name: DashboardName): Promise<DashboardRun> {
       .join(', ');
     for (const panel of panelsOf(dashboard)) {
       // A repeated panel is one panel per value of its variable, interpolated with that value as a scoped variable.
-      const repeats: Array<Record<string, string>> = panel.repeat ? selectedValues(variables.get(panel.repeat) as ResolvedVariable).map((v) => ({ [panel.repeat as string]: v })) : [{}];
+      const repeats: Array<Record<string, string>> = panel.repeat
+        ? selectedValues(variables.get(panel.repeat) as ResolvedVariable).map((v) => ({
+            [panel.repeat as string]: v,
+          }))
+        : [{}];
       for (const scoped of repeats) {
         const title = interpolate(panel.title ?? '', variables, scoped).replace(/\\/g, '');
-        panels.push({ panel, label: `"${title}" (${described})`, replies: await runQueries(dashboard, panel, queriesOf(panel), variables, scoped, now) });
+        panels.push({
+          panel,
+          label: `"${title}" (${described})`,
+          replies: await runQueries(dashboard, panel, queriesOf(panel), variables, scoped, now),
+        });
       }
     }
     for (const annotation of dashboard.annotations.list ?? []) {
       if (!annotation.target) continue;
-      const [{ reply }] = await runQueries(dashboard, {}, [annotation.target as unknown as StoredQuery], variables, {}, now);
+      const [{ reply }] = await runQueries(
+        dashboard,
+        {},
+        [annotation.target as unknown as StoredQuery],
+        variables,
+        {},
+        now,
+      );
       const frame = (reply.body as Array<{ fields?: Array<{ name: string }> }> | null)?.[0];
       const fields = frame?.fields?.map((f) => f.name) ?? [];
       if (reply.status !== 200 || !['time', 'title', 'text'].every((f) => fields.includes(f))) {
-        annotationProblems.push(`annotation "${annotation.name}": ${reply.status}, fields ${fields.join(', ')}`);
+        annotationProblems.push(
+          `annotation "${annotation.name}": ${reply.status}, fields ${fields.join(', ')}`,
+        );
       }
     }
   }
@@ -197,7 +262,10 @@ async function runDashboard(name: DashboardName): Promise<DashboardRun> {
       id: String(i),
       results: run.replies.flatMap((r) => r.reply.body as unknown[]),
       transformations: run.panel.transformations,
-      reduceOptions: run.panel.type === 'stat' ? (run.panel.options as { reduceOptions: unknown }).reduceOptions : undefined,
+      reduceOptions:
+        run.panel.type === 'stat'
+          ? (run.panel.options as { reduceOptions: unknown }).reduceOptions
+          : undefined,
     }));
   const { converted, heatmapRows } = await convertWithGrafana(requests);
   heatmapRowsType = heatmapRows;
@@ -207,9 +275,11 @@ async function runDashboard(name: DashboardName): Promise<DashboardRun> {
 
 // ------------------------------------------------------------------ what each panel type needs
 
-const numbers = (values: unknown[]) => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+const numbers = (values: unknown[]) =>
+  values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 const ascending = (values: unknown[]) => numbers(values).every((v, i, all) => i === 0 || all[i - 1] <= v);
-const fieldNames = (frames: PlainFrame[]) => new Set(frames.flatMap((f) => f.fields.flatMap((x) => [x.name, x.displayName])));
+const fieldNames = (frames: PlainFrame[]) =>
+  new Set(frames.flatMap((f) => f.fields.flatMap((x) => [x.name, x.displayName])));
 
 interface Override {
   matcher: { id: string; options?: unknown };
@@ -228,7 +298,10 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
   const problems: string[] = [];
   const say = (message: string) => problems.push(`${run.label}: ${message}`);
   const failed = run.replies.filter((r) => r.reply.status !== 200);
-  for (const { request, reply } of failed) say(`POST /grafana/query ${JSON.stringify(request.targets)} answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 500)}`);
+  for (const { request, reply } of failed)
+    say(
+      `POST /grafana/query ${JSON.stringify(request.targets)} answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 500)}`,
+    );
   if (failed.length) return { problems, hasData: false };
   const conversion = run.conversion as Conversion;
   if (conversion.error) {
@@ -243,19 +316,33 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
     case 'stat': {
       const expression = (panel.options as { reduceOptions: { fields: string } }).reduceOptions.fields;
       const present = fieldNames(conversion.frames);
-      for (const name of namedFields(expression)) if (!present.has(name)) say(`stat field "${name}" is not in the answer (fields: ${[...present].join(', ')})`);
+      for (const name of namedFields(expression))
+        if (!present.has(name))
+          say(`stat field "${name}" is not in the answer (fields: ${[...present].join(', ')})`);
       const shown = conversion.stat ?? [];
       if (shown.length === 0) say(`getFieldDisplayValues finds no field for ${expression}`);
       hasData = shown.some((s) => s.numeric !== null || (s.text !== '' && s.text !== 'No data'));
       break;
     }
     case 'table': {
-      if (frames.length !== 1) say(`a table panel needs one frame after its transformations, got ${frames.length}`);
+      if (frames.length !== 1)
+        say(`a table panel needs one frame after its transformations, got ${frames.length}`);
       const rawNames = fieldNames(conversion.frames);
       for (const t of panel.transformations ?? []) {
-        const options = t.options as { byField?: string; indexByName?: Record<string, number>; excludeByName?: Record<string, boolean> };
-        if (t.id === 'joinByField' && !conversion.frames.every((f) => f.fields.some((x) => x.name === options.byField))) say(`join field "${options.byField}" missing from a frame`);
-        for (const name of [...Object.keys(options.indexByName ?? {}), ...Object.keys(options.excludeByName ?? {})]) {
+        const options = t.options as {
+          byField?: string;
+          indexByName?: Record<string, number>;
+          excludeByName?: Record<string, boolean>;
+        };
+        if (
+          t.id === 'joinByField' &&
+          !conversion.frames.every((f) => f.fields.some((x) => x.name === options.byField))
+        )
+          say(`join field "${options.byField}" missing from a frame`);
+        for (const name of [
+          ...Object.keys(options.indexByName ?? {}),
+          ...Object.keys(options.excludeByName ?? {}),
+        ]) {
           if (!rawNames.has(name)) say(`organize names "${name}", which no frame has`);
         }
       }
@@ -265,14 +352,21 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
       for (const o of overridesOf(panel)) {
         if (o.matcher.id !== 'byName') continue;
         const field = String(o.matcher.options);
-        if (!names.has(field)) say(`override for column "${field}", which the answer does not have (columns: ${[...names].join(', ')})`);
+        if (!names.has(field))
+          say(
+            `override for column "${field}", which the answer does not have (columns: ${[...names].join(', ')})`,
+          );
         const renamed = o.properties.find((p) => p.id === 'displayName');
         if (renamed && names.has(field)) displayNames.add(String(renamed.value));
-        for (const link of o.properties.filter((p) => p.id === 'links').flatMap((p) => p.value as Array<{ url: string }>)) {
-          for (const [, referenced] of link.url.matchAll(/\$\{__data\.fields\.(\w+)\}/g)) if (!names.has(referenced)) say(`link uses field "${referenced}", which the answer does not have`);
+        for (const link of o.properties
+          .filter((p) => p.id === 'links')
+          .flatMap((p) => p.value as Array<{ url: string }>)) {
+          for (const [, referenced] of link.url.matchAll(/\$\{__data\.fields\.(\w+)\}/g))
+            if (!names.has(referenced))
+              say(`link uses field "${referenced}", which the answer does not have`);
         }
       }
-      for (const sort of ((panel.options as { sortBy?: Array<{ displayName: string }> }).sortBy ?? [])) {
+      for (const sort of (panel.options as { sortBy?: Array<{ displayName: string }> }).sortBy ?? []) {
         if (!displayNames.has(sort.displayName)) say(`sorts by "${sort.displayName}", which is not a column`);
       }
       hasData = (frame?.length ?? 0) > 0;
@@ -293,30 +387,36 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
       const layout = (panel.options as { rowsFrame?: { layout?: string } }).rowsFrame?.layout;
       if (frames.length !== 1) say(`a heat map of buckets needs one frame, got ${frames.length}`);
       for (const frame of frames) {
-        if (frame.meta?.type !== heatmapRowsType) say(`frame type is ${frame.meta?.type}, not ${heatmapRowsType}: the heat map would re-bucket it`);
+        if (frame.meta?.type !== heatmapRowsType)
+          say(`frame type is ${frame.meta?.type}, not ${heatmapRowsType}: the heat map would re-bucket it`);
         const [x, ...rows] = frame.fields;
         if (x?.type !== 'time') say('the first field of heatmap-rows must be the time');
         else if (!ascending(x.values)) say('times not ascending');
-        if (rows.length === 0 || rows.some((f) => f.type !== 'number')) say('every row after the time must be numeric');
+        if (rows.length === 0 || rows.some((f) => f.type !== 'number'))
+          say('every row after the time must be numeric');
         if (frame.fields.some((f) => f.values.length !== frame.length)) say('fields of unequal length');
         if (layout === 'le') {
           const bounds = rows.map((f) => (f.name === '+Inf' ? Infinity : Number(f.name)));
-          if (bounds.some(Number.isNaN) || !bounds.every((b, i) => i === 0 || bounds[i - 1] < b)) say(`"le" rows must be ascending upper bounds, got ${rows.map((f) => f.name).join(', ')}`);
+          if (bounds.some(Number.isNaN) || !bounds.every((b, i) => i === 0 || bounds[i - 1] < b))
+            say(`"le" rows must be ascending upper bounds, got ${rows.map((f) => f.name).join(', ')}`);
         }
         if (rows.some((f) => numbers(f.values).some((v) => v > 0))) hasData = true;
       }
       break;
     }
     case 'histogram': {
-      if (frames.length !== 1) say(`the histogram panel reads xMin/xMax buckets only from a single frame, got ${frames.length}`);
+      if (frames.length !== 1)
+        say(`the histogram panel reads xMin/xMax buckets only from a single frame, got ${frames.length}`);
       const histogram = conversion.histograms[0];
       if (!histogram) {
         say('getHistogramFields finds no pre-bucketed histogram (xMin, xMax, counts)');
         break;
       }
       const series = histogram.counts.map((c) => c.name).sort();
-      if (series.join() !== 'actual,expected') say(`histogram series are ${series.join(', ')}, expected "actual" and "expected"`);
-      if (histogram.xMin.some((lo, i) => !(lo < histogram.xMax[i]) || (i > 0 && histogram.xMax[i - 1] > lo))) say('buckets overlap or are not ascending');
+      if (series.join() !== 'actual,expected')
+        say(`histogram series are ${series.join(', ')}, expected "actual" and "expected"`);
+      if (histogram.xMin.some((lo, i) => !(lo < histogram.xMax[i]) || (i > 0 && histogram.xMax[i - 1] > lo)))
+        say('buckets overlap or are not ascending');
       const expected = numbers(histogram.counts.find((c) => c.name === 'expected')?.values ?? []);
       const total = expected.reduce((a, b) => a + b, 0);
       if (expected.length && Math.abs(total - 1) > 1e-9) say(`expected shares sum to ${total}, not 1`);
@@ -327,9 +427,12 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
       const xField = (panel.options as { xField?: string }).xField as string;
       for (const frame of frames) {
         const x = frame.fields.find((f) => f.name === xField);
-        if (!x || x.type !== 'number') say(`frame "${frame.name}" has no numeric "${xField}" field for the trend's x axis`);
-        else if (!ascending(x.values)) say(`frame "${frame.name}": "${xField}" not ascending (the trend panel needs it sorted)`);
-        if (frame.fields.filter((f) => f !== x && f.type === 'number').length === 0) say(`frame "${frame.name}" has no value field`);
+        if (!x || x.type !== 'number')
+          say(`frame "${frame.name}" has no numeric "${xField}" field for the trend's x axis`);
+        else if (!ascending(x.values))
+          say(`frame "${frame.name}": "${xField}" not ascending (the trend panel needs it sorted)`);
+        if (frame.fields.filter((f) => f !== x && f.type === 'number').length === 0)
+          say(`frame "${frame.name}" has no value field`);
       }
       hasData = frames.some((f) => f.length > 0);
       break;
@@ -337,17 +440,27 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
     case FEATURE_DRIFT_PANEL_ID: {
       // The panel merges every frame with a feature_name field by feature, and draws histogram frames named after features.
       const tables = frames.filter((f) => f.fields.some((x) => x.name === 'feature_name'));
-      const histograms = frames.map((f, i) => ({ f, h: conversion.histograms[i] })).filter(({ h }) => h !== null);
+      const histograms = frames
+        .map((f, i) => ({ f, h: conversion.histograms[i] }))
+        .filter(({ h }) => h !== null);
       const others = frames.filter((f) => !tables.includes(f) && !histograms.some(({ f: hf }) => hf === f));
-      if (others.length) say(`frames the panel cannot read: ${others.map((f) => f.name ?? f.refId).join(', ')}`);
+      if (others.length)
+        say(`frames the panel cannot read: ${others.map((f) => f.name ?? f.refId).join(', ')}`);
       const columns = new Set(tables.flatMap((t) => t.fields.map((f) => f.name)));
-      for (const c of ['tvd', 'hellinger', 'kld', 'drift_status', 'actual_mean', 'expected_mean']) if (!columns.has(c)) say(`no feature table has column ${c}`);
+      for (const c of ['tvd', 'hellinger', 'kld', 'drift_status', 'actual_mean', 'expected_mean'])
+        if (!columns.has(c)) say(`no feature table has column ${c}`);
       const measures = tables.find((t) => t.fields.some((f) => f.name === 'column'));
       const names = measures?.fields.find((f) => f.name === 'feature_name')?.values ?? [];
       const groups = measures?.fields.find((f) => f.name === 'column')?.values ?? [];
-      const featureNames = names.filter((_, i) => groups[i] === 'feature').map(String).sort();
+      const featureNames = names
+        .filter((_, i) => groups[i] === 'feature')
+        .map(String)
+        .sort();
       const histogramNames = histograms.map(({ f }) => String(f.name)).sort();
-      if (featureNames.join() !== histogramNames.join()) say(`histograms (${histogramNames.join(', ')}) do not match the features (${featureNames.join(', ')})`);
+      if (featureNames.join() !== histogramNames.join())
+        say(
+          `histograms (${histogramNames.join(', ')}) do not match the features (${featureNames.join(', ')})`,
+        );
       hasData = featureNames.length > 0;
       break;
     }

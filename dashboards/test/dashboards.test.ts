@@ -8,22 +8,41 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
-import { DASHBOARD_UIDS, DATASOURCE_PLUGIN_ID, DATASOURCE_REF, DATASOURCE_VARIABLE, type DashboardName } from '../src/constants';
+import {
+  DASHBOARD_UIDS,
+  DATASOURCE_PLUGIN_ID,
+  DATASOURCE_REF,
+  DATASOURCE_VARIABLE,
+  type DashboardName,
+} from '../src/constants';
 import { DASHBOARD_FILES, REPO_ROOT } from '../src/files';
 import { DRIFT_STATUS_MAPPINGS } from '../src/panels';
-import { DASHBOARD_NAMES, loadDashboard, panelsOf, queriesOf, variableQuery, variablesOf } from './helpers/dashboardModel';
+import {
+  DASHBOARD_NAMES,
+  loadDashboard,
+  panelsOf,
+  queriesOf,
+  variableQuery,
+  variablesOf,
+} from './helpers/dashboardModel';
 
 const PACKAGE_DIR = join(__dirname, '..');
-const dashboards = new Map<DashboardName, Dashboard>(DASHBOARD_NAMES.map((name) => [name, loadDashboard(name)]));
+const dashboards = new Map<DashboardName, Dashboard>(
+  DASHBOARD_NAMES.map((name) => [name, loadDashboard(name)]),
+);
 
 /** `$name` and `${name}` references, leaving Grafana's own `${__...}` macros aside. */
 function variableReferences(text: string): string[] {
-  return [...text.matchAll(/\$(\w+)|\$\{(\w+)(?::\w+)?\}/g)].map((m) => m[1] ?? m[2]).filter((name) => !name.startsWith('__'));
+  return [...text.matchAll(/\$(\w+)|\$\{(\w+)(?::\w+)?\}/g)]
+    .map((m) => m[1] ?? m[2])
+    .filter((name) => !name.startsWith('__'));
 }
 
 describe('generated dashboards', () => {
   it('are exactly the four files the app plugin includes', () => {
-    const onDisk = readdirSync(join(REPO_ROOT, 'dashboards')).filter((f) => f.endsWith('.json') && !['package.json', 'tsconfig.json'].includes(f));
+    const onDisk = readdirSync(join(REPO_ROOT, 'dashboards')).filter(
+      (f) => f.endsWith('.json') && !['package.json', 'tsconfig.json'].includes(f),
+    );
     expect(onDisk.sort()).toEqual(['details.json', 'experiments.json', 'overview.json', 'performance.json']);
     expect(Object.values(DASHBOARD_FILES).sort()).toEqual(onDisk.map((f) => `dashboards/${f}`).sort());
   });
@@ -31,8 +50,11 @@ describe('generated dashboards', () => {
   it('equal what the builders generate (the JSON is never edited by hand)', async () => {
     // A child process: Prettier, which formats the output, loads ES modules Jest cannot.
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [require.resolve('tsx/cli'), 'src/generate.ts', '--check'], { cwd: PACKAGE_DIR }, (err, _stdout, stderr) =>
-        resolve({ code: err ? Number(err.code ?? 1) : 0, stderr }),
+      execFile(
+        process.execPath,
+        [require.resolve('tsx/cli'), 'src/generate.ts', '--check'],
+        { cwd: PACKAGE_DIR },
+        (err, _stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr }),
       );
     });
     expect(result).toEqual({ code: 0, stderr: '' });
@@ -54,29 +76,53 @@ describe.each(DASHBOARD_NAMES)('dashboard %s', (name) => {
     const datasource = variables.find((v) => v.name === DATASOURCE_VARIABLE);
     expect(datasource).toMatchObject({ type: 'datasource', query: DATASOURCE_PLUGIN_ID });
     for (const panel of panels) {
-      expect({ panel: panel.title, datasource: panel.datasource }).toEqual({ panel: panel.title, datasource: DATASOURCE_REF });
+      expect({ panel: panel.title, datasource: panel.datasource }).toEqual({
+        panel: panel.title,
+        datasource: DATASOURCE_REF,
+      });
       expect(queriesOf(panel).length).toBeGreaterThan(0);
       for (const query of queriesOf(panel)) {
-        expect({ panel: panel.title, datasource: query.datasource }).toEqual({ panel: panel.title, datasource: DATASOURCE_REF });
+        expect({ panel: panel.title, datasource: query.datasource }).toEqual({
+          panel: panel.title,
+          datasource: DATASOURCE_REF,
+        });
         expect(query.target).toMatch(/target_endpoint=\w+/);
       }
     }
     for (const variable of variables.filter((v) => v.type === 'query')) {
-      expect({ variable: variable.name, datasource: variable.datasource }).toEqual({ variable: variable.name, datasource: DATASOURCE_REF });
+      expect({ variable: variable.name, datasource: variable.datasource }).toEqual({
+        variable: variable.name,
+        datasource: DATASOURCE_REF,
+      });
       expect(variableQuery(variable).target).toMatch(/target_endpoint=\w+/);
     }
-    for (const annotation of dashboard.annotations.list ?? []) expect(annotation.datasource).toEqual(DATASOURCE_REF);
+    for (const annotation of dashboard.annotations.list ?? [])
+      expect(annotation.datasource).toEqual(DATASOURCE_REF);
   });
 
   it('only refers to variables it defines (targets, titles, repeats), each after the ones it depends on', () => {
     for (const panel of panels) {
-      const used = [...queriesOf(panel).flatMap((q) => variableReferences(q.target ?? '')), ...variableReferences(panel.title ?? ''), ...(panel.repeat ? [panel.repeat] : [])];
-      for (const variable of used) expect({ panel: panel.title, variable, defined: variableNames.has(variable) }).toEqual({ panel: panel.title, variable, defined: true });
+      const used = [
+        ...queriesOf(panel).flatMap((q) => variableReferences(q.target ?? '')),
+        ...variableReferences(panel.title ?? ''),
+        ...(panel.repeat ? [panel.repeat] : []),
+      ];
+      for (const variable of used)
+        expect({ panel: panel.title, variable, defined: variableNames.has(variable) }).toEqual({
+          panel: panel.title,
+          variable,
+          defined: true,
+        });
     }
     variables.forEach((variable, i) => {
       const earlier = new Set(variables.slice(0, i).map((v) => v.name));
-      const query = variable.type === 'query' ? variableQuery(variable).target ?? '' : '';
-      for (const used of variableReferences(query)) expect({ variable: variable.name, uses: used, definedBefore: earlier.has(used) }).toEqual({ variable: variable.name, uses: used, definedBefore: true });
+      const query = variable.type === 'query' ? (variableQuery(variable).target ?? '') : '';
+      for (const used of variableReferences(query))
+        expect({ variable: variable.name, uses: used, definedBefore: earlier.has(used) }).toEqual({
+          variable: variable.name,
+          uses: used,
+          definedBefore: true,
+        });
     });
   });
 
@@ -90,20 +136,25 @@ describe.each(DASHBOARD_NAMES)('dashboard %s', (name) => {
   });
 
   it('links only to Driftwatch dashboards, with variables those dashboards define', () => {
-    const byUid = new Map([...dashboards.values()].map((d) => [d.uid, new Set(variablesOf(d).map((v) => v.name))]));
+    const byUid = new Map(
+      [...dashboards.values()].map((d) => [d.uid, new Set(variablesOf(d).map((v) => v.name))]),
+    );
     const urls = JSON.stringify(dashboard).match(/\/d\/[^"?]+\?[^"]*/g) ?? [];
     for (const url of urls) {
       const [path, query] = url.split('?');
       const target = byUid.get(path.slice(3));
       expect({ url, known: target !== undefined }).toEqual({ url, known: true });
-      for (const [, variable] of query.matchAll(/var-(\w+)=/g)) expect({ url, variable, defined: target?.has(variable) }).toEqual({ url, variable, defined: true });
+      for (const [, variable] of query.matchAll(/var-(\w+)=/g))
+        expect({ url, variable, defined: target?.has(variable) }).toEqual({ url, variable, defined: true });
     }
   });
 });
 
 describe('drift status colours', () => {
   it('cover every status the proxy reports', () => {
-    const mapped = Object.keys((DRIFT_STATUS_MAPPINGS[0] as { options: Record<string, unknown> }).options).sort();
+    const mapped = Object.keys(
+      (DRIFT_STATUS_MAPPINGS[0] as { options: Record<string, unknown> }).options,
+    ).sort();
     expect(mapped).toEqual(Object.keys(DRIFT_STATUS_LEVEL).sort());
   });
 });

@@ -18,7 +18,18 @@ import {
 } from '../src/constants';
 import { DASHBOARD_FILES, REPO_ROOT } from '../src/files';
 import { DASHBOARD_NAMES, loadDashboard, panelsOf, queriesOf, variablesOf } from './helpers/dashboardModel';
-import type { ComposeFile, ContactPointsFile, DatasourcesFile, PluginsFile, PoliciesFile, ProvidersFile, Route, Rule, RuleQuery, RulesFile } from './helpers/provisioningFiles';
+import type {
+  ComposeFile,
+  ContactPointsFile,
+  DatasourcesFile,
+  PluginsFile,
+  PoliciesFile,
+  ProvidersFile,
+  Route,
+  Rule,
+  RuleQuery,
+  RulesFile,
+} from './helpers/provisioningFiles';
 import { promtool, readYaml, run } from './helpers/tools';
 
 const PROVISIONING = join(REPO_ROOT, 'provisioning');
@@ -28,7 +39,11 @@ const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
-    return statSync(path).isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(entry) ? [relative(REPO_ROOT, path)] : [];
+    return statSync(path).isDirectory()
+      ? yamlFiles(path)
+      : /\.ya?ml$/.test(entry)
+        ? [relative(REPO_ROOT, path)]
+        : [];
   });
 }
 
@@ -53,15 +68,28 @@ describe('provisioning files', () => {
       'provisioning/datasources/driftwatch.yaml',
       'provisioning/plugins/driftwatch.yaml',
     ]);
-    for (const file of files) expect({ file, apiVersion: readYaml<{ apiVersion: number }>(file).apiVersion }).toEqual({ file, apiVersion: 1 });
+    for (const file of files)
+      expect({ file, apiVersion: readYaml<{ apiVersion: number }>(file).apiVersion }).toEqual({
+        file,
+        apiVersion: 1,
+      });
   });
 
   it('provision the Driftwatch data source with a fixed uid, URL and key from the environment', () => {
     const driftwatch = datasources.datasources.find((d) => d.type === DATASOURCE_PLUGIN_ID);
     // plugin/src/datasource/plugin.json routes requests to `{{ .JsonData.url }}/grafana` with `{{ .SecureJsonData.apiKey }}`.
-    expect(driftwatch).toMatchObject({ uid: DRIFTWATCH_DATASOURCE_UID, access: 'proxy', jsonData: { url: '$DRIFTWATCH_URL' }, secureJsonData: { apiKey: '$DRIFTWATCH_API_KEY' } });
+    expect(driftwatch).toMatchObject({
+      uid: DRIFTWATCH_DATASOURCE_UID,
+      access: 'proxy',
+      jsonData: { url: '$DRIFTWATCH_URL' },
+      secureJsonData: { apiKey: '$DRIFTWATCH_API_KEY' },
+    });
     const prometheus = datasources.datasources.find((d) => d.type === 'prometheus');
-    expect(prometheus).toMatchObject({ uid: PROMETHEUS_DATASOURCE_UID, access: 'proxy', url: '$PROMETHEUS_URL' });
+    expect(prometheus).toMatchObject({
+      uid: PROMETHEUS_DATASOURCE_UID,
+      access: 'proxy',
+      url: '$PROMETHEUS_URL',
+    });
     expect(provisionedUids.size).toBe(datasources.datasources.length);
     for (const d of datasources.datasources) expect(d.name && d.type && d.uid && d.access).toBeTruthy();
   });
@@ -87,8 +115,13 @@ describe('provisioning files', () => {
     for (const name of DASHBOARD_NAMES) {
       const dashboard = loadDashboard(name);
       const types = new Set([
-        ...panelsOf(dashboard).flatMap((p) => [p.datasource?.type, ...queriesOf(p).map((q) => q.datasource?.type)]),
-        ...variablesOf(dashboard).filter((v) => v.type === 'query').map((v) => v.datasource?.type),
+        ...panelsOf(dashboard).flatMap((p) => [
+          p.datasource?.type,
+          ...queriesOf(p).map((q) => q.datasource?.type),
+        ]),
+        ...variablesOf(dashboard)
+          .filter((v) => v.type === 'query')
+          .map((v) => v.datasource?.type),
       ]);
       expect([...types]).toEqual([DATASOURCE_PLUGIN_ID]);
       const variable = variablesOf(dashboard).find((v) => v.type === 'datasource');
@@ -97,7 +130,12 @@ describe('provisioning files', () => {
     }
     for (const rule of allRules) {
       for (const query of rule.data) {
-        expect({ rule: rule.uid, uid: query.datasourceUid, known: query.datasourceUid === EXPRESSION_DATASOURCE_UID || provisionedUids.has(query.datasourceUid) }).toEqual({
+        expect({
+          rule: rule.uid,
+          uid: query.datasourceUid,
+          known:
+            query.datasourceUid === EXPRESSION_DATASOURCE_UID || provisionedUids.has(query.datasourceUid),
+        }).toEqual({
           rule: rule.uid,
           uid: query.datasourceUid,
           known: true,
@@ -110,16 +148,28 @@ describe('provisioning files', () => {
     const environment = compose.services.grafana.environment ?? {};
     for (const file of yamlFiles(PROVISIONING)) {
       // Values only: Grafana interpolates what it parsed, not comments.
-      const used = [...JSON.stringify(readYaml(file)).matchAll(/\$\{?([A-Z][A-Z0-9_]*)\}?/g)].map((m) => m[1]);
-      for (const name of used) expect({ file, variable: name, set: name in environment }).toEqual({ file, variable: name, set: true });
+      const used = [...JSON.stringify(readYaml(file)).matchAll(/\$\{?([A-Z][A-Z0-9_]*)\}?/g)].map(
+        (m) => m[1],
+      );
+      for (const name of used)
+        expect({ file, variable: name, set: name in environment }).toEqual({
+          file,
+          variable: name,
+          set: true,
+        });
     }
   });
 });
 
 describe('the plugin’s plugin.json files', () => {
   const readJson = <T>(path: string) => JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as T;
-  const app = readJson<{ id: string; includes: Array<{ type: string; path?: string }> }>('plugin/src/plugin.json');
-  const datasource = readJson<{ id: string; routes?: Array<{ url: string; headers?: Array<{ content: string }> }> }>('plugin/src/datasource/plugin.json');
+  const app = readJson<{ id: string; includes: Array<{ type: string; path?: string }> }>(
+    'plugin/src/plugin.json',
+  );
+  const datasource = readJson<{
+    id: string;
+    routes?: Array<{ url: string; headers?: Array<{ content: string }> }>;
+  }>('plugin/src/datasource/plugin.json');
 
   it('use the ids the dashboards, provisioning and docker-compose.yml name', () => {
     expect(app.id).toBe(APP_PLUGIN_ID);
@@ -128,15 +178,26 @@ describe('the plugin’s plugin.json files', () => {
   });
 
   it('include exactly the generated dashboards', () => {
-    const included = app.includes.filter((i) => i.type === 'dashboard').map((i) => i.path).sort();
+    const included = app.includes
+      .filter((i) => i.type === 'dashboard')
+      .map((i) => i.path)
+      .sort();
     expect(included).toEqual(Object.values(DASHBOARD_FILES).sort());
   });
 
   it('route requests with settings the provisioned data source sets', () => {
     const templates = JSON.stringify(datasource.routes ?? []);
     const driftwatch = datasources.datasources.find((d) => d.type === DATASOURCE_PLUGIN_ID);
-    for (const [, key] of templates.matchAll(/\.JsonData\.(\w+)/g)) expect({ jsonData: key, set: key in (driftwatch?.jsonData ?? {}) }).toEqual({ jsonData: key, set: true });
-    for (const [, key] of templates.matchAll(/\.SecureJsonData\.(\w+)/g)) expect({ secureJsonData: key, set: key in (driftwatch?.secureJsonData ?? {}) }).toEqual({ secureJsonData: key, set: true });
+    for (const [, key] of templates.matchAll(/\.JsonData\.(\w+)/g))
+      expect({ jsonData: key, set: key in (driftwatch?.jsonData ?? {}) }).toEqual({
+        jsonData: key,
+        set: true,
+      });
+    for (const [, key] of templates.matchAll(/\.SecureJsonData\.(\w+)/g))
+      expect({ secureJsonData: key, set: key in (driftwatch?.secureJsonData ?? {}) }).toEqual({
+        secureJsonData: key,
+        set: true,
+      });
   });
 });
 
@@ -151,7 +212,13 @@ describe('alert rules', () => {
     const uids = allRules.map((r) => r.uid);
     expect(new Set(uids).size).toBe(uids.length);
     expect(uids).toEqual(
-      expect.arrayContaining(['driftwatch-drift-detected', 'driftwatch-error-rate', 'driftwatch-latency-p95', 'driftwatch-accuracy-drop', 'driftwatch-no-predictions']),
+      expect.arrayContaining([
+        'driftwatch-drift-detected',
+        'driftwatch-error-rate',
+        'driftwatch-latency-p95',
+        'driftwatch-accuracy-drop',
+        'driftwatch-no-predictions',
+      ]),
     );
   });
 
@@ -170,31 +237,55 @@ describe('alert rules', () => {
     expect(prometheusQueries[0].relativeTimeRange?.from).toBeGreaterThan(0);
 
     const condition = rule.data.find((d) => d.refId === rule.condition) as RuleQuery;
-    expect(condition).toMatchObject({ datasourceUid: EXPRESSION_DATASOURCE_UID, model: { type: 'threshold' } });
+    expect(condition).toMatchObject({
+      datasourceUid: EXPRESSION_DATASOURCE_UID,
+      model: { type: 'threshold' },
+    });
     expect(refIds).toContain(condition.model.expression);
-    expect(condition.model.conditions).toEqual([{ evaluator: { type: expect.stringMatching(/^(gt|lt)$/), params: [expect.any(Number)] } }]);
+    expect(condition.model.conditions).toEqual([
+      { evaluator: { type: expect.stringMatching(/^(gt|lt)$/), params: [expect.any(Number)] } },
+    ]);
 
-    expect(rule.labels).toMatchObject({ service: 'driftwatch', severity: expect.stringMatching(/^(critical|warning)$/) });
-    expect(rule.annotations).toMatchObject({ summary: expect.any(String), description: expect.any(String), runbook_url: expect.any(String) });
+    expect(rule.labels).toMatchObject({
+      service: 'driftwatch',
+      severity: expect.stringMatching(/^(critical|warning)$/),
+    });
+    expect(rule.annotations).toMatchObject({
+      summary: expect.any(String),
+      description: expect.any(String),
+      runbook_url: expect.any(String),
+    });
   });
 
-  it.each(allRules.map((r) => [r.uid, r] as const))('%s only templates labels its query keeps, and links to a Driftwatch dashboard', (_uid, rule) => {
-    const expr = rule.data.find((d) => d.datasourceUid === PROMETHEUS_DATASOURCE_UID)?.model.expr ?? '';
-    const kept = new Set([...expr.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())));
-    const templated = [...Object.values(rule.annotations).join(' ').matchAll(/\$labels\.(\w+)/g)].map((m) => m[1]);
-    for (const label of templated) expect({ label, kept: kept.has(label) }).toEqual({ label, kept: true });
-    const link = rule.annotations.runbook_url;
-    if (kept.has('endpoint')) {
-      // Per-endpoint alerts open that endpoint's Details dashboard (its variables: project, endpoint).
-      expect(link).toBe(`/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`);
-    } else {
-      expect(Object.values(DASHBOARD_UIDS).map((uid) => `/d/${uid}`)).toContain(link);
-    }
-  });
+  it.each(allRules.map((r) => [r.uid, r] as const))(
+    '%s only templates labels its query keeps, and links to a Driftwatch dashboard',
+    (_uid, rule) => {
+      const expr = rule.data.find((d) => d.datasourceUid === PROMETHEUS_DATASOURCE_UID)?.model.expr ?? '';
+      const kept = new Set(
+        [...expr.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())),
+      );
+      const templated = [
+        ...Object.values(rule.annotations)
+          .join(' ')
+          .matchAll(/\$labels\.(\w+)/g),
+      ].map((m) => m[1]);
+      for (const label of templated) expect({ label, kept: kept.has(label) }).toEqual({ label, kept: true });
+      const link = rule.annotations.runbook_url;
+      if (kept.has('endpoint')) {
+        // Per-endpoint alerts open that endpoint's Details dashboard (its variables: project, endpoint).
+        expect(link).toBe(
+          `/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
+        );
+      } else {
+        expect(Object.values(DASHBOARD_UIDS).map((uid) => `/d/${uid}`)).toContain(link);
+      }
+    },
+  );
 
   it('fire on DRIFT_DETECTED only (the proxy exports drift status as a number)', () => {
     const drift = allRules.find((r) => r.uid === 'driftwatch-drift-detected') as Rule;
-    const { evaluator } = (drift.data.find((d) => d.refId === drift.condition) as RuleQuery).model.conditions?.[0] as { evaluator: { type: string; params: number[] } };
+    const { evaluator } = (drift.data.find((d) => d.refId === drift.condition) as RuleQuery).model
+      .conditions?.[0] as { evaluator: { type: string; params: number[] } };
     expect(evaluator.type).toBe('gt');
     expect(evaluator.params[0]).toBeGreaterThan(DRIFT_STATUS_LEVEL.POSSIBLE_DRIFT);
     expect(evaluator.params[0]).toBeLessThan(DRIFT_STATUS_LEVEL.DRIFT_DETECTED);
@@ -206,7 +297,12 @@ describe('contact points and notification policies', () => {
     expect(contactPoints.contactPoints.length).toBeGreaterThan(0);
     for (const point of contactPoints.contactPoints) {
       expect(point.name).toBeTruthy();
-      for (const receiver of point.receivers) expect(receiver).toMatchObject({ uid: expect.any(String), type: expect.any(String), settings: expect.any(Object) });
+      for (const receiver of point.receivers)
+        expect(receiver).toMatchObject({
+          uid: expect.any(String),
+          type: expect.any(String),
+          settings: expect.any(Object),
+        });
     }
   });
 
@@ -221,11 +317,17 @@ describe('contact points and notification policies', () => {
     };
     policies.policies.forEach(walk);
     expect(receivers.length).toBeGreaterThan(0);
-    for (const receiver of receivers) expect({ receiver, exists: names.has(receiver) }).toEqual({ receiver, exists: true });
-    const labelValues = new Set(allRules.flatMap((r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`)));
+    for (const receiver of receivers)
+      expect({ receiver, exists: names.has(receiver) }).toEqual({ receiver, exists: true });
+    const labelValues = new Set(
+      allRules.flatMap((r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`)),
+    );
     for (const [label, operator, value] of matchers) {
       expect(operator).toBe('=');
-      expect({ matcher: `${label}=${value}`, usedByARule: labelValues.has(`${label}=${value}`) }).toEqual({ matcher: `${label}=${value}`, usedByARule: true });
+      expect({ matcher: `${label}=${value}`, usedByARule: labelValues.has(`${label}=${value}`) }).toEqual({
+        matcher: `${label}=${value}`,
+        usedByARule: true,
+      });
     }
   });
 });
@@ -236,11 +338,20 @@ describe('prometheus/prometheus.yml', () => {
   (check.skipped ? it.skip : it)('passes `promtool check config`', async () => {
     if (!check.path) throw new Error(check.missingMessage);
     const result = await run(check.path, ['check', 'config', 'prometheus/prometheus.yml']);
-    expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+    expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({
+      code: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
   });
 
   it('scrapes the proxy’s metrics port under the job name the rules select', () => {
-    const config = readYaml<{ scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }> }>('prometheus/prometheus.yml');
+    const config = readYaml<{
+      scrape_configs: Array<{
+        job_name: string;
+        metrics_path?: string;
+        static_configs: Array<{ targets: string[] }>;
+      }>;
+    }>('prometheus/prometheus.yml');
     const job = config.scrape_configs.find((c) => c.job_name === PROMETHEUS_JOB);
     const port = compose.services.proxy.environment?.DRIFTWATCH_METRICS_PORT;
     expect(job?.static_configs.flatMap((s) => s.targets)).toEqual([`proxy:${port}`]);

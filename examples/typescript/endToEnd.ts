@@ -27,12 +27,18 @@ type Model = Record<string, Flower>;
 function train(examples: Example[]): Model {
   const sums: Record<string, { total: Flower; count: number }> = {};
   for (const { flower, species } of examples) {
-    const entry = (sums[species] ??= { total: { sepal_length: 0, sepal_width: 0, petal_length: 0, petal_width: 0 }, count: 0 });
+    const entry = (sums[species] ??= {
+      total: { sepal_length: 0, sepal_width: 0, petal_length: 0, petal_width: 0 },
+      count: 0,
+    });
     for (const name of FEATURES) entry.total[name] += flower[name];
     entry.count += 1;
   }
   return Object.fromEntries(
-    Object.entries(sums).map(([species, { total, count }]) => [species, Object.fromEntries(FEATURES.map((n) => [n, total[n] / count])) as Flower]),
+    Object.entries(sums).map(([species, { total, count }]) => [
+      species,
+      Object.fromEntries(FEATURES.map((n) => [n, total[n] / count])) as Flower,
+    ]),
   );
 }
 
@@ -46,7 +52,8 @@ function predict(model: Model, flower: Flower): string {
   return best;
 }
 
-const accuracy = (model: Model, examples: Example[]) => examples.filter((e) => predict(model, e.flower) === e.species).length / examples.length;
+const accuracy = (model: Model, examples: Example[]) =>
+  examples.filter((e) => predict(model, e.flower) === e.species).length / examples.length;
 
 async function main(): Promise<void> {
   const client = new DriftwatchClient({ url: process.env.DRIFTWATCH_URL ?? 'http://localhost:8080' });
@@ -60,7 +67,10 @@ async function main(): Promise<void> {
   const testSet = examples.filter((_, i) => i % 5 === 0);
 
   // 1. Training, tracked.
-  const experiment = client.experiment('iris-centroid', { provider: 'profiling', profiling: { intervalMs: 200 } });
+  const experiment = client.experiment('iris-centroid', {
+    provider: 'profiling',
+    profiling: { intervalMs: 200 },
+  });
   const { model, runNumber } = await experiment.run(async (run) => {
     run.logParam('algorithm', 'nearest-centroid');
     run.logParam('features', [...FEATURES]);
@@ -71,13 +81,20 @@ async function main(): Promise<void> {
       trained = train(trainSet.filter((_, i) => i % 5 < step));
       run.logMetric('accuracy', accuracy(trained, testSet), { step });
     }
-    run.logData('confusion_sample', testSet.slice(0, 5).map((e) => [e.species, predict(trained, e.flower)]));
+    run.logData(
+      'confusion_sample',
+      testSet.slice(0, 5).map((e) => [e.species, predict(trained, e.flower)]),
+    );
     await run.logArtifact(JSON.stringify(trained), 'model.json');
     return { model: trained, runNumber: run.number };
   });
   const [summary] = (await experiment.summary(runNumber)).filter((s) => s.run === runNumber);
-  console.log(`run ${runNumber}: accuracy ${summary.metrics.accuracy.last.toFixed(3)} over ${summary.metrics.accuracy.count} steps`);
-  const restored = JSON.parse((await experiment.restoreArtifact('model.json', { run: runNumber })).toString('utf8')) as Model;
+  console.log(
+    `run ${runNumber}: accuracy ${summary.metrics.accuracy.last.toFixed(3)} over ${summary.metrics.accuracy.count} steps`,
+  );
+  const restored = JSON.parse(
+    (await experiment.restoreArtifact('model.json', { run: runNumber })).toString('utf8'),
+  ) as Model;
   console.log(`model artifact restored with ${Object.keys(restored).length} centroids`);
 
   // 2. The endpoint, and its training data as reference (with the model's predictions and the truth).
@@ -112,7 +129,9 @@ async function main(): Promise<void> {
   // Drift: a new supplier's flowers are 40 % larger all round, and their petals 2 cm longer still.
   for (let round = 0; round < 6; round++) {
     for (const [i, e] of testSet.entries()) {
-      const flower = Object.fromEntries(FEATURES.map((n) => [n, e.flower[n] * 1.4 + (n === 'petal_length' ? 2 : 0)])) as Flower;
+      const flower = Object.fromEntries(
+        FEATURES.map((n) => [n, e.flower[n] * 1.4 + (n === 'petal_length' ? 2 : 0)]),
+      ) as Flower;
       const requestId = `ts-drifted-${runNumber}-${round}-${i}`;
       await serve(flower, requestId);
       logger.logLabel(requestId, e.species);
@@ -124,8 +143,12 @@ async function main(): Promise<void> {
 
   // 4. What the server saw.
   const drift = await client.drift(endpoint.id, { from: 'now-1h', to: 'now' });
-  const features = Object.fromEntries(drift.features.map((f) => [f.name, Number(f.measures.tvd?.value.toFixed(3))]));
-  console.log(`drift over ${drift.window.predictions} predictions: ${drift.overall.status}; TVD per feature ${JSON.stringify(features)}`);
+  const features = Object.fromEntries(
+    drift.features.map((f) => [f.name, Number(f.measures.tvd?.value.toFixed(3))]),
+  );
+  console.log(
+    `drift over ${drift.window.predictions} predictions: ${drift.overall.status}; TVD per feature ${JSON.stringify(features)}`,
+  );
   const info = await client.getEndpoint(endpoint.id);
   console.log(`endpoint ${info.id}: ${info.predictionCount} predictions`);
   console.log(

@@ -6,7 +6,12 @@
  */
 'use strict';
 const noop = () => undefined;
-const element = () => ({ sheet: { insertRule: () => 0, cssRules: [] }, appendChild: noop, setAttribute: noop, style: {} });
+const element = () => ({
+  sheet: { insertRule: () => 0, cssRules: [] },
+  appendChild: noop,
+  setAttribute: noop,
+  style: {},
+});
 const history = { pushState: noop, replaceState: noop };
 globalThis.window = {
   addEventListener: noop,

@@ -28,7 +28,13 @@ import { rollUp, type MinuteCounters } from '../../src/monitoring/aggregates/rol
 import { alignDown } from '../../src/monitoring/aggregates/tiling';
 import { createServices, type Services } from '../../src/services';
 import { openStore } from '../../src/store';
-import { RESOLUTION_MS, type AggregateDelta, type EndpointRecord, type MonitoringEventRecord, type SampleRecord } from '../../src/store/types';
+import {
+  RESOLUTION_MS,
+  type AggregateDelta,
+  type EndpointRecord,
+  type MonitoringEventRecord,
+  type SampleRecord,
+} from '../../src/store/types';
 
 export interface SeedOptions {
   path: string;
@@ -114,7 +120,12 @@ function fold(binning: Binning, gen: Generator, drifted: boolean, count: number)
   const accumulator = new MinuteAccumulator(planFor(binning));
   for (let k = 0; k < count; k++) {
     const features = gen.features(drifted);
-    accumulator.fold({ features, outputs: { prediction: features.f0 * 0.1 }, latencyUs: gen.latencyUs(), error: gen.error() });
+    accumulator.fold({
+      features,
+      outputs: { prediction: features.f0 * 0.1 },
+      latencyUs: gen.latencyUs(),
+      error: gen.error(),
+    });
   }
   return accumulator.toCounterSet();
 }
@@ -131,25 +142,50 @@ function readMeta(path: string): { description: string; end: number; endpointIds
  * Seeds `path` (deleting what was there), or reuses it when `reuseWithinMs` > 0 and an identical
  * seed ended less than that long ago.
  */
-export async function seedBenchStore(options: SeedOptions, reuseWithinMs = 0): Promise<SeedResult & { end: number }> {
+export async function seedBenchStore(
+  options: SeedOptions,
+  reuseWithinMs = 0,
+): Promise<SeedResult & { end: number }> {
   const description = seededDescription(options);
   const meta = readMeta(options.path);
-  if (reuseWithinMs > 0 && meta && meta.description === description && options.end - meta.end < reuseWithinMs && existsSync(options.path)) {
-    options.log(`reusing the seed in ${options.path} (ended ${Math.round((options.end - meta.end) / 60_000)} min ago)`);
-    return { project: BENCH_PROJECT, endpointIds: meta.endpointIds, experiment: BENCH_EXPERIMENT, seconds: 0, end: meta.end };
+  if (
+    reuseWithinMs > 0 &&
+    meta &&
+    meta.description === description &&
+    options.end - meta.end < reuseWithinMs &&
+    existsSync(options.path)
+  ) {
+    options.log(
+      `reusing the seed in ${options.path} (ended ${Math.round((options.end - meta.end) / 60_000)} min ago)`,
+    );
+    return {
+      project: BENCH_PROJECT,
+      endpointIds: meta.endpointIds,
+      experiment: BENCH_EXPERIMENT,
+      seconds: 0,
+      end: meta.end,
+    };
   }
-  for (const suffix of ['', '-wal', '-shm', '.seed.json']) rmSync(`${options.path}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '.seed.json'])
+    rmSync(`${options.path}${suffix}`, { force: true });
   rmSync(`${options.path}.artifacts`, { recursive: true, force: true });
 
   const started = Date.now();
   const store = await openStore(options.path);
-  const services = createServices(loadConfig({}, { store: options.path, evaluationIntervalMs: 0 }), createLogger('silent'), store);
+  const services = createServices(
+    loadConfig({}, { store: options.path, evaluationIntervalMs: 0 }),
+    createLogger('silent'),
+    store,
+  );
   try {
     const endpointIds = await seedEndpoints(services, options);
     await seedExperiment(services, options);
     options.log('evaluating every endpoint once (drift status, measures, accuracy)');
     await services.evaluator.evaluateAll();
-    writeFileSync(`${options.path}.seed.json`, JSON.stringify({ description, end: options.end, endpointIds }));
+    writeFileSync(
+      `${options.path}.seed.json`,
+      JSON.stringify({ description, end: options.end, endpointIds }),
+    );
     const seconds = (Date.now() - started) / 1_000;
     options.log(`seeded in ${seconds.toFixed(1)} s`);
     return { project: BENCH_PROJECT, endpointIds, experiment: BENCH_EXPERIMENT, seconds, end: options.end };
@@ -164,7 +200,10 @@ async function seedEndpoints(services: Services, o: SeedOptions): Promise<string
   const start = alignDown(end - o.days * DAY - HEAD_MINUTES_MS, HOUR);
   const keepMinutes = (t: number) => t < start + HEAD_MINUTES_MS || t >= end - TAIL_MINUTES_MS;
   const driftFrom = end - 7 * DAY;
-  const featureSpecs = Array.from({ length: o.features }, (_, j) => ({ name: `f${j}`, kind: 'numeric' as const }));
+  const featureSpecs = Array.from({ length: o.features }, (_, j) => ({
+    name: `f${j}`,
+    kind: 'numeric' as const,
+  }));
   const ids: string[] = [];
   let written = 0;
 
@@ -190,7 +229,8 @@ async function seedEndpoints(services: Services, o: SeedOptions): Promise<string
     const drifts = i % 5 === 0;
 
     // One day's worth of hour counters per regime, reused for every day: folding is the slow part.
-    const hourTemplate = (drifted: boolean) => Array.from({ length: 24 }, () => fold(binning, gen, drifted, o.predictionsPerHour));
+    const hourTemplate = (drifted: boolean) =>
+      Array.from({ length: 24 }, () => fold(binning, gen, drifted, o.predictionsPerHour));
     const normalHours = hourTemplate(false);
     const driftedHours = drifts ? hourTemplate(true) : normalHours;
 
@@ -204,11 +244,21 @@ async function seedEndpoints(services: Services, o: SeedOptions): Promise<string
           // Hours at the edges: real minute records (one per minute), rolled up like ingest does.
           const perMinute = Math.max(1, Math.round(o.predictionsPerHour / 60));
           for (let m = hour; m < hour + HOUR && m < end; m += MINUTE) {
-            minutes.push({ endpointId: endpoint.id, start: m, version: binning.referenceVersion, counters: fold(binning, gen, drifted && drifts, perMinute) });
+            minutes.push({
+              endpointId: endpoint.id,
+              start: m,
+              version: binning.referenceVersion,
+              counters: fold(binning, gen, drifted && drifts, perMinute),
+            });
           }
         } else {
           const template = (drifted ? driftedHours : normalHours)[new Date(hour).getUTCHours()];
-          minutes.push({ endpointId: endpoint.id, start: hour, version: binning.referenceVersion, counters: template });
+          minutes.push({
+            endpointId: endpoint.id,
+            start: hour,
+            version: binning.referenceVersion,
+            counters: template,
+          });
         }
       }
       for (const m of minutes) {
@@ -216,7 +266,9 @@ async function seedEndpoints(services: Services, o: SeedOptions): Promise<string
         errors += m.counters.get('err');
       }
       // A whole-hour template lands on its hour's first minute: keep its hour and day roll-ups, drop that minute.
-      const deltas: AggregateDelta[] = rollUp(minutes).filter((d) => d.key.resolution !== 'minute' || keepMinutes(d.key.start));
+      const deltas: AggregateDelta[] = rollUp(minutes).filter(
+        (d) => d.key.resolution !== 'minute' || keepMinutes(d.key.start),
+      );
       await store.applyAggregates(deltas);
       written += deltas.length;
     }
@@ -233,7 +285,15 @@ async function seedEndpoints(services: Services, o: SeedOptions): Promise<string
     await store.commitIngest({
       batchId: null,
       newEndpoints: [],
-      activity: [{ endpointId: endpoint.id, predictions, errors, firstRequest: new Date(start), lastRequest: new Date(end - MINUTE) }],
+      activity: [
+        {
+          endpointId: endpoint.id,
+          predictions,
+          errors,
+          firstRequest: new Date(start),
+          lastRequest: new Date(end - MINUTE),
+        },
+      ],
       aggregates: [],
       samples,
       predictionKeys: [],
@@ -251,7 +311,8 @@ async function seedEndpoints(services: Services, o: SeedOptions): Promise<string
       data: null,
     }));
     await store.appendMonitoringEvents(events);
-    if ((i + 1) % 10 === 0 || i + 1 === o.endpoints) o.log(`endpoints ${i + 1}/${o.endpoints}: ${written} aggregate records written`);
+    if ((i + 1) % 10 === 0 || i + 1 === o.endpoints)
+      o.log(`endpoints ${i + 1}/${o.endpoints}: ${written} aggregate records written`);
   }
   return ids;
 }
@@ -271,11 +332,23 @@ async function seedExperiment(services: Services, o: SeedOptions): Promise<void>
       events.push({ event: 'metric', key: 'val_loss', value: loss * 1.1, step, dt, run: run.run });
       events.push({ event: 'metric', key: 'accuracy', value: 1 - loss / 2, step, dt, run: run.run });
     }
-    for (const [key, value] of Object.entries({ lr: 0.001 * (r + 1), batch: 32, epochs: 100, optimizer: 'adam', seed: r })) {
+    for (const [key, value] of Object.entries({
+      lr: 0.001 * (r + 1),
+      batch: 32,
+      epochs: 100,
+      optimizer: 'adam',
+      seed: r,
+    })) {
       events.push({ event: 'param', key, value, run: run.run });
     }
     for (let k = 0; k < 50; k++) {
-      events.push({ event: 'system', key: 'stats', value: { cpu: 20 + 60 * rand(), memory_mb: 500 + 100 * rand() }, dt: new Date(base + r * 3_600_000 + k * 60_000), run: run.run });
+      events.push({
+        event: 'system',
+        key: 'stats',
+        value: { cpu: 20 + 60 * rand(), memory_mb: 500 + 100 * rand() },
+        dt: new Date(base + r * 3_600_000 + k * 60_000),
+        run: run.run,
+      });
     }
     await services.experiments.logEvents(ref, events, origin);
     await services.experiments.stopRun(ref, run.run, origin);

@@ -15,7 +15,11 @@ export interface Principal {
 const OPEN_PRINCIPAL: Principal = { keyId: null, name: 'anonymous', scopes: [...SCOPES], projects: null };
 
 // `admin` implies `write` implies `read`.
-const IMPLIED: Record<Scope, Scope[]> = { admin: ['admin', 'write', 'read'], write: ['write', 'read'], read: ['read'] };
+const IMPLIED: Record<Scope, Scope[]> = {
+  admin: ['admin', 'write', 'read'],
+  write: ['write', 'read'],
+  read: ['read'],
+};
 
 const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
@@ -36,10 +40,23 @@ export class ApiKeyService {
     private readonly cacheTtlMs = 5_000,
   ) {}
 
-  async create(name: string, scopes: Scope[], projects: string[] | null, now = new Date()): Promise<CreatedKey> {
+  async create(
+    name: string,
+    scopes: Scope[],
+    projects: string[] | null,
+    now = new Date(),
+  ): Promise<CreatedKey> {
     const id = `dwk_${randomBytes(6).toString('hex')}`;
     const secret = `${id}.${randomBytes(24).toString('base64url')}`;
-    const record: ApiKeyRecord = { id, name, hash: hashSecret(secret), scopes, projects, createdAt: now, revokedAt: null };
+    const record: ApiKeyRecord = {
+      id,
+      name,
+      hash: hashSecret(secret),
+      scopes,
+      projects,
+      createdAt: now,
+      revokedAt: null,
+    };
     await this.store.insertKey(record);
     this.invalidate();
     const { hash: _hash, ...visible } = record;
@@ -67,12 +84,18 @@ export class ApiKeyService {
   /** Resolves the bearer secret (or its absence) to a principal; throws 401-kind errors. */
   async authenticate(secret: string | null): Promise<Principal> {
     if (await this.isOpen()) return OPEN_PRINCIPAL;
-    if (secret === null) throw new UnauthenticatedError('missing API key: send "Authorization: Bearer <key>"');
+    if (secret === null)
+      throw new UnauthenticatedError('missing API key: send "Authorization: Bearer <key>"');
     const cached = this.cache.get(secret);
     if (cached && cached.until > Date.now()) return cached.principal;
     const record = await this.store.findKeyByHash(hashSecret(secret));
     if (!record || record.revokedAt !== null) throw new UnauthenticatedError('invalid or revoked API key');
-    const principal: Principal = { keyId: record.id, name: record.name, scopes: record.scopes, projects: record.projects };
+    const principal: Principal = {
+      keyId: record.id,
+      name: record.name,
+      scopes: record.scopes,
+      projects: record.projects,
+    };
     this.cache.set(secret, { principal, until: Date.now() + this.cacheTtlMs });
     return principal;
   }

@@ -16,7 +16,10 @@ async function withKeys<T>(flags: { store?: string }, work: (keys: ApiKeyService
 
 const createFlags = z.object({
   name: z.string().min(1),
-  scopes: z.string().transform((s) => s.split(',').map((x) => x.trim())).pipe(z.array(z.enum(SCOPES)).min(1)),
+  scopes: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .pipe(z.array(z.enum(SCOPES)).min(1)),
   projects: z
     .string()
     .transform((s) => s.split(',').map((x) => x.trim()))
@@ -36,7 +39,9 @@ export function keysCommand(): Command {
     .addOption(storeOption())
     .action(async (raw: unknown) => {
       const flags = parse(createFlags, raw, 'flags');
-      const created = await withKeys(flags, (service) => service.create(flags.name, flags.scopes, flags.projects ?? null));
+      const created = await withKeys(flags, (service) =>
+        service.create(flags.name, flags.scopes, flags.projects ?? null),
+      );
       process.stdout.write(`${JSON.stringify({ ...created.record, secret: created.secret }, null, 2)}\n`);
     });
   keys

@@ -20,7 +20,7 @@ program.addCommand(compareCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (err instanceof DomainError && err.details !== undefined) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+  if (err instanceof DomainError && err.details !== undefined)
+    process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
   process.exitCode = 2;
 });
-

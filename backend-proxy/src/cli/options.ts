@@ -3,7 +3,10 @@ import { loadConfig, type Config } from '../config';
 
 /** Flags shared by every command that opens the store; each overrides its environment variable. */
 export const storeOption = () =>
-  new Option('--store <location>', 'mongodb://... URL, embedded store file, or :memory: (env DRIFTWATCH_STORE)');
+  new Option(
+    '--store <location>',
+    'mongodb://... URL, embedded store file, or :memory: (env DRIFTWATCH_STORE)',
+  );
 
 export interface CommonFlags {
   store?: string;

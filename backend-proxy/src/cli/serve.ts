@@ -8,7 +8,9 @@ async function startDemo(proxy: RunningProxy): Promise<Simulator | null> {
   const logger = proxy.services.logger.child({ component: 'demo' });
   const apiKey = process.env.DRIFTWATCH_DEMO_KEY;
   if (!apiKey && !(await proxy.services.keys.isOpen())) {
-    logger.warn('API keys exist: set DRIFTWATCH_DEMO_KEY to a write key to run the demo simulator; skipping it');
+    logger.warn(
+      'API keys exist: set DRIFTWATCH_DEMO_KEY to a write key to run the demo simulator; skipping it',
+    );
     return null;
   }
   const simulator = new Simulator({ ...DEFAULT_SIMULATOR_OPTIONS, url: proxy.url, apiKey }, logger);
@@ -56,7 +58,10 @@ export function serveCommand(): Command {
         `  experiments  ${base}/api/v1/experiments`,
       ];
       if (simulator) {
-        const { items: endpoints } = await proxy.services.endpoints.list({ projects: ['demo'] }, { offset: 0, limit: 10 });
+        const { items: endpoints } = await proxy.services.endpoints.list(
+          { projects: ['demo'] },
+          { offset: 0, limit: 10 },
+        );
         lines.push(`  demo traffic is flowing to ${endpoints.length} iris models; drift of one of them:`);
         const drifting = endpoints.find((e) => e.labels.drift === 'injected') ?? endpoints[0];
         if (drifting) lines.push(`               ${base}/api/v1/endpoints/${drifting.id}/drift`);

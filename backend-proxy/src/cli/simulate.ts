@@ -17,7 +17,10 @@ const duration = z.string().transform((s, ctx) => {
 const flags = z.object({
   url: z.url(),
   key: z.string().optional(),
-  project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/).optional(),
+  project: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+    .optional(),
   rate: z.coerce.number().positive().max(10_000).optional(),
   backfill: duration.optional(),
   driftAfter: duration.optional(),
@@ -43,11 +46,19 @@ export function simulatorOptions(raw: unknown): SimulatorOptions {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('send demo traffic (iris classifiers, injected drift, late labels) to a proxy')
-    .addOption(new Option('--url <url>', 'proxy base URL').default('http://localhost:8080').env('DRIFTWATCH_URL'))
-    .addOption(new Option('--key <key>', 'API key with write scope (env DRIFTWATCH_API_KEY)').env('DRIFTWATCH_API_KEY'))
+    .addOption(
+      new Option('--url <url>', 'proxy base URL').default('http://localhost:8080').env('DRIFTWATCH_URL'),
+    )
+    .addOption(
+      new Option('--key <key>', 'API key with write scope (env DRIFTWATCH_API_KEY)').env(
+        'DRIFTWATCH_API_KEY',
+      ),
+    )
     .addOption(new Option('--project <name>', 'project of the demo endpoints').default('demo'))
     .addOption(new Option('--rate <n>', 'mean predictions per second per endpoint').default('2'))
-    .addOption(new Option('--backfill <duration>', 'history to generate first, e.g. 30m (0 for none)').default('30m'))
+    .addOption(
+      new Option('--backfill <duration>', 'history to generate first, e.g. 30m (0 for none)').default('30m'),
+    )
     .addOption(new Option('--drift-after <duration>', 'when drift starts without backfill').default('2m'))
     .addOption(new Option('--duration <duration>', 'stop after this long (0: until Ctrl-C)').default('0'))
     .addOption(new Option('--seed <n>', 'random seed').default('42'))

@@ -25,7 +25,9 @@ export function nearestCentroid(training: LabelledIris[]): Classifier {
     modelClass: 'NearestCentroid',
     predict: (row) => {
       const v = vector(row);
-      return centroids.reduce((best, c) => (squaredDistance(v, c.centre) < squaredDistance(v, best.centre) ? c : best)).species;
+      return centroids.reduce((best, c) =>
+        squaredDistance(v, c.centre) < squaredDistance(v, best.centre) ? c : best,
+      ).species;
     },
   };
 }
@@ -38,7 +40,9 @@ export function kNearestNeighbours(training: LabelledIris[], k = 5): Classifier 
     modelClass: `KNeighborsClassifier(k=${k})`,
     predict: (row) => {
       const v = vector(row);
-      const nearest = [...points].sort((a, b) => squaredDistance(v, a.v) - squaredDistance(v, b.v)).slice(0, k);
+      const nearest = [...points]
+        .sort((a, b) => squaredDistance(v, a.v) - squaredDistance(v, b.v))
+        .slice(0, k);
       const votes = new Map<string, number>();
       for (const p of nearest) votes.set(p.species, (votes.get(p.species) ?? 0) + 1);
       return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
@@ -51,7 +55,9 @@ export function gaussianNaiveBayes(training: LabelledIris[]): Classifier {
   const models = classesOf(training).map((species) => {
     const rows = training.filter((r) => r.species === species).map((r) => vector(r.features));
     const means = IRIS_FEATURES.map((_, j) => rows.reduce((s, v) => s + v[j], 0) / rows.length);
-    const variances = IRIS_FEATURES.map((_, j) => rows.reduce((s, v) => s + (v[j] - means[j]) ** 2, 0) / rows.length + 1e-9);
+    const variances = IRIS_FEATURES.map(
+      (_, j) => rows.reduce((s, v) => s + (v[j] - means[j]) ** 2, 0) / rows.length + 1e-9,
+    );
     return { species, prior: Math.log(rows.length / training.length), means, variances };
   });
   return {
@@ -60,7 +66,12 @@ export function gaussianNaiveBayes(training: LabelledIris[]): Classifier {
     predict: (row) => {
       const v = vector(row);
       const score = (m: (typeof models)[number]) =>
-        m.prior + v.reduce((s, x, j) => s - 0.5 * Math.log(2 * Math.PI * m.variances[j]) - (x - m.means[j]) ** 2 / (2 * m.variances[j]), 0);
+        m.prior +
+        v.reduce(
+          (s, x, j) =>
+            s - 0.5 * Math.log(2 * Math.PI * m.variances[j]) - (x - m.means[j]) ** 2 / (2 * m.variances[j]),
+          0,
+        );
       return models.reduce((best, m) => (score(m) > score(best) ? m : best)).species;
     },
   };

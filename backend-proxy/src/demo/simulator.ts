@@ -47,7 +47,12 @@ interface SimulatedEndpoint {
 // The first model stays healthy; the second drifts hard (most features); the third drifts mildly.
 const DRIFT_PLANS: Array<DriftInjection | null> = [
   null,
-  { sepal_length: (v) => v + 2.5, petal_length: (v) => v + 3, sepal_width: (v) => v * 0.6, petal_width: (v) => v + 1.5 },
+  {
+    sepal_length: (v) => v + 2.5,
+    petal_length: (v) => v + 3,
+    sepal_width: (v) => v * 0.6,
+    petal_width: (v) => v + 1.5,
+  },
   { petal_length: (v) => v + 2, petal_width: (v) => v + 1, sepal_width: (v) => v * 0.8 },
 ];
 
@@ -93,15 +98,24 @@ export class Simulator {
     const rows = irisRows();
     const training = rows.filter((_, i) => i % 3 !== 0);
     const testing = rows.filter((_, i) => i % 3 === 0);
-    const classifiers = [nearestCentroid(training), kNearestNeighbours(training), gaussianNaiveBayes(training)];
+    const classifiers = [
+      nearestCentroid(training),
+      kNearestNeighbours(training),
+      gaussianNaiveBayes(training),
+    ];
     const now = Date.now();
     // With history, drift starts early in it so the first evaluation (last hour) already sees it.
-    this.driftStartsAt = this.options.backfillMs > 0 ? now - this.options.backfillMs * 0.95 : now + this.options.driftAfterMs;
+    this.driftStartsAt =
+      this.options.backfillMs > 0 ? now - this.options.backfillMs * 0.95 : now + this.options.driftAfterMs;
     let fresh = false;
     for (const [i, classifier] of classifiers.entries()) {
       const drift = DRIFT_PLANS[i];
       const labelled = i !== 1;
-      const endpoint = await this.client.send<{ id: string; predictionCount: number; referenceVersion: number }>('POST', '/api/v1/endpoints', {
+      const endpoint = await this.client.send<{
+        id: string;
+        predictionCount: number;
+        referenceVersion: number;
+      }>('POST', '/api/v1/endpoints', {
         project: this.options.project,
         model: classifier.name,
         version: 'v1',
@@ -116,7 +130,11 @@ export class Simulator {
       if (endpoint.referenceVersion === 0) {
         fresh = true;
         await this.client.send('PUT', `/api/v1/endpoints/${endpoint.id}/reference`, {
-          rows: training.map((r) => ({ ...r.features, species: classifier.predict(r.features), species_true: r.species })),
+          rows: training.map((r) => ({
+            ...r.features,
+            species: classifier.predict(r.features),
+            species_true: r.species,
+          })),
         });
         await this.logTraining(classifier, training, testing);
       }
@@ -124,7 +142,14 @@ export class Simulator {
     }
     if (fresh && this.options.backfillMs > 0) await this.backfill(now - this.options.backfillMs, now);
     this.logger.info(
-      { endpoints: this.endpoints.map((e) => ({ model: e.classifier.name, id: e.id, drifts: e.drift !== null })), backfilled: this.sent },
+      {
+        endpoints: this.endpoints.map((e) => ({
+          model: e.classifier.name,
+          id: e.id,
+          drifts: e.drift !== null,
+        })),
+        backfilled: this.sent,
+      },
       'demo models registered',
     );
   }
@@ -161,10 +186,19 @@ export class Simulator {
     this.stopped?.();
   }
 
-  private async logTraining(classifier: Classifier, training: LabelledIris[], testing: LabelledIris[]): Promise<void> {
+  private async logTraining(
+    classifier: Classifier,
+    training: LabelledIris[],
+    testing: LabelledIris[],
+  ): Promise<void> {
     const experiment = `/api/v1/experiments/${encodeURIComponent('iris/training')}`;
-    const { run } = await this.client.send<{ run: number }>('POST', `${experiment}/runs?project=${this.options.project}`, { provider: 'default' });
-    const accuracy = (set: LabelledIris[]) => set.filter((r) => classifier.predict(r.features) === r.species).length / set.length;
+    const { run } = await this.client.send<{ run: number }>(
+      'POST',
+      `${experiment}/runs?project=${this.options.project}`,
+      { provider: 'default' },
+    );
+    const accuracy = (set: LabelledIris[]) =>
+      set.filter((r) => classifier.predict(r.features) === r.species).length / set.length;
     await this.client.send('POST', `${experiment}/events?project=${this.options.project}`, [
       { event: 'param', key: 'model', value: classifier.name, run },
       { event: 'param', key: 'model_class', value: classifier.modelClass, run },
@@ -189,16 +223,25 @@ export class Simulator {
   private async tick(from: number, to: number): Promise<void> {
     for (const endpoint of this.endpoints) {
       const count = this.random.poisson((this.options.ratePerSecond * (to - from)) / 1_000);
-      const events = Array.from({ length: count }, () => this.prediction(endpoint, from + this.random.next() * (to - from)));
+      const events = Array.from({ length: count }, () =>
+        this.prediction(endpoint, from + this.random.next() * (to - from)),
+      );
       for (let i = 0; i < events.length; i += BATCH) {
-        await this.client.send('POST', '/api/v1/predictions', { batchId: randomUUID(), events: events.slice(i, i + BATCH) });
+        await this.client.send('POST', '/api/v1/predictions', {
+          batchId: randomUUID(),
+          events: events.slice(i, i + BATCH),
+        });
       }
       this.sent += events.length;
     }
     const due = this.labels.filter((l) => l.dueAt <= to);
     if (due.length) {
       for (let i = 0; i < due.length; i += BATCH) {
-        await this.client.send('POST', '/api/v1/labels', due.slice(i, i + BATCH).map(({ requestId, label }) => ({ requestId, label })));
+        await this.client.send(
+          'POST',
+          '/api/v1/labels',
+          due.slice(i, i + BATCH).map(({ requestId, label }) => ({ requestId, label })),
+        );
       }
       this.labels.splice(0, this.labels.length, ...this.labels.filter((l) => l.dueAt > to));
     }
@@ -217,7 +260,11 @@ export class Simulator {
     const failed = this.random.next() < 0.01;
     const latencyMs = Math.exp(Math.log(4) + this.random.normal() * 0.5) + (failed ? 200 : 0);
     if (endpoint.labelled && !failed && this.random.next() < this.options.labelShare) {
-      this.labels.push({ dueAt: time + 5_000 + this.random.next() * 60_000, requestId, label: source.species });
+      this.labels.push({
+        dueAt: time + 5_000 + this.random.next() * 60_000,
+        requestId,
+        label: source.species,
+      });
     }
     return {
       endpoint: endpoint.id,

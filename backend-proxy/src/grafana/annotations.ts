@@ -53,14 +53,46 @@ export async function annotationsFrame(ctx: QueryContext, q: TargetQuery): Promi
   const events = await monitoringEvents(ctx, q);
   return [
     frame('annotations', [
-      field('time', 'time', events.map((e) => e.time.getTime())),
-      field('timeEnd', 'time', events.map((e) => e.time.getTime())),
-      field('title', 'string', events.map((e) => e.title)),
-      field('text', 'string', events.map((e) => e.text)),
-      field('tags', 'other', events.map((e) => e.tags)),
-      field('kind', 'string', events.map((e) => e.kind)),
-      field('project', 'string', events.map((e) => e.project)),
-      field('endpoint_id', 'string', events.map((e) => e.endpointId)),
+      field(
+        'time',
+        'time',
+        events.map((e) => e.time.getTime()),
+      ),
+      field(
+        'timeEnd',
+        'time',
+        events.map((e) => e.time.getTime()),
+      ),
+      field(
+        'title',
+        'string',
+        events.map((e) => e.title),
+      ),
+      field(
+        'text',
+        'string',
+        events.map((e) => e.text),
+      ),
+      field(
+        'tags',
+        'other',
+        events.map((e) => e.tags),
+      ),
+      field(
+        'kind',
+        'string',
+        events.map((e) => e.kind),
+      ),
+      field(
+        'project',
+        'string',
+        events.map((e) => e.project),
+      ),
+      field(
+        'endpoint_id',
+        'string',
+        events.map((e) => e.endpointId),
+      ),
     ]),
   ];
 }

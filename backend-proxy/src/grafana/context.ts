@@ -85,7 +85,10 @@ export async function selectEndpoints(ctx: QueryContext, q: TargetQuery): Promis
   if (q.endpoint_id) {
     const found = await Promise.all(q.endpoint_id.map((id) => store.getEndpoint(id)));
     const unknown = q.endpoint_id.filter((_, i) => found[i] === null);
-    if (unknown.length) throw new InvalidInputError(`unknown endpoint id${unknown.length > 1 ? 's' : ''}`, { endpoint_id: unknown });
+    if (unknown.length)
+      throw new InvalidInputError(`unknown endpoint id${unknown.length > 1 ? 's' : ''}`, {
+        endpoint_id: unknown,
+      });
     const endpoints = found as EndpointRecord[];
     const hidden = endpoints.find((e) => !canSee(ctx.access, e.project));
     if (hidden) throw new ForbiddenError(`this key may not read project "${hidden.project}"`);
@@ -109,9 +112,17 @@ export async function selectEndpoints(ctx: QueryContext, q: TargetQuery): Promis
 /** Exactly one endpoint, for targets that describe a single one (feature analysis, histograms). */
 export async function selectOneEndpoint(ctx: QueryContext, q: TargetQuery): Promise<EndpointRecord> {
   if (!q.endpoint_id || q.endpoint_id.length !== 1) {
-    throw new InvalidInputError(`${q.target_endpoint} needs one endpoint_id`, [{ path: 'endpoint_id', message: 'give exactly one endpoint id' }]);
+    throw new InvalidInputError(`${q.target_endpoint} needs one endpoint_id`, [
+      { path: 'endpoint_id', message: 'give exactly one endpoint id' },
+    ]);
   }
-  const [endpoint] = await selectEndpoints(ctx, { ...q, project: undefined, model: undefined, function: undefined, labels: undefined });
+  const [endpoint] = await selectEndpoints(ctx, {
+    ...q,
+    project: undefined,
+    model: undefined,
+    function: undefined,
+    labels: undefined,
+  });
   return endpoint;
 }
 
@@ -120,7 +131,12 @@ export function endpointNames(endpoints: EndpointRecord[]): Map<string, string> 
   const short = (e: EndpointRecord) => `${e.model}:${e.version}`;
   const counts = new Map<string, number>();
   for (const e of endpoints) counts.set(short(e), (counts.get(short(e)) ?? 0) + 1);
-  return new Map(endpoints.map((e) => [e.id, (counts.get(short(e)) ?? 0) > 1 ? `${e.project}/${e.function}/${short(e)}` : short(e)]));
+  return new Map(
+    endpoints.map((e) => [
+      e.id,
+      (counts.get(short(e)) ?? 0) > 1 ? `${e.project}/${e.function}/${short(e)}` : short(e),
+    ]),
+  );
 }
 
 /** Runs `fn` over items with at most `limit` in flight, keeping order. */

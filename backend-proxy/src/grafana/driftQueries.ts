@@ -14,7 +14,16 @@ import type { ReferenceStatistics } from '../monitoring/reference/types';
 import { niceStep } from '../monitoring/windows/windowService';
 import type { EndpointRecord } from '../store/types';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
-import { field, finiteOrNull, frame, table, timeSeries, type DataFrame, type Table, type TimeSeries } from './frames';
+import {
+  field,
+  finiteOrNull,
+  frame,
+  table,
+  timeSeries,
+  type DataFrame,
+  type Table,
+  type TimeSeries,
+} from './frames';
 import { budgetedStep, COLUMNS_RECORD_BUDGET, seriesStep } from './steps';
 import { pickMetric, type TargetQuery } from './targets';
 
@@ -24,21 +33,34 @@ export const MAX_DRIFT_POINTS = 200;
 const DEFAULT_SAMPLE_LIMIT = 10_000;
 
 async function reportFor(ctx: QueryContext, endpoint: EndpointRecord): Promise<DriftReport> {
-  return ctx.once(`report:${endpoint.id}`, () => ctx.deps.drift.report(endpoint, ctx.window.from, ctx.window.to));
+  return ctx.once(`report:${endpoint.id}`, () =>
+    ctx.deps.drift.report(endpoint, ctx.window.from, ctx.window.to),
+  );
 }
 
-function driftSeriesFor(ctx: QueryContext, endpoint: EndpointRecord, stepMs: number, measures: DriftMetric[]) {
-  return ctx.once(`drift-series:${endpoint.id}:${stepMs}:${measures.join(',')}`, () => ctx.deps.drift.series(endpoint, ctx.window.from, ctx.window.to, stepMs, measures));
+function driftSeriesFor(
+  ctx: QueryContext,
+  endpoint: EndpointRecord,
+  stepMs: number,
+  measures: DriftMetric[],
+) {
+  return ctx.once(`drift-series:${endpoint.id}:${stepMs}:${measures.join(',')}`, () =>
+    ctx.deps.drift.series(endpoint, ctx.window.from, ctx.window.to, stepMs, measures),
+  );
 }
 
 /** The features of an endpoint's active reference, for rows that exist even without production data. */
-async function referenceFeatures(ctx: QueryContext, endpoint: EndpointRecord): Promise<ReferenceStatistics['features']> {
+async function referenceFeatures(
+  ctx: QueryContext,
+  endpoint: EndpointRecord,
+): Promise<ReferenceStatistics['features']> {
   if (endpoint.referenceVersion === 0) return [];
   const reference = await ctx.deps.references.get(endpoint.id, endpoint.referenceVersion);
   return (reference.statistics as ReferenceStatistics).features;
 }
 
-const keep = (features: ColumnDrift[], wanted: string[] | undefined) => (wanted ? features.filter((f) => wanted.includes(f.name)) : features);
+const keep = (features: ColumnDrift[], wanted: string[] | undefined) =>
+  wanted ? features.filter((f) => wanted.includes(f.name)) : features;
 
 /**
  * MLRun's per-feature table, same columns. Expected statistics are the reference's (min is min
@@ -105,7 +127,16 @@ export async function overallFeatureAnalysis(ctx: QueryContext, q: TargetQuery):
       ],
       features.length === 0
         ? []
-        : [[overall.tvdSum, overall.tvdMean, overall.hellingerSum, overall.hellingerMean, overall.kldSum, overall.kldMean].map(finiteOrNull)],
+        : [
+            [
+              overall.tvdSum,
+              overall.tvdMean,
+              overall.hellingerSum,
+              overall.hellingerMean,
+              overall.kldSum,
+              overall.kldMean,
+            ].map(finiteOrNull),
+          ],
     ),
   ];
 }
@@ -156,7 +187,11 @@ export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<T
         m(f, 'wasserstein'),
         m(f, 'chi2'),
         finiteOrNull(f.measures.chi2?.pValue),
-        driftStatus(f.measures.tvd?.value ?? Number.NaN, f.measures.hellinger?.value ?? Number.NaN, thresholds),
+        driftStatus(
+          f.measures.tvd?.value ?? Number.NaN,
+          f.measures.hellinger?.value ?? Number.NaN,
+          thresholds,
+        ),
       ]),
     ),
   ];
@@ -201,7 +236,9 @@ export async function dataQuality(ctx: QueryContext, q: TargetQuery): Promise<Ta
 /** At most MAX_DRIFT_POINTS points, never finer than the request's own step, within the `columns` read budget. */
 function driftStep(ctx: QueryContext, q: TargetQuery, series: number): number {
   const { from, to } = ctx.window;
-  const step = niceStep(Math.max(seriesStep(ctx, q), Math.ceil((to - from) / MAX_DRIFT_POINTS), RESOLUTION_MS.minute));
+  const step = niceStep(
+    Math.max(seriesStep(ctx, q), Math.ceil((to - from) / MAX_DRIFT_POINTS), RESOLUTION_MS.minute),
+  );
   return budgetedStep(ctx, step, series, COLUMNS_RECORD_BUDGET);
 }
 
@@ -218,7 +255,8 @@ const mean = (values: number[]): number | null => {
 /** The overall value of a step: MLRun's score, the drifted share, or a measure's mean over the features. */
 function overallValue(point: DriftPoint, metric: DriftSeriesMetric): number | null {
   const o = point.overall;
-  if (metric === 'drift_score') return o.tvdMean === null || o.hellingerMean === null ? null : (o.tvdMean + o.hellingerMean) / 2;
+  if (metric === 'drift_score')
+    return o.tvdMean === null || o.hellingerMean === null ? null : (o.tvdMean + o.hellingerMean) / 2;
   if (metric === 'drifted_share') return o.driftedShare;
   if (metric === 'tvd') return o.tvdMean;
   if (metric === 'hellinger') return o.hellingerMean;
@@ -234,21 +272,34 @@ function overallValue(point: DriftPoint, metric: DriftSeriesMetric): number | nu
 export async function driftOverTime(ctx: QueryContext, q: TargetQuery): Promise<TimeSeries[]> {
   const metric = pickMetric(q, DRIFT_SERIES_METRICS, 'tvd');
   if (q.feature && (OVERALL_ONLY as readonly string[]).includes(metric)) {
-    throw new InvalidInputError(`metric "${metric}" is overall only`, [{ path: 'feature', message: `drop "feature" to plot ${metric}` }]);
+    throw new InvalidInputError(`metric "${metric}" is overall only`, [
+      { path: 'feature', message: `drop "feature" to plot ${metric}` },
+    ]);
   }
   const endpoints = await selectEndpoints(ctx, q);
   const names = endpointNames(endpoints);
   const stepMs = driftStep(ctx, q, endpoints.length);
-  const measures: DriftMetric[] = (FEATURE_METRICS as readonly string[]).includes(metric) ? [metric as DriftMetric] : [];
+  const measures: DriftMetric[] = (FEATURE_METRICS as readonly string[]).includes(metric)
+    ? [metric as DriftMetric]
+    : [];
   const series = await mapLimit(endpoints, 4, (e) => driftSeriesFor(ctx, e, stepMs, measures));
   return series.flatMap((s, i) => {
     const name = names.get(endpoints[i].id) ?? endpoints[i].id;
-    if (!q.feature) return [timeSeries(`${name} ${metric}`, s.points.map((p) => [finiteOrNull(overallValue(p, metric)), p.time]))];
+    if (!q.feature)
+      return [
+        timeSeries(
+          `${name} ${metric}`,
+          s.points.map((p) => [finiteOrNull(overallValue(p, metric)), p.time]),
+        ),
+      ];
     const prefix = endpoints.length > 1 ? `${name} ` : '';
     return q.feature.map((feature) =>
       timeSeries(
         `${prefix}${feature} ${metric}`,
-        s.points.map((p) => [finiteOrNull(p.features.find((f) => f.name === feature)?.measures[metric as DriftMetric]?.value), p.time]),
+        s.points.map((p) => [
+          finiteOrNull(p.features.find((f) => f.name === feature)?.measures[metric as DriftMetric]?.value),
+          p.time,
+        ]),
       ),
     );
   });
@@ -259,16 +310,26 @@ export const QUALITY_METRICS = ['missing_share', 'out_of_range_share'] as const;
 /** Missing or out-of-range share per step: per feature with `feature`, else the features' mean. */
 export async function dataQualityOverTime(ctx: QueryContext, q: TargetQuery): Promise<TimeSeries[]> {
   const metric = pickMetric(q, QUALITY_METRICS, 'missing_share');
-  const pick = (f: ColumnDrift) => (metric === 'missing_share' ? f.quality.missingShare : f.quality.outOfRangeShare) ?? Number.NaN;
+  const pick = (f: ColumnDrift) =>
+    (metric === 'missing_share' ? f.quality.missingShare : f.quality.outOfRangeShare) ?? Number.NaN;
   const endpoint = await selectOneEndpoint(ctx, q);
   // Quality needs no drift measure; tvd and hellinger come with every step anyway.
   const s = await driftSeriesFor(ctx, endpoint, driftStep(ctx, q, 1), []);
-  if (!q.feature) return [timeSeries(metric, s.points.map((p) => [finiteOrNull(mean(p.features.map(pick))), p.time]))];
+  if (!q.feature)
+    return [
+      timeSeries(
+        metric,
+        s.points.map((p) => [finiteOrNull(mean(p.features.map(pick))), p.time]),
+      ),
+    ];
   return q.feature.map((feature) =>
-    timeSeries(`${feature} ${metric}`, s.points.map((p) => {
-      const f = p.features.find((c) => c.name === feature);
-      return [f ? finiteOrNull(pick(f)) : null, p.time];
-    })),
+    timeSeries(
+      `${feature} ${metric}`,
+      s.points.map((p) => {
+        const f = p.features.find((c) => c.name === feature);
+        return [f ? finiteOrNull(pick(f)) : null, p.time];
+      }),
+    ),
   );
 }
 
@@ -298,7 +359,13 @@ export function histogramFrame(drift: ColumnDrift): DataFrame {
     const highs = [...edges, edges[edges.length - 1] + width];
     xMin = lows;
     xMax = highs;
-    labels = lows.map((lo, i) => (i === 0 ? `< ${edges[0]}` : i === lows.length - 1 ? `> ${edges[edges.length - 1]}` : `${lo} – ${highs[i]}`));
+    labels = lows.map((lo, i) =>
+      i === 0
+        ? `< ${edges[0]}`
+        : i === lows.length - 1
+          ? `> ${edges[edges.length - 1]}`
+          : `${lo} – ${highs[i]}`,
+    );
   } else {
     labels = [...drift.bins.categories, 'other'];
     xMin = labels.map((_, i) => i);
@@ -309,8 +376,12 @@ export function histogramFrame(drift: ColumnDrift): DataFrame {
     [
       field('xMin', 'number', xMin),
       field('xMax', 'number', xMax),
-      field('expected', 'number', shares(drift.histograms.expected), { config: { unit: 'percentunit', displayName: 'expected' } }),
-      field('actual', 'number', shares(drift.histograms.actual), { config: { unit: 'percentunit', displayName: 'actual' } }),
+      field('expected', 'number', shares(drift.histograms.expected), {
+        config: { unit: 'percentunit', displayName: 'expected' },
+      }),
+      field('actual', 'number', shares(drift.histograms.actual), {
+        config: { unit: 'percentunit', displayName: 'actual' },
+      }),
       field('bin', 'string', labels),
     ],
     { custom: { feature: drift.name, kind: drift.kind, openOuterBins: 'edges' in drift.bins } },
@@ -327,14 +398,23 @@ export async function featureHistogram(ctx: QueryContext, q: TargetQuery): Promi
 /** MLRun's incoming features: one series per numeric feature, from the bounded raw sample. */
 export async function incomingFeatures(ctx: QueryContext, q: TargetQuery): Promise<TimeSeries[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
-  const samples = await ctx.deps.store.listSamples(endpoint.id, new Date(ctx.window.from), new Date(ctx.window.to), q.limit ?? DEFAULT_SAMPLE_LIMIT);
-  const names = endpoint.features.filter((f) => f.kind === 'numeric' && (!q.feature || q.feature.includes(f.name))).map((f) => f.name);
+  const samples = await ctx.deps.store.listSamples(
+    endpoint.id,
+    new Date(ctx.window.from),
+    new Date(ctx.window.to),
+    q.limit ?? DEFAULT_SAMPLE_LIMIT,
+  );
+  const names = endpoint.features
+    .filter((f) => f.kind === 'numeric' && (!q.feature || q.feature.includes(f.name)))
+    .map((f) => f.name);
   return names.map((name) =>
     timeSeries(
       name,
       samples.flatMap((s) => {
         const value = s.features[name];
-        return typeof value === 'number' && Number.isFinite(value) ? [[value, s.time.getTime()] as [number, number]] : [];
+        return typeof value === 'number' && Number.isFinite(value)
+          ? [[value, s.time.getTime()] as [number, number]]
+          : [];
       }),
     ),
   );

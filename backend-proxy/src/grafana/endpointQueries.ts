@@ -9,14 +9,21 @@ import type { TargetQuery } from './targets';
 const CONCURRENCY = 8;
 
 async function rollingFor(ctx: QueryContext, endpoints: EndpointRecord[]): Promise<RollingFigures[]> {
-  return mapLimit(endpoints, CONCURRENCY, (e) => ctx.once(`rolling:${e.id}`, () => ctx.deps.metrics.rolling(e.id)));
+  return mapLimit(endpoints, CONCURRENCY, (e) =>
+    ctx.once(`rolling:${e.id}`, () => ctx.deps.metrics.rolling(e.id)),
+  );
 }
 
 /** MLRun's table: one column, `project_name`. */
 export async function listProjects(ctx: QueryContext): Promise<Table[]> {
   const all = await ctx.deps.endpoints.listProjects();
   const projects = visible(ctx.access, all) ?? all;
-  return [table([['project_name', 'string']], projects.map((p) => [p]))];
+  return [
+    table(
+      [['project_name', 'string']],
+      projects.map((p) => [p]),
+    ),
+  ];
 }
 
 /**
@@ -82,7 +89,10 @@ export async function endpointSummary(ctx: QueryContext, q: TargetQuery): Promis
   // Each endpoint's mean weighted by its predictions in the hour: the mean over all predictions.
   const weighted = rolling.filter((r) => r.latencyAvg1hMs !== null && r.predictions1h > 0);
   const weight = weighted.reduce((s, r) => s + r.predictions1h, 0);
-  const latency = weight > 0 ? weighted.reduce((s, r) => s + (r.latencyAvg1hMs as number) * r.predictions1h, 0) / weight : null;
+  const latency =
+    weight > 0
+      ? weighted.reduce((s, r) => s + (r.latencyAvg1hMs as number) * r.predictions1h, 0) / weight
+      : null;
   const status = (s: EndpointRecord['driftStatus']) => endpoints.filter((e) => e.driftStatus === s).length;
   return [
     table(

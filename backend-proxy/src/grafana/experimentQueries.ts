@@ -6,7 +6,17 @@ import { ForbiddenError, InvalidInputError } from '../errors';
 import type { ExperimentRef, TrackingEvent } from '../store/types';
 import type { DataFilter } from '../tracking/experimentService';
 import { canSee, visible, type QueryContext } from './context';
-import { field, finiteOrNull, frame, table, timeSeries, type Cell, type DataFrame, type Table, type TimeSeries } from './frames';
+import {
+  field,
+  finiteOrNull,
+  frame,
+  table,
+  timeSeries,
+  type Cell,
+  type DataFrame,
+  type Table,
+  type TimeSeries,
+} from './frames';
 import type { TargetQuery } from './targets';
 
 const DEFAULT_PROJECT = 'default';
@@ -15,29 +25,44 @@ const SYSTEM_EVENT = 'system';
 
 /** The experiments a target names (each must exist, else 400): `experiment` in each `project` (default: "default"). */
 async function selectExperiments(ctx: QueryContext, q: TargetQuery): Promise<ExperimentRef[]> {
-  if (!q.experiment) throw new InvalidInputError(`${q.target_endpoint} needs experiment`, [{ path: 'experiment', message: 'give one or more experiment names' }]);
+  if (!q.experiment)
+    throw new InvalidInputError(`${q.target_endpoint} needs experiment`, [
+      { path: 'experiment', message: 'give one or more experiment names' },
+    ]);
   const projects = q.project ?? [DEFAULT_PROJECT];
   const hidden = projects.find((p) => !canSee(ctx.access, p));
   if (hidden) throw new ForbiddenError(`this key may not read project "${hidden}"`);
   const refs = projects.flatMap((project) => (q.experiment ?? []).map((name) => ({ project, name })));
   const found = await Promise.all(refs.map((ref) => ctx.deps.store.getExperiment(ref)));
   const existing = refs.filter((_, i) => found[i] !== null);
-  if (existing.length === 0) throw new InvalidInputError('unknown experiment', { experiment: q.experiment, project: projects });
+  if (existing.length === 0)
+    throw new InvalidInputError('unknown experiment', { experiment: q.experiment, project: projects });
   return existing;
 }
 
 /** Experiments are named alone when only one is shown, else "project/name". */
 const labelFor = (refs: ExperimentRef[]) => (ref: ExperimentRef) =>
-  refs.length === 1 ? '' : new Set(refs.map((r) => r.project)).size > 1 ? `${ref.project}/${ref.name} ` : `${ref.name} `;
+  refs.length === 1
+    ? ''
+    : new Set(refs.map((r) => r.project)).size > 1
+      ? `${ref.project}/${ref.name} `
+      : `${ref.name} `;
 
-async function allEvents(ctx: QueryContext, ref: ExperimentRef, filter: DataFilter): Promise<TrackingEvent[]> {
+async function allEvents(
+  ctx: QueryContext,
+  ref: ExperimentRef,
+  filter: DataFilter,
+): Promise<TrackingEvent[]> {
   const events: TrackingEvent[] = [];
   for await (const e of ctx.deps.experiments.streamData(ref, filter)) events.push(e);
   return events;
 }
 
 /** The request's range, for targets plotted against time. */
-const timeFilter = (ctx: QueryContext) => ({ since: new Date(ctx.window.from), end: new Date(ctx.window.to) });
+const timeFilter = (ctx: QueryContext) => ({
+  since: new Date(ctx.window.from),
+  end: new Date(ctx.window.to),
+});
 
 export async function experimentsTable(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const projects = visible(ctx.access, q.project);
@@ -54,7 +79,14 @@ export async function experimentsTable(ctx: QueryContext, q: TargetQuery): Promi
       ],
       list
         .filter((e) => !q.experiment || q.experiment.includes(e.name))
-        .map((e) => [e.project, e.name, e.provider, e.createdAt.getTime(), e.lastActivity.getTime(), e.runCount]),
+        .map((e) => [
+          e.project,
+          e.name,
+          e.provider,
+          e.createdAt.getTime(),
+          e.lastActivity.getTime(),
+          e.runCount,
+        ]),
     ),
   ];
 }
@@ -62,7 +94,9 @@ export async function experimentsTable(ctx: QueryContext, q: TargetQuery): Promi
 /** One row per run: status, times, duration and the last value of each metric (one column per metric key). */
 export async function runsTable(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const refs = await selectExperiments(ctx, q);
-  const summaries = await Promise.all(refs.map(async (ref) => ({ ref, runs: await ctx.deps.experiments.summary(ref, q.run ?? 'all') })));
+  const summaries = await Promise.all(
+    refs.map(async (ref) => ({ ref, runs: await ctx.deps.experiments.summary(ref, q.run ?? 'all') })),
+  );
   const keys = [...new Set(summaries.flatMap((s) => s.runs.flatMap((r) => Object.keys(r.metrics))))]
     .filter((k) => !q.key || q.key.includes(k))
     .sort();
@@ -98,11 +132,21 @@ export async function runsTable(ctx: QueryContext, q: TargetQuery): Promise<Tabl
 /** One row per run, one column per param (last value wins, as in the run summary); numeric params stay numbers. */
 export async function runParams(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const refs = await selectExperiments(ctx, q);
-  const summaries = await Promise.all(refs.map(async (ref) => ({ ref, runs: await ctx.deps.experiments.summary(ref, q.run ?? 'all') })));
+  const summaries = await Promise.all(
+    refs.map(async (ref) => ({ ref, runs: await ctx.deps.experiments.summary(ref, q.run ?? 'all') })),
+  );
   const runs = summaries.flatMap(({ ref, runs: list }) => list.map((r) => ({ ref, r })));
-  const keys = [...new Set(runs.flatMap(({ r }) => Object.keys(r.params)))].filter((k) => !q.key || q.key.includes(k)).sort();
+  const keys = [...new Set(runs.flatMap(({ r }) => Object.keys(r.params)))]
+    .filter((k) => !q.key || q.key.includes(k))
+    .sort();
   // A column is numeric when every run's value is a number; otherwise values are shown as text.
-  const numeric = new Set(keys.filter((k) => runs.every(({ r }) => r.params[k] === undefined || r.params[k] === null || typeof r.params[k] === 'number')));
+  const numeric = new Set(
+    keys.filter((k) =>
+      runs.every(
+        ({ r }) => r.params[k] === undefined || r.params[k] === null || typeof r.params[k] === 'number',
+      ),
+    ),
+  );
   const cell = (k: string, v: unknown): Cell => {
     if (v === undefined || v === null) return null;
     if (numeric.has(k)) return v as number;
@@ -110,8 +154,18 @@ export async function runParams(ctx: QueryContext, q: TargetQuery): Promise<Tabl
   };
   return [
     table(
-      [['project', 'string'], ['experiment', 'string'], ['run', 'number'], ...keys.map((k): [string, 'number' | 'string'] => [k, numeric.has(k) ? 'number' : 'string'])],
-      runs.map(({ ref, r }): Cell[] => [ref.project, ref.name, r.run, ...keys.map((k) => cell(k, r.params[k]))]),
+      [
+        ['project', 'string'],
+        ['experiment', 'string'],
+        ['run', 'number'],
+        ...keys.map((k): [string, 'number' | 'string'] => [k, numeric.has(k) ? 'number' : 'string']),
+      ],
+      runs.map(({ ref, r }): Cell[] => [
+        ref.project,
+        ref.name,
+        r.run,
+        ...keys.map((k) => cell(k, r.params[k])),
+      ]),
     ),
   ];
 }
@@ -127,7 +181,12 @@ export async function runMetrics(ctx: QueryContext, q: TargetQuery): Promise<Arr
   const prefix = labelFor(refs);
   const out: Array<TimeSeries | DataFrame> = [];
   for (const ref of refs) {
-    const events = await allEvents(ctx, ref, { run: q.run, events: ['metric'], keys: q.key, ...(byStep ? {} : timeFilter(ctx)) });
+    const events = await allEvents(ctx, ref, {
+      run: q.run,
+      events: ['metric'],
+      keys: q.key,
+      ...(byStep ? {} : timeFilter(ctx)),
+    });
     const groups = new Map<string, TrackingEvent[]>();
     for (const e of events) {
       if (typeof e.value !== 'number' || !Number.isFinite(e.value)) continue;
@@ -137,16 +196,37 @@ export async function runMetrics(ctx: QueryContext, q: TargetQuery): Promise<Arr
       group.push(e);
       groups.set(id, group);
     }
-    const ordered = [...groups.values()].sort((a, b) => a[0].key.localeCompare(b[0].key) || a[0].run - b[0].run);
+    const ordered = [...groups.values()].sort(
+      (a, b) => a[0].key.localeCompare(b[0].key) || a[0].run - b[0].run,
+    );
     for (const group of ordered) {
       const { key, run } = group[0];
       const name = `${prefix(ref)}${key} run ${run}`;
       if (byStep) {
         const sorted = [...group].sort((a, b) => (a.step as number) - (b.step as number));
         const labels = { experiment: ref.name, run: String(run) };
-        out.push(frame(name, [field('step', 'number', sorted.map((e) => e.step)), field(key, 'number', sorted.map((e) => e.value), { labels, config: { displayName: name } })]));
+        out.push(
+          frame(name, [
+            field(
+              'step',
+              'number',
+              sorted.map((e) => e.step),
+            ),
+            field(
+              key,
+              'number',
+              sorted.map((e) => e.value),
+              { labels, config: { displayName: name } },
+            ),
+          ]),
+        );
       } else {
-        out.push(timeSeries(name, group.map((e) => [e.value as number, e.dt.getTime()])));
+        out.push(
+          timeSeries(
+            name,
+            group.map((e) => [e.value as number, e.dt.getTime()]),
+          ),
+        );
       }
     }
   }
@@ -165,7 +245,10 @@ function statistics(e: TrackingEvent): Array<[string, number]> {
 async function profilingValues(ctx: QueryContext, q: TargetQuery) {
   const refs = await selectExperiments(ctx, q);
   const prefix = labelFor(refs);
-  const groups = new Map<string, { ref: ExperimentRef; run: number; stat: string; points: Array<[number, number]> }>();
+  const groups = new Map<
+    string,
+    { ref: ExperimentRef; run: number; stat: string; points: Array<[number, number]> }
+  >();
   for (const ref of refs) {
     for (const e of await allEvents(ctx, ref, { run: q.run, events: [SYSTEM_EVENT], ...timeFilter(ctx) })) {
       for (const [stat, value] of statistics(e)) {
@@ -177,7 +260,10 @@ async function profilingValues(ctx: QueryContext, q: TargetQuery) {
       }
     }
   }
-  return { prefix, groups: [...groups.values()].sort((a, b) => a.stat.localeCompare(b.stat) || a.run - b.run) };
+  return {
+    prefix,
+    groups: [...groups.values()].sort((a, b) => a.stat.localeCompare(b.stat) || a.run - b.run),
+  };
 }
 
 /** The profiling provider's system statistics per run over the range: count, min, mean, max, last. */
@@ -206,7 +292,17 @@ export async function profilingTable(ctx: QueryContext, q: TargetQuery): Promise
           max = Math.max(max, v);
           sum += v;
         }
-        return [ref.project, ref.name, run, stat, points.length, min, sum / points.length, max, points.at(-1)?.[0] ?? null];
+        return [
+          ref.project,
+          ref.name,
+          run,
+          stat,
+          points.length,
+          min,
+          sum / points.length,
+          max,
+          points.at(-1)?.[0] ?? null,
+        ];
       }),
     ),
   ];

@@ -75,7 +75,12 @@ export function table(columns: Array<[string, ColumnType]>, rows: Cell[][]): Tab
   return { type: 'table', columns: columns.map(([text, type]) => ({ text, type })), rows };
 }
 
-export function field(name: string, type: FieldType, values: unknown[], extra: { labels?: Record<string, string>; config?: FieldConfig } = {}): Field {
+export function field(
+  name: string,
+  type: FieldType,
+  values: unknown[],
+  extra: { labels?: Record<string, string>; config?: FieldConfig } = {},
+): Field {
   return { name, type, values, ...extra };
 }
 
@@ -89,4 +94,5 @@ export function withRefId<T extends QueryResult>(results: T[], refId: string | u
 }
 
 /** NaN and infinities cannot be JSON; Grafana reads null as "no value". */
-export const finiteOrNull = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+export const finiteOrNull = (x: number | null | undefined): number | null =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : x;

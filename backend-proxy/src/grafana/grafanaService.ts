@@ -17,21 +17,66 @@ import {
   individualFeatureAnalysis,
   overallFeatureAnalysis,
 } from './driftQueries';
-import { endpointCount, endpointSummary, listEndpoints, listProjects, rollingFigures } from './endpointQueries';
-import { experimentsTable, profilingSeries, profilingTable, runMetrics, runParams, runsTable } from './experimentQueries';
+import {
+  endpointCount,
+  endpointSummary,
+  listEndpoints,
+  listProjects,
+  rollingFigures,
+} from './endpointQueries';
+import {
+  experimentsTable,
+  profilingSeries,
+  profilingTable,
+  runMetrics,
+  runParams,
+  runsTable,
+} from './experimentQueries';
 import { table, withRefId, type QueryResult } from './frames';
 import { alertStates, jobStates } from './monitoringQueries';
 import { endpointHeatmap, latencyHeatmap, operationalSeries } from './operationalQueries';
-import type { AnnotationRequest, PayloadOptionsRequest, QueryRequest, SearchRequest, TagValuesRequest, VariableRequest } from './requests';
-import { CATALOGUE, TAG_KEYS, names, payloadOptions, tagValues, type MetricConfig, type NameOption } from './searchQueries';
-import { normalizeQuery, parseTarget, parseTargetString, payloadToRaw, TARGET_NAMES, type RawQuery, type TargetName, type TargetQuery } from './targets';
+import type {
+  AnnotationRequest,
+  PayloadOptionsRequest,
+  QueryRequest,
+  SearchRequest,
+  TagValuesRequest,
+  VariableRequest,
+} from './requests';
+import {
+  CATALOGUE,
+  TAG_KEYS,
+  names,
+  payloadOptions,
+  tagValues,
+  type MetricConfig,
+  type NameOption,
+} from './searchQueries';
+import {
+  normalizeQuery,
+  parseTarget,
+  parseTargetString,
+  payloadToRaw,
+  TARGET_NAMES,
+  type RawQuery,
+  type TargetName,
+  type TargetQuery,
+} from './targets';
 
 type Handler = (ctx: QueryContext, q: TargetQuery) => Promise<QueryResult[]>;
 
 /** Name lists asked through /query answer Grafana's variable-frame columns. */
 const nameTable: Handler = async (ctx, q) => {
   const options = await names(ctx, q);
-  return [table([['__text', 'string'], ['__value', 'string']], options.map((o) => [o.text, o.value]))];
+  return [
+    table(
+      [
+        ['__text', 'string'],
+        ['__value', 'string'],
+      ],
+      options.map((o) => [o.text, o.value]),
+    ),
+  ];
 };
 
 const HANDLERS: Record<TargetName, Handler> = {
@@ -89,7 +134,12 @@ function instant(value: string | number, now: Date, name: string): number {
 
 /** `range.from/to` (absolute, what Grafana resolved), else `rangeRaw` (`now-6h`), else the last hour. */
 export function windowOf(
-  request: { range?: { from: string | number; to: string | number }; rangeRaw?: { from?: string; to?: string }; intervalMs?: number; maxDataPoints?: number },
+  request: {
+    range?: { from: string | number; to: string | number };
+    rangeRaw?: { from?: string; to?: string };
+    intervalMs?: number;
+    maxDataPoints?: number;
+  },
   now: Date,
 ): QueryWindow {
   let from: number;
@@ -99,10 +149,17 @@ export function windowOf(
     to = instant(request.range.to, now, 'range.to');
   } else {
     to = request.rangeRaw?.to ? instant(request.rangeRaw.to, now, 'rangeRaw.to') : now.getTime();
-    from = request.rangeRaw?.from ? instant(request.rangeRaw.from, now, 'rangeRaw.from') : to - DEFAULT_RANGE_MS;
+    from = request.rangeRaw?.from
+      ? instant(request.rangeRaw.from, now, 'rangeRaw.from')
+      : to - DEFAULT_RANGE_MS;
   }
   if (!(from < to)) {
-    throw new InvalidInputError('the range is empty', [{ path: 'range', message: `from ${new Date(from).toISOString()} is not before to ${new Date(to).toISOString()}` }]);
+    throw new InvalidInputError('the range is empty', [
+      {
+        path: 'range',
+        message: `from ${new Date(from).toISOString()} is not before to ${new Date(to).toISOString()}`,
+      },
+    ]);
   }
   return { from, to, intervalMs: request.intervalMs, maxDataPoints: request.maxDataPoints };
 }
@@ -138,7 +195,9 @@ export class GrafanaService {
     const targets = request.targets
       .map((t, i) => ({ t, where: `targets.${i}` }))
       // Hidden queries and empty placeholders (a new panel's first row) are not asked for.
-      .filter(({ t }) => !t.hide && ((t.target !== undefined && t.target.trim() !== '') || t.payload !== undefined));
+      .filter(
+        ({ t }) => !t.hide && ((t.target !== undefined && t.target.trim() !== '') || t.payload !== undefined),
+      );
     // Parse all first: one bad target fails the request before any work is done.
     const parsed = targets.map(({ t, where }) => parseTarget(t, where));
     const results = await Promise.all(
@@ -161,11 +220,15 @@ export class GrafanaService {
   }
 
   /** simpod `/variable`: the same names as `{__text, __value}` rows. */
-  async variable(request: VariableRequest, access: Access): Promise<Array<{ __text: string; __value: string }>> {
+  async variable(
+    request: VariableRequest,
+    access: Access,
+  ): Promise<Array<{ __text: string; __value: string }>> {
     const payload = request.payload;
     let raw: RawQuery;
     if (payload === undefined) raw = { target_endpoint: 'targets' };
-    else if (typeof payload === 'object' && 'target' in payload && typeof payload.target === 'string') raw = parseTargetString(payload.target, 'payload.target');
+    else if (typeof payload === 'object' && 'target' in payload && typeof payload.target === 'string')
+      raw = parseTargetString(payload.target, 'payload.target');
     else raw = payloadToRaw(payload as Parameters<typeof payloadToRaw>[0]);
     const q = normalizeQuery(raw, 'payload');
     const options = await names(this.context(windowOf({ range: request.range }, this.clock()), access), q);
@@ -177,18 +240,29 @@ export class GrafanaService {
     return CATALOGUE;
   }
 
-  async metricPayloadOptions(request: PayloadOptionsRequest, access: Access): Promise<Array<{ label: string; value: string }>> {
+  async metricPayloadOptions(
+    request: PayloadOptionsRequest,
+    access: Access,
+  ): Promise<Array<{ label: string; value: string }>> {
     const raw = request.payload === undefined ? {} : payloadToRaw(request.payload);
     // Only the fields that narrow option lists; the rest of a half-filled builder form is not validated here.
     const relevant: RawQuery = { target_endpoint: 'targets' };
-    for (const key of ['project', 'endpoint_id', 'experiment'] as const) if (raw[key] !== undefined) relevant[key] = raw[key];
+    for (const key of ['project', 'endpoint_id', 'experiment'] as const)
+      if (raw[key] !== undefined) relevant[key] = raw[key];
     const current = normalizeQuery(relevant, 'payload');
-    return payloadOptions(this.context(windowOf({}, this.clock()), access), request.metric, request.name, current);
+    return payloadOptions(
+      this.context(windowOf({}, this.clock()), access),
+      request.metric,
+      request.name,
+      current,
+    );
   }
 
   /** SimpleJSON `/annotations`: the annotation's query is a target string (e.g. `project=$PROJECT;kind=drift_status`). */
   async annotations(request: AnnotationRequest, access: Access): Promise<Annotation[]> {
-    const raw = request.annotation.query ? parseTargetString(request.annotation.query, 'annotation.query') : {};
+    const raw = request.annotation.query
+      ? parseTargetString(request.annotation.query, 'annotation.query')
+      : {};
     const q = normalizeQuery({ ...raw, target_endpoint: 'annotations' }, 'annotation.query');
     const events = await monitoringEvents(this.context(windowOf(request, this.clock()), access), q);
     return toAnnotations(events, request.annotation);

@@ -10,9 +10,11 @@ export async function alertStates(ctx: QueryContext, q: TargetQuery): Promise<Ta
   const projects = visible(ctx.access, q.project);
   const states = projects && projects.length === 0 ? [] : await ctx.deps.alerts.states(projects);
   const selected = states.filter((s) => !q.endpoint_id || q.endpoint_id.includes(s.endpointId));
-  const endpoints = (await Promise.all([...new Set(selected.map((s) => s.endpointId))].map((id) => ctx.deps.store.getEndpoint(id)))).filter(
-    (e) => e !== null,
-  );
+  const endpoints = (
+    await Promise.all(
+      [...new Set(selected.map((s) => s.endpointId))].map((id) => ctx.deps.store.getEndpoint(id)),
+    )
+  ).filter((e) => e !== null);
   const names = endpointNames(endpoints);
   return [
     table(

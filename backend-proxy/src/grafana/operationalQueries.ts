@@ -7,7 +7,15 @@ import type { CounterSet } from '../monitoring/aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../monitoring/aggregates/layout';
 import { operationalFigures, type OperationalFigures } from '../monitoring/windows/operationalFigures';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
-import { field, finiteOrNull, frame, timeSeries, type DataFrame, type Datapoint, type TimeSeries } from './frames';
+import {
+  field,
+  finiteOrNull,
+  frame,
+  timeSeries,
+  type DataFrame,
+  type Datapoint,
+  type TimeSeries,
+} from './frames';
 import { budgetedStep, OPS_RECORD_BUDGET, seriesStep } from './steps';
 import { pickMetric, type TargetQuery } from './targets';
 
@@ -16,7 +24,9 @@ const CONCURRENCY = 8;
 /** An endpoint's `ops` counters per step over the request's window, read once per request. */
 function opsSeries(ctx: QueryContext, endpointId: string, stepMs: number) {
   const { from, to } = ctx.window;
-  return ctx.once(`ops-series:${endpointId}:${stepMs}`, () => ctx.deps.windows.series(endpointId, from, to, stepMs, { families: ['ops'] }));
+  return ctx.once(`ops-series:${endpointId}:${stepMs}`, () =>
+    ctx.deps.windows.series(endpointId, from, to, stepMs, { families: ['ops'] }),
+  );
 }
 /** Heat maps never go finer than MLRun's 15-minute buckets (wider when the range or the read budget asks). */
 export const HEATMAP_MIN_STEP_MS = 15 * RESOLUTION_MS.minute;
@@ -96,20 +106,37 @@ export async function endpointHeatmap(ctx: QueryContext, q: TargetQuery): Promis
   const figure = HEATMAP_FIGURE[metric];
   const endpoints = await selectEndpoints(ctx, q);
   const names = endpointNames(endpoints);
-  const stepMs = budgetedStep(ctx, seriesStep(ctx, q, HEATMAP_MIN_STEP_MS), endpoints.length, OPS_RECORD_BUDGET);
+  const stepMs = budgetedStep(
+    ctx,
+    seriesStep(ctx, q, HEATMAP_MIN_STEP_MS),
+    endpoints.length,
+    OPS_RECORD_BUDGET,
+  );
   const series = await mapLimit(endpoints, CONCURRENCY, (e) => opsSeries(ctx, e.id, stepMs));
   const times = series[0]?.map((p) => p.time) ?? [];
-  const unit = metric === 'predictions_per_second' ? 'reqps' : metric === 'error_rate' ? 'percentunit' : metric === 'latency_mean' ? 'ms' : undefined;
+  const unit =
+    metric === 'predictions_per_second'
+      ? 'reqps'
+      : metric === 'error_rate'
+        ? 'percentunit'
+        : metric === 'latency_mean'
+          ? 'ms'
+          : undefined;
   return [
     frame(
       metric,
       [
         field('time', 'time', times),
         ...endpoints.map((e, i) =>
-          field(names.get(e.id) ?? e.id, 'number', series[i].map((p) => finiteOrNull(figure(p.counters, stepMs))), {
-            labels: { endpoint_id: e.id, project: e.project },
-            config: unit ? { unit } : undefined,
-          }),
+          field(
+            names.get(e.id) ?? e.id,
+            'number',
+            series[i].map((p) => finiteOrNull(figure(p.counters, stepMs))),
+            {
+              labels: { endpoint_id: e.id, project: e.project },
+              config: unit ? { unit } : undefined,
+            },
+          ),
         ),
       ],
       { type: 'heatmap-rows', custom: { stepMs } },
@@ -132,13 +159,22 @@ export async function latencyHeatmap(ctx: QueryContext, q: TargetQuery): Promise
   const used = rows.map((r) => r.some((c) => c > 0));
   const first = used.indexOf(true);
   const last = used.lastIndexOf(true);
-  const kept = first < 0 ? [] : rows.slice(first, last + 1).map((values, i) => ({ bound: LATENCY_BOUNDS[first + i], values }));
+  const kept =
+    first < 0
+      ? []
+      : rows.slice(first, last + 1).map((values, i) => ({ bound: LATENCY_BOUNDS[first + i], values }));
   return [
     frame(
       'latency',
       [
-        field('time', 'time', points.map((p) => p.time)),
-        ...kept.map(({ bound, values }) => field(msLabel(bound), 'number', values, { config: { unit: 'short' } })),
+        field(
+          'time',
+          'time',
+          points.map((p) => p.time),
+        ),
+        ...kept.map(({ bound, values }) =>
+          field(msLabel(bound), 'number', values, { config: { unit: 'short' } }),
+        ),
       ],
       { type: 'heatmap-rows', custom: { stepMs, bucketBound: 'upper', unit: 'ms' } },
     ),

@@ -11,7 +11,12 @@ import { TAG_KEYS } from './searchQueries';
 const MAX_DEPTH = 64;
 
 /** Every path in `value` whose key starts with `$`, as zod issues. */
-function findOperators(value: unknown, path: Array<string | number>, out: Array<Array<string | number>>, depth = 0): void {
+function findOperators(
+  value: unknown,
+  path: Array<string | number>,
+  out: Array<Array<string | number>>,
+  depth = 0,
+): void {
   if (depth > MAX_DEPTH) {
     out.push(path);
     return;
@@ -27,11 +32,19 @@ function findOperators(value: unknown, path: Array<string | number>, out: Array<
 }
 
 const withoutOperators = <T extends z.ZodType>(schema: T) =>
-  z.unknown().superRefine((value, ctx) => {
-    const found: Array<Array<string | number>> = [];
-    findOperators(value, [], found);
-    for (const path of found) ctx.addIssue({ code: 'custom', path, message: 'operators ($...) and over-deep objects are not accepted' });
-  }).pipe(schema);
+  z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const found: Array<Array<string | number>> = [];
+      findOperators(value, [], found);
+      for (const path of found)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: 'operators ($...) and over-deep objects are not accepted',
+        });
+    })
+    .pipe(schema);
 
 const time = z.union([z.string().max(64), z.number().finite()]);
 const range = z.object({ from: time, to: time }).loose();
@@ -59,7 +72,11 @@ export const queryRequest = withoutOperators(
     .object({
       range: range.optional(),
       rangeRaw: rawRange.optional(),
-      intervalMs: z.number().positive().max(366 * 86_400_000).optional(),
+      intervalMs: z
+        .number()
+        .positive()
+        .max(366 * 86_400_000)
+        .optional(),
       maxDataPoints: z.number().int().positive().max(1_000_000).optional(),
       targets: z.array(target).max(100),
       adhocFilters: z.array(adhocFilter).max(50).optional(),
@@ -73,7 +90,9 @@ export const annotationRequest = withoutOperators(
     .object({
       range: range.optional(),
       rangeRaw: rawRange.optional(),
-      annotation: z.object({ query: z.string().max(8_192).optional(), name: z.string().max(256).optional() }).loose(),
+      annotation: z
+        .object({ query: z.string().max(8_192).optional(), name: z.string().max(256).optional() })
+        .loose(),
     })
     .loose(),
 );
@@ -95,13 +114,23 @@ export const variableRequest = withoutOperators(
 export type VariableRequest = z.output<typeof variableRequest>;
 
 /** simpod's `/metrics`: `{metric?, payload?}`; the answer is the whole catalogue either way. */
-export const metricsRequest = withoutOperators(z.object({ metric: z.string().max(256).optional(), payload: payloadSchema.optional() }).loose());
+export const metricsRequest = withoutOperators(
+  z.object({ metric: z.string().max(256).optional(), payload: payloadSchema.optional() }).loose(),
+);
 
 export const payloadOptionsRequest = withoutOperators(
-  z.object({ metric: z.string().max(256).optional(), payload: payloadSchema.optional(), name: z.string().min(1).max(64) }).loose(),
+  z
+    .object({
+      metric: z.string().max(256).optional(),
+      payload: payloadSchema.optional(),
+      name: z.string().min(1).max(64),
+    })
+    .loose(),
 );
 export type PayloadOptionsRequest = z.output<typeof payloadOptionsRequest>;
 
 export const tagKeysRequest = withoutOperators(z.object({}).loose());
-export const tagValuesRequest = withoutOperators(z.object({ key: z.enum(TAG_KEYS, { error: `tag keys are ${TAG_KEYS.join(', ')}` }) }).loose());
+export const tagValuesRequest = withoutOperators(
+  z.object({ key: z.enum(TAG_KEYS, { error: `tag keys are ${TAG_KEYS.join(', ')}` }) }).loose(),
+);
 export type TagValuesRequest = z.output<typeof tagValuesRequest>;

@@ -72,7 +72,9 @@ export async function names(ctx: QueryContext, q: TargetQuery): Promise<NameOpti
     case 'targets':
       return same([...TARGET_NAMES]);
     default:
-      throw new InvalidInputError(`${q.target_endpoint} is a query, not a list of names: use it in /query`, { names: NAME_TARGETS });
+      throw new InvalidInputError(`${q.target_endpoint} is a query, not a list of names: use it in /query`, {
+        names: NAME_TARGETS,
+      });
   }
 }
 
@@ -111,34 +113,86 @@ const step: PayloadSpec = { name: 'step', type: 'input', placeholder: 'e.g. 15m 
 /** What `/metrics` offers simpod's builder: every query target with its payload fields. */
 export const CATALOGUE: MetricConfig[] = [
   { value: 'list_endpoints', label: 'Endpoints (MLRun table)', payloads: [project] },
-  { value: 'individual_feature_analysis', label: 'Feature analysis (MLRun table)', payloads: [project, endpoint] },
+  {
+    value: 'individual_feature_analysis',
+    label: 'Feature analysis (MLRun table)',
+    payloads: [project, endpoint],
+  },
   { value: 'overall_feature_analysis', label: 'Overall drift (MLRun table)', payloads: [project, endpoint] },
-  { value: 'incoming_features', label: 'Incoming features (raw sample)', payloads: [project, endpoint, feature] },
+  {
+    value: 'incoming_features',
+    label: 'Incoming features (raw sample)',
+    payloads: [project, endpoint, feature],
+  },
   { value: 'endpoint_count', label: 'Endpoint count', payloads: [project] },
   { value: 'endpoint_summary', label: 'Endpoint summary', payloads: [project, endpoints] },
-  { value: 'rolling_figures', label: 'Predictions/s, counts and latency (5m, 1h)', payloads: [project, endpoints] },
+  {
+    value: 'rolling_figures',
+    label: 'Predictions/s, counts and latency (5m, 1h)',
+    payloads: [project, endpoints],
+  },
   { value: 'predictions_per_second', label: 'Predictions per second', payloads: [project, endpoints, step] },
   { value: 'predictions', label: 'Predictions per step', payloads: [project, endpoints, step] },
-  { value: 'latency', label: 'Latency (ms)', payloads: [project, endpoints, { ...fixed('stat', LATENCY_STATS) }, step] },
+  {
+    value: 'latency',
+    label: 'Latency (ms)',
+    payloads: [project, endpoints, { ...fixed('stat', LATENCY_STATS) }, step],
+  },
   { value: 'errors', label: 'Errors per step', payloads: [project, endpoints, step] },
   { value: 'error_rate', label: 'Error rate', payloads: [project, endpoints, step] },
-  { value: 'accuracy', label: 'Accuracy over time', payloads: [project, endpoints, fixed('metric', ACCURACY_METRICS), step] },
-  { value: 'heatmap', label: 'Heat map per endpoint', payloads: [project, endpoints, fixed('metric', HEATMAP_METRICS), step] },
+  {
+    value: 'accuracy',
+    label: 'Accuracy over time',
+    payloads: [project, endpoints, fixed('metric', ACCURACY_METRICS), step],
+  },
+  {
+    value: 'heatmap',
+    label: 'Heat map per endpoint',
+    payloads: [project, endpoints, fixed('metric', HEATMAP_METRICS), step],
+  },
   { value: 'latency_heatmap', label: 'Latency heat map', payloads: [project, endpoint, step] },
-  { value: 'feature_drift', label: 'Drift per feature (all measures)', payloads: [project, endpoint, feature] },
-  { value: 'drift_over_time', label: 'Drift over time', payloads: [project, endpoints, fixed('metric', DRIFT_SERIES_METRICS), feature, step] },
-  { value: 'feature_histogram', label: 'Feature histogram, expected vs actual', payloads: [project, endpoint, feature] },
+  {
+    value: 'feature_drift',
+    label: 'Drift per feature (all measures)',
+    payloads: [project, endpoint, feature],
+  },
+  {
+    value: 'drift_over_time',
+    label: 'Drift over time',
+    payloads: [project, endpoints, fixed('metric', DRIFT_SERIES_METRICS), feature, step],
+  },
+  {
+    value: 'feature_histogram',
+    label: 'Feature histogram, expected vs actual',
+    payloads: [project, endpoint, feature],
+  },
   { value: 'data_quality', label: 'Data quality per feature', payloads: [project, endpoint, feature] },
-  { value: 'data_quality_over_time', label: 'Data quality over time', payloads: [project, endpoint, fixed('metric', QUALITY_METRICS), feature, step] },
-  { value: 'annotations', label: 'Drift status changes and alerts', payloads: [project, endpoints, { name: 'kind', type: 'input', placeholder: 'e.g. drift_status' }] },
+  {
+    value: 'data_quality_over_time',
+    label: 'Data quality over time',
+    payloads: [project, endpoint, fixed('metric', QUALITY_METRICS), feature, step],
+  },
+  {
+    value: 'annotations',
+    label: 'Drift status changes and alerts',
+    payloads: [project, endpoints, { name: 'kind', type: 'input', placeholder: 'e.g. drift_status' }],
+  },
   { value: 'alert_state', label: 'Alert states (rule x endpoint)', payloads: [project, endpoints] },
   { value: 'job_state', label: 'Monitor jobs', payloads: [project] },
   { value: 'experiments', label: 'Experiments', payloads: [project] },
   { value: 'runs', label: 'Runs', payloads: [project, experiment, run, key] },
-  { value: 'run_metrics', label: 'Run metrics', payloads: [project, experiment, run, key, fixed('by', ['time', 'step'])] },
+  {
+    value: 'run_metrics',
+    label: 'Run metrics',
+    payloads: [project, experiment, run, key, fixed('by', ['time', 'step'])],
+  },
   { value: 'run_params', label: 'Run params', payloads: [project, experiment, run] },
   { value: 'profiling', label: 'Profiling statistics', payloads: [project, experiment, run] },
-  { value: 'profiling_series', label: 'Profiling statistics over time', payloads: [project, experiment, run, key] },
+  {
+    value: 'profiling_series',
+    label: 'Profiling statistics over time',
+    payloads: [project, experiment, run, key],
+  },
 ];
 
 /** Which name list fills each payload field that has no fixed options. */
@@ -153,7 +207,12 @@ const OPTION_SOURCES: Record<string, { target: TargetName; keys: Array<keyof Tar
 };
 
 /** Options of one payload field given the others (simpod's `/metric-payload-options`). */
-export async function payloadOptions(ctx: QueryContext, metric: string | undefined, name: string, current: TargetQuery): Promise<Array<{ label: string; value: string }>> {
+export async function payloadOptions(
+  ctx: QueryContext,
+  metric: string | undefined,
+  name: string,
+  current: TargetQuery,
+): Promise<Array<{ label: string; value: string }>> {
   const spec = CATALOGUE.find((c) => c.value === metric)?.payloads.find((p) => p.name === name);
   if (spec?.options) return spec.options.map((o) => ({ label: o.label ?? o.value, value: o.value }));
   const source = OPTION_SOURCES[name];
@@ -168,8 +227,11 @@ export const TAG_KEYS = ['project', 'model', 'function', 'endpoint_id'] as const
 export type TagKey = (typeof TAG_KEYS)[number];
 
 export async function tagValues(ctx: QueryContext, key: TagKey): Promise<Array<{ text: string }>> {
-  if (key === 'project') return (await names(ctx, { target_endpoint: 'projects' })).map((o) => ({ text: o.value }));
+  if (key === 'project')
+    return (await names(ctx, { target_endpoint: 'projects' })).map((o) => ({ text: o.value }));
   const endpointsSeen = await selectEndpoints(ctx, { target_endpoint: 'endpoints' });
-  const values = endpointsSeen.map((e) => (key === 'model' ? e.model : key === 'function' ? e.function : e.id));
+  const values = endpointsSeen.map((e) =>
+    key === 'model' ? e.model : key === 'function' ? e.function : e.id,
+  );
   return distinct(values).map((text) => ({ text }));
 }

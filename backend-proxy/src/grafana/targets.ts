@@ -118,7 +118,10 @@ export function splitMultiValue(raw: string): string[] {
 /** `key=value;key=value` (newlines count as `;`, as MLRun's raw queries used them); a bare word names the target. */
 export function parseTargetString(text: string, where = 'target'): RawQuery {
   const out: RawQuery = {};
-  const parts = text.split(/[;\n]/).map((p) => p.trim()).filter((p) => p !== '');
+  const parts = text
+    .split(/[;\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   for (const part of parts) {
     const eq = part.indexOf('=');
     if (eq < 0) {
@@ -126,17 +129,27 @@ export function parseTargetString(text: string, where = 'target'): RawQuery {
         out.target_endpoint = part;
         continue;
       }
-      throw new InvalidInputError(`"${part}" is not key=value`, [{ path: where, message: 'targets look like project=p;target_endpoint=list_endpoints' }]);
+      throw new InvalidInputError(`"${part}" is not key=value`, [
+        { path: where, message: 'targets look like project=p;target_endpoint=list_endpoints' },
+      ]);
     }
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
-    if (key === '') throw new InvalidInputError(`"${part}" has no key`, [{ path: where, message: 'every part is key=value' }]);
+    if (key === '')
+      throw new InvalidInputError(`"${part}" has no key`, [
+        { path: where, message: 'every part is key=value' },
+      ]);
     out[key] = value;
   }
   return out;
 }
 
-const payloadValue = z.union([z.string().max(4_096), z.number().finite(), z.boolean(), z.array(z.union([z.string().max(4_096), z.number().finite()])).max(1_000)]);
+const payloadValue = z.union([
+  z.string().max(4_096),
+  z.number().finite(),
+  z.boolean(),
+  z.array(z.union([z.string().max(4_096), z.number().finite()])).max(1_000),
+]);
 /** simpod sends the payload as an object, or as the JSON text typed in its code editor. */
 export const payloadSchema = z.union([z.record(z.string().max(64), payloadValue), z.string().max(16_384)]);
 export type Payload = z.output<typeof payloadSchema>;
@@ -159,17 +172,28 @@ export function payloadToRaw(payload: Payload, where = 'payload'): RawQuery {
     );
   }
   const out: RawQuery = {};
-  for (const [key, value] of Object.entries(checked.data)) out[key] = Array.isArray(value) ? value.map(String) : String(value);
+  for (const [key, value] of Object.entries(checked.data))
+    out[key] = Array.isArray(value) ? value.map(String) : String(value);
   return out;
 }
 
 // ------------------------------------------------------------------ the typed query
 
 const endpointIdValue = z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)');
-const labelPair = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,63}[:=].{0,256}$/, 'labels look like key:value or key=value');
-const freeName = z.string().min(1).max(256).refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32), 'no control characters');
+const labelPair = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,63}[:=].{0,256}$/, 'labels look like key:value or key=value');
+const freeName = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32), 'no control characters');
 
-const one = <T extends z.ZodType>(item: T) => z.array(item).length(1, 'takes a single value').transform((values) => values[0] as z.output<T>);
+const one = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .length(1, 'takes a single value')
+    .transform((values) => values[0] as z.output<T>);
 const many = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(1_000);
 
 const stepValue = z.string().transform((s, ctx) => {
@@ -182,22 +206,30 @@ const stepValue = z.string().transform((s, ctx) => {
 });
 
 const querySchema = z.strictObject({
-  target_endpoint: one(z.enum(TARGET_NAMES, { error: (i) => `unknown target_endpoint ${JSON.stringify(i.input)}` })),
+  target_endpoint: one(
+    z.enum(TARGET_NAMES, { error: (i) => `unknown target_endpoint ${JSON.stringify(i.input)}` }),
+  ),
   project: many(projectName).optional(),
   endpoint_id: many(endpointIdValue).optional(),
   model: many(identifier).optional(),
   function: many(identifier).optional(),
   labels: many(labelPair)
-    .transform((pairs) => Object.fromEntries(pairs.map((p) => {
-      const at = p.search(/[:=]/);
-      return [p.slice(0, at), p.slice(at + 1)];
-    })))
+    .transform((pairs) =>
+      Object.fromEntries(
+        pairs.map((p) => {
+          const at = p.search(/[:=]/);
+          return [p.slice(0, at), p.slice(at + 1)];
+        }),
+      ),
+    )
     .optional(),
   feature: many(freeName).optional(),
   metric: one(z.string().regex(/^[a-z0-9_]{1,64}$/, 'a metric name')).optional(),
   stat: one(z.enum(['mean', 'p50', 'p95', 'p99'])).optional(),
   experiment: many(experimentName).optional(),
-  run: many(z.string().regex(/^(all|\*|-?\d+(-\d+)?)$/, 'a run selector: all, 3, -1 or 2-5')).transform((v) => v.join(',')).optional(),
+  run: many(z.string().regex(/^(all|\*|-?\d+(-\d+)?)$/, 'a run selector: all, 3, -1 or 2-5'))
+    .transform((v) => v.join(','))
+    .optional(),
   key: many(freeName).optional(),
   by: one(z.enum(['step', 'time'])).optional(),
   kind: many(identifier).optional(),
@@ -220,12 +252,16 @@ export function normalizeQuery(raw: RawQuery, where: string): TargetQuery {
   const lists: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(raw)) {
     // simpod interpolates each array item on its own, so an item can itself be a multi-value "(a|b)".
-    const values = (Array.isArray(value) ? value.flatMap(splitMultiValue) : splitMultiValue(value)).map((v) => v.trim()).filter((v) => v !== '');
+    const values = (Array.isArray(value) ? value.flatMap(splitMultiValue) : splitMultiValue(value))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     if (values.length === 0 || values.some((v) => ALL_VALUES.has(v))) continue;
     lists[key] = values;
   }
   if (!('target_endpoint' in lists)) {
-    throw new InvalidInputError(`${where}: no target_endpoint`, [{ path: `${where}.target_endpoint`, message: `one of ${TARGET_NAMES.join(', ')}` }]);
+    throw new InvalidInputError(`${where}: no target_endpoint`, [
+      { path: `${where}.target_endpoint`, message: `one of ${TARGET_NAMES.join(', ')}` },
+    ]);
   }
   const result = querySchema.safeParse(lists);
   if (!result.success) {
@@ -242,7 +278,10 @@ export function normalizeQuery(raw: RawQuery, where: string): TargetQuery {
 }
 
 /** One Grafana target: the string and the payload together (payload keys win). */
-export function parseTarget(target: { target?: string; payload?: Payload; refId?: string }, where: string): ParsedTarget {
+export function parseTarget(
+  target: { target?: string; payload?: Payload; refId?: string },
+  where: string,
+): ParsedTarget {
   const fromString = target.target ? parseTargetString(target.target, `${where}.target`) : {};
   const fromPayload = target.payload === undefined ? {} : payloadToRaw(target.payload, `${where}.payload`);
   return { refId: target.refId, query: normalizeQuery({ ...fromString, ...fromPayload }, where) };

@@ -28,7 +28,9 @@ export function createApp(services: Services): Express {
   app.use(healthRouter(store));
   // Artifact uploads stream their own bodies, whatever their content type (a JSON artifact is bytes too).
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
-  app.use((req, res, next) => (req.method === 'PUT' && ARTIFACT_PATH.test(req.path) ? next() : json(req, res, next)));
+  app.use((req, res, next) =>
+    req.method === 'PUT' && ARTIFACT_PATH.test(req.path) ? next() : json(req, res, next),
+  );
   app.use('/api/v1', authenticate(services.keys));
   app.use('/api/v1/experiments', experimentsRouter(services.experiments, config.maxArtifactBytes));
   app.use('/api/v1/keys', keysRouter(services.keys));
@@ -41,7 +43,8 @@ export function createApp(services: Services): Express {
   app.use('/api/v1', predictionsRouter(services.ingest, services.labels));
   app.use('/grafana', authenticate(services.keys), grafanaRouter(services.grafana));
   // With a separate metrics port (server.ts) /metrics is served there, without a key; here it needs `read`.
-  if (config.metricsPort === null) app.use(prometheusRouter(services.prometheus, authenticate(services.keys), requireScope('read')));
+  if (config.metricsPort === null)
+    app.use(prometheusRouter(services.prometheus, authenticate(services.keys), requireScope('read')));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

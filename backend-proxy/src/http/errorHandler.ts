@@ -38,7 +38,8 @@ function fromBodyParser(err: unknown): DomainError | null {
     return new PayloadTooLargeError(`request body exceeds the limit of ${limit ?? '?'} bytes`);
   }
   if (type === 'entity.parse.failed') return new InvalidInputError(`malformed JSON body: ${err.message}`);
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new InvalidInputError(err.message);
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+    return new InvalidInputError(err.message);
   return null;
 }
 

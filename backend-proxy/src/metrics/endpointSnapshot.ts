@@ -42,6 +42,8 @@ export class EndpointSnapshot {
 export const ENDPOINT_LABELS = ['project', 'endpoint', 'model', 'version'] as const;
 export type EndpointLabel = (typeof ENDPOINT_LABELS)[number];
 
-export function endpointLabels(e: Pick<EndpointRecord, 'id' | 'project' | 'model' | 'version'>): Record<EndpointLabel, string> {
+export function endpointLabels(
+  e: Pick<EndpointRecord, 'id' | 'project' | 'model' | 'version'>,
+): Record<EndpointLabel, string> {
   return { project: e.project, endpoint: e.id, model: e.model, version: e.version };
 }

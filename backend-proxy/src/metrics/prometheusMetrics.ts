@@ -30,7 +30,11 @@ export interface PrometheusOptions {
   processMetrics: boolean;
 }
 
-export const DEFAULT_PROMETHEUS_OPTIONS: PrometheusOptions = { perFeature: false, cacheTtlMs: 5_000, processMetrics: true };
+export const DEFAULT_PROMETHEUS_OPTIONS: PrometheusOptions = {
+  perFeature: false,
+  cacheTtlMs: 5_000,
+  processMetrics: true,
+};
 
 /** -1 stands for UNKNOWN (no reference or no predictions yet), so alert rules on `>= 1` ignore it. */
 
@@ -43,7 +47,9 @@ const measure = z.number().nullable().optional();
 const storedMeasures = z
   .object({
     overall: z.object({ tvdMean: measure, hellingerMean: measure, kldMean: measure }).loose().optional(),
-    features: z.array(z.object({ name: z.string(), tvd: measure, hellinger: measure, kld: measure }).loose()).optional(),
+    features: z
+      .array(z.object({ name: z.string(), tvd: measure, hellinger: measure, kld: measure }).loose())
+      .optional(),
   })
   .loose();
 type StoredMeasures = z.output<typeof storedMeasures>;
@@ -107,7 +113,11 @@ export class PrometheusMetrics {
     });
 
     /** A gauge set at scrape time from the endpoint records (reset first, so it only holds current endpoints). */
-    const endpointGauge = (name: string, help: string, value: (e: EndpointRecord) => number | null | undefined) =>
+    const endpointGauge = (
+      name: string,
+      help: string,
+      value: (e: EndpointRecord) => number | null | undefined,
+    ) =>
       new Gauge({
         name,
         help,
@@ -121,13 +131,35 @@ export class PrometheusMetrics {
           }
         },
       });
-    endpointGauge('driftwatch_drift_status', 'Drift status of the latest evaluation: 0 no drift, 1 possible drift, 2 drift detected, -1 unknown.', (e) => DRIFT_STATUS_LEVEL[e.driftStatus]);
-    endpointGauge('driftwatch_drift_tvd_mean', 'Mean total variation distance over the features, latest evaluation.', (e) => measuresOf(e).overall?.tvdMean);
-    endpointGauge('driftwatch_drift_hellinger_mean', 'Mean Hellinger distance over the features, latest evaluation.', (e) => measuresOf(e).overall?.hellingerMean);
-    endpointGauge('driftwatch_drift_kld_mean', "Mean of MLRun's symmetric KL divergence over the features, latest evaluation.", (e) => measuresOf(e).overall?.kldMean);
-    endpointGauge('driftwatch_accuracy', 'Accuracy of the labelled predictions, latest evaluation.', (e) => e.accuracy);
-    endpointGauge('driftwatch_drift_evaluated_timestamp_seconds', 'When drift was last evaluated (Unix seconds); alert when it stops moving.', (e) =>
-      e.driftEvaluatedAt ? e.driftEvaluatedAt.getTime() / 1_000 : null,
+    endpointGauge(
+      'driftwatch_drift_status',
+      'Drift status of the latest evaluation: 0 no drift, 1 possible drift, 2 drift detected, -1 unknown.',
+      (e) => DRIFT_STATUS_LEVEL[e.driftStatus],
+    );
+    endpointGauge(
+      'driftwatch_drift_tvd_mean',
+      'Mean total variation distance over the features, latest evaluation.',
+      (e) => measuresOf(e).overall?.tvdMean,
+    );
+    endpointGauge(
+      'driftwatch_drift_hellinger_mean',
+      'Mean Hellinger distance over the features, latest evaluation.',
+      (e) => measuresOf(e).overall?.hellingerMean,
+    );
+    endpointGauge(
+      'driftwatch_drift_kld_mean',
+      "Mean of MLRun's symmetric KL divergence over the features, latest evaluation.",
+      (e) => measuresOf(e).overall?.kldMean,
+    );
+    endpointGauge(
+      'driftwatch_accuracy',
+      'Accuracy of the labelled predictions, latest evaluation.',
+      (e) => e.accuracy,
+    );
+    endpointGauge(
+      'driftwatch_drift_evaluated_timestamp_seconds',
+      'When drift was last evaluated (Unix seconds); alert when it stops moving.',
+      (e) => (e.driftEvaluatedAt ? e.driftEvaluatedAt.getTime() / 1_000 : null),
     );
 
     if (options.perFeature) {
@@ -168,7 +200,8 @@ export class PrometheusMetrics {
         const endpoints = new Map((await snapshot.get()).map((e) => [e.id, e]));
         for (const s of await states()) {
           const endpoint = endpoints.get(s.endpointId);
-          if (endpoint) this.set({ ...endpointLabels(endpoint), rule: s.ruleName }, ALERT_PHASE_VALUE[s.phase]);
+          if (endpoint)
+            this.set({ ...endpointLabels(endpoint), rule: s.ruleName }, ALERT_PHASE_VALUE[s.phase]);
         }
       },
     });

@@ -30,7 +30,9 @@ export const CSV_MISSING_MARKERS: ReadonlySet<string> = new Set([
 /** Rows parsed from CSV text with the same missing-value rule as the streamed reader: markers become null. */
 export function withMissingMarkers<R extends Record<string, unknown>>(rows: R[]): R[] {
   for (const row of rows) {
-    for (const key in row) if (typeof row[key] === 'string' && CSV_MISSING_MARKERS.has(row[key] as string)) (row as Record<string, unknown>)[key] = null;
+    for (const key in row)
+      if (typeof row[key] === 'string' && CSV_MISSING_MARKERS.has(row[key] as string))
+        (row as Record<string, unknown>)[key] = null;
   }
   return rows;
 }

@@ -21,7 +21,11 @@ export class ReportService {
     options: CompareOptions,
   ): Promise<{ run: number; report: ComparisonReport }> {
     // Compare first: a bad request changes nothing.
-    const report = compareRows(reference, current, { ...options, referenceSource: 'reference', currentSource: 'current' });
+    const report = compareRows(reference, current, {
+      ...options,
+      referenceSource: 'reference',
+      currentSource: 'current',
+    });
     const ref: ExperimentRef = { project: target.project, name: target.name };
     const { run } = await this.experiments.startRun(ref, undefined, this.origin);
     const metrics = report.columns.flatMap((c) =>

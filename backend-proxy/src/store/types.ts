@@ -90,7 +90,12 @@ export interface TrackingStore {
   /** Atomically allocates the next run number (1, 2, ...) and records the run as STARTED; throws if the experiment does not exist. */
   startRun(ref: ExperimentRef, now: Date): Promise<RunRecord>;
   /** Marks a run STOPPED or FAILED; returns null if it does not exist. */
-  stopRun(ref: ExperimentRef, run: number, now: Date, status?: Exclude<RunStatus, 'STARTED'>): Promise<RunRecord | null>;
+  stopRun(
+    ref: ExperimentRef,
+    run: number,
+    now: Date,
+    status?: Exclude<RunStatus, 'STARTED'>,
+  ): Promise<RunRecord | null>;
   getRun(ref: ExperimentRef, run: number): Promise<RunRecord | null>;
   /** All runs, ordered by run number ascending. */
   listRuns(ref: ExperimentRef): Promise<RunRecord[]>;
@@ -203,12 +208,21 @@ export interface EndpointStore {
     id: string,
     spec: Pick<
       EndpointRecord,
-      'modelClass' | 'labels' | 'features' | 'predictionColumns' | 'labelColumns' | 'thresholds' | 'monitoring'
+      | 'modelClass'
+      | 'labels'
+      | 'features'
+      | 'predictionColumns'
+      | 'labelColumns'
+      | 'thresholds'
+      | 'monitoring'
     >,
   ): Promise<boolean>;
   getEndpoint(id: string): Promise<EndpointRecord | null>;
   /** Sorted by project, model, version, id. */
-  listEndpoints(filter: EndpointFilter, page: { offset: number; limit: number }): Promise<{ items: EndpointRecord[]; total: number }>;
+  listEndpoints(
+    filter: EndpointFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: EndpointRecord[]; total: number }>;
   /** Projects that have endpoints or experiments, sorted. */
   listProjects(): Promise<string[]>;
   recordEvaluation(id: string, evaluation: EndpointEvaluation): Promise<void>;
@@ -227,10 +241,17 @@ export interface ReferenceRecord {
 
 export interface ReferenceStore {
   /** Stores a new version (previous ones are kept), makes it the endpoint's active reference, returns it. */
-  putReference(endpointId: string, rowCount: number, statistics: unknown, now: Date): Promise<ReferenceRecord>;
+  putReference(
+    endpointId: string,
+    rowCount: number,
+    statistics: unknown,
+    now: Date,
+  ): Promise<ReferenceRecord>;
   /** The given version, or the active one when `version` is omitted. */
   getReference(endpointId: string, version?: number): Promise<ReferenceRecord | null>;
-  listReferenceVersions(endpointId: string): Promise<Array<Pick<ReferenceRecord, 'version' | 'createdAt' | 'rowCount'>>>;
+  listReferenceVersions(
+    endpointId: string,
+  ): Promise<Array<Pick<ReferenceRecord, 'version' | 'createdAt' | 'rowCount'>>>;
 }
 
 // ---------------------------------------------------------------- aggregates and ingest
@@ -358,7 +379,10 @@ export interface MonitoringStore {
   /** Ordered by start, then reference version. */
   listAggregates(query: AggregateQuery): Promise<AggregateRecord[]>;
   /** The earliest and latest interval start stored for the endpoint at the resolution. */
-  aggregateExtent(endpointId: string, resolution: Resolution): Promise<{ first: number; last: number } | null>;
+  aggregateExtent(
+    endpointId: string,
+    resolution: Resolution,
+  ): Promise<{ first: number; last: number } | null>;
   /** From inclusive, to exclusive, oldest first; `limit` keeps the oldest. */
   listSamples(endpointId: string, from: Date, to: Date, limit: number): Promise<SampleRecord[]>;
   findPredictionKeys(requestIds: string[]): Promise<PredictionKeyRecord[]>;
@@ -474,7 +498,8 @@ export interface DocumentStore {
 // ---------------------------------------------------------------- the whole store
 
 export interface Store
-  extends TrackingStore,
+  extends
+    TrackingStore,
     KeyStore,
     EndpointStore,
     ReferenceStore,

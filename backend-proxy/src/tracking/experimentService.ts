@@ -77,7 +77,11 @@ export class ExperimentService {
   }
 
   /** Starts a run, creating the experiment with `provider` (default `default`) on first use. */
-  async startRun(ref: ExperimentRef, provider: string | undefined, origin: Origin): Promise<{ experiment: ExperimentRecord; run: RunRecord }> {
+  async startRun(
+    ref: ExperimentRef,
+    provider: string | undefined,
+    origin: Origin,
+  ): Promise<{ experiment: ExperimentRecord; run: RunRecord }> {
     const name = provider ?? 'default';
     if (!getProvider(name)) {
       throw new InvalidInputError(`unknown tracking provider "${name}"`, { known: providerNames() });
@@ -85,12 +89,22 @@ export class ExperimentService {
     const now = this.clock();
     const experiment = await this.store.ensureExperiment(ref, name, now);
     const run = await this.store.startRun(ref, now);
-    await this.write(experiment, [{ event: 'start', key: 'run', value: { provider: experiment.provider }, run: run.run }], origin, now);
+    await this.write(
+      experiment,
+      [{ event: 'start', key: 'run', value: { provider: experiment.provider }, run: run.run }],
+      origin,
+      now,
+    );
     return { experiment: { ...experiment, runCount: run.run }, run };
   }
 
   /** Ends a run, as STOPPED or (when the client's work failed) FAILED with the error it reports. */
-  async stopRun(ref: ExperimentRef, run: number, origin: Origin, outcome: { status?: 'STOPPED' | 'FAILED'; error?: string } = {}): Promise<RunRecord> {
+  async stopRun(
+    ref: ExperimentRef,
+    run: number,
+    origin: Origin,
+    outcome: { status?: 'STOPPED' | 'FAILED'; error?: string } = {},
+  ): Promise<RunRecord> {
     const experiment = await this.require(ref);
     const now = this.clock();
     const status = outcome.status ?? 'STOPPED';
@@ -105,10 +119,17 @@ export class ExperimentService {
    * Appends events (atomically, all or none) and says how many the provider kept. With a batch
    * id, a retry of a committed batch writes nothing and gets the first answer, marked duplicate.
    */
-  async logEvents(ref: ExperimentRef, inputs: EventInput[], origin: Origin, batchId?: string): Promise<LogReceipt> {
+  async logEvents(
+    ref: ExperimentRef,
+    inputs: EventInput[],
+    origin: Origin,
+    batchId?: string,
+  ): Promise<LogReceipt> {
     const reserved = inputs.findIndex((e) => RESERVED_EVENTS.has(e.event));
     if (reserved >= 0) {
-      throw new InvalidInputError(`event ${reserved}: "${inputs[reserved].event}" events are written by the run routes`);
+      throw new InvalidInputError(
+        `event ${reserved}: "${inputs[reserved].event}" events are written by the run routes`,
+      );
     }
     const experiment = await this.require(ref);
     const runs = await this.store.listRuns(ref);
@@ -120,7 +141,12 @@ export class ExperimentService {
       throw new ConflictError(`experiment "${ref.name}" has no run yet: start one with POST .../runs`);
     }
     const now = this.clock();
-    const kept = this.eventsToStore(experiment, inputs.map((e) => ({ ...e, run: e.run ?? (latest as number) })), origin, now);
+    const kept = this.eventsToStore(
+      experiment,
+      inputs.map((e) => ({ ...e, run: e.run ?? (latest as number) })),
+      origin,
+      now,
+    );
     const receipt: LogReceipt = { accepted: inputs.length, stored: kept.length, duplicate: false };
     if (batchId === undefined) {
       if (kept.length) await this.store.appendEvents(kept);
@@ -139,25 +165,44 @@ export class ExperimentService {
     origin: Origin,
   ): Promise<ArtifactMeta> {
     const experiment = await this.require(ref);
-    if (!(await this.store.getRun(ref, run))) throw new NotFoundError(`run ${run} of experiment "${ref.name}" does not exist`);
+    if (!(await this.store.getRun(ref, run)))
+      throw new NotFoundError(`run ${run} of experiment "${ref.name}" does not exist`);
     const now = this.clock();
     const meta = await this.store.putArtifact({ ...ref, run, artifact, contentType, createdAt: now }, body);
     await this.write(
       experiment,
-      [{ event: 'artifact', key: artifact, value: { contentType, size: meta.size, sha256: meta.sha256 }, run }],
+      [
+        {
+          event: 'artifact',
+          key: artifact,
+          value: { contentType, size: meta.size, sha256: meta.sha256 },
+          run,
+        },
+      ],
       origin,
       now,
     );
     return meta;
   }
 
-  async openArtifact(ref: ExperimentRef, run: number, artifact: string): Promise<{ meta: ArtifactMeta; body: Readable }> {
+  async openArtifact(
+    ref: ExperimentRef,
+    run: number,
+    artifact: string,
+  ): Promise<{ meta: ArtifactMeta; body: Readable }> {
     const meta = await this.store.getArtifactMeta(ref, run, artifact);
-    if (!meta) throw new NotFoundError(`artifact "${artifact}" of run ${run} in experiment "${ref.name}" does not exist`);
+    if (!meta)
+      throw new NotFoundError(
+        `artifact "${artifact}" of run ${run} in experiment "${ref.name}" does not exist`,
+      );
     return { meta, body: await this.store.openArtifact(meta) };
   }
 
-  async queryData(ref: ExperimentRef, filter: DataFilter, page: { after?: string; limit: number }): Promise<EventPage> {
+  async queryData(
+    ref: ExperimentRef,
+    filter: DataFilter,
+    page: { after?: string; limit: number },
+  ): Promise<EventPage> {
     const runs = await this.selectRuns(ref, filter.run);
     if (runs !== undefined && runs.length === 0) return { events: [] };
     return this.store.queryEvents({ ...ref, ...filter, runs, after: page.after, limit: page.limit });
@@ -181,11 +226,24 @@ export class ExperimentService {
   /** Per run: last/min/max/count of each numeric metric, and the params (last value wins). */
   async summary(ref: ExperimentRef, run = 'all'): Promise<RunSummary[]> {
     const runs = await this.store.listRuns(ref);
-    const chosen = resolveRunSelector(run, runs.map((r) => r.run));
+    const chosen = resolveRunSelector(
+      run,
+      runs.map((r) => r.run),
+    );
     const summaries = new Map<number, RunSummary>(
       runs
         .filter((r) => chosen === undefined || chosen.includes(r.run))
-        .map((r) => [r.run, { run: r.run, status: r.status, startedAt: r.startedAt, stoppedAt: r.stoppedAt, metrics: {}, params: {} }]),
+        .map((r) => [
+          r.run,
+          {
+            run: r.run,
+            status: r.status,
+            startedAt: r.startedAt,
+            stoppedAt: r.stoppedAt,
+            metrics: {},
+            params: {},
+          },
+        ]),
     );
     for await (const e of this.streamData(ref, { run, events: ['metric', 'param'] }, SUMMARY_PAGE)) {
       const summary = summaries.get(e.run);
@@ -195,7 +253,13 @@ export class ExperimentService {
       } else if (typeof e.value === 'number' && Number.isFinite(e.value)) {
         const m = summary.metrics[e.key];
         summary.metrics[e.key] = m
-          ? { last: e.value, min: Math.min(m.min, e.value), max: Math.max(m.max, e.value), count: m.count + 1, lastStep: e.step }
+          ? {
+              last: e.value,
+              min: Math.min(m.min, e.value),
+              max: Math.max(m.max, e.value),
+              count: m.count + 1,
+              lastStep: e.step,
+            }
           : { last: e.value, min: e.value, max: e.value, count: 1, lastStep: e.step };
       }
     }
@@ -206,14 +270,17 @@ export class ExperimentService {
   async clear(ref: ExperimentRef, force: boolean): Promise<void> {
     await this.require(ref);
     if (!force) {
-      throw new ConflictError(`experiment "${ref.name}" is append-only: clearing it deletes every run, event and artifact; repeat with force=true`);
+      throw new ConflictError(
+        `experiment "${ref.name}" is append-only: clearing it deletes every run, event and artifact; repeat with force=true`,
+      );
     }
     await this.store.deleteExperiment(ref);
   }
 
   private async require(ref: ExperimentRef): Promise<ExperimentRecord> {
     const experiment = await this.store.getExperiment(ref);
-    if (!experiment) throw new NotFoundError(`experiment "${ref.name}" does not exist in project "${ref.project}"`);
+    if (!experiment)
+      throw new NotFoundError(`experiment "${ref.name}" does not exist in project "${ref.project}"`);
     return experiment;
   }
 
@@ -221,18 +288,34 @@ export class ExperimentService {
     await this.require(ref);
     if (selector === undefined) return undefined;
     const runs = await this.store.listRuns(ref);
-    return resolveRunSelector(selector, runs.map((r) => r.run));
+    return resolveRunSelector(
+      selector,
+      runs.map((r) => r.run),
+    );
   }
 
-  private async write(experiment: ExperimentRecord, inputs: EventInput[], origin: Origin, now: Date): Promise<number> {
+  private async write(
+    experiment: ExperimentRecord,
+    inputs: EventInput[],
+    origin: Origin,
+    now: Date,
+  ): Promise<number> {
     const kept = this.eventsToStore(experiment, inputs, origin, now);
     return kept.length ? this.store.appendEvents(kept) : 0;
   }
 
   /** The events as stored, after the experiment's provider kept what it records. */
-  private eventsToStore(experiment: ExperimentRecord, inputs: EventInput[], origin: Origin, now: Date): NewTrackingEvent[] {
+  private eventsToStore(
+    experiment: ExperimentRecord,
+    inputs: EventInput[],
+    origin: Origin,
+    now: Date,
+  ): NewTrackingEvent[] {
     const provider = getProvider(experiment.provider);
-    if (!provider) throw new ConflictError(`experiment "${experiment.name}" uses provider "${experiment.provider}", which is not installed`);
+    if (!provider)
+      throw new ConflictError(
+        `experiment "${experiment.name}" uses provider "${experiment.provider}", which is not installed`,
+      );
     const events: NewTrackingEvent[] = inputs.map((e) => ({
       project: experiment.project,
       name: experiment.name,

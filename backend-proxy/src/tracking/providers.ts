@@ -30,6 +30,7 @@ registerProvider({ name: 'default', description: 'stores every event', filter: (
 registerProvider({ name: 'notrack', description: 'accepts events and drops them', filter: () => [] });
 registerProvider({
   name: 'profiling',
-  description: 'stores every event, including the system statistics (cpu, memory, load) that clients sample during runs',
+  description:
+    'stores every event, including the system statistics (cpu, memory, load) that clients sample during runs',
   filter: (events) => events,
 });

@@ -8,11 +8,19 @@ import { startTestProxy } from '../helpers/proxy';
 const BACKEND = join(__dirname, '..', '..');
 
 /** Runs the real CLI (TypeScript source through tsx) as a child process. */
-function driftwatch(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function driftwatch(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: BACKEND, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { cwd: BACKEND, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -30,18 +38,37 @@ describe('driftwatch monitors (CLI over HTTP)', () => {
 
   it('creates a monitor, snapshots two datasets, and exits 1 from capture when they drift', async () => {
     const env = { DRIFTWATCH_URL: proxy.url };
-    const created = await driftwatch(['monitors', 'create', 'cli-mon', '--experiment', 'cli/exp', '--project', 'cli'], env);
+    const created = await driftwatch(
+      ['monitors', 'create', 'cli-mon', '--experiment', 'cli/exp', '--project', 'cli'],
+      env,
+    );
     expect(created.stderr).toBe('');
-    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'cli-mon', kind: 'data', experiment: 'cli/exp' });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      name: 'cli-mon',
+      kind: 'data',
+      experiment: 'cli/exp',
+    });
     const baseline = join(folder, 'baseline.json');
     const current = join(folder, 'current.json');
-    writeFileSync(baseline, JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ v: i, c: i % 2 ? 'a' : 'b' }))));
+    writeFileSync(
+      baseline,
+      JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ v: i, c: i % 2 ? 'a' : 'b' }))),
+    );
     writeFileSync(current, JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ v: 200 + i, c: 'z' }))));
-    expect((await driftwatch(['monitors', 'snapshot', 'cli-mon', '--project', 'cli', '--rows', baseline], env)).code).toBe(0);
-    expect((await driftwatch(['monitors', 'snapshot', 'cli-mon', '--project', 'cli', '--rows', current], env)).code).toBe(0);
+    expect(
+      (await driftwatch(['monitors', 'snapshot', 'cli-mon', '--project', 'cli', '--rows', baseline], env))
+        .code,
+    ).toBe(0);
+    expect(
+      (await driftwatch(['monitors', 'snapshot', 'cli-mon', '--project', 'cli', '--rows', current], env))
+        .code,
+    ).toBe(0);
     const capture = await driftwatch(['monitors', 'capture', 'cli-mon', '--project', 'cli'], env);
     expect(capture.code).toBe(1);
-    expect(JSON.parse(capture.stdout)).toMatchObject({ drift: true, comparison: { overall: { status: 'DRIFT_DETECTED', driftedShare: 1 } } });
+    expect(JSON.parse(capture.stdout)).toMatchObject({
+      drift: true,
+      comparison: { overall: { status: 'DRIFT_DETECTED', driftedShare: 1 } },
+    });
     const missing = await driftwatch(['monitors', 'capture', 'nope', '--project', 'cli'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/answered 404.*monitor \\"nope\\" does not exist/);

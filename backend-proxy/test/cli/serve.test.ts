@@ -8,10 +8,14 @@ const BACKEND = join(__dirname, '..', '..');
 
 /** Starts `driftwatch serve` on a free port with a file store; resolves with its port once it is up. */
 function serve(store: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--store', store], {
-    cwd: BACKEND,
-    env: { ...process.env, DRIFTWATCH_EVALUATION_INTERVAL_MS: '0' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--store', store],
+    {
+      cwd: BACKEND,
+      env: { ...process.env, DRIFTWATCH_EVALUATION_INTERVAL_MS: '0' },
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not come up:\n${output}`)), 20_000);
@@ -45,10 +49,14 @@ describe('driftwatch serve', () => {
     // An artifact upload is half sent when SIGTERM arrives; it must still complete.
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const upload = new Promise<number>((resolve, reject) => {
-      const req = request(`${base}/api/v1/experiments/graceful/runs/1/artifacts/slow.bin`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        `${base}/api/v1/experiments/graceful/runs/1/artifacts/slow.bin`,
+        { method: 'PUT', headers: { 'content-type': 'application/octet-stream' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.write(Buffer.alloc(64 * 1024, 1));
       setTimeout(() => {

@@ -9,12 +9,15 @@ describe('demo classifiers', () => {
   const rows = irisRows();
   const training = rows.filter((_, i) => i % 3 !== 0);
   const testing = rows.filter((_, i) => i % 3 === 0);
-  it.each([nearestCentroid, kNearestNeighbours, gaussianNaiveBayes])('%p classifies held-out iris rows well', (train) => {
-    const model = train(training);
-    const accuracy = testing.filter((r) => model.predict(r.features) === r.species).length / testing.length;
-    expect(rows).toHaveLength(150);
-    expect(accuracy).toBeGreaterThan(0.85);
-  });
+  it.each([nearestCentroid, kNearestNeighbours, gaussianNaiveBayes])(
+    '%p classifies held-out iris rows well',
+    (train) => {
+      const model = train(training);
+      const accuracy = testing.filter((r) => model.predict(r.features) === r.species).length / testing.length;
+      expect(rows).toHaveLength(150);
+      expect(accuracy).toBeGreaterThan(0.85);
+    },
+  );
 });
 
 describe('demo simulator against a real proxy', () => {
@@ -26,7 +29,14 @@ describe('demo simulator against a real proxy', () => {
 
   it('registers three models, backfills traffic with injected drift and late labels', async () => {
     const simulator = new Simulator(
-      { ...DEFAULT_SIMULATOR_OPTIONS, url: proxy.url, backfillMs: 20 * 60_000, ratePerSecond: 1, durationMs: 1_500, tickMs: 500 },
+      {
+        ...DEFAULT_SIMULATOR_OPTIONS,
+        url: proxy.url,
+        backfillMs: 20 * 60_000,
+        ratePerSecond: 1,
+        durationMs: 1_500,
+        tickMs: 500,
+      },
       createLogger('silent'),
     );
     await simulator.setUp();
@@ -42,7 +52,11 @@ describe('demo simulator against a real proxy', () => {
     await proxy.services.evaluator.evaluateAll();
     const evaluated = await proxy.services.endpoints.list({ projects: ['demo'] }, { offset: 0, limit: 10 });
     const status = Object.fromEntries(evaluated.items.map((e) => [e.model, e.driftStatus]));
-    expect(status).toEqual({ 'iris-centroid': 'NO_DRIFT', 'iris-knn': 'DRIFT_DETECTED', 'iris-bayes': expect.stringMatching(/DRIFT/) });
+    expect(status).toEqual({
+      'iris-centroid': 'NO_DRIFT',
+      'iris-knn': 'DRIFT_DETECTED',
+      'iris-bayes': expect.stringMatching(/DRIFT/),
+    });
     const centroid = evaluated.items.find((e) => e.model === 'iris-centroid');
     // Late labels joined: the healthy model is accurate on its own traffic.
     expect(centroid?.accuracy).toBeGreaterThan(0.8);

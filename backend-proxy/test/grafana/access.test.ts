@@ -25,7 +25,15 @@ describe('Grafana API access: keys and projects', () => {
   });
 
   it('every route needs the key (POSTs are reads too)', async () => {
-    for (const path of ['/grafana/search', '/grafana/metrics', '/grafana/query', '/grafana/annotations', '/grafana/variable', '/grafana/tag-keys', '/grafana/tag-values']) {
+    for (const path of [
+      '/grafana/search',
+      '/grafana/metrics',
+      '/grafana/query',
+      '/grafana/annotations',
+      '/grafana/variable',
+      '/grafana/tag-keys',
+      '/grafana/tag-values',
+    ]) {
       const reply = await call<{ error: string }>(f.url, 'POST', path, { body: {} });
       expect([path, reply.status]).toEqual([path, 401]);
       expect(reply.body.error).toMatch(/API key/);
@@ -38,18 +46,28 @@ describe('Grafana API access: keys and projects', () => {
       body: queryBody(f.base, Date.now(), [{ refId: 'A', target: 'target_endpoint=list_endpoints' }]),
     });
     expect(list.body[0].rows.map((r) => r[2])).toEqual(['iris']);
-    const projects = await call(f.url, 'POST', '/grafana/search', { token: otherOnly, body: { target: 'target_endpoint=list_projects' } });
+    const projects = await call(f.url, 'POST', '/grafana/search', {
+      token: otherOnly,
+      body: { target: 'target_endpoint=list_projects' },
+    });
     expect(projects.body).toEqual(['other']);
     const forbidden = await call<{ error: string }>(f.url, 'POST', '/grafana/query', {
       token: otherOnly,
-      body: queryBody(f.base, Date.now(), [{ refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=feature_drift` }]),
+      body: queryBody(f.base, Date.now(), [
+        { refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=feature_drift` },
+      ]),
     });
     expect(forbidden.status).toBe(403);
-    const annotations = await call<unknown[]>(f.url, 'POST', '/grafana/annotations', { token: otherOnly, body: { range: { from: 0, to: Date.now() + 60_000 }, annotation: { query: '' } } });
+    const annotations = await call<unknown[]>(f.url, 'POST', '/grafana/annotations', {
+      token: otherOnly,
+      body: { range: { from: 0, to: Date.now() + 60_000 }, annotation: { query: '' } },
+    });
     expect(annotations.body).toEqual([]);
     const asShop = await call<{ rows: unknown[][] }[]>(f.url, 'POST', '/grafana/query', {
       token: otherOnly,
-      body: queryBody(f.base, Date.now(), [{ refId: 'A', target: 'project=shop;target_endpoint=list_endpoints' }]),
+      body: queryBody(f.base, Date.now(), [
+        { refId: 'A', target: 'project=shop;target_endpoint=list_endpoints' },
+      ]),
     });
     expect(asShop.body[0].rows).toEqual([]);
   });

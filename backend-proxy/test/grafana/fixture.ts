@@ -55,7 +55,8 @@ export const hellinger = (a: number[], b: number[]) => {
 /** MLRun's symmetric KL: empty bins weigh 0 and divide as 1e-4. */
 export const kld = (a: number[], b: number[]) => {
   const [p, q] = [normalise(a), normalise(b)];
-  const kl = (x: number[], y: number[]) => x.reduce((s, xi, i) => (xi === 0 ? s : s + xi * Math.log(xi / (y[i] === 0 ? 1e-4 : y[i]))), 0);
+  const kl = (x: number[], y: number[]) =>
+    x.reduce((s, xi, i) => (xi === 0 ? s : s + xi * Math.log(xi / (y[i] === 0 ? 1e-4 : y[i]))), 0);
   return kl(p, q) + kl(q, p);
 };
 
@@ -84,10 +85,25 @@ export async function startFixture(overrides: Partial<Config> = {}): Promise<Fix
     predictionColumns: [{ name: 'prediction', kind: 'categorical' }],
     labelColumns: ['label'],
   });
-  const fraud = await register({ project: 'shop', model: 'fraud.gbm', version: 'v2', features: [{ name: 'amount', kind: 'numeric' }] });
-  const iris = await register({ project: 'other', model: 'iris', version: 'v1', features: [{ name: 'petal', kind: 'numeric' }] });
+  const fraud = await register({
+    project: 'shop',
+    model: 'fraud.gbm',
+    version: 'v2',
+    features: [{ name: 'amount', kind: 'numeric' }],
+  });
+  const iris = await register({
+    project: 'other',
+    model: 'iris',
+    version: 'v1',
+    features: [{ name: 'petal', kind: 'numeric' }],
+  });
 
-  const rows = Array.from({ length: 100 }, (_, i) => ({ x: i, c: i < 50 ? 'a' : i < 80 ? 'b' : 'c', prediction: i % 2 ? 'yes' : 'no', label: i % 2 ? 'yes' : 'no' }));
+  const rows = Array.from({ length: 100 }, (_, i) => ({
+    x: i,
+    c: i < 50 ? 'a' : i < 80 ? 'b' : 'c',
+    prediction: i % 2 ? 'yes' : 'no',
+    label: i % 2 ? 'yes' : 'no',
+  }));
   const reference = await call(url, 'PUT', `/api/v1/endpoints/${churn}/reference`, { body: { rows } });
   if (reference.status !== 201) throw new Error(`reference: ${reference.status}`);
 
@@ -108,12 +124,29 @@ export async function startFixture(overrides: Partial<Config> = {}): Promise<Fix
   await post(batch(0));
   await post(batch(20 * MINUTE));
   // Ground truth for batch 1: all "yes"; its predictions were yes for i % 3 != 0, so 6 of 10 right.
-  await call(url, 'POST', '/api/v1/labels', { body: XS.map((_, i) => ({ requestId: `r-0-${i}`, label: 'yes' })) });
+  await call(url, 'POST', '/api/v1/labels', {
+    body: XS.map((_, i) => ({ requestId: `r-0-${i}`, label: 'yes' })),
+  });
   // fraud: 5 predictions a minute after base, 100 ms each.
-  await post(Array.from({ length: 5 }, (_, i) => ({ endpoint: fraud, timestamp: base + MINUTE + i * 1_000, features: { amount: 10 * i }, latencyMs: 100 })));
+  await post(
+    Array.from({ length: 5 }, (_, i) => ({
+      endpoint: fraud,
+      timestamp: base + MINUTE + i * 1_000,
+      features: { amount: 10 * i },
+      latencyMs: 100,
+    })),
+  );
   // A recent, drifted batch for churn (all x beyond the reference, all c unseen): 6 predictions of 20 ms.
   const recentAt = Date.now() - 2 * MINUTE;
-  await post(Array.from({ length: 6 }, (_, i) => ({ endpoint: churn, timestamp: recentAt + i, features: { x: 500 + i, c: 'zz' }, prediction: 'no', latencyMs: 20 })));
+  await post(
+    Array.from({ length: 6 }, (_, i) => ({
+      endpoint: churn,
+      timestamp: recentAt + i,
+      features: { x: 500 + i, c: 'zz' },
+      prediction: 'no',
+      latencyMs: 20,
+    })),
+  );
 
   // One evaluation (as the evaluator's timer would): churn drifts, fraud has no reference.
   for (const id of [churn, fraud]) {
@@ -129,10 +162,23 @@ export async function startFixture(overrides: Partial<Config> = {}): Promise<Fix
   await exp.logEvents(
     ref,
     [
-      ...[1, 0.5, 0.25].map((value, step) => ({ event: 'metric', key: 'loss', value, step, dt: new Date(base + step * MINUTE), run: 1 })),
+      ...[1, 0.5, 0.25].map((value, step) => ({
+        event: 'metric',
+        key: 'loss',
+        value,
+        step,
+        dt: new Date(base + step * MINUTE),
+        run: 1,
+      })),
       { event: 'param', key: 'lr', value: 0.1, run: 1 },
       { event: 'system', key: 'stats', value: { cpu: 10, memory_mb: 100 }, dt: new Date(base), run: 1 },
-      { event: 'system', key: 'stats', value: { cpu: 30, memory_mb: 300 }, dt: new Date(base + MINUTE), run: 1 },
+      {
+        event: 'system',
+        key: 'stats',
+        value: { cpu: 30, memory_mb: 300 },
+        dt: new Date(base + MINUTE),
+        run: 1,
+      },
     ],
     origin,
   );
@@ -140,7 +186,14 @@ export async function startFixture(overrides: Partial<Config> = {}): Promise<Fix
   await exp.logEvents(
     ref,
     [
-      ...[0.9, 0.4].map((value, step) => ({ event: 'metric', key: 'loss', value, step, dt: new Date(base + 10 * MINUTE + step * MINUTE), run: 2 })),
+      ...[0.9, 0.4].map((value, step) => ({
+        event: 'metric',
+        key: 'loss',
+        value,
+        step,
+        dt: new Date(base + 10 * MINUTE + step * MINUTE),
+        run: 2,
+      })),
       { event: 'param', key: 'lr', value: 0.01, run: 2 },
     ],
     origin,
@@ -150,9 +203,18 @@ export async function startFixture(overrides: Partial<Config> = {}): Promise<Fix
 }
 
 /** A Grafana query body over [from, to) with the given targets. */
-export function queryBody(from: number, to: number, targets: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
+export function queryBody(
+  from: number,
+  to: number,
+  targets: Array<Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+) {
   return {
-    range: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), raw: { from: 'now-6h', to: 'now' } },
+    range: {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      raw: { from: 'now-6h', to: 'now' },
+    },
     rangeRaw: { from: 'now-6h', to: 'now' },
     intervalMs: MINUTE,
     maxDataPoints: 1_000,

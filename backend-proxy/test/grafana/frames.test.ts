@@ -58,7 +58,9 @@ describe('Grafana API answers as @grafana/data frames', () => {
       if (reply.status !== 200) throw new Error(`${target}: ${reply.status} ${JSON.stringify(reply.body)}`);
       answers.push([target, reply.body]);
     }
-    const variableReply = await call<unknown[]>(f.url, 'POST', '/grafana/variable', { body: { payload: { target: 'project=shop;target_endpoint=endpoints' } } });
+    const variableReply = await call<unknown[]>(f.url, 'POST', '/grafana/variable', {
+      body: { payload: { target: 'project=shop;target_endpoint=endpoints' } },
+    });
     grafana = await withGrafanaData([...answers.flatMap(([, items]) => items), variableReply.body]);
     const converted = [...grafana.converted];
     byTarget = new Map(answers.map(([target, items]) => [target, converted.splice(0, items.length)]));
@@ -120,7 +122,10 @@ describe('Grafana API answers as @grafana/data frames', () => {
   });
 
   it('heat maps are heatmap-rows frames: time first, then one numeric row per endpoint or latency bucket', () => {
-    for (const target of ['project=shop;target_endpoint=heatmap;metric=predictions_per_second', `${e()};target_endpoint=latency_heatmap`]) {
+    for (const target of [
+      'project=shop;target_endpoint=heatmap;metric=predictions_per_second',
+      `${e()};target_endpoint=latency_heatmap`,
+    ]) {
       const [{ frame, histogram }] = of(target);
       expect(frame.meta?.type).toBe(grafana.heatmapRows);
       expect(frame.fields[0].type).toBe('time');

@@ -47,7 +47,8 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
 
   const query = async <T = unknown>(body: unknown, status = 200) => {
     const reply = await call<T>(url, 'POST', '/grafana/query', { body });
-    if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+    if (reply.status !== status)
+      throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
     return reply.body;
   };
   const one = async <T>(target: string, range = early, extra: Record<string, unknown> = {}) => {
@@ -71,7 +72,9 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
 
   describe("MLRun's targets, same columns and correct values", () => {
     it('list_projects: /search answers names, /query a project_name table', async () => {
-      const search = await call<string[]>(url, 'POST', '/grafana/search', { body: { target: 'target_endpoint=list_projects' } });
+      const search = await call<string[]>(url, 'POST', '/grafana/search', {
+        body: { target: 'target_endpoint=list_projects' },
+      });
       expect(search.body).toEqual(['other', 'shop']);
       const table = await one<Table>('target_endpoint=list_projects');
       expect(table.columns).toEqual([{ text: 'project_name', type: 'string' }]);
@@ -115,11 +118,20 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       // 6 predictions in the last 5 minutes, over the 4-5 minutes the window really covers.
       expect(churn.predictions_per_second).toBeGreaterThanOrEqual(6 / 300);
       expect(churn.predictions_per_second).toBeLessThanOrEqual(6 / 240);
-      expect(fraud).toMatchObject({ endpoint_id: f.fraud, endpoint_model: 'fraud.gbm', error_count: 0, drift_status: 'UNKNOWN', latency_avg_1h: null, predictions_per_second: 0 });
+      expect(fraud).toMatchObject({
+        endpoint_id: f.fraud,
+        endpoint_model: 'fraud.gbm',
+        error_count: 0,
+        drift_status: 'UNKNOWN',
+        latency_avg_1h: null,
+        predictions_per_second: 0,
+      });
     });
 
     it('individual_feature_analysis: actual vs expected statistics and tvd/hellinger/kld over the range', async () => {
-      const table = await one<Table>(`project=shop;endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`);
+      const table = await one<Table>(
+        `project=shop;endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`,
+      );
       expect(table.columns.map((c) => c.text)).toEqual([
         'feature_name',
         'actual_min',
@@ -148,33 +160,63 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
     });
 
     it('individual_feature_analysis honours range.from/to: a range without data keeps the rows, actuals empty', async () => {
-      const table = await one<Table>(`endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`, { from: f.base - 2 * HOUR, to: f.base - HOUR });
+      const table = await one<Table>(`endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`, {
+        from: f.base - 2 * HOUR,
+        to: f.base - HOUR,
+      });
       expect(records(table).map((r) => [r.feature_name, r.actual_mean, r.expected_max, r.tvd])).toEqual([
         ['x', null, 99, null],
         ['c', null, null, null],
       ]);
       // The recent batch alone: every x beyond the reference's range.
-      const recent = records(await one<Table>(`endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`, { from: f.recentAt - MINUTE, to: Date.now() }));
+      const recent = records(
+        await one<Table>(`endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`, {
+          from: f.recentAt - MINUTE,
+          to: Date.now(),
+        }),
+      );
       expect(recent[0]).toMatchObject({ actual_min: 500, actual_max: 505, tvd: 1 });
     });
 
     it('overall_feature_analysis: sums and means over the features', async () => {
       const table = await one<Table>(`endpoint_id=${f.churn};target_endpoint=overall_feature_analysis`);
-      expect(table.columns.map((c) => c.text)).toEqual(['tvd_sum', 'tvd_mean', 'hellinger_sum', 'hellinger_mean', 'kld_sum', 'kld_mean']);
+      expect(table.columns.map((c) => c.text)).toEqual([
+        'tvd_sum',
+        'tvd_mean',
+        'hellinger_sum',
+        'hellinger_mean',
+        'kld_sum',
+        'kld_mean',
+      ]);
       const [row] = table.rows as number[][];
       const tvds = [tvd(REFERENCE_X, ACTUAL_X), tvd(REFERENCE_C, ACTUAL_C)];
       const hs = [hellinger(REFERENCE_X, ACTUAL_X), hellinger(REFERENCE_C, ACTUAL_C)];
       const ks = [kld(REFERENCE_X, ACTUAL_X), kld(REFERENCE_C, ACTUAL_C)];
-      const expected = [tvds[0] + tvds[1], (tvds[0] + tvds[1]) / 2, hs[0] + hs[1], (hs[0] + hs[1]) / 2, ks[0] + ks[1], (ks[0] + ks[1]) / 2];
+      const expected = [
+        tvds[0] + tvds[1],
+        (tvds[0] + tvds[1]) / 2,
+        hs[0] + hs[1],
+        (hs[0] + hs[1]) / 2,
+        ks[0] + ks[1],
+        (ks[0] + ks[1]) / 2,
+      ];
       row.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 9));
       // No row when nothing was measured, as MLRun's.
-      expect((await one<Table>(`endpoint_id=${f.fraud};target_endpoint=overall_feature_analysis`)).rows).toEqual([]);
+      expect(
+        (await one<Table>(`endpoint_id=${f.fraud};target_endpoint=overall_feature_analysis`)).rows,
+      ).toEqual([]);
     });
 
     it('incoming_features: one series per numeric feature from the raw sample, in the range', async () => {
-      const series = await query<Series[]>(queryBody(early.from, early.to, [{ target: `project=shop;endpoint_id=${f.churn};target_endpoint=incoming_features`, refId: 'A' }]));
+      const series = await query<Series[]>(
+        queryBody(early.from, early.to, [
+          { target: `project=shop;endpoint_id=${f.churn};target_endpoint=incoming_features`, refId: 'A' },
+        ]),
+      );
       expect(series.map((s) => s.target)).toEqual(['x']);
-      const expected = [0, 20 * MINUTE].flatMap((offset) => [0, 1, 2, 3, 4, 50, 99, -5, 120].map((x, i): [number, number] => [x, f.base + offset + i * 1_000]));
+      const expected = [0, 20 * MINUTE].flatMap((offset) =>
+        [0, 1, 2, 3, 4, 50, 99, -5, 120].map((x, i): [number, number] => [x, f.base + offset + i * 1_000]),
+      );
       expect(series[0].datapoints).toEqual(expected);
     });
   });
@@ -183,14 +225,23 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
     it("answers every target of classic SimpleJSON's exact request, each with its refId", async () => {
       const body = {
         panelId: 1,
-        range: { from: new Date(early.from).toISOString(), to: new Date(early.to).toISOString(), raw: { from: 'now-6h', to: 'now' } },
+        range: {
+          from: new Date(early.from).toISOString(),
+          to: new Date(early.to).toISOString(),
+          raw: { from: 'now-6h', to: 'now' },
+        },
         rangeRaw: { from: 'now-6h', to: 'now' },
         interval: '1m',
         intervalMs: 60_000,
         targets: [
           { target: `endpoint_id=${f.churn};target_endpoint=predictions`, refId: 'A', type: 'timeserie' },
           { target: 'project=shop;target_endpoint=endpoint_count', refId: 'B', type: 'table' },
-          { target: `endpoint_id=${f.churn};target_endpoint=errors`, refId: 'C', type: 'timeserie', hide: true },
+          {
+            target: `endpoint_id=${f.churn};target_endpoint=errors`,
+            refId: 'C',
+            type: 'timeserie',
+            hide: true,
+          },
           { target: `endpoint_id=${f.fraud};target_endpoint=predictions`, refId: 'D', type: 'timeserie' },
         ],
         adhocFilters: [],
@@ -207,7 +258,10 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         [10, f.base + 20 * MINUTE],
       ]);
       expect((results[1] as Table).rows).toEqual([[2]]);
-      expect((results[2] as Series).datapoints.find(([, t]) => t === f.base + MINUTE)).toEqual([5, f.base + MINUTE]);
+      expect((results[2] as Series).datapoints.find(([, t]) => t === f.base + MINUTE)).toEqual([
+        5,
+        f.base + MINUTE,
+      ]);
     });
 
     it("reads simpod's request: bare metric name as target, payload object or JSON text, regex-escaped values", async () => {
@@ -217,28 +271,56 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         timezone: 'browser',
         panelId: 2,
         dashboardUID: 'abc',
-        range: { from: new Date(early.from).toISOString(), to: new Date(early.to).toISOString(), raw: { from: 'now-6h', to: 'now' } },
+        range: {
+          from: new Date(early.from).toISOString(),
+          to: new Date(early.to).toISOString(),
+          raw: { from: 'now-6h', to: 'now' },
+        },
         interval: '15m',
         intervalMs: 900_000,
         targets: [
-          { datasource: { type: 'simpod-json-datasource', uid: 'dw' }, editorMode: 'builder', refId: 'A', target: 'predictions', payload: { model: ['fraud\\.gbm'], project: 'shop' } },
-          { datasource: { type: 'simpod-json-datasource', uid: 'dw' }, editorMode: 'code', refId: 'B', target: 'latency', payload: `{"endpoint_id": "${f.churn}", "stat": "mean"}` },
+          {
+            datasource: { type: 'simpod-json-datasource', uid: 'dw' },
+            editorMode: 'builder',
+            refId: 'A',
+            target: 'predictions',
+            payload: { model: ['fraud\\.gbm'], project: 'shop' },
+          },
+          {
+            datasource: { type: 'simpod-json-datasource', uid: 'dw' },
+            editorMode: 'code',
+            refId: 'B',
+            target: 'latency',
+            payload: `{"endpoint_id": "${f.churn}", "stat": "mean"}`,
+          },
         ],
         maxDataPoints: 1_000,
-        scopedVars: { __interval: { text: '15m', value: '15m' }, __interval_ms: { text: '900000', value: 900_000 } },
+        scopedVars: {
+          __interval: { text: '15m', value: '15m' },
+          __interval_ms: { text: '900000', value: 900_000 },
+        },
         startTime: Date.now(),
         rangeRaw: { from: 'now-6h', to: 'now' },
         adhocFilters: [],
       };
       const [fraud, latency] = await query<Series[]>(body);
-      expect(fraud).toMatchObject({ refId: 'A', target: 'fraud.gbm:v2', datapoints: [[5, f.base], [0, f.base + 15 * MINUTE]] });
+      expect(fraud).toMatchObject({
+        refId: 'A',
+        target: 'fraud.gbm:v2',
+        datapoints: [
+          [5, f.base],
+          [0, f.base + 15 * MINUTE],
+        ],
+      });
       // intervalMs 15 min: batch 1 (10..19 ms) in the first step, batch 2 in the second.
       expect(latency.target).toBe('churn:v1 mean');
       expect(latency.datapoints.map(([v]) => v)).toEqual([14.5, 14.5]);
     });
 
     it("answers Infinity's bare {targets: [{target}]} (no range: the last hour)", async () => {
-      const results = await query<Table[]>({ targets: [{ target: `endpoint_id=${f.churn};target_endpoint=overall_feature_analysis` }] });
+      const results = await query<Table[]>({
+        targets: [{ target: `endpoint_id=${f.churn};target_endpoint=overall_feature_analysis` }],
+      });
       expect(results).toHaveLength(1);
       expect(results[0].refId).toBeUndefined();
       // The last hour holds only the recent, fully drifted batch.
@@ -265,19 +347,40 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
     it('unescapes Grafana values and accepts multi-value variables in regex, glob and JSON forms', async () => {
       const models = async (target: string) => records(await one<Table>(target)).map((r) => r.endpoint_model);
       expect(await models('model=fraud\\.gbm;target_endpoint=list_endpoints')).toEqual(['fraud.gbm']);
-      expect(await models('model=(churn|fraud\\.gbm);target_endpoint=list_endpoints')).toEqual(['churn', 'fraud.gbm']);
-      expect(await models('model={churn,fraud.gbm};target_endpoint=list_endpoints')).toEqual(['churn', 'fraud.gbm']);
-      expect(await models(`endpoint_id=(${f.churn}|${f.iris});target_endpoint=list_endpoints`)).toEqual(['churn', 'iris']);
+      expect(await models('model=(churn|fraud\\.gbm);target_endpoint=list_endpoints')).toEqual([
+        'churn',
+        'fraud.gbm',
+      ]);
+      expect(await models('model={churn,fraud.gbm};target_endpoint=list_endpoints')).toEqual([
+        'churn',
+        'fraud.gbm',
+      ]);
+      expect(await models(`endpoint_id=(${f.churn}|${f.iris});target_endpoint=list_endpoints`)).toEqual([
+        'churn',
+        'iris',
+      ]);
       // Grafana's "All" (no custom value, or $__all / .*): no filter.
-      expect(await models('project=$__all;target_endpoint=list_endpoints')).toEqual(['iris', 'churn', 'fraud.gbm']);
-      expect(await models('project=.*;model=(churn|iris);target_endpoint=list_endpoints')).toEqual(['iris', 'churn']);
+      expect(await models('project=$__all;target_endpoint=list_endpoints')).toEqual([
+        'iris',
+        'churn',
+        'fraud.gbm',
+      ]);
+      expect(await models('project=.*;model=(churn|iris);target_endpoint=list_endpoints')).toEqual([
+        'iris',
+        'churn',
+      ]);
       // MLRun's iguazio-era queries put each pair on its own line.
-      expect(await models('project=shop;\ntarget_endpoint=list_endpoints;\n')).toEqual(['churn', 'fraud.gbm']);
+      expect(await models('project=shop;\ntarget_endpoint=list_endpoints;\n')).toEqual([
+        'churn',
+        'fraud.gbm',
+      ]);
     });
 
     it('narrows targets by ad hoc filters', async () => {
       const results = await query<Table[]>(
-        queryBody(early.from, early.to, [{ refId: 'A', target: 'target_endpoint=list_endpoints' }], { adhocFilters: [{ key: 'project', operator: '=', value: 'other' }] }),
+        queryBody(early.from, early.to, [{ refId: 'A', target: 'target_endpoint=list_endpoints' }], {
+          adhocFilters: [{ key: 'project', operator: '=', value: 'other' }],
+        }),
       );
       expect(records(results[0]).map((r) => r.endpoint_model)).toEqual(['iris']);
     });
@@ -286,9 +389,21 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
   describe('beyond MLRun', () => {
     it('endpoint summary and rolling figures', async () => {
       const [summary] = records(await one<Table>('project=shop;target_endpoint=endpoint_summary'));
-      expect(summary).toMatchObject({ endpoints: 2, predictions_1h: 6, errors_1h: 0, error_rate_1h: 0, latency_avg_1h_ms: 20, drift_detected: 1, possible_drift: 0, no_drift: 0, drift_unknown: 1 });
+      expect(summary).toMatchObject({
+        endpoints: 2,
+        predictions_1h: 6,
+        errors_1h: 0,
+        error_rate_1h: 0,
+        latency_avg_1h_ms: 20,
+        drift_detected: 1,
+        possible_drift: 0,
+        no_drift: 0,
+        drift_unknown: 1,
+      });
       const rolling = records(await one<Table>('project=shop;target_endpoint=rolling_figures'));
-      expect(rolling.map((r) => [r.endpoint_name, r.predictions_5m, r.predictions_1h, r.latency_avg_5m_ms])).toEqual([
+      expect(
+        rolling.map((r) => [r.endpoint_name, r.predictions_5m, r.predictions_1h, r.latency_avg_5m_ms]),
+      ).toEqual([
         ['churn:v1', 6, 6, 20],
         ['fraud.gbm:v2', 0, 0, null],
       ]);
@@ -302,7 +417,9 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       expect(at(p95, f.base)).toBeGreaterThan(15);
       expect(at(p95, f.base)).toBeLessThanOrEqual(20);
       expect(at(await one<Series>(`endpoint_id=${f.churn};target_endpoint=errors`), f.base)).toBe(1);
-      expect(at(await one<Series>(`endpoint_id=${f.churn};target_endpoint=error_rate`), f.base + 20 * MINUTE)).toBe(0.1);
+      expect(
+        at(await one<Series>(`endpoint_id=${f.churn};target_endpoint=error_rate`), f.base + 20 * MINUTE),
+      ).toBe(0.1);
       const accuracy = await one<Series>(`endpoint_id=${f.churn};target_endpoint=accuracy`);
       expect(at(accuracy, f.base)).toBeCloseTo(0.6, 12);
       expect(at(accuracy, f.base + 20 * MINUTE)).toBeNull();
@@ -342,23 +459,41 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       const withData = overall.datapoints.filter(([v]) => v !== null);
       expect(withData.map(([, t]) => t)).toEqual([f.base, f.base + 20 * MINUTE]);
       for (const [v] of withData) expect(v as number).toBeCloseTo(tvdMean, 12);
-      const perFeature = await query<Series[]>(queryBody(early.from, early.to, [{ refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=drift_over_time;metric=hellinger;feature=(x|c)` }]));
+      const perFeature = await query<Series[]>(
+        queryBody(early.from, early.to, [
+          {
+            refId: 'A',
+            target: `endpoint_id=${f.churn};target_endpoint=drift_over_time;metric=hellinger;feature=(x|c)`,
+          },
+        ]),
+      );
       expect(perFeature.map((s) => s.target)).toEqual(['x hellinger', 'c hellinger']);
       expect(perFeature[0].datapoints[0][0] as number).toBeCloseTo(hellinger(REFERENCE_X, ACTUAL_X), 12);
-      const score = await one<Series>(`endpoint_id=${f.churn};target_endpoint=drift_over_time;metric=drift_score`);
+      const score = await one<Series>(
+        `endpoint_id=${f.churn};target_endpoint=drift_over_time;metric=drift_score`,
+      );
       const hMean = (hellinger(REFERENCE_X, ACTUAL_X) + hellinger(REFERENCE_C, ACTUAL_C)) / 2;
       expect(score.datapoints[0][0] as number).toBeCloseTo((tvdMean + hMean) / 2, 12);
       // At most 200 points however long the range.
-      const week = await one<Series>(`endpoint_id=${f.churn};target_endpoint=drift_over_time`, { from: Date.now() - 7 * 24 * HOUR, to: Date.now() }, { intervalMs: MINUTE });
+      const week = await one<Series>(
+        `endpoint_id=${f.churn};target_endpoint=drift_over_time`,
+        { from: Date.now() - 7 * 24 * HOUR, to: Date.now() },
+        { intervalMs: MINUTE },
+      );
       expect(week.datapoints.length).toBeLessThanOrEqual(200);
     });
 
     it('feature histograms: one pre-bucketed frame per feature, expected vs actual shares', async () => {
-      const frames = await query<Frame[]>(queryBody(early.from, early.to, [{ refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=feature_histogram` }]));
+      const frames = await query<Frame[]>(
+        queryBody(early.from, early.to, [
+          { refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=feature_histogram` },
+        ]),
+      );
       expect(frames.map((x) => x.name)).toEqual(['x', 'c']);
       const [x, c] = frames;
       expect(x.fields.map((fl) => fl.name)).toEqual(['xMin', 'xMax', 'expected', 'actual', 'bin']);
-      const values = (fr: Frame, name: string) => fr.fields.find((fl) => fl.name === name)?.values as number[];
+      const values = (fr: Frame, name: string) =>
+        fr.fields.find((fl) => fl.name === name)?.values as number[];
       expect(values(x, 'xMin')[1]).toBe(0);
       expect(values(x, 'xMax')[20]).toBe(99);
       expect(values(x, 'xMin')[0]).toBeCloseTo(-4.95, 12); // the open bin below, one width wide
@@ -366,7 +501,11 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       values(x, 'actual').forEach((v, i) => expect(v).toBeCloseTo(ACTUAL_X[i] / 18, 12));
       expect(values(c, 'actual')).toEqual(ACTUAL_C.map((n) => n / 18));
       expect(c.fields.find((fl) => fl.name === 'bin')?.values).toEqual(['a', 'b', 'c', 'other']);
-      const single = await query<Frame[]>(queryBody(early.from, early.to, [{ refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=feature_histogram;feature=c` }]));
+      const single = await query<Frame[]>(
+        queryBody(early.from, early.to, [
+          { refId: 'A', target: `endpoint_id=${f.churn};target_endpoint=feature_histogram;feature=c` },
+        ]),
+      );
       expect(single.map((fr) => fr.name)).toEqual(['c']);
     });
 
@@ -382,29 +521,58 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       expect(drift[1].chi2).not.toBeNull();
       expect(drift[1].ks).toBeNull();
       const quality = records(await one<Table>(`endpoint_id=${f.churn};target_endpoint=data_quality`));
-      expect(quality[0]).toMatchObject({ feature_name: 'x', count: 18, missing: 2, missing_share: 0.1, actual_min: -5, expected_max: 99 });
+      expect(quality[0]).toMatchObject({
+        feature_name: 'x',
+        count: 18,
+        missing: 2,
+        missing_share: 0.1,
+        actual_min: -5,
+        expected_max: 99,
+      });
       expect(quality[0].out_of_range_share as number).toBeCloseTo(4 / 18, 12);
       expect(quality[1].out_of_range_share as number).toBeCloseTo(2 / 18, 12);
-      const overTime = await one<Series>(`endpoint_id=${f.churn};target_endpoint=data_quality_over_time;metric=missing_share;feature=x`);
+      const overTime = await one<Series>(
+        `endpoint_id=${f.churn};target_endpoint=data_quality_over_time;metric=missing_share;feature=x`,
+      );
       expect(overTime.datapoints[0]).toEqual([0.1, f.base]);
     });
 
     it('experiments: runs, metrics by step and by time, params, profiling', async () => {
       const experiments = records(await one<Table>('project=shop;target_endpoint=experiments'));
-      expect(experiments).toEqual([expect.objectContaining({ project: 'shop', experiment: 'exp', provider: 'profiling', runs: 2 })]);
+      expect(experiments).toEqual([
+        expect.objectContaining({ project: 'shop', experiment: 'exp', provider: 'profiling', runs: 2 }),
+      ]);
       const runs = records(await one<Table>('project=shop;experiment=exp;target_endpoint=runs'));
       expect(runs.map((r) => [r.run, r.status, r.loss])).toEqual([
         [1, 'STARTED', 0.25],
         [2, 'STARTED', 0.4],
       ]);
-      const byStep = await query<Frame[]>(queryBody(early.from, early.to, [{ refId: 'A', target: 'project=shop;experiment=exp;target_endpoint=run_metrics;by=step;key=loss' }]));
+      const byStep = await query<Frame[]>(
+        queryBody(early.from, early.to, [
+          { refId: 'A', target: 'project=shop;experiment=exp;target_endpoint=run_metrics;by=step;key=loss' },
+        ]),
+      );
       expect(byStep.map((fr) => fr.name)).toEqual(['loss run 1', 'loss run 2']);
       expect(byStep[0].fields.map((fl) => [fl.name, fl.values])).toEqual([
         ['step', [0, 1, 2]],
         ['loss', [1, 0.5, 0.25]],
       ]);
-      const byTime = await query<Series[]>(queryBody(f.base, f.base + 5 * MINUTE, [{ refId: 'A', target: 'project=shop;experiment=exp;target_endpoint=run_metrics;run=1' }]));
-      expect(byTime).toEqual([{ target: 'loss run 1', refId: 'A', datapoints: [[1, f.base], [0.5, f.base + MINUTE], [0.25, f.base + 2 * MINUTE]] }]);
+      const byTime = await query<Series[]>(
+        queryBody(f.base, f.base + 5 * MINUTE, [
+          { refId: 'A', target: 'project=shop;experiment=exp;target_endpoint=run_metrics;run=1' },
+        ]),
+      );
+      expect(byTime).toEqual([
+        {
+          target: 'loss run 1',
+          refId: 'A',
+          datapoints: [
+            [1, f.base],
+            [0.5, f.base + MINUTE],
+            [0.25, f.base + 2 * MINUTE],
+          ],
+        },
+      ]);
       const params = records(await one<Table>('project=shop;experiment=exp;target_endpoint=run_params'));
       expect(params.map((r) => [r.run, r.lr])).toEqual([
         [1, 0.1],
@@ -420,7 +588,8 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
 
   describe('template variables and annotations', () => {
     it('/search and /variable list projects, endpoints, features, experiments, runs and metric names', async () => {
-      const search = async (target: string) => (await call<unknown[]>(url, 'POST', '/grafana/search', { body: { target } })).body;
+      const search = async (target: string) =>
+        (await call<unknown[]>(url, 'POST', '/grafana/search', { body: { target } })).body;
       expect(await search('target_endpoint=endpoints;project=shop')).toEqual([
         { text: 'churn:v1', value: f.churn },
         { text: 'fraud.gbm:v2', value: f.fraud },
@@ -430,12 +599,19 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       expect(await search('project=shop;experiment=exp;target_endpoint=run_numbers')).toEqual(['1', '2']);
       expect(await search('project=shop;experiment=exp;target_endpoint=metric_names')).toEqual(['loss']);
       expect(await search('')).toContain('drift_over_time');
-      const variable = await call(url, 'POST', '/grafana/variable', { body: { payload: { target: 'project=shop;target_endpoint=endpoints' }, range: { from: new Date(early.from).toISOString(), to: new Date(early.to).toISOString() } } });
+      const variable = await call(url, 'POST', '/grafana/variable', {
+        body: {
+          payload: { target: 'project=shop;target_endpoint=endpoints' },
+          range: { from: new Date(early.from).toISOString(), to: new Date(early.to).toISOString() },
+        },
+      });
       expect(variable.body).toEqual([
         { __text: 'churn:v1', __value: f.churn },
         { __text: 'fraud.gbm:v2', __value: f.fraud },
       ]);
-      const rawJson = await call(url, 'POST', '/grafana/variable', { body: { payload: { target_endpoint: 'projects' } } });
+      const rawJson = await call(url, 'POST', '/grafana/variable', {
+        body: { payload: { target_endpoint: 'projects' } },
+      });
       expect(rawJson.body).toEqual([
         { __text: 'other', __value: 'other' },
         { __text: 'shop', __value: 'shop' },
@@ -443,16 +619,30 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
     });
 
     it("simpod's builder: /metrics lists the targets, /metric-payload-options fills their fields", async () => {
-      const metrics = await call<Array<{ value: string; payloads: Array<{ name: string; options?: Array<{ value: string }> }> }>>(url, 'POST', '/grafana/metrics', { body: {} });
+      const metrics = await call<
+        Array<{ value: string; payloads: Array<{ name: string; options?: Array<{ value: string }> }> }>
+      >(url, 'POST', '/grafana/metrics', { body: {} });
       const drift = metrics.body.find((m) => m.value === 'drift_over_time');
-      expect(drift?.payloads.map((p) => p.name)).toEqual(['project', 'endpoint_id', 'metric', 'feature', 'step']);
-      expect(drift?.payloads.find((p) => p.name === 'metric')?.options?.map((o) => o.value)).toContain('hellinger');
-      const endpoints = await call(url, 'POST', '/grafana/metric-payload-options', { body: { metric: 'drift_over_time', payload: { project: 'shop' }, name: 'endpoint_id' } });
+      expect(drift?.payloads.map((p) => p.name)).toEqual([
+        'project',
+        'endpoint_id',
+        'metric',
+        'feature',
+        'step',
+      ]);
+      expect(drift?.payloads.find((p) => p.name === 'metric')?.options?.map((o) => o.value)).toContain(
+        'hellinger',
+      );
+      const endpoints = await call(url, 'POST', '/grafana/metric-payload-options', {
+        body: { metric: 'drift_over_time', payload: { project: 'shop' }, name: 'endpoint_id' },
+      });
       expect(endpoints.body).toEqual([
         { label: 'churn:v1', value: f.churn },
         { label: 'fraud.gbm:v2', value: f.fraud },
       ]);
-      const features = await call(url, 'POST', '/grafana/metric-payload-options', { body: { metric: 'feature_histogram', payload: { endpoint_id: f.churn }, name: 'feature' } });
+      const features = await call(url, 'POST', '/grafana/metric-payload-options', {
+        body: { metric: 'feature_histogram', payload: { endpoint_id: f.churn }, name: 'feature' },
+      });
       expect(features.body).toEqual([
         { label: 'x', value: 'x' },
         { label: 'c', value: 'c' },
@@ -466,26 +656,62 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         { type: 'string', text: 'function' },
         { type: 'string', text: 'endpoint_id' },
       ]);
-      expect((await call(url, 'POST', '/grafana/tag-values', { body: { key: 'model' } })).body).toEqual([{ text: 'iris' }, { text: 'churn' }, { text: 'fraud.gbm' }]);
+      expect((await call(url, 'POST', '/grafana/tag-values', { body: { key: 'model' } })).body).toEqual([
+        { text: 'iris' },
+        { text: 'churn' },
+        { text: 'fraud.gbm' },
+      ]);
     });
 
     it('annotations: drift status changes in the range, from /annotations and through /query', async () => {
       const now = Date.now();
       const body = {
-        range: { from: new Date(now - HOUR).toISOString(), to: new Date(now + MINUTE).toISOString(), raw: { from: 'now-1h', to: 'now' } },
+        range: {
+          from: new Date(now - HOUR).toISOString(),
+          to: new Date(now + MINUTE).toISOString(),
+          raw: { from: 'now-1h', to: 'now' },
+        },
         rangeRaw: { from: 'now-1h', to: 'now' },
-        annotation: { name: 'drift', datasource: 'Driftwatch', iconColor: 'rgba(255, 96, 96, 1)', enable: true, query: 'project=shop;kind=drift_status' },
+        annotation: {
+          name: 'drift',
+          datasource: 'Driftwatch',
+          iconColor: 'rgba(255, 96, 96, 1)',
+          enable: true,
+          query: 'project=shop;kind=drift_status',
+        },
         variables: [],
       };
-      const reply = await call<Array<{ title: string; tags: string[]; time: number; annotation: { name: string } }>>(url, 'POST', '/grafana/annotations', { body });
+      const reply = await call<
+        Array<{ title: string; tags: string[]; time: number; annotation: { name: string } }>
+      >(url, 'POST', '/grafana/annotations', { body });
       expect(reply.status).toBe(200);
       expect(reply.body).toHaveLength(1);
-      expect(reply.body[0]).toMatchObject({ title: 'churn:v1 UNKNOWN -> DRIFT_DETECTED', annotation: { name: 'drift' } });
+      expect(reply.body[0]).toMatchObject({
+        title: 'churn:v1 UNKNOWN -> DRIFT_DETECTED',
+        annotation: { name: 'drift' },
+      });
       expect(reply.body[0].tags).toContain('DRIFT_DETECTED');
-      const earlier = await call<unknown[]>(url, 'POST', '/grafana/annotations', { body: { ...body, range: { from: new Date(early.from).toISOString(), to: new Date(early.to).toISOString() } } });
+      const earlier = await call<unknown[]>(url, 'POST', '/grafana/annotations', {
+        body: {
+          ...body,
+          range: { from: new Date(early.from).toISOString(), to: new Date(early.to).toISOString() },
+        },
+      });
       expect(earlier.body).toEqual([]);
-      const frame = await one<Frame>('project=shop;target_endpoint=annotations', { from: now - HOUR, to: now + MINUTE });
-      expect(frame.fields.map((x) => x.name)).toEqual(['time', 'timeEnd', 'title', 'text', 'tags', 'kind', 'project', 'endpoint_id']);
+      const frame = await one<Frame>('project=shop;target_endpoint=annotations', {
+        from: now - HOUR,
+        to: now + MINUTE,
+      });
+      expect(frame.fields.map((x) => x.name)).toEqual([
+        'time',
+        'timeEnd',
+        'title',
+        'text',
+        'tags',
+        'kind',
+        'project',
+        'endpoint_id',
+      ]);
       expect(frame.fields[2].values).toEqual(['churn:v1 UNKNOWN -> DRIFT_DETECTED']);
     });
   });
@@ -499,47 +725,85 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       expect(reply.body.details).toBeDefined();
       return reply.body;
     };
-    const targets = (target: Record<string, unknown>) => queryBody(early.from, early.to, [{ refId: 'A', ...target }]);
+    const targets = (target: Record<string, unknown>) =>
+      queryBody(early.from, early.to, [{ refId: 'A', ...target }]);
 
     it('refuses unknown targets, unknown endpoints, malformed payloads and operators, changing nothing', async () => {
       const before = await call<{ predictionCount: number }>(url, 'GET', `/api/v1/endpoints/${f.churn}`);
-      const eventsBefore = await call<unknown[]>(url, 'POST', '/grafana/annotations', { body: { range: { from: 0, to: Date.now() + HOUR }, annotation: { query: '' } } });
+      const eventsBefore = await call<unknown[]>(url, 'POST', '/grafana/annotations', {
+        body: { range: { from: 0, to: Date.now() + HOUR }, annotation: { query: '' } },
+      });
 
-      const unknownTarget = await bad('/grafana/query', targets({ target: 'target_endpoint=drop_everything' }));
+      const unknownTarget = await bad(
+        '/grafana/query',
+        targets({ target: 'target_endpoint=drop_everything' }),
+      );
       expect(unknownTarget).toEqual({
         error: 'targets.0: invalid query',
-        details: [{ path: 'targets.0.target_endpoint', message: 'unknown target_endpoint "drop_everything"' }],
+        details: [
+          { path: 'targets.0.target_endpoint', message: 'unknown target_endpoint "drop_everything"' },
+        ],
       });
-      expect(await bad('/grafana/query', targets({ target: `endpoint_id=${'f'.repeat(40)};target_endpoint=feature_drift` }))).toMatchObject({
+      expect(
+        await bad(
+          '/grafana/query',
+          targets({ target: `endpoint_id=${'f'.repeat(40)};target_endpoint=feature_drift` }),
+        ),
+      ).toMatchObject({
         error: 'unknown endpoint id',
         details: { endpoint_id: ['f'.repeat(40)] },
       });
       await bad('/grafana/query', targets({ target: 'endpoint_id=not-an-id;target_endpoint=feature_drift' }));
       await bad('/grafana/query', targets({ target: 'drift_over_time', payload: '{"endpoint_id": ' }));
-      await bad('/grafana/query', targets({ target: 'drift_over_time', payload: { endpoint_id: { nested: 1 } } }));
-      await bad('/grafana/query', targets({ target: 'project=shop;target_endpoint=list_endpoints;color=red' }));
-      await bad('/grafana/query', targets({ target: `endpoint_id=${f.churn};target_endpoint=heatmap;metric=tvd` }));
+      await bad(
+        '/grafana/query',
+        targets({ target: 'drift_over_time', payload: { endpoint_id: { nested: 1 } } }),
+      );
+      await bad(
+        '/grafana/query',
+        targets({ target: 'project=shop;target_endpoint=list_endpoints;color=red' }),
+      );
+      await bad(
+        '/grafana/query',
+        targets({ target: `endpoint_id=${f.churn};target_endpoint=heatmap;metric=tvd` }),
+      );
       await bad('/grafana/query', targets({ target: 'just some words' }));
 
-      const operator = await bad('/grafana/query', targets({ target: 'drift_over_time', payload: { endpoint_id: { $ne: '' } } }));
+      const operator = await bad(
+        '/grafana/query',
+        targets({ target: 'drift_over_time', payload: { endpoint_id: { $ne: '' } } }),
+      );
       expect(JSON.stringify(operator.details)).toMatch(/targets\.0\.payload\.endpoint_id\.\$ne/);
-      await bad('/grafana/query', { ...targets({ target: 'target_endpoint=list_projects' }), range: { from: { $gt: 0 }, to: 'now' } });
+      await bad('/grafana/query', {
+        ...targets({ target: 'target_endpoint=list_projects' }),
+        range: { from: { $gt: 0 }, to: 'now' },
+      });
       await bad('/grafana/query', { $where: 'sleep(1000)', targets: [] });
       await bad('/grafana/search', { target: 'target_endpoint=endpoints', $or: [{}] });
       await bad('/grafana/annotations', { annotation: { query: 'project=shop', $regex: '.*' } });
-      await bad('/grafana/variable', { payload: { target_endpoint: 'projects', project: { $in: ['shop'] } } });
+      await bad('/grafana/variable', {
+        payload: { target_endpoint: 'projects', project: { $in: ['shop'] } },
+      });
       await bad('/grafana/tag-values', { key: 'password' });
       await bad('/grafana/query', { targets: 'target_endpoint=list_projects' });
-      await bad('/grafana/query', { ...targets({ target: 'target_endpoint=list_projects' }), range: { from: 'now', to: 'now-1h' } });
+      await bad('/grafana/query', {
+        ...targets({ target: 'target_endpoint=list_projects' }),
+        range: { from: 'now', to: 'now-1h' },
+      });
 
       const after = await call<{ predictionCount: number }>(url, 'GET', `/api/v1/endpoints/${f.churn}`);
       expect(after.body.predictionCount).toBe(before.body.predictionCount);
-      const eventsAfter = await call<unknown[]>(url, 'POST', '/grafana/annotations', { body: { range: { from: 0, to: Date.now() + HOUR }, annotation: { query: '' } } });
+      const eventsAfter = await call<unknown[]>(url, 'POST', '/grafana/annotations', {
+        body: { range: { from: 0, to: Date.now() + HOUR }, annotation: { query: '' } },
+      });
       expect(eventsAfter.body).toEqual(eventsBefore.body);
     });
 
     it('answers malformed JSON with a JSON 400', async () => {
-      const reply = await call<{ error: string }>(url, 'POST', '/grafana/query', { rawBody: '{"targets": [', headers: { 'content-type': 'application/json' } });
+      const reply = await call<{ error: string }>(url, 'POST', '/grafana/query', {
+        rawBody: '{"targets": [',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(reply.status).toBe(400);
       expect(reply.body.error).toMatch(/malformed JSON/);
     });

@@ -11,7 +11,13 @@ export interface PlainField {
 
 export interface Converted {
   /** What @grafana/data's toDataFrame made of the item. */
-  frame: { name?: string; refId?: string; meta?: { type?: string; custom?: Record<string, unknown> }; length: number; fields: PlainField[] };
+  frame: {
+    name?: string;
+    refId?: string;
+    meta?: { type?: string; custom?: Record<string, unknown> };
+    length: number;
+    fields: PlainField[];
+  };
   /** What @grafana/data's getHistogramFields (used by the histogram panel) finds in that frame. */
   histogram: { xMin: PlainField; xMax: PlainField; counts: PlainField[] } | null;
 }
@@ -29,10 +35,15 @@ export interface GrafanaDataResult {
  */
 export function withGrafanaData(items: unknown[]): Promise<GrafanaDataResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'grafanaDataWorker.cjs')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`@grafana/data worker failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as GrafanaDataResult);
-    });
+    const child = execFile(
+      process.execPath,
+      [join(__dirname, 'grafanaDataWorker.cjs')],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`@grafana/data worker failed: ${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as GrafanaDataResult);
+      },
+    );
     child.stdin?.end(JSON.stringify({ items }));
   });
 }

@@ -7,7 +7,13 @@
 require('../../../scripts/test-support/grafana-data-node-stubs.cjs');
 const grafana = require('@grafana/data');
 
-const plainField = (f) => ({ name: f.name, type: f.type, values: Array.from(f.values), labels: f.labels, config: f.config });
+const plainField = (f) => ({
+  name: f.name,
+  type: f.type,
+  values: Array.from(f.values),
+  labels: f.labels,
+  config: f.config,
+});
 
 let input = '';
 process.stdin.setEncoding('utf8');
@@ -18,9 +24,27 @@ process.stdin.on('end', () => {
     const frame = grafana.toDataFrame(item);
     const histogram = grafana.getHistogramFields(frame);
     return {
-      frame: { name: frame.name, refId: frame.refId, meta: frame.meta, length: frame.length, fields: frame.fields.map(plainField) },
-      histogram: histogram ? { xMin: plainField(histogram.xMin), xMax: plainField(histogram.xMax), counts: histogram.counts.map(plainField) } : null,
+      frame: {
+        name: frame.name,
+        refId: frame.refId,
+        meta: frame.meta,
+        length: frame.length,
+        fields: frame.fields.map(plainField),
+      },
+      histogram: histogram
+        ? {
+            xMin: plainField(histogram.xMin),
+            xMax: plainField(histogram.xMax),
+            counts: histogram.counts.map(plainField),
+          }
+        : null,
     };
   });
-  process.stdout.write(JSON.stringify({ converted, heatmapRows: grafana.DataFrameType.HeatmapRows, fieldTypes: grafana.FieldType }));
+  process.stdout.write(
+    JSON.stringify({
+      converted,
+      heatmapRows: grafana.DataFrameType.HeatmapRows,
+      fieldTypes: grafana.FieldType,
+    }),
+  );
 });

@@ -4,7 +4,18 @@ import { startProxy, type RunningProxy } from '../../src/server';
 
 /** A real proxy on a loopback port with an in-memory embedded store and no background work (tests tick it themselves). */
 export async function startTestProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0, ...overrides });
+  const config = loadConfig(
+    {},
+    {
+      port: 0,
+      host: '127.0.0.1',
+      store: ':memory:',
+      evaluationIntervalMs: 0,
+      jobTickMs: 0,
+      webhookPollMs: 0,
+      ...overrides,
+    },
+  );
   return startProxy(config, createLogger('silent'));
 }
 
@@ -19,7 +30,12 @@ export async function call<T = unknown>(
   base: string,
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: string | Buffer; token?: string; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown;
+    rawBody?: string | Buffer;
+    token?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -31,5 +47,9 @@ export async function call<T = unknown>(
   const response = await fetch(`${base}${path}`, { method, headers, body });
   const text = await response.text();
   const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
-  return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, headers: response.headers };
+  return {
+    status: response.status,
+    body: (isJson && text ? JSON.parse(text) : text) as T,
+    headers: response.headers,
+  };
 }

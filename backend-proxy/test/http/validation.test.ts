@@ -13,24 +13,52 @@ describe('bad input gets a clear error and changes nothing', () => {
     proxy = await startTestProxy({ maxBodyBytes: 64 * 1024 });
     url = proxy.url;
     await call(url, 'POST', '/api/v1/experiments/v/runs');
-    await call(url, 'POST', '/api/v1/experiments/v/events', { body: { event: 'metric', key: 'k', value: 1 } });
+    await call(url, 'POST', '/api/v1/experiments/v/events', {
+      body: { event: 'metric', key: 'k', value: 1 },
+    });
   });
   afterAll(() => proxy.close());
 
   const eventCount = async () =>
-    (await call<{ events: unknown[] }>(url, 'GET', '/api/v1/experiments/v/data?run=all&limit=10000')).body.events.length;
+    (await call<{ events: unknown[] }>(url, 'GET', '/api/v1/experiments/v/data?run=all&limit=10000')).body
+      .events.length;
 
   it.each([
-    ['malformed JSON', { rawBody: '{"event": "metric",', headers: { 'content-type': 'application/json' } }, 400, /malformed JSON/],
+    [
+      'malformed JSON',
+      { rawBody: '{"event": "metric",', headers: { 'content-type': 'application/json' } },
+      400,
+      /malformed JSON/,
+    ],
     ['missing value', { body: { event: 'metric', key: 'k' } }, 400, /invalid body/],
     ['unknown field', { body: { event: 'metric', key: 'k', value: 1, extra: true } }, 400, /invalid body/],
     ['bad event kind', { body: { event: '$set', key: 'k', value: 1 } }, 400, /invalid body/],
-    ['non-numeric step', { body: { event: 'metric', key: 'k', value: 1, step: 'three' } }, 400, /invalid body/],
+    [
+      'non-numeric step',
+      { body: { event: 'metric', key: 'k', value: 1, step: 'three' } },
+      400,
+      /invalid body/,
+    ],
     ['bad time', { body: { event: 'metric', key: 'k', value: 1, dt: 'yesterday' } }, 400, /invalid body/],
     ['empty batch', { body: [] }, 400, /invalid body/],
-    ['one bad event in a batch', { body: [{ event: 'metric', key: 'a', value: 1 }, { event: 'metric', value: 2 }] }, 400, /invalid body/],
+    [
+      'one bad event in a batch',
+      {
+        body: [
+          { event: 'metric', key: 'a', value: 1 },
+          { event: 'metric', value: 2 },
+        ],
+      },
+      400,
+      /invalid body/,
+    ],
     ['unknown run', { body: { event: 'metric', key: 'k', value: 1, run: 99 } }, 404, /run 99 does not exist/],
-    ['oversized body', { body: { event: 'metric', key: 'k', value: 'x'.repeat(70 * 1024) } }, 413, /exceeds the limit/],
+    [
+      'oversized body',
+      { body: { event: 'metric', key: 'k', value: 'x'.repeat(70 * 1024) } },
+      413,
+      /exceeds the limit/,
+    ],
   ])('%s', async (_label, options, status, message) => {
     const before = await eventCount();
     const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', options);
@@ -40,14 +68,19 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('names the invalid field inside an {events: [...]} envelope too', async () => {
-    const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', { body: { events: [{ event: 'metric', key: 'a' }] } });
+    const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', {
+      body: { events: [{ event: 'metric', key: 'a' }] },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.details).toEqual([expect.objectContaining({ path: 'body.events.0.value' })]);
   });
 
   it('reports the path of each invalid field', async () => {
     const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', {
-      body: [{ event: 'metric', key: 'a', value: 1 }, { event: 'metric', key: '', value: 2 }],
+      body: [
+        { event: 'metric', key: 'a', value: 1 },
+        { event: 'metric', key: '', value: 2 },
+      ],
     });
     expect(reply.body.details).toEqual([expect.objectContaining({ path: 'body.1.key' })]);
   });
@@ -78,9 +111,14 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('an unknown provider is refused and creates nothing', async () => {
-    const reply = await call<ErrorReply & { details: { known: string[] } }>(url, 'POST', '/api/v1/experiments/newone/runs', {
-      body: { provider: 'mlflow' },
-    });
+    const reply = await call<ErrorReply & { details: { known: string[] } }>(
+      url,
+      'POST',
+      '/api/v1/experiments/newone/runs',
+      {
+        body: { provider: 'mlflow' },
+      },
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.details.known).toEqual(['default', 'notrack', 'profiling']);
     expect((await call(url, 'GET', '/api/v1/experiments/newone')).status).toBe(404);

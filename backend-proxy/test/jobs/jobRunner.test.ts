@@ -21,15 +21,36 @@ describe('monitor jobs across replicas', () => {
 
   beforeEach(async () => {
     folder = mkdtempSync(join(tmpdir(), 'driftwatch-jobs-'));
-    stores = [await openSqliteStore(join(folder, 'shared.db')), await openSqliteStore(join(folder, 'shared.db'))];
+    stores = [
+      await openSqliteStore(join(folder, 'shared.db')),
+      await openSqliteStore(join(folder, 'shared.db')),
+    ];
     const config = loadConfig({}, { evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0 });
     replicas = stores.map((store) => createServices(config, createLogger('silent'), store, clock));
     now = Date.parse('2026-03-01T09:58:00Z');
     const [a] = replicas;
-    const { endpoint } = await a.endpoints.register({ project: 'p', model: 'm', features: [{ name: 'x', kind: 'numeric' }] });
-    await a.references.register(endpoint.id, Array.from({ length: 50 }, (_, i) => ({ x: i })), {});
-    await a.ingest.ingest({ events: [{ endpoint: endpoint.id, timestamp: now - 5 * minute, features: { x: 3 } }] }, () => undefined);
-    const monitor = await a.monitors.save({ name: 'mon', project: 'p', kind: 'data', experiment: 'exp', endpointId: endpoint.id, alerts: [] });
+    const { endpoint } = await a.endpoints.register({
+      project: 'p',
+      model: 'm',
+      features: [{ name: 'x', kind: 'numeric' }],
+    });
+    await a.references.register(
+      endpoint.id,
+      Array.from({ length: 50 }, (_, i) => ({ x: i })),
+      {},
+    );
+    await a.ingest.ingest(
+      { events: [{ endpoint: endpoint.id, timestamp: now - 5 * minute, features: { x: 3 } }] },
+      () => undefined,
+    );
+    const monitor = await a.monitors.save({
+      name: 'mon',
+      project: 'p',
+      kind: 'data',
+      experiment: 'exp',
+      endpointId: endpoint.id,
+      alerts: [],
+    });
     const job = await a.jobs.track(monitor, 'hourly');
     expect(job).toMatchObject({ name: 'monitors/exp/m', nextRunAt: '2026-03-01T10:00:00.000Z', runs: 0 });
   });
@@ -47,13 +68,22 @@ describe('monitor jobs across replicas', () => {
     now = Date.parse('2026-03-01T10:00:20Z');
     expect(await Promise.all(replicas.map((r) => r.jobs.tick()))).toEqual([0, 0]);
     const job = await replicas[1].jobs.get('p', 'monitors/exp/m');
-    expect(job).toMatchObject({ runs: 1, failures: 0, lastError: null, nextRunAt: '2026-03-01T11:00:00.000Z', lastResult: { snapshots: 1 } });
+    expect(job).toMatchObject({
+      runs: 1,
+      failures: 0,
+      lastError: null,
+      nextRunAt: '2026-03-01T11:00:00.000Z',
+      lastResult: { snapshots: 1 },
+    });
     now = Date.parse('2026-03-01T11:00:01Z');
     expect((await Promise.all(replicas.map((r) => r.jobs.tick()))).reduce((a, b) => a + b, 0)).toBe(1);
-    expect(await replicas[0].jobs.get('p', 'monitors/exp/m')).toMatchObject({ runs: 2, lastResult: { snapshots: 2, status: expect.any(String) } });
+    expect(await replicas[0].jobs.get('p', 'monitors/exp/m')).toMatchObject({
+      runs: 2,
+      lastResult: { snapshots: 2, status: expect.any(String) },
+    });
   });
 
-  it('waits for a dead holder\'s lease to expire, then takes over', async () => {
+  it("waits for a dead holder's lease to expire, then takes over", async () => {
     const id = 'job:p:monitors/exp/m';
     now = Date.parse('2026-03-01T10:00:05Z');
     // A replica that died mid-run still holds the lease (10 minutes).
@@ -66,9 +96,20 @@ describe('monitor jobs across replicas', () => {
 
   it('records a failing job, retries it at the next tick, and keeps running the others', async () => {
     const [a] = replicas;
-    const { endpoint } = await a.endpoints.register({ project: 'p', model: 'broken', features: [{ name: 'x', kind: 'numeric' }] });
+    const { endpoint } = await a.endpoints.register({
+      project: 'p',
+      model: 'broken',
+      features: [{ name: 'x', kind: 'numeric' }],
+    });
     // No reference: snapshots of this endpoint fail.
-    const monitor = await a.monitors.save({ name: 'mon2', project: 'p', kind: 'data', experiment: 'exp', endpointId: endpoint.id, alerts: [] });
+    const monitor = await a.monitors.save({
+      name: 'mon2',
+      project: 'p',
+      kind: 'data',
+      experiment: 'exp',
+      endpointId: endpoint.id,
+      alerts: [],
+    });
     await a.jobs.track(monitor, '*/5 * * * *');
     now = Date.parse('2026-03-01T10:00:05Z');
     expect(await a.jobs.tick()).toBe(2);

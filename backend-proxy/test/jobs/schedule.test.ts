@@ -21,7 +21,9 @@ describe('schedules', () => {
       '2026-03-02T00:00:00.000Z',
       '2026-03-03T00:00:00.000Z',
     ]);
-    expect(nextRun(parseSchedule('daily'), at('2026-03-01T00:00:30Z')).toISOString()).toBe('2026-03-02T00:00:00.000Z');
+    expect(nextRun(parseSchedule('daily'), at('2026-03-01T00:00:30Z')).toISOString()).toBe(
+      '2026-03-02T00:00:00.000Z',
+    );
   });
 
   it('knows hourly, weekly, monthly and "daily at HH:MM"', () => {
@@ -53,17 +55,25 @@ describe('schedules', () => {
       '2026-01-31T00:00:00.000Z',
       '2026-03-31T00:00:00.000Z',
     ]);
-    expect(nextRun(parseSchedule('0 12 29 2 *'), at('2026-01-01T00:00:00Z')).toISOString()).toBe('2028-02-29T12:00:00.000Z');
+    expect(nextRun(parseSchedule('0 12 29 2 *'), at('2026-01-01T00:00:00Z')).toISOString()).toBe(
+      '2028-02-29T12:00:00.000Z',
+    );
     expect(firings('30 8 * * 1-5', '2026-03-06T00:00:00Z', '2026-03-10T00:00:00Z')).toEqual([
       '2026-03-06T08:30:00.000Z',
       '2026-03-09T08:30:00.000Z',
     ]);
   });
 
-  it.each(['every minute', '61 * * * *', '* * * *', '0 0 * * * *', 'daily at 24:00', 'daily at 6', '0 0 30 2 *', ''])(
-    'rejects %p with a clear error',
-    (text) => {
-      expect(() => parseSchedule(text)).toThrow(InvalidInputError);
-    },
-  );
+  it.each([
+    'every minute',
+    '61 * * * *',
+    '* * * *',
+    '0 0 * * * *',
+    'daily at 24:00',
+    'daily at 6',
+    '0 0 30 2 *',
+    '',
+  ])('rejects %p with a clear error', (text) => {
+    expect(() => parseSchedule(text)).toThrow(InvalidInputError);
+  });
 });

@@ -3,9 +3,16 @@ import { freePort } from '../helpers/freePort';
 import { call } from '../helpers/proxy';
 import { parsePromText, sampleValue, type Sample } from '../helpers/promText';
 
-const scrape = async (base: string, token?: string): Promise<{ status: number; type: string; samples: Sample[] }> => {
+const scrape = async (
+  base: string,
+  token?: string,
+): Promise<{ status: number; type: string; samples: Sample[] }> => {
   const reply = await call<string>(base, 'GET', '/metrics', { token });
-  return { status: reply.status, type: reply.headers.get('content-type') ?? '', samples: reply.status === 200 ? parsePromText(reply.body) : [] };
+  return {
+    status: reply.status,
+    type: reply.headers.get('content-type') ?? '',
+    samples: reply.status === 200 ? parsePromText(reply.body) : [],
+  };
 };
 
 describe('Prometheus /metrics on the API port', () => {
@@ -25,36 +32,58 @@ describe('Prometheus /metrics on the API port', () => {
     expect(sampleValue(samples, 'driftwatch_prediction_errors_total', churn)).toBe(2);
     expect(sampleValue(samples, 'driftwatch_predictions_total', { endpoint: f.fraud })).toBe(5);
     // Known endpoints start at 0, so rate() sees their first predictions.
-    expect(sampleValue(samples, 'driftwatch_predictions_total', { endpoint: f.iris, project: 'other' })).toBe(0);
+    expect(sampleValue(samples, 'driftwatch_predictions_total', { endpoint: f.iris, project: 'other' })).toBe(
+      0,
+    );
     expect(sampleValue(samples, 'driftwatch_prediction_latency_seconds_count', churn)).toBe(26);
     expect(sampleValue(samples, 'driftwatch_prediction_latency_seconds_sum', churn)).toBeCloseTo(0.41, 9); // 2 x (10..19 ms) + 6 x 20 ms
-    expect(sampleValue(samples, 'driftwatch_prediction_latency_seconds_bucket', { ...churn, le: '0.01' })).toBe(2);
-    expect(sampleValue(samples, 'driftwatch_prediction_latency_seconds_bucket', { ...churn, le: '0.025' })).toBe(26);
+    expect(
+      sampleValue(samples, 'driftwatch_prediction_latency_seconds_bucket', { ...churn, le: '0.01' }),
+    ).toBe(2);
+    expect(
+      sampleValue(samples, 'driftwatch_prediction_latency_seconds_bucket', { ...churn, le: '0.025' }),
+    ).toBe(26);
     expect(sampleValue(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
   it('reads drift status and measures of the latest evaluation from the store', async () => {
     const { samples } = await scrape(f.url);
-    const endpoint = await call<{ driftMeasures: { overall: { kldMean: number } } }>(f.url, 'GET', `/api/v1/endpoints/${f.churn}`);
+    const endpoint = await call<{ driftMeasures: { overall: { kldMean: number } } }>(
+      f.url,
+      'GET',
+      `/api/v1/endpoints/${f.churn}`,
+    );
     expect(sampleValue(samples, 'driftwatch_drift_status', { endpoint: f.churn })).toBe(2);
     expect(sampleValue(samples, 'driftwatch_drift_status', { endpoint: f.fraud })).toBe(-1);
     // The evaluated hour holds only the recent batch: every value outside the reference.
     expect(sampleValue(samples, 'driftwatch_drift_tvd_mean', { endpoint: f.churn })).toBe(1);
     expect(sampleValue(samples, 'driftwatch_drift_hellinger_mean', { endpoint: f.churn })).toBe(1);
-    expect(sampleValue(samples, 'driftwatch_drift_kld_mean', { endpoint: f.churn })).toBeCloseTo(endpoint.body.driftMeasures.overall.kldMean, 9);
+    expect(sampleValue(samples, 'driftwatch_drift_kld_mean', { endpoint: f.churn })).toBeCloseTo(
+      endpoint.body.driftMeasures.overall.kldMean,
+      9,
+    );
     expect(sampleValue(samples, 'driftwatch_drift_tvd_mean', { endpoint: f.fraud })).toBeUndefined();
     expect(sampleValue(samples, 'driftwatch_accuracy', { endpoint: f.churn })).toBeUndefined();
-    expect(sampleValue(samples, 'driftwatch_drift_evaluated_timestamp_seconds', { endpoint: f.churn })).toBeGreaterThan(Date.now() / 1_000 - 600);
+    expect(
+      sampleValue(samples, 'driftwatch_drift_evaluated_timestamp_seconds', { endpoint: f.churn }),
+    ).toBeGreaterThan(Date.now() / 1_000 - 600);
     // Per-feature gauges are opt-in.
     expect(samples.some((s) => s.name.startsWith('driftwatch_feature_drift_'))).toBe(false);
   });
 
   it('does not count a replayed batch twice', async () => {
-    const before = sampleValue((await scrape(f.url)).samples, 'driftwatch_predictions_total', { endpoint: f.fraud });
-    const body = { batchId: 'replayed', events: [{ endpoint: f.fraud, features: { amount: 1 }, latencyMs: 5 }] };
+    const before = sampleValue((await scrape(f.url)).samples, 'driftwatch_predictions_total', {
+      endpoint: f.fraud,
+    });
+    const body = {
+      batchId: 'replayed',
+      events: [{ endpoint: f.fraud, features: { amount: 1 }, latencyMs: 5 }],
+    };
     expect((await call(f.url, 'POST', '/api/v1/predictions', { body })).status).toBe(201);
     expect((await call(f.url, 'POST', '/api/v1/predictions', { body })).status).toBe(200);
-    const after = sampleValue((await scrape(f.url)).samples, 'driftwatch_predictions_total', { endpoint: f.fraud });
+    const after = sampleValue((await scrape(f.url)).samples, 'driftwatch_predictions_total', {
+      endpoint: f.fraud,
+    });
     expect(after).toBe((before ?? 0) + 1);
   });
 
@@ -87,7 +116,9 @@ describe('Prometheus /metrics on a separate port, per-feature drift opted in', (
     const { samples } = await scrape(f.proxy.metricsUrl as string);
     const x = { endpoint: f.churn, feature: 'x', project: 'shop', model: 'churn', version: 'v1' };
     expect(sampleValue(samples, 'driftwatch_feature_drift_tvd', x)).toBe(1);
-    expect(sampleValue(samples, 'driftwatch_feature_drift_hellinger', { endpoint: f.churn, feature: 'c' })).toBe(1);
+    expect(
+      sampleValue(samples, 'driftwatch_feature_drift_hellinger', { endpoint: f.churn, feature: 'c' }),
+    ).toBe(1);
     expect(sampleValue(samples, 'driftwatch_feature_drift_kld', x)).toBeGreaterThan(0);
   });
 });

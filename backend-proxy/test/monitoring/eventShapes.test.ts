@@ -39,9 +39,13 @@ describe('isCommonPlainEvent', () => {
     { ...base, features: { x: 'y'.repeat(1_001) } },
   ];
 
-  it.each(variants.map((v, i) => [i, v]))('variant %i: fast acceptance implies schema acceptance', (_i, event) => {
-    if (isCommonPlainEvent(event as Record<string, unknown>)) expect(plainEvent.safeParse(event).success).toBe(true);
-  });
+  it.each(variants.map((v, i) => [i, v]))(
+    'variant %i: fast acceptance implies schema acceptance',
+    (_i, event) => {
+      if (isCommonPlainEvent(event as Record<string, unknown>))
+        expect(plainEvent.safeParse(event).success).toBe(true);
+    },
+  );
 
   it('takes the fast path for the common shape and refuses the bad variants', () => {
     expect(isCommonPlainEvent(base)).toBe(true);

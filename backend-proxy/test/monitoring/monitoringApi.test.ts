@@ -75,12 +75,12 @@ describe('model monitoring over HTTP', () => {
       prediction: i % 2 ? 'yes' : 'no',
       label: i % 2 ? 'yes' : 'no',
     }));
-    const reference = await call<{ version: number; statistics: { features: Array<{ name: string; counts: number[]; edges?: number[]; categories?: string[] }> } }>(
-      url,
-      'PUT',
-      `/api/v1/endpoints/${endpoint.id}/reference`,
-      { body: { rows } },
-    );
+    const reference = await call<{
+      version: number;
+      statistics: {
+        features: Array<{ name: string; counts: number[]; edges?: number[]; categories?: string[] }>;
+      };
+    }>(url, 'PUT', `/api/v1/endpoints/${endpoint.id}/reference`, { body: { rows } });
     expect(reference.status).toBe(201);
     expect(reference.body.version).toBe(1);
     const [x, c] = reference.body.statistics.features;
@@ -106,19 +106,39 @@ describe('model monitoring over HTTP', () => {
     }));
 
   it('ingests a batch, folds it into counts and histograms, and is idempotent on retry', async () => {
-    const first = await call<{ predictions: number; duplicate: boolean }>(url, 'POST', '/api/v1/predictions', {
-      body: { batchId: 'batch-1', events: batch(0) },
-    });
+    const first = await call<{ predictions: number; duplicate: boolean }>(
+      url,
+      'POST',
+      '/api/v1/predictions',
+      {
+        body: { batchId: 'batch-1', events: batch(0) },
+      },
+    );
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ predictions: 10, duplicate: false });
-    const retry = await call<{ predictions: number; duplicate: boolean }>(url, 'POST', '/api/v1/predictions', {
-      body: { batchId: 'batch-1', events: batch(0) },
-    });
+    const retry = await call<{ predictions: number; duplicate: boolean }>(
+      url,
+      'POST',
+      '/api/v1/predictions',
+      {
+        body: { batchId: 'batch-1', events: batch(0) },
+      },
+    );
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ predictions: 10, duplicate: true });
-    const viaHeader = await call(url, 'POST', '/api/v1/predictions', { body: batch(minute), headers: { 'idempotency-key': 'batch-2' } });
+    const viaHeader = await call(url, 'POST', '/api/v1/predictions', {
+      body: batch(minute),
+      headers: { 'idempotency-key': 'batch-2' },
+    });
     expect(viaHeader.status).toBe(201);
-    expect((await call(url, 'POST', '/api/v1/predictions', { body: batch(minute), headers: { 'idempotency-key': 'batch-2' } })).status).toBe(200);
+    expect(
+      (
+        await call(url, 'POST', '/api/v1/predictions', {
+          body: batch(minute),
+          headers: { 'idempotency-key': 'batch-2' },
+        })
+      ).status,
+    ).toBe(200);
 
     const after = await call<Endpoint>(url, 'GET', `/api/v1/endpoints/${endpoint.id}`);
     expect(after.body.predictionCount).toBe(20);
@@ -128,7 +148,11 @@ describe('model monitoring over HTTP', () => {
   });
 
   it('computes drift exactly from the aggregates', async () => {
-    const report = await call<DriftReport>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/drift?from=${t0}&to=${t0 + 5 * minute}`);
+    const report = await call<DriftReport>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${endpoint.id}/drift?from=${t0}&to=${t0 + 5 * minute}`,
+    );
     expect(report.status).toBe(200);
     expect(report.body.window.predictions).toBe(20);
     const [x, c] = report.body.features;
@@ -159,7 +183,9 @@ describe('model monitoring over HTTP', () => {
     expect(report.body.overall.tvdMean).toBeCloseTo(tvdMean, 12);
     expect(report.body.overall.hellingerMean).toBeCloseTo(hellingerMean, 12);
     const score = (tvdMean + hellingerMean) / 2;
-    expect(report.body.overall.status).toBe(score >= 0.7 ? 'DRIFT_DETECTED' : score >= 0.5 ? 'POSSIBLE_DRIFT' : 'NO_DRIFT');
+    expect(report.body.overall.status).toBe(
+      score >= 0.7 ? 'DRIFT_DETECTED' : score >= 0.5 ? 'POSSIBLE_DRIFT' : 'NO_DRIFT',
+    );
     // The same, from figures computed by hand: TVD mean 0.5083, Hellinger mean 0.5417, score 0.525.
     expect(score).toBeCloseTo(0.525, 3);
     expect(report.body.overall.status).toBe('POSSIBLE_DRIFT');
@@ -171,7 +197,14 @@ describe('model monitoring over HTTP', () => {
   it('serves windows: counts per step, latency and error rate', async () => {
     const metrics = await call<{
       stepMs: number;
-      points: Array<{ time: number; predictions: number; errors: number; latencyMeanMs: number; latencyP50Ms: number; predictionsPerSecond: number }>;
+      points: Array<{
+        time: number;
+        predictions: number;
+        errors: number;
+        latencyMeanMs: number;
+        latencyP50Ms: number;
+        predictionsPerSecond: number;
+      }>;
       total: { predictions: number; errors: number; errorRate: number };
     }>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}&step=1m`);
     expect(metrics.status).toBe(200);
@@ -196,13 +229,30 @@ describe('model monitoring over HTTP', () => {
     expect(after.body).toEqual({ accepted: 10, joined: 10, pending: 0, alreadyLabelled: 0 });
     // Before: labels for predictions that come later.
     const before = await call<{ joined: number; pending: number }>(url, 'POST', '/api/v1/labels', {
-      body: { labels: [{ requestId: 'late-1', label: 'no' }, { requestId: 'late-2', label: 'no' }] },
+      body: {
+        labels: [
+          { requestId: 'late-1', label: 'no' },
+          { requestId: 'late-2', label: 'no' },
+        ],
+      },
     });
     expect(before.body).toEqual({ accepted: 2, joined: 0, pending: 2, alreadyLabelled: 0 });
     await call(url, 'POST', '/api/v1/predictions', {
       body: [
-        { endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 1, c: 'a' }, prediction: 'no', requestId: 'late-1' },
-        { endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 2, c: 'a' }, prediction: 'yes', requestId: 'late-2' },
+        {
+          endpoint: endpoint.id,
+          timestamp: t0 + 2 * minute,
+          features: { x: 1, c: 'a' },
+          prediction: 'no',
+          requestId: 'late-1',
+        },
+        {
+          endpoint: endpoint.id,
+          timestamp: t0 + 2 * minute,
+          features: { x: 2, c: 'a' },
+          prediction: 'yes',
+          requestId: 'late-2',
+        },
       ],
     });
     const metrics = await call<{ total: { labeled: number; accuracy: number } }>(
@@ -214,11 +264,11 @@ describe('model monitoring over HTTP', () => {
     expect(metrics.body.total.labeled).toBe(12);
     expect(metrics.body.total.accuracy).toBeCloseTo(7 / 12, 12);
     // Confusion: actual yes -> 6 yes, 4 no; actual no -> 1 no, 1 yes.
-    const accuracy = await call<{ task: string; accuracy: number; classes: Array<{ label: string; precision: number; recall: number; support: number }> }>(
-      url,
-      'GET',
-      `/api/v1/endpoints/${endpoint.id}/accuracy?from=${t0}&to=${t0 + 3 * minute}`,
-    );
+    const accuracy = await call<{
+      task: string;
+      accuracy: number;
+      classes: Array<{ label: string; precision: number; recall: number; support: number }>;
+    }>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/accuracy?from=${t0}&to=${t0 + 3 * minute}`);
     expect(accuracy.body.task).toBe('classification');
     expect(accuracy.body.accuracy).toBeCloseTo(7 / 12, 12);
     const byLabel = Object.fromEntries(accuracy.body.classes.map((c) => [c.label, c]));
@@ -231,13 +281,31 @@ describe('model monitoring over HTTP', () => {
     // A retried label post (the SDKs retry on network errors) and a label for a prediction that
     // came with its own label change nothing.
     await call(url, 'POST', '/api/v1/predictions', {
-      body: [{ endpoint: endpoint.id, timestamp: t0 + 2 * minute, features: { x: 3, c: 'a' }, prediction: 'no', label: 'no', requestId: 'inline-1' }],
+      body: [
+        {
+          endpoint: endpoint.id,
+          timestamp: t0 + 2 * minute,
+          features: { x: 3, c: 'a' },
+          prediction: 'no',
+          label: 'no',
+          requestId: 'inline-1',
+        },
+      ],
     });
-    const labelledAfterInline = (await call<{ total: { labeled: number } }>(url, 'GET', `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}`)).body
-      .total.labeled;
+    const labelledAfterInline = (
+      await call<{ total: { labeled: number } }>(
+        url,
+        'GET',
+        `/api/v1/endpoints/${endpoint.id}/metrics?from=${t0}&to=${t0 + 3 * minute}`,
+      )
+    ).body.total.labeled;
     expect(labelledAfterInline).toBe(13);
     const retried = await call(url, 'POST', '/api/v1/labels', {
-      body: [...xs.map((_, i) => ({ requestId: `r-0-${i}`, label: 'no' })), { requestId: 'late-1', label: 'yes' }, { requestId: 'inline-1', label: 'yes' }],
+      body: [
+        ...xs.map((_, i) => ({ requestId: `r-0-${i}`, label: 'no' })),
+        { requestId: 'late-1', label: 'yes' },
+        { requestId: 'inline-1', label: 'yes' },
+      ],
     });
     expect(retried.status).toBe(201);
     expect(retried.body).toEqual({ accepted: 12, joined: 0, pending: 0, alreadyLabelled: 12 });
@@ -251,10 +319,13 @@ describe('model monitoring over HTTP', () => {
   });
 
   it('rejects a batch with one bad event whole, naming it, and changes nothing', async () => {
-    const before = (await call<Endpoint>(url, 'GET', `/api/v1/endpoints/${endpoint.id}`)).body.predictionCount;
+    const before = (await call<Endpoint>(url, 'GET', `/api/v1/endpoints/${endpoint.id}`)).body
+      .predictionCount;
     const bad = batch(3 * minute);
     bad[4] = { ...bad[4], features: { x: 'forty', c: 'a' } } as unknown as (typeof bad)[number];
-    const reply = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', { body: { events: bad } });
+    const reply = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', {
+      body: { events: bad },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error).toBe('event 4: feature "x" is numeric but got "forty"');
     const unknownFeature = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', {
@@ -262,18 +333,31 @@ describe('model monitoring over HTTP', () => {
     });
     expect(unknownFeature.status).toBe(400);
     expect(unknownFeature.body.error).toBe('event 0: unknown feature "extra"');
-    const nan = await call<{ error: string; details: Array<{ path: string }> }>(url, 'POST', '/api/v1/predictions', {
-      rawBody: `[{"endpoint":"${endpoint.id}","features":{"x":NaN}}]`,
-      headers: { 'content-type': 'application/json' },
-    });
+    const nan = await call<{ error: string; details: Array<{ path: string }> }>(
+      url,
+      'POST',
+      '/api/v1/predictions',
+      {
+        rawBody: `[{"endpoint":"${endpoint.id}","features":{"x":NaN}}]`,
+        headers: { 'content-type': 'application/json' },
+      },
+    );
     expect(nan.status).toBe(400);
     const missingEndpoint = await call<{ error: string }>(url, 'POST', '/api/v1/predictions', {
       body: [{ endpoint: 'f'.repeat(40), features: [1] }],
     });
     expect(missingEndpoint.status).toBe(404);
-    const shape = await call<{ error: string; details: Array<{ path: string }> }>(url, 'POST', '/api/v1/predictions', {
-      body: [{ model: 'm', features: { a: 1 } }, { model: 'm', features: { a: { $gt: 1 } } }],
-    });
+    const shape = await call<{ error: string; details: Array<{ path: string }> }>(
+      url,
+      'POST',
+      '/api/v1/predictions',
+      {
+        body: [
+          { model: 'm', features: { a: 1 } },
+          { model: 'm', features: { a: { $gt: 1 } } },
+        ],
+      },
+    );
     expect(shape.status).toBe(400);
     expect(shape.body.error).toBe('event 1 is invalid');
     expect(shape.body.details[0].path).toMatch(/^events\.1\.features/);
@@ -284,31 +368,40 @@ describe('model monitoring over HTTP', () => {
   });
 
   it('registers endpoints implicitly from MLRun serving events, one prediction per input row', async () => {
-    const reply = await call<{ predictions: number; registered: string[] }>(url, 'POST', '/api/v1/predictions', {
-      body: {
-        project: 'serving',
-        events: [
-          {
-            model: 'iris:v2',
-            class: 'ClassifierModel',
-            function_uri: 'serving/iris-server:latest',
-            when: new Date(t0).toISOString(),
-            microsec: 2500,
-            request: { id: 'req-1', inputs: [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]] },
-            resp: { outputs: [0, 1] },
-            error: null,
-          },
-        ],
+    const reply = await call<{ predictions: number; registered: string[] }>(
+      url,
+      'POST',
+      '/api/v1/predictions',
+      {
+        body: {
+          project: 'serving',
+          events: [
+            {
+              model: 'iris:v2',
+              class: 'ClassifierModel',
+              function_uri: 'serving/iris-server:latest',
+              when: new Date(t0).toISOString(),
+              microsec: 2500,
+              request: {
+                id: 'req-1',
+                inputs: [
+                  [5.1, 3.5, 1.4, 0.2],
+                  [6.2, 2.9, 4.3, 1.3],
+                ],
+              },
+              resp: { outputs: [0, 1] },
+              error: null,
+            },
+          ],
+        },
       },
-    });
+    );
     expect(reply.status).toBe(201);
     expect(reply.body.predictions).toBe(2);
     expect(reply.body.registered).toHaveLength(1);
-    const listed = await call<{ endpoints: Array<Endpoint & { model: string; version: string; function: string; modelClass: string }> }>(
-      url,
-      'GET',
-      '/api/v1/endpoints?project=serving',
-    );
+    const listed = await call<{
+      endpoints: Array<Endpoint & { model: string; version: string; function: string; modelClass: string }>;
+    }>(url, 'GET', '/api/v1/endpoints?project=serving');
     expect(listed.body.endpoints).toHaveLength(1);
     expect(listed.body.endpoints[0]).toMatchObject({
       model: 'iris',
@@ -326,7 +419,9 @@ describe('model monitoring over HTTP', () => {
   });
 
   it('learns features of an endpoint registered without them only from a committed batch, and resolves one endpoint named two ways once', async () => {
-    const bare = await call<Endpoint & { features: unknown[] }>(url, 'POST', '/api/v1/endpoints', { body: { project: 'learn', model: 'bare' } });
+    const bare = await call<Endpoint & { features: unknown[] }>(url, 'POST', '/api/v1/endpoints', {
+      body: { project: 'learn', model: 'bare' },
+    });
     expect(bare.status).toBe(201);
     // Rejected (its second event names a missing endpoint): the first event's features are not learned.
     const rejected = await call(url, 'POST', '/api/v1/predictions', {
@@ -336,21 +431,32 @@ describe('model monitoring over HTTP', () => {
       ],
     });
     expect(rejected.status).toBe(404);
-    expect((await call<{ features: unknown[] }>(url, 'GET', `/api/v1/endpoints/${bare.body.id}`)).body.features).toEqual([]);
+    expect(
+      (await call<{ features: unknown[] }>(url, 'GET', `/api/v1/endpoints/${bare.body.id}`)).body.features,
+    ).toEqual([]);
     // By id and by model (with and without the default version): one endpoint, registered by none, all counted.
-    const accepted = await call<{ registered: string[]; endpoints: string[] }>(url, 'POST', '/api/v1/predictions', {
-      body: {
-        project: 'learn',
-        events: [
-          { endpoint: bare.body.id, features: { a: 1, b: 2 } },
-          { model: 'bare', features: { a: 3, b: 4 } },
-          { model: 'bare', version: 'latest', features: { a: 5, b: 6 } },
-        ],
+    const accepted = await call<{ registered: string[]; endpoints: string[] }>(
+      url,
+      'POST',
+      '/api/v1/predictions',
+      {
+        body: {
+          project: 'learn',
+          events: [
+            { endpoint: bare.body.id, features: { a: 1, b: 2 } },
+            { model: 'bare', features: { a: 3, b: 4 } },
+            { model: 'bare', version: 'latest', features: { a: 5, b: 6 } },
+          ],
+        },
       },
-    });
+    );
     expect(accepted.status).toBe(201);
     expect(accepted.body).toMatchObject({ registered: [], endpoints: [bare.body.id] });
-    const learned = await call<{ features: unknown[]; predictionCount: number }>(url, 'GET', `/api/v1/endpoints/${bare.body.id}`);
+    const learned = await call<{ features: unknown[]; predictionCount: number }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${bare.body.id}`,
+    );
     expect(learned.body.features).toEqual([
       { name: 'a', kind: 'numeric' },
       { name: 'b', kind: 'numeric' },
@@ -358,43 +464,92 @@ describe('model monitoring over HTTP', () => {
     expect(learned.body.predictionCount).toBe(3);
     // Two spellings of one new model in one batch register it once.
     const fresh = await call<{ registered: string[] }>(url, 'POST', '/api/v1/predictions', {
-      body: { project: 'learn', events: [{ model: 'fresh', features: [1] }, { model: 'fresh', version: 'latest', features: [2] }] },
+      body: {
+        project: 'learn',
+        events: [
+          { model: 'fresh', features: [1] },
+          { model: 'fresh', version: 'latest', features: [2] },
+        ],
+      },
     });
     expect(fresh.body.registered).toHaveLength(1);
-    const freshEndpoint = await call<{ predictionCount: number }>(url, 'GET', `/api/v1/endpoints/${fresh.body.registered[0]}`);
+    const freshEndpoint = await call<{ predictionCount: number }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${fresh.body.registered[0]}`,
+    );
     expect(freshEndpoint.body.predictionCount).toBe(2);
   });
 
   it('lists endpoints with filters and paging', async () => {
     for (let i = 0; i < 5; i++) {
-      await call(url, 'POST', '/api/v1/endpoints', { body: { project: 'bulk', model: `m${i}`, labels: { tier: i % 2 ? 'gold' : 'free' } } });
+      await call(url, 'POST', '/api/v1/endpoints', {
+        body: { project: 'bulk', model: `m${i}`, labels: { tier: i % 2 ? 'gold' : 'free' } },
+      });
     }
-    const page = await call<{ endpoints: Array<{ model: string }>; total: number }>(url, 'GET', '/api/v1/endpoints?project=bulk&limit=2&offset=2');
+    const page = await call<{ endpoints: Array<{ model: string }>; total: number }>(
+      url,
+      'GET',
+      '/api/v1/endpoints?project=bulk&limit=2&offset=2',
+    );
     expect(page.body.total).toBe(5);
     expect(page.body.endpoints.map((e) => e.model)).toEqual(['m2', 'm3']);
-    const gold = await call<{ endpoints: Array<{ model: string }> }>(url, 'GET', '/api/v1/endpoints?project=bulk&label=tier=gold');
+    const gold = await call<{ endpoints: Array<{ model: string }> }>(
+      url,
+      'GET',
+      '/api/v1/endpoints?project=bulk&label=tier=gold',
+    );
     expect(gold.body.endpoints.map((e) => e.model)).toEqual(['m1', 'm3']);
-    const team = await call<{ endpoints: Array<{ model: string }> }>(url, 'GET', '/api/v1/endpoints?label=team:growth');
+    const team = await call<{ endpoints: Array<{ model: string }> }>(
+      url,
+      'GET',
+      '/api/v1/endpoints?label=team:growth',
+    );
     expect(team.body.endpoints.map((e) => e.model)).toEqual(['churn']);
     expect((await call(url, 'GET', '/api/v1/endpoints?label[$ne]=x')).status).toBe(400);
   });
 
   it('reports unknown drift before a reference and keeps replaced references as versions', async () => {
-    const fresh = await call<Endpoint>(url, 'POST', '/api/v1/endpoints', { body: { project: 'shop', model: 'fresh', features: [{ name: 'a', kind: 'numeric' }] } });
-    await call(url, 'POST', '/api/v1/predictions', { body: [{ endpoint: fresh.body.id, timestamp: t0, features: { a: 1 }, prediction: 1 }] });
-    const unknown = await call<DriftReport>(url, 'GET', `/api/v1/endpoints/${fresh.body.id}/drift?from=${t0}&to=${t0 + minute}`);
+    const fresh = await call<Endpoint>(url, 'POST', '/api/v1/endpoints', {
+      body: { project: 'shop', model: 'fresh', features: [{ name: 'a', kind: 'numeric' }] },
+    });
+    await call(url, 'POST', '/api/v1/predictions', {
+      body: [{ endpoint: fresh.body.id, timestamp: t0, features: { a: 1 }, prediction: 1 }],
+    });
+    const unknown = await call<DriftReport>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${fresh.body.id}/drift?from=${t0}&to=${t0 + minute}`,
+    );
     expect(unknown.body.overall.status).toBe('UNKNOWN');
     expect(unknown.body.reason).toMatch(/no reference/);
-    await call(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, { rawBody: 'a,prediction\n1,1\n2,2\n3,3\n', headers: { 'content-type': 'text/csv' } });
-    await call(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, { rawBody: 'a,prediction\n1,1\n5,2\n', headers: { 'content-type': 'text/csv' } });
-    const versions = await call<{ versions: Array<{ version: number; rowCount: number }> }>(url, 'GET', `/api/v1/endpoints/${fresh.body.id}/reference/versions`);
+    await call(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, {
+      rawBody: 'a,prediction\n1,1\n2,2\n3,3\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    await call(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, {
+      rawBody: 'a,prediction\n1,1\n5,2\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    const versions = await call<{ versions: Array<{ version: number; rowCount: number }> }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${fresh.body.id}/reference/versions`,
+    );
     expect(versions.body.versions.map((v) => [v.version, v.rowCount])).toEqual([
       [1, 3],
       [2, 2],
     ]);
-    const v1 = await call<{ statistics: { features: Array<{ max: number }> } }>(url, 'GET', `/api/v1/endpoints/${fresh.body.id}/reference?version=1`);
+    const v1 = await call<{ statistics: { features: Array<{ max: number }> } }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${fresh.body.id}/reference?version=1`,
+    );
     expect(v1.body.statistics.features[0].max).toBe(3);
-    const bad = await call<{ error: string }>(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, { rawBody: 'b\n1\n', headers: { 'content-type': 'text/csv' } });
+    const bad = await call<{ error: string }>(url, 'PUT', `/api/v1/endpoints/${fresh.body.id}/reference`, {
+      rawBody: 'b\n1\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatch(/lacks feature columns: a/);
   });

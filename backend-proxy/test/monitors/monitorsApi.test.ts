@@ -2,7 +2,12 @@ import type { RunningProxy } from '../../src/server';
 import { call, startTestProxy } from '../helpers/proxy';
 
 interface Comparison {
-  columns: Array<{ name: string; kind: string; histograms: { expected: number[]; actual: number[] }; measures: Record<string, { value: number; pValue?: number }> }>;
+  columns: Array<{
+    name: string;
+    kind: string;
+    histograms: { expected: number[]; actual: number[] };
+    measures: Record<string, { value: number; pValue?: number }>;
+  }>;
   overall: { status: string; tvdMean: number; driftedShare: number };
 }
 
@@ -17,10 +22,21 @@ describe('drift monitors over HTTP', () => {
     proxy = await startTestProxy();
     url = proxy.url;
     const endpoint = await call<{ id: string }>(url, 'POST', '/api/v1/endpoints', {
-      body: { project: 'm', model: 'shop', features: [{ name: 'amount', kind: 'numeric' }, { name: 'country', kind: 'categorical' }] },
+      body: {
+        project: 'm',
+        model: 'shop',
+        features: [
+          { name: 'amount', kind: 'numeric' },
+          { name: 'country', kind: 'categorical' },
+        ],
+      },
     });
     endpointId = endpoint.body.id;
-    const rows = Array.from({ length: 200 }, (_, i) => ({ amount: i % 100, country: ['de', 'fr', 'it', 'es'][i % 4], prediction: i % 2 }));
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      amount: i % 100,
+      country: ['de', 'fr', 'it', 'es'][i % 4],
+      prediction: i % 2,
+    }));
     await call(url, 'PUT', `/api/v1/endpoints/${endpointId}/reference`, { body: { rows } });
   });
   afterAll(() => proxy.close());
@@ -37,24 +53,53 @@ describe('drift monitors over HTTP', () => {
 
   it('snapshots endpoint windows (since=last), compares them, counts categorical drift, captures drift and alerts', async () => {
     const created = await call<{ name: string }>(url, 'POST', '/api/v1/monitors', {
-      body: { name: 'shop-data', project: 'm', kind: 'data', experiment: 'monitoring/shop', endpoint: endpointId, alerts: [{ measure: 'drifted_share', comparison: '>=', threshold: 0.5 }] },
+      body: {
+        name: 'shop-data',
+        project: 'm',
+        kind: 'data',
+        experiment: 'monitoring/shop',
+        endpoint: endpointId,
+        alerts: [{ measure: 'drifted_share', comparison: '>=', threshold: 0.5 }],
+      },
     });
     expect(created.status).toBe(201);
     // Baseline traffic looks like the reference; then only "de" customers with big amounts.
-    await send(t0, 200, (i) => i % 100, (i) => ['de', 'fr', 'it', 'es'][i % 4]);
-    const first = await call<{ rows: number; source: { to: number } }>(url, 'POST', '/api/v1/monitors/shop-data/snapshot?project=m', {
-      body: { from: new Date(t0).toISOString(), to: new Date(t0 + 10 * minute).toISOString() },
-    });
+    await send(
+      t0,
+      200,
+      (i) => i % 100,
+      (i) => ['de', 'fr', 'it', 'es'][i % 4],
+    );
+    const first = await call<{ rows: number; source: { to: number } }>(
+      url,
+      'POST',
+      '/api/v1/monitors/shop-data/snapshot?project=m',
+      {
+        body: { from: new Date(t0).toISOString(), to: new Date(t0 + 10 * minute).toISOString() },
+      },
+    );
     expect(first.status).toBe(201);
     expect(first.body.rows).toBe(200);
-    await send(t0 + 12 * minute, 100, (i) => 150 + i, () => 'de');
-    const second = await call<{ rows: number; source: { from: number } }>(url, 'POST', '/api/v1/monitors/shop-data/snapshot?project=m', {
-      body: { since: 'last' },
-    });
+    await send(
+      t0 + 12 * minute,
+      100,
+      (i) => 150 + i,
+      () => 'de',
+    );
+    const second = await call<{ rows: number; source: { from: number } }>(
+      url,
+      'POST',
+      '/api/v1/monitors/shop-data/snapshot?project=m',
+      {
+        body: { since: 'last' },
+      },
+    );
     expect(second.body.source.from).toBe(first.body.source.to);
     expect(second.body.rows).toBe(100);
 
-    const compared = await call<Comparison>(url, 'POST', '/api/v1/monitors/shop-data/compare?project=m', { body: {} });
+    const compared = await call<Comparison>(url, 'POST', '/api/v1/monitors/shop-data/compare?project=m', {
+      body: {},
+    });
     expect(compared.status).toBe(200);
     const country = compared.body.columns.find((c) => c.name === 'country');
     // Categorical drift counts: 50/50/50/50 then 100 "de".
@@ -67,9 +112,15 @@ describe('drift monitors over HTTP', () => {
     expect(amount?.histograms.actual.at(-1)).toBe(100);
     expect(compared.body.overall.driftedShare).toBe(1);
 
-    const captured = await call<{ drift: boolean; alerts: Array<{ measure: string; value: number }> }>(url, 'POST', '/api/v1/monitors/shop-data/capture?project=m');
+    const captured = await call<{ drift: boolean; alerts: Array<{ measure: string; value: number }> }>(
+      url,
+      'POST',
+      '/api/v1/monitors/shop-data/capture?project=m',
+    );
     expect(captured.body.drift).toBe(true);
-    expect(captured.body.alerts).toEqual([{ measure: 'drifted_share', comparison: '>=', threshold: 0.5, value: 1 }]);
+    expect(captured.body.alerts).toEqual([
+      { measure: 'drifted_share', comparison: '>=', threshold: 0.5, value: 1 },
+    ]);
     const logged = await call<{ events: Array<{ event: string; key: string }> }>(
       url,
       'GET',
@@ -77,21 +128,38 @@ describe('drift monitors over HTTP', () => {
     );
     expect(logged.body.events.map((e) => e.event)).toEqual(['snapshot', 'snapshot', 'drift', 'alert']);
 
-    const series = await call<{ series: Array<{ index: number; overall: { status: string } }> }>(url, 'POST', '/api/v1/monitors/shop-data/compare?project=m', {
-      body: { series: true },
-    });
+    const series = await call<{ series: Array<{ index: number; overall: { status: string } }> }>(
+      url,
+      'POST',
+      '/api/v1/monitors/shop-data/compare?project=m',
+      {
+        body: { series: true },
+      },
+    );
     expect(series.body.series.map((s) => s.index)).toEqual([1]);
   });
 
-  it('snapshots datasets on the first snapshot\'s bins when there is no endpoint', async () => {
-    await call(url, 'POST', '/api/v1/monitors', { body: { name: 'csv-data', project: 'm', experiment: 'monitoring/csv' } });
+  it("snapshots datasets on the first snapshot's bins when there is no endpoint", async () => {
+    await call(url, 'POST', '/api/v1/monitors', {
+      body: { name: 'csv-data', project: 'm', experiment: 'monitoring/csv' },
+    });
     const baseline = await call(url, 'POST', '/api/v1/monitors/csv-data/snapshot?project=m', {
       rawBody: 'x,color\n1,red\n2,blue\n3,red\n4,blue\n',
       headers: { 'content-type': 'text/csv' },
     });
     expect(baseline.status).toBe(201);
-    await call(url, 'POST', '/api/v1/monitors/csv-data/snapshot?project=m', { body: { rows: [{ x: 1, color: 'red' }, { x: 2, color: 'red' }, { x: 9, color: 'green' }] } });
-    const compared = await call<Comparison>(url, 'POST', '/api/v1/monitors/csv-data/compare?project=m', { body: { baseline: 0, recent: -1 } });
+    await call(url, 'POST', '/api/v1/monitors/csv-data/snapshot?project=m', {
+      body: {
+        rows: [
+          { x: 1, color: 'red' },
+          { x: 2, color: 'red' },
+          { x: 9, color: 'green' },
+        ],
+      },
+    });
+    const compared = await call<Comparison>(url, 'POST', '/api/v1/monitors/csv-data/compare?project=m', {
+      body: { baseline: 0, recent: -1 },
+    });
     const color = compared.body.columns.find((c) => c.name === 'color');
     expect(color?.histograms.expected).toEqual([2, 2, 0]);
     // Bins are [blue, red, other] (ties sorted by name); "green" was never seen, so it is "other".
@@ -102,18 +170,44 @@ describe('drift monitors over HTTP', () => {
 
   it('explains what it cannot do', async () => {
     expect((await call(url, 'POST', '/api/v1/monitors/nope/capture?project=m')).status).toBe(404);
-    await call(url, 'POST', '/api/v1/monitors', { body: { name: 'lonely', project: 'm', experiment: 'monitoring/lonely' } });
-    const tooFew = await call<{ error: string }>(url, 'POST', '/api/v1/monitors/lonely/compare?project=m', { body: {} });
+    await call(url, 'POST', '/api/v1/monitors', {
+      body: { name: 'lonely', project: 'm', experiment: 'monitoring/lonely' },
+    });
+    const tooFew = await call<{ error: string }>(url, 'POST', '/api/v1/monitors/lonely/compare?project=m', {
+      body: {},
+    });
     expect(tooFew.status).toBe(422);
     expect(tooFew.body.error).toMatch(/needs two snapshots/);
-    const noEndpoint = await call<{ error: string }>(url, 'POST', '/api/v1/monitors/lonely/snapshot?project=m', { body: { since: 'last' } });
+    const noEndpoint = await call<{ error: string }>(
+      url,
+      'POST',
+      '/api/v1/monitors/lonely/snapshot?project=m',
+      { body: { since: 'last' } },
+    );
     expect(noEndpoint.status).toBe(422);
-    const badSchedule = await call<{ error: string }>(url, 'POST', '/api/v1/monitors/shop-data/track?project=m', { body: { schedule: 'sometimes' } });
+    const badSchedule = await call<{ error: string }>(
+      url,
+      'POST',
+      '/api/v1/monitors/shop-data/track?project=m',
+      { body: { schedule: 'sometimes' } },
+    );
     expect(badSchedule.status).toBe(400);
-    const tracked = await call<{ name: string; schedule: { cron: string } }>(url, 'POST', '/api/v1/monitors/shop-data/track?project=m', { body: { schedule: 'daily at 06:30' } });
+    const tracked = await call<{ name: string; schedule: { cron: string } }>(
+      url,
+      'POST',
+      '/api/v1/monitors/shop-data/track?project=m',
+      { body: { schedule: 'daily at 06:30' } },
+    );
     expect(tracked.status).toBe(201);
-    expect(tracked.body).toMatchObject({ name: 'monitors/monitoring/shop/shop', schedule: { cron: '30 6 * * *' } });
-    const job = await call<{ runs: number }>(url, 'GET', `/api/v1/jobs/${encodeURIComponent('monitors/monitoring/shop/shop')}?project=m`);
+    expect(tracked.body).toMatchObject({
+      name: 'monitors/monitoring/shop/shop',
+      schedule: { cron: '30 6 * * *' },
+    });
+    const job = await call<{ runs: number }>(
+      url,
+      'GET',
+      `/api/v1/jobs/${encodeURIComponent('monitors/monitoring/shop/shop')}?project=m`,
+    );
     expect(job.body.runs).toBe(0);
     const ran = await call<{ runs: number; lastError: string | null; lastResult: { snapshots: number } }>(
       url,
@@ -121,12 +215,21 @@ describe('drift monitors over HTTP', () => {
       `/api/v1/jobs/${encodeURIComponent('monitors/monitoring/shop/shop')}/run?project=m`,
     );
     expect(ran.body).toMatchObject({ runs: 1, lastError: null, lastResult: { snapshots: 3 } });
-    const grafana = await call<Array<{ columns: Array<{ text: string }>; rows: unknown[][] }>>(url, 'POST', '/grafana/query', {
-      body: { targets: [{ refId: 'J', target: 'target_endpoint=job_state;project=m' }] },
-    });
+    const grafana = await call<Array<{ columns: Array<{ text: string }>; rows: unknown[][] }>>(
+      url,
+      'POST',
+      '/grafana/query',
+      {
+        body: { targets: [{ refId: 'J', target: 'target_endpoint=job_state;project=m' }] },
+      },
+    );
     const column = (name: string) => grafana.body[0].columns.findIndex((c) => c.text === name);
-    expect(grafana.body[0].rows.map((r) => [r[column('job')], r[column('schedule')], r[column('runs')]])).toEqual([['monitors/monitoring/shop/shop', 'daily at 06:30', 1]]);
-    const badBody = await call(url, 'POST', '/api/v1/monitors', { body: { name: 'x', experiment: 'e', kind: 'drifty' } });
+    expect(
+      grafana.body[0].rows.map((r) => [r[column('job')], r[column('schedule')], r[column('runs')]]),
+    ).toEqual([['monitors/monitoring/shop/shop', 'daily at 06:30', 1]]);
+    const badBody = await call(url, 'POST', '/api/v1/monitors', {
+      body: { name: 'x', experiment: 'e', kind: 'drifty' },
+    });
     expect(badBody.status).toBe(400);
   });
 });

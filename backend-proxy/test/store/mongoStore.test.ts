@@ -53,7 +53,14 @@ if (url) {
           yield Buffer.alloc(700 * 1024, 1); // more than two 255 kB chunks already written
           throw new Error('client went away');
         }
-        const meta = { project: 'p', name: 'x', run: 1, artifact: 'a', contentType: 'application/octet-stream', createdAt: new Date() };
+        const meta = {
+          project: 'p',
+          name: 'x',
+          run: 1,
+          artifact: 'a',
+          contentType: 'application/octet-stream',
+          createdAt: new Date(),
+        };
         await expect(store.putArtifact(meta, Readable.from(failing()))).rejects.toThrow('client went away');
         const db = client.db(databases[databases.length - 1]);
         expect(await db.collection('artifactFiles.files').countDocuments()).toBe(0);
@@ -121,7 +128,9 @@ describe('mongodb store without a server', () => {
     const dt = new Date(Date.UTC(2024, 0, 1));
     expect(decodeEventCursor(encodeEventCursor(dt, 42))).toEqual({ dt, seq: 42 });
     expect(() => decodeEventCursor('not a cursor')).toThrow(InvalidInputError);
-    expect(() => decodeEventCursor(Buffer.from('{"$gt":1}').toString('base64url'))).toThrow(InvalidInputError);
+    expect(() => decodeEventCursor(Buffer.from('{"$gt":1}').toString('base64url'))).toThrow(
+      InvalidInputError,
+    );
     expect(() => decodeEventCursor(Buffer.from('[1.5,2]').toString('base64url'))).toThrow(InvalidInputError);
   });
 

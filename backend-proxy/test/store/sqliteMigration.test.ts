@@ -30,7 +30,15 @@ describe('embedded store schema migration', () => {
     const store = await openSqliteStore(file);
     try {
       expect(await store.findPredictionKeys(['r1'])).toEqual([
-        { requestId: 'r1', endpointId: 'e1', time: new Date(60_000), referenceVersion: 1, prediction: 'yes', expiresAt: new Date(9_999_999_999_999), labelledAt: null },
+        {
+          requestId: 'r1',
+          endpointId: 'e1',
+          time: new Date(60_000),
+          referenceVersion: 1,
+          prediction: 'yes',
+          expiresAt: new Date(9_999_999_999_999),
+          labelledAt: null,
+        },
       ]);
       expect(await store.markPredictionKeysLabelled(['r1'], new Date(120_000))).toEqual(['r1']);
       expect((await store.findPredictionKeys(['r1']))[0].labelledAt).toEqual(new Date(120_000));
@@ -38,7 +46,9 @@ describe('embedded store schema migration', () => {
       await store.close();
     }
     const reopened = new Database(file, { readonly: true });
-    expect(reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: '2' });
+    expect(reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
+      value: '2',
+    });
     reopened.close();
     // Opening an up-to-date file again is a no-op.
     const again = await openSqliteStore(file);

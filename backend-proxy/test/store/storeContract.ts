@@ -52,7 +52,8 @@ function pieces(bytes: Buffer, size: number): Buffer[] {
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 }
 
@@ -133,7 +134,15 @@ function sample(endpointId: string, ms: number, overrides: Partial<SampleRecord>
 }
 
 function predictionKey(requestId: string, expiresMs: number): PredictionKeyRecord {
-  return { requestId, endpointId: 'e1', time: at(0), referenceVersion: 1, prediction: { label: 'a', p: [0.25, 0.75] }, expiresAt: at(expiresMs), labelledAt: null };
+  return {
+    requestId,
+    endpointId: 'e1',
+    time: at(0),
+    referenceVersion: 1,
+    prediction: { label: 'a', p: [0.25, 0.75] },
+    expiresAt: at(expiresMs),
+    labelledAt: null,
+  };
 }
 
 function pendingLabel(requestId: string, expiresMs: number, label: unknown = 'setosa'): PendingLabelRecord {
@@ -154,7 +163,8 @@ const JSON_VALUES: unknown[] = [
   {},
 ];
 
-const sortBy = <T>(items: T[], key: (t: T) => string): T[] => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+const sortBy = <T>(items: T[], key: (t: T) => string): T[] =>
+  [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
 export function describeStoreContract(label: string, open: () => Promise<Store>): void {
   describe(`store contract: ${label}`, () => {
@@ -183,7 +193,13 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
       test('ensureExperiment creates once and keeps the first provider', async () => {
         const created = await store.ensureExperiment(ref, 'default', at(0));
-        expect(created).toEqual({ ...ref, provider: 'default', createdAt: at(0), lastActivity: at(0), runCount: 0 });
+        expect(created).toEqual({
+          ...ref,
+          provider: 'default',
+          createdAt: at(0),
+          lastActivity: at(0),
+          runCount: 0,
+        });
         const again = await store.ensureExperiment(ref, 'profiling', at(1000));
         expect(again.provider).toBe('default');
         expect(again.createdAt).toEqual(at(0));
@@ -195,7 +211,8 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         await store.ensureExperiment({ project: 'p1', name: 'b' }, 'default', at(0));
         await store.ensureExperiment({ project: 'p2', name: 'c' }, 'notrack', at(0));
         await store.ensureExperiment({ project: 'p1', name: 'a' }, 'default', at(0));
-        const names = (list: Array<{ project: string; name: string }>) => list.map((e) => `${e.project}/${e.name}`).sort();
+        const names = (list: Array<{ project: string; name: string }>) =>
+          list.map((e) => `${e.project}/${e.name}`).sort();
         expect(names(await store.listExperiments({}))).toEqual(['p1/a', 'p1/b', 'p2/c']);
         expect(names(await store.listExperiments({ projects: ['p1'] }))).toEqual(['p1/a', 'p1/b']);
         expect(names(await store.listExperiments({ projects: ['p2', 'nope'] }))).toEqual(['p2/c']);
@@ -212,7 +229,13 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect((await store.startRun({ project: 'proj', name: 'other' }, at(2500))).run).toBe(1);
 
         const stopped = await store.stopRun(ref, 1, at(3000));
-        expect(stopped).toEqual({ ...ref, run: 1, status: 'STOPPED', startedAt: at(1000), stoppedAt: at(3000) });
+        expect(stopped).toEqual({
+          ...ref,
+          run: 1,
+          status: 'STOPPED',
+          startedAt: at(1000),
+          stoppedAt: at(3000),
+        });
         expect(await store.getRun(ref, 1)).toEqual(stopped);
         expect(await store.getRun(ref, 2)).toEqual(r2);
         expect(await store.getRun(ref, 3)).toBeNull();
@@ -230,7 +253,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       test('50 concurrent startRun calls get 1..50 without duplicates or gaps', async () => {
         await store.ensureExperiment(ref, 'default', at(0));
         const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => store.startRun(ref, at(i))));
-        expect(runs.map((r) => r.run).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect(runs.map((r) => r.run).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
         const listed = await store.listRuns(ref);
         expect(listed.map((r) => r.run)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
         expect((await store.getExperiment(ref))?.runCount).toBe(50);
@@ -265,7 +290,8 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           .sort((a, b) => a.e.dt.getTime() - b.e.dt.getTime() || a.i - b.i)
           .map(({ e }) => e);
 
-      const withoutSeq = (events: TrackingEvent[]): NewTrackingEvent[] => events.map(({ seq: _seq, ...rest }) => rest);
+      const withoutSeq = (events: TrackingEvent[]): NewTrackingEvent[] =>
+        events.map(({ seq: _seq, ...rest }) => rest);
 
       let all: NewTrackingEvent[];
 
@@ -295,28 +321,72 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       });
 
       test('appendEventsOnce appends a batch id once per experiment and replays its first receipt', async () => {
-        const extra = (node: string, exp: ExperimentRef = ref): NewTrackingEvent => ({ ...all[0], ...exp, node, dt: at(99_000) });
+        const extra = (node: string, exp: ExperimentRef = ref): NewTrackingEvent => ({
+          ...all[0],
+          ...exp,
+          node,
+          dt: at(99_000),
+        });
         const other = { project: 'proj', name: 'other' };
-        expect(await store.appendEventsOnce(ref, [extra('once-1'), extra('once-2')], { batchId: 'b1', receipt: { n: 1 }, now: at(1) })).toEqual({ applied: true });
-        expect(await store.appendEventsOnce(ref, [extra('once-3')], { batchId: 'b1', receipt: { n: 2 }, now: at(2) })).toEqual({ applied: false, receipt: { n: 1 } });
+        expect(
+          await store.appendEventsOnce(ref, [extra('once-1'), extra('once-2')], {
+            batchId: 'b1',
+            receipt: { n: 1 },
+            now: at(1),
+          }),
+        ).toEqual({ applied: true });
+        expect(
+          await store.appendEventsOnce(ref, [extra('once-3')], {
+            batchId: 'b1',
+            receipt: { n: 2 },
+            now: at(2),
+          }),
+        ).toEqual({ applied: false, receipt: { n: 1 } });
         // Same id, other experiment: its own batch. No events (a provider kept none): the id is still recorded.
-        expect(await store.appendEventsOnce(other, [extra('once-4', other)], { batchId: 'b1', receipt: 'o', now: at(3) })).toEqual({ applied: true });
-        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'e', now: at(4) })).toEqual({ applied: true });
-        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'x', now: at(5) })).toEqual({ applied: false, receipt: 'e' });
+        expect(
+          await store.appendEventsOnce(other, [extra('once-4', other)], {
+            batchId: 'b1',
+            receipt: 'o',
+            now: at(3),
+          }),
+        ).toEqual({ applied: true });
+        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'e', now: at(4) })).toEqual(
+          { applied: true },
+        );
+        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'x', now: at(5) })).toEqual(
+          { applied: false, receipt: 'e' },
+        );
         // Events of another experiment are refused and nothing, the id included, is kept.
-        await expect(store.appendEventsOnce(ref, [extra('stray', other)], { batchId: 'b2', receipt: 'r', now: at(6) })).rejects.toThrow();
-        expect(await store.appendEventsOnce(ref, [extra('once-5')], { batchId: 'b2', receipt: 'r', now: at(7) })).toEqual({ applied: true });
-        const nodes = async (exp: ExperimentRef) => (await store.queryEvents({ ...exp, limit: 100 })).events.map((e) => e.node).filter((n) => n.startsWith('once') || n === 'stray');
+        await expect(
+          store.appendEventsOnce(ref, [extra('stray', other)], { batchId: 'b2', receipt: 'r', now: at(6) }),
+        ).rejects.toThrow();
+        expect(
+          await store.appendEventsOnce(ref, [extra('once-5')], { batchId: 'b2', receipt: 'r', now: at(7) }),
+        ).toEqual({ applied: true });
+        const nodes = async (exp: ExperimentRef) =>
+          (await store.queryEvents({ ...exp, limit: 100 })).events
+            .map((e) => e.node)
+            .filter((n) => n.startsWith('once') || n === 'stray');
         expect(await nodes(ref)).toEqual(['once-1', 'once-2', 'once-5']);
         expect(await nodes(other)).toEqual(['once-4']);
         // Concurrent commits of one id: one applies.
-        const racing = await Promise.all([1, 2, 3].map((i) => store.appendEventsOnce(ref, [extra(`once-race-${i}`)], { batchId: 'race', receipt: i, now: at(8) })));
+        const racing = await Promise.all(
+          [1, 2, 3].map((i) =>
+            store.appendEventsOnce(ref, [extra(`once-race-${i}`)], {
+              batchId: 'race',
+              receipt: i,
+              now: at(8),
+            }),
+          ),
+        );
         expect(racing.filter((o) => o.applied)).toHaveLength(1);
         expect((await nodes(ref)).filter((n) => n.startsWith('once-race'))).toHaveLength(1);
         // Clearing the experiment forgets its ids.
         await store.deleteExperiment(ref);
         await store.ensureExperiment(ref, 'default', at(9));
-        expect(await store.appendEventsOnce(ref, [], { batchId: 'b1', receipt: 'fresh', now: at(10) })).toEqual({ applied: true });
+        expect(
+          await store.appendEventsOnce(ref, [], { batchId: 'b1', receipt: 'fresh', now: at(10) }),
+        ).toEqual({ applied: true });
       });
 
       test('every filter alone and combined', async () => {
@@ -333,14 +403,35 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await query({ since: at(2500) })).toEqual(expectOf((e) => e.dt >= at(2500)));
         expect(await query({ end: at(2500) })).toEqual(expectOf((e) => e.dt <= at(2500)));
         // pinned: both bounds inclusive
-        expect(await query({ since: at(2000), end: at(3000) })).toEqual(expectOf((e) => e.dt >= at(2000) && e.dt <= at(3000)));
-        expect(await query({ runs: [1], events: ['metric'], keys: ['acc'], steps: [0, 1, 2, 3, 4], since: at(1000), end: at(4000) })).toEqual(
-          expectOf((e) => e.run === 1 && e.event === 'metric' && e.key === 'acc' && e.step !== null && e.dt >= at(1000) && e.dt <= at(4000)),
+        expect(await query({ since: at(2000), end: at(3000) })).toEqual(
+          expectOf((e) => e.dt >= at(2000) && e.dt <= at(3000)),
+        );
+        expect(
+          await query({
+            runs: [1],
+            events: ['metric'],
+            keys: ['acc'],
+            steps: [0, 1, 2, 3, 4],
+            since: at(1000),
+            end: at(4000),
+          }),
+        ).toEqual(
+          expectOf(
+            (e) =>
+              e.run === 1 &&
+              e.event === 'metric' &&
+              e.key === 'acc' &&
+              e.step !== null &&
+              e.dt >= at(1000) &&
+              e.dt <= at(4000),
+          ),
         );
         // Filter values are data: strings shaped like query operators match nothing.
         expect(await query({ keys: ['{"$ne":null}'] })).toEqual([]);
         expect(await query({ events: ['$where', '.*'] })).toEqual([]);
-        expect(await store.queryEvents({ project: 'proj', name: 'missing', limit: 10 })).toEqual({ events: [] });
+        expect(await store.queryEvents({ project: 'proj', name: 'missing', limit: 10 })).toEqual({
+          events: [],
+        });
       });
 
       test('cursor paging reaches the last event in order, ties included', async () => {
@@ -364,8 +455,14 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       });
 
       test('a malformed cursor is rejected as invalid input', async () => {
-        for (const after of ['not a cursor', Buffer.from('{"$gt":1}').toString('base64url'), Buffer.from('[1,2,3]').toString('base64url')]) {
-          await expect(store.queryEvents({ ...ref, limit: 5, after })).rejects.toBeInstanceOf(InvalidInputError);
+        for (const after of [
+          'not a cursor',
+          Buffer.from('{"$gt":1}').toString('base64url'),
+          Buffer.from('[1,2,3]').toString('base64url'),
+        ]) {
+          await expect(store.queryEvents({ ...ref, limit: 5, after })).rejects.toBeInstanceOf(
+            InvalidInputError,
+          );
         }
       });
 
@@ -403,7 +500,13 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     describe('artifacts', () => {
       const ref: ExperimentRef = { project: 'proj', name: 'exp' };
-      const meta = (artifact: string) => ({ ...ref, run: 1, artifact, contentType: 'application/octet-stream', createdAt: at(5000) });
+      const meta = (artifact: string) => ({
+        ...ref,
+        run: 1,
+        artifact,
+        contentType: 'application/octet-stream',
+        createdAt: at(5000),
+      });
 
       beforeEach(async () => {
         await store.ensureExperiment(ref, 'default', at(0));
@@ -427,7 +530,10 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect((await readAll(await store.openArtifact(empty))).length).toBe(0);
 
         await store.putArtifact(meta('notes.txt'), Readable.from([Buffer.from('first version')]));
-        const second = await store.putArtifact(meta('notes.txt'), Readable.from([Buffer.from('second, longer version')]));
+        const second = await store.putArtifact(
+          meta('notes.txt'),
+          Readable.from([Buffer.from('second, longer version')]),
+        );
         expect(second.size).toBe(22);
         expect(await store.getArtifactMeta(ref, 1, 'notes.txt')).toEqual(second);
         expect((await readAll(await store.openArtifact(second))).toString()).toBe('second, longer version');
@@ -439,7 +545,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           yield pseudoRandomBytes(300 * 1024, 2);
           throw new Error('client went away');
         }
-        await expect(store.putArtifact(meta('broken.bin'), Readable.from(failing()))).rejects.toThrow('client went away');
+        await expect(store.putArtifact(meta('broken.bin'), Readable.from(failing()))).rejects.toThrow(
+          'client went away',
+        );
         expect(await store.getArtifactMeta(ref, 1, 'broken.bin')).toBeNull();
         expect(await store.getArtifactMeta(ref, 1, 'missing')).toBeNull();
       });
@@ -449,11 +557,23 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         await store.ensureExperiment(other, 'default', at(0));
         await store.startRun(other, at(0));
         const event = (r: ExperimentRef): NewTrackingEvent => ({
-          ...r, run: 1, event: 'metric', key: 'acc', value: 1, step: 0, dt: at(1), node: 'n', userid: 'u', eventName: null,
+          ...r,
+          run: 1,
+          event: 'metric',
+          key: 'acc',
+          value: 1,
+          step: 0,
+          dt: at(1),
+          node: 'n',
+          userid: 'u',
+          eventName: null,
         });
         await store.appendEvents([event(ref), event(other)]);
         await store.putArtifact(meta('a.bin'), Readable.from([Buffer.from('abc')]));
-        const kept = await store.putArtifact({ ...meta('a.bin'), ...other }, Readable.from([Buffer.from('xyz')]));
+        const kept = await store.putArtifact(
+          { ...meta('a.bin'), ...other },
+          Readable.from([Buffer.from('xyz')]),
+        );
 
         expect(await store.deleteExperiment(ref)).toBe(true);
         expect(await store.getExperiment(ref)).toBeNull();
@@ -470,7 +590,13 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
         // Re-created, it starts from scratch.
         const again = await store.ensureExperiment(ref, 'notrack', at(9000));
-        expect(again).toEqual({ ...ref, provider: 'notrack', createdAt: at(9000), lastActivity: at(9000), runCount: 0 });
+        expect(again).toEqual({
+          ...ref,
+          provider: 'notrack',
+          createdAt: at(9000),
+          lastActivity: at(9000),
+          runCount: 0,
+        });
         expect((await store.startRun(ref, at(9001))).run).toBe(1);
       });
     });
@@ -478,8 +604,24 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     // ============================================================ API keys
 
     test('keys: insert, find by hash, list, revoke, count active', async () => {
-      const k1: ApiKeyRecord = { id: 'k1', name: 'ci', hash: 'a'.repeat(64), scopes: ['read', 'write'], projects: ['p1'], createdAt: at(0), revokedAt: null };
-      const k2: ApiKeyRecord = { id: 'k2', name: 'admin', hash: 'b'.repeat(64), scopes: ['admin'], projects: null, createdAt: at(1000), revokedAt: null };
+      const k1: ApiKeyRecord = {
+        id: 'k1',
+        name: 'ci',
+        hash: 'a'.repeat(64),
+        scopes: ['read', 'write'],
+        projects: ['p1'],
+        createdAt: at(0),
+        revokedAt: null,
+      };
+      const k2: ApiKeyRecord = {
+        id: 'k2',
+        name: 'admin',
+        hash: 'b'.repeat(64),
+        scopes: ['admin'],
+        projects: null,
+        createdAt: at(1000),
+        revokedAt: null,
+      };
       expect(await store.countActiveKeys()).toBe(0);
       await store.insertKey(k1);
       await store.insertKey(k2);
@@ -522,12 +664,25 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       });
 
       test('concurrent inserts of one id: exactly one reports it inserted', async () => {
-        const results = await Promise.all(Array.from({ length: 10 }, () => store.insertEndpointIfAbsent(endpoint('race'))));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.insertEndpointIfAbsent(endpoint('race'))),
+        );
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
       test('updateEndpointSpec replaces the descriptive fields only', async () => {
-        const e = endpoint('e1', { labels: { team: 'ml' }, predictionCount: 5, errorCount: 2, firstRequest: at(1), lastRequest: at(2), accuracy: 0.5, driftStatus: 'POSSIBLE_DRIFT', driftMeasures: { m: 1 }, driftEvaluatedAt: at(3), referenceVersion: 0 });
+        const e = endpoint('e1', {
+          labels: { team: 'ml' },
+          predictionCount: 5,
+          errorCount: 2,
+          firstRequest: at(1),
+          lastRequest: at(2),
+          accuracy: 0.5,
+          driftStatus: 'POSSIBLE_DRIFT',
+          driftMeasures: { m: 1 },
+          driftEvaluatedAt: at(3),
+          referenceVersion: 0,
+        });
         await store.insertEndpointIfAbsent(e);
         const spec = {
           modelClass: 'xgboost.XGBClassifier',
@@ -542,20 +697,41 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.updateEndpointSpec('missing', spec)).toBe(false);
         expect(await store.getEndpoint('e1')).toEqual({ ...e, ...spec });
         // The label filter follows the new labels.
-        expect((await store.listEndpoints({ labels: { team: 'ml' } }, { offset: 0, limit: 10 })).total).toBe(0);
-        expect((await store.listEndpoints({ labels: { team: 'data', tier: 'gold' } }, { offset: 0, limit: 10 })).total).toBe(1);
+        expect((await store.listEndpoints({ labels: { team: 'ml' } }, { offset: 0, limit: 10 })).total).toBe(
+          0,
+        );
+        expect(
+          (await store.listEndpoints({ labels: { team: 'data', tier: 'gold' } }, { offset: 0, limit: 10 }))
+            .total,
+        ).toBe(1);
       });
 
       test('listEndpoints: sort order, every filter, paging with total', async () => {
         const records = [
           endpoint('z', { project: 'p2', model: 'm1', version: '1', function: 'f1', labels: { team: 'a' } }),
-          endpoint('b', { project: 'p1', model: 'm2', version: '1', function: 'f2', labels: { team: 'a', tier: 'gold' }, monitoring: false }),
+          endpoint('b', {
+            project: 'p1',
+            model: 'm2',
+            version: '1',
+            function: 'f2',
+            labels: { team: 'a', tier: 'gold' },
+            monitoring: false,
+          }),
           endpoint('a', { project: 'p1', model: 'm1', version: '2', function: 'f1', labels: { 'k=v': 'w' } }),
-          endpoint('c', { project: 'p1', model: 'm1', version: '1', function: 'f1', labels: { team: 'b', 'a.b': 'x' } }),
+          endpoint('c', {
+            project: 'p1',
+            model: 'm1',
+            version: '1',
+            function: 'f1',
+            labels: { team: 'b', 'a.b': 'x' },
+          }),
           endpoint('d', { project: 'p1', model: 'm1', version: '1', function: 'f2', labels: {} }),
         ];
         for (const r of records) await store.insertEndpointIfAbsent(r);
-        const ids = async (filter: Parameters<Store['listEndpoints']>[0], page = { offset: 0, limit: 100 }) => {
+        const ids = async (
+          filter: Parameters<Store['listEndpoints']>[0],
+          page = { offset: 0, limit: 100 },
+        ) => {
           const result = await store.listEndpoints(filter, page);
           return { ids: result.items.map((e) => e.id), total: result.total };
         };
@@ -576,13 +752,24 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         // A different split of the same characters is a different pair.
         expect(await ids({ labels: { k: 'v=w' } })).toEqual({ ids: [], total: 0 });
         expect(await ids({ labels: {} })).toEqual({ ids: ['c', 'd', 'a', 'b', 'z'], total: 5 });
-        expect(await ids({ projects: ['p1'], models: ['m1'], functions: ['f1'], monitoring: true, labels: { team: 'b' } })).toEqual({ ids: ['c'], total: 1 });
+        expect(
+          await ids({
+            projects: ['p1'],
+            models: ['m1'],
+            functions: ['f1'],
+            monitoring: true,
+            labels: { team: 'b' },
+          }),
+        ).toEqual({ ids: ['c'], total: 1 });
         expect(await ids({ projects: ['{"$ne":null}'] })).toEqual({ ids: [], total: 0 });
         // paging
         expect(await ids({}, { offset: 1, limit: 2 })).toEqual({ ids: ['d', 'a'], total: 5 });
         expect(await ids({}, { offset: 4, limit: 2 })).toEqual({ ids: ['z'], total: 5 });
         expect(await ids({}, { offset: 10, limit: 2 })).toEqual({ ids: [], total: 5 });
-        expect(await ids({ projects: ['p1'] }, { offset: 2, limit: 10 })).toEqual({ ids: ['a', 'b'], total: 4 });
+        expect(await ids({ projects: ['p1'] }, { offset: 2, limit: 10 })).toEqual({
+          ids: ['a', 'b'],
+          total: 4,
+        });
       });
 
       test('listProjects: projects with endpoints or experiments, sorted, once each', async () => {
@@ -599,11 +786,39 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         const e = endpoint('e1', { predictionCount: 3, firstRequest: at(1), lastRequest: at(2) });
         await store.insertEndpointIfAbsent(e);
         const measures = { tvd_mean: 0.6, hellinger_mean: 0.7, features: { 'sepal.length': { tvd: 0.6 } } };
-        await store.recordEvaluation('e1', { driftStatus: 'DRIFT_DETECTED', driftMeasures: measures, accuracy: 0.82, evaluatedAt: at(9000) });
-        expect(await store.getEndpoint('e1')).toEqual({ ...e, driftStatus: 'DRIFT_DETECTED', driftMeasures: measures, accuracy: 0.82, driftEvaluatedAt: at(9000) });
-        await store.recordEvaluation('e1', { driftStatus: 'NO_DRIFT', driftMeasures: null, accuracy: null, evaluatedAt: at(9500) });
-        expect(await store.getEndpoint('e1')).toMatchObject({ driftStatus: 'NO_DRIFT', driftMeasures: null, accuracy: null, driftEvaluatedAt: at(9500) });
-        await expect(store.recordEvaluation('missing', { driftStatus: 'NO_DRIFT', driftMeasures: null, accuracy: null, evaluatedAt: at(1) })).resolves.toBeUndefined();
+        await store.recordEvaluation('e1', {
+          driftStatus: 'DRIFT_DETECTED',
+          driftMeasures: measures,
+          accuracy: 0.82,
+          evaluatedAt: at(9000),
+        });
+        expect(await store.getEndpoint('e1')).toEqual({
+          ...e,
+          driftStatus: 'DRIFT_DETECTED',
+          driftMeasures: measures,
+          accuracy: 0.82,
+          driftEvaluatedAt: at(9000),
+        });
+        await store.recordEvaluation('e1', {
+          driftStatus: 'NO_DRIFT',
+          driftMeasures: null,
+          accuracy: null,
+          evaluatedAt: at(9500),
+        });
+        expect(await store.getEndpoint('e1')).toMatchObject({
+          driftStatus: 'NO_DRIFT',
+          driftMeasures: null,
+          accuracy: null,
+          driftEvaluatedAt: at(9500),
+        });
+        await expect(
+          store.recordEvaluation('missing', {
+            driftStatus: 'NO_DRIFT',
+            driftMeasures: null,
+            accuracy: null,
+            evaluatedAt: at(1),
+          }),
+        ).resolves.toBeUndefined();
       });
     });
 
@@ -612,10 +827,19 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     test('references: versions kept, newest active, endpoint switched', async () => {
       await store.insertEndpointIfAbsent(endpoint('e1'));
       await store.insertEndpointIfAbsent(endpoint('e2'));
-      const stats1 = { columns: { 'sepal.length': { edges: [4.3, 5, 6, 7.9], counts: [10, 20, 5] } }, $meta: { bins: 'fd' } };
+      const stats1 = {
+        columns: { 'sepal.length': { edges: [4.3, 5, 6, 7.9], counts: [10, 20, 5] } },
+        $meta: { bins: 'fd' },
+      };
       const stats2 = { columns: { 'sepal.length': { edges: [4, 5, 8], counts: [1, 2] } } };
       const v1 = await store.putReference('e1', 150, stats1, at(1000));
-      expect(v1).toEqual({ endpointId: 'e1', version: 1, createdAt: at(1000), rowCount: 150, statistics: stats1 });
+      expect(v1).toEqual({
+        endpointId: 'e1',
+        version: 1,
+        createdAt: at(1000),
+        rowCount: 150,
+        statistics: stats1,
+      });
       expect((await store.getEndpoint('e1'))?.referenceVersion).toBe(1);
       const v2 = await store.putReference('e1', 30, stats2, at(2000));
       expect(v2.version).toBe(2);
@@ -645,19 +869,47 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         const first = ingest({
           batchId: 'b1',
           newEndpoints: [endpoint('e1')],
-          activity: [{ endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) }],
-          aggregates: [delta('e1', M(0), { add: { n: 3, err: 1, 'f:0:h:2': 2 }, min: { 'f:0': 1.5 }, max: { 'f:0': 9 } })],
-          samples: [sample('e1', 1000), sample('e1', 5000, { error: 'boom', prediction: null, latencyUs: null, requestId: null })],
+          activity: [
+            { endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) },
+          ],
+          aggregates: [
+            delta('e1', M(0), {
+              add: { n: 3, err: 1, 'f:0:h:2': 2 },
+              min: { 'f:0': 1.5 },
+              max: { 'f:0': 9 },
+            }),
+          ],
+          samples: [
+            sample('e1', 1000),
+            sample('e1', 5000, { error: 'boom', prediction: null, latencyUs: null, requestId: null }),
+          ],
           predictionKeys: [predictionKey('r1', 60_000)],
           receipt,
         });
         expect(await store.commitIngest(first)).toEqual({ applied: true });
 
         const after = await store.getEndpoint('e1');
-        expect(after).toEqual({ ...endpoint('e1'), predictionCount: 3, errorCount: 1, firstRequest: at(1000), lastRequest: at(5000) });
-        const aggregates = await store.listAggregates({ endpointId: 'e1', family: 'ops', resolution: 'minute', from: M(0), to: M(1) });
+        expect(after).toEqual({
+          ...endpoint('e1'),
+          predictionCount: 3,
+          errorCount: 1,
+          firstRequest: at(1000),
+          lastRequest: at(5000),
+        });
+        const aggregates = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(1),
+        });
         expect(aggregates).toEqual([
-          { key: first.aggregates[0].key, sums: { n: 3, err: 1, 'f:0:h:2': 2 }, min: { 'f:0': 1.5 }, max: { 'f:0': 9 } },
+          {
+            key: first.aggregates[0].key,
+            sums: { n: 3, err: 1, 'f:0:h:2': 2 },
+            min: { 'f:0': 1.5 },
+            max: { 'f:0': 9 },
+          },
         ]);
         expect(await store.listSamples('e1', at(0), at(10_000), 10)).toEqual(first.samples);
         expect(await store.findPredictionKeys(['r1'])).toEqual(first.predictionKeys);
@@ -665,7 +917,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         const replay = ingest({
           ...first,
           newEndpoints: [endpoint('e2')],
-          activity: [{ endpointId: 'e1', predictions: 100, errors: 100, firstRequest: at(1), lastRequest: at(99_000) }],
+          activity: [
+            { endpointId: 'e1', predictions: 100, errors: 100, firstRequest: at(1), lastRequest: at(99_000) },
+          ],
           aggregates: [delta('e1', M(0), { add: { n: 100 }, min: { 'f:0': -1 }, max: { 'f:0': 100 } })],
           samples: [sample('e1', 2000)],
           predictionKeys: [predictionKey('r2', 60_000)],
@@ -674,7 +928,15 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.commitIngest(replay)).toEqual({ applied: false, receipt });
         expect(await store.getEndpoint('e1')).toEqual(after);
         expect(await store.getEndpoint('e2')).toBeNull();
-        expect(await store.listAggregates({ endpointId: 'e1', family: 'ops', resolution: 'minute', from: M(0), to: M(1) })).toEqual(aggregates);
+        expect(
+          await store.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(1),
+          }),
+        ).toEqual(aggregates);
         expect(await store.listSamples('e1', at(0), at(10_000), 10)).toHaveLength(2);
         expect(await store.findPredictionKeys(['r2'])).toEqual([]);
       });
@@ -683,7 +945,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         await store.insertEndpointIfAbsent(endpoint('e1'));
         const commit = ingest({
           batchId: 'same',
-          activity: [{ endpointId: 'e1', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) }],
+          activity: [
+            { endpointId: 'e1', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) },
+          ],
           aggregates: [delta('e1', M(0), { add: { n: 1 } })],
           receipt: { ok: 1 },
         });
@@ -691,7 +955,17 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(outcomes.filter((o) => o.applied)).toHaveLength(1);
         for (const o of outcomes) if (!o.applied) expect(o.receipt).toEqual({ ok: 1 });
         expect((await store.getEndpoint('e1'))?.predictionCount).toBe(1);
-        expect((await store.listAggregates({ endpointId: 'e1', family: 'ops', resolution: 'minute', from: M(0), to: M(1) }))[0].sums).toEqual({ n: 1 });
+        expect(
+          (
+            await store.listAggregates({
+              endpointId: 'e1',
+              family: 'ops',
+              resolution: 'minute',
+              from: M(0),
+              to: M(1),
+            })
+          )[0].sums,
+        ).toEqual({ n: 1 });
       });
 
       test('two commits sum counters, keep min/max, move first/last request, never overwrite an endpoint', async () => {
@@ -699,31 +973,71 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           ingest({
             batchId: 'b1',
             newEndpoints: [endpoint('e1')],
-            activity: [{ endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) }],
-            aggregates: [delta('e1', M(0), { add: { n: 3, 'lat:4': 1 }, min: { 'f:0': 1.5, 'f:1': 2 }, max: { 'f:0': 9 } })],
+            activity: [
+              { endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) },
+            ],
+            aggregates: [
+              delta('e1', M(0), {
+                add: { n: 3, 'lat:4': 1 },
+                min: { 'f:0': 1.5, 'f:1': 2 },
+                max: { 'f:0': 9 },
+              }),
+            ],
           }),
         );
         await store.commitIngest(
           ingest({
             batchId: 'b2',
             newEndpoints: [endpoint('e1', { model: 'other', predictionCount: 999 })],
-            activity: [{ endpointId: 'e1', predictions: 2, errors: 0, firstRequest: at(500), lastRequest: at(3000) }],
+            activity: [
+              { endpointId: 'e1', predictions: 2, errors: 0, firstRequest: at(500), lastRequest: at(3000) },
+            ],
             aggregates: [
-              delta('e1', M(0), { add: { n: 2, 'f:0:h:3': 1 }, min: { 'f:0': 0.5, 'f:1': 7 }, max: { 'f:0': 4, 'f:1': 8 } }),
+              delta('e1', M(0), {
+                add: { n: 2, 'f:0:h:3': 1 },
+                min: { 'f:0': 0.5, 'f:1': 7 },
+                max: { 'f:0': 4, 'f:1': 8 },
+              }),
               delta('e1', M(1), { add: { n: 1 } }),
             ],
           }),
         );
         // batchId null: applied every time
-        const anonymous = ingest({ activity: [{ endpointId: 'e1', predictions: 1, errors: 1, firstRequest: at(6000), lastRequest: at(7000) }] });
+        const anonymous = ingest({
+          activity: [
+            { endpointId: 'e1', predictions: 1, errors: 1, firstRequest: at(6000), lastRequest: at(7000) },
+          ],
+        });
         expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
         expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
 
-        expect(await store.getEndpoint('e1')).toMatchObject({ model: 'model', predictionCount: 7, errorCount: 3, firstRequest: at(500), lastRequest: at(7000) });
-        const list = await store.listAggregates({ endpointId: 'e1', family: 'ops', resolution: 'minute', from: M(0), to: M(2) });
+        expect(await store.getEndpoint('e1')).toMatchObject({
+          model: 'model',
+          predictionCount: 7,
+          errorCount: 3,
+          firstRequest: at(500),
+          lastRequest: at(7000),
+        });
+        const list = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(2),
+        });
         expect(sortBy(list, (a) => String(a.key.start))).toEqual([
-          { key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 0 }, sums: { n: 5, 'lat:4': 1, 'f:0:h:3': 1 }, min: { 'f:0': 0.5, 'f:1': 2 }, max: { 'f:0': 9, 'f:1': 8 } },
-          { key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(1), referenceVersion: 0 }, sums: { n: 1 }, min: {}, max: {} },
+          {
+            key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 0 },
+            sums: { n: 5, 'lat:4': 1, 'f:0:h:3': 1 },
+            min: { 'f:0': 0.5, 'f:1': 2 },
+            max: { 'f:0': 9, 'f:1': 8 },
+          },
+          {
+            key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(1), referenceVersion: 0 },
+            sums: { n: 1 },
+            min: {},
+            max: {},
+          },
         ]);
       });
 
@@ -731,29 +1045,59 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         const bad = ingest({
           batchId: 'bad',
           newEndpoints: [endpoint('e9')],
-          activity: [{ endpointId: 'e9', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) }],
+          activity: [
+            { endpointId: 'e9', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) },
+          ],
           aggregates: [delta('e9', M(0), { add: { n: 1 } })],
           samples: [sample('e9', 1000), sample('e9', 2000, { time: new Date(Number.NaN) })],
         });
         await expect(store.commitIngest(bad)).rejects.toThrow();
         expect(await store.getEndpoint('e9')).toBeNull();
-        expect(await store.listAggregates({ endpointId: 'e9', family: 'ops', resolution: 'minute', from: M(0), to: M(1) })).toEqual([]);
+        expect(
+          await store.listAggregates({
+            endpointId: 'e9',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(1),
+          }),
+        ).toEqual([]);
         expect(await store.listSamples('e9', at(0), at(10_000), 10)).toEqual([]);
-        expect(await store.commitIngest({ ...bad, samples: [sample('e9', 1000)] })).toEqual({ applied: true });
+        expect(await store.commitIngest({ ...bad, samples: [sample('e9', 1000)] })).toEqual({
+          applied: true,
+        });
         expect((await store.getEndpoint('e9'))?.predictionCount).toBe(1);
       });
 
       test('applyAggregates creates and adds', async () => {
-        await store.applyAggregates([delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } })]);
+        await store.applyAggregates([
+          delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),
+        ]);
         await store.applyAggregates([
           delta('e1', M(0), { add: { 'acc:ok': 2, 'acc:n': 4 }, min: { m: 1 }, max: { m: 2 } }),
           delta('e1', M(0), { add: { 'acc:ok': 1 } }, 'minute', 1),
         ]);
         await store.applyAggregates([]);
-        const list = await store.listAggregates({ endpointId: 'e1', family: 'ops', resolution: 'minute', from: M(0), to: M(1) });
+        const list = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(1),
+        });
         expect(sortBy(list, (a) => String(a.key.referenceVersion))).toEqual([
-          { key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 0 }, sums: { 'acc:ok': 3, 'acc:n': 4 }, min: { m: 1 }, max: { m: 3 } },
-          { key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 1 }, sums: { 'acc:ok': 1 }, min: {}, max: {} },
+          {
+            key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 0 },
+            sums: { 'acc:ok': 3, 'acc:n': 4 },
+            min: { m: 1 },
+            max: { m: 3 },
+          },
+          {
+            key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 1 },
+            sums: { 'acc:ok': 1 },
+            min: {},
+            max: {},
+          },
         ]);
       });
 
@@ -769,9 +1113,16 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           delta('e2', M(1), { add: { n: 1000 } }),
         ]);
         const starts = async (q: Partial<Parameters<Store['listAggregates']>[0]>) =>
-          (await store.listAggregates({ endpointId: 'e1', family: 'ops', resolution: 'minute', from: M(0), to: M(4), ...q })).map(
-            (a) => `${(a.key.start - T0) / MINUTE}@${a.key.referenceVersion}=${a.sums.n}`,
-          );
+          (
+            await store.listAggregates({
+              endpointId: 'e1',
+              family: 'ops',
+              resolution: 'minute',
+              from: M(0),
+              to: M(4),
+              ...q,
+            })
+          ).map((a) => `${(a.key.start - T0) / MINUTE}@${a.key.referenceVersion}=${a.sums.n}`);
         // pinned: ordered by start, then referenceVersion
         expect(await starts({})).toEqual(['0@0=1', '1@0=2', '1@1=20', '2@0=3', '3@0=4']);
         expect(await starts({ from: M(1), to: M(3) })).toEqual(['1@0=2', '1@1=20', '2@0=3']);
@@ -826,7 +1177,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         await store.commitIngest(ingest({ samples: [...samples, sample('e2', 2000)] }));
         const times = (list: SampleRecord[]) => list.map((s) => s.time.getTime() - T0);
         // pinned: oldest first, from inclusive, to exclusive
-        expect(times(await store.listSamples('e1', at(0), at(10_000), 100))).toEqual([1000, 2000, 3000, 4000, 5000]);
+        expect(times(await store.listSamples('e1', at(0), at(10_000), 100))).toEqual([
+          1000, 2000, 3000, 4000, 5000,
+        ]);
         expect(times(await store.listSamples('e1', at(2000), at(4000), 100))).toEqual([2000, 3000]);
         expect(times(await store.listSamples('e1', at(0), at(10_000), 2))).toEqual([1000, 2000]);
         expect(await store.listSamples('e1', at(0), at(10_000), 1)).toEqual([samples[1]]);
@@ -834,7 +1187,10 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       });
 
       test('findPredictionKeys returns the known ones', async () => {
-        const keys = [predictionKey('r1', 60_000), { ...predictionKey('r2', 70_000), endpointId: 'e2', prediction: null, referenceVersion: 0 }];
+        const keys = [
+          predictionKey('r1', 60_000),
+          { ...predictionKey('r2', 70_000), endpointId: 'e2', prediction: null, referenceVersion: 0 },
+        ];
         await store.commitIngest(ingest({ predictionKeys: keys }));
         expect(sortBy(await store.findPredictionKeys(['r2', 'r1', 'r3']), (k) => k.requestId)).toEqual(keys);
         expect(await store.findPredictionKeys([])).toEqual([]);
@@ -842,14 +1198,25 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       });
 
       test('markPredictionKeysLabelled marks each key once and keeps labels that came with the prediction', async () => {
-        const keys = [predictionKey('r1', 60_000), predictionKey('r2', 60_000), { ...predictionKey('r3', 60_000), labelledAt: at(500) }];
+        const keys = [
+          predictionKey('r1', 60_000),
+          predictionKey('r2', 60_000),
+          { ...predictionKey('r3', 60_000), labelledAt: at(500) },
+        ];
         await store.commitIngest(ingest({ predictionKeys: keys }));
         expect((await store.markPredictionKeysLabelled(['r1', 'r3', 'r9'], at(1000))).sort()).toEqual(['r1']);
         // Concurrent callers: exactly one gets each key.
-        const racing = await Promise.all([store.markPredictionKeysLabelled(['r1', 'r2'], at(2000)), store.markPredictionKeysLabelled(['r2'], at(2000))]);
+        const racing = await Promise.all([
+          store.markPredictionKeysLabelled(['r1', 'r2'], at(2000)),
+          store.markPredictionKeysLabelled(['r2'], at(2000)),
+        ]);
         expect(racing.flat()).toEqual(['r2']);
         const found = sortBy(await store.findPredictionKeys(['r1', 'r2', 'r3']), (k) => k.requestId);
-        expect(found.map((k) => k.labelledAt?.getTime())).toEqual([at(1000).getTime(), at(2000).getTime(), at(500).getTime()]);
+        expect(found.map((k) => k.labelledAt?.getTime())).toEqual([
+          at(1000).getTime(),
+          at(2000).getTime(),
+          at(500).getTime(),
+        ]);
         expect(await store.markPredictionKeysLabelled([], at(3000))).toEqual([]);
         expect(await store.markPredictionKeysLabelled(['{"$ne":null}'], at(3000))).toEqual([]);
       });
@@ -859,10 +1226,16 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     describe('pending labels and pruning', () => {
       test('claimPendingLabels takes each label once', async () => {
-        const labels = [pendingLabel('r1', 60_000, { y: 1, 'a.b': [1] }), pendingLabel('r2', 60_000, null), { ...pendingLabel('r3', 60_000), endpointId: null }];
+        const labels = [
+          pendingLabel('r1', 60_000, { y: 1, 'a.b': [1] }),
+          pendingLabel('r2', 60_000, null),
+          { ...pendingLabel('r3', 60_000), endpointId: null },
+        ];
         await store.insertPendingLabels(labels);
         await store.insertPendingLabels([]);
-        expect(sortBy(await store.claimPendingLabels(['r1', 'r2', 'rX']), (l) => l.requestId)).toEqual(labels.slice(0, 2));
+        expect(sortBy(await store.claimPendingLabels(['r1', 'r2', 'rX']), (l) => l.requestId)).toEqual(
+          labels.slice(0, 2),
+        );
         expect(await store.claimPendingLabels(['r1', 'r2'])).toEqual([]);
         expect(await store.claimPendingLabels(['r3'])).toEqual([labels[2]]);
         expect(await store.claimPendingLabels([])).toEqual([]);
@@ -871,7 +1244,10 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       test('two concurrent claims of the same ids: each label is returned exactly once in total', async () => {
         const ids = Array.from({ length: 40 }, (_, i) => `req-${i}`);
         await store.insertPendingLabels(ids.map((id) => pendingLabel(id, 60_000, id)));
-        const [a, b] = await Promise.all([store.claimPendingLabels(ids), store.claimPendingLabels([...ids].reverse())]);
+        const [a, b] = await Promise.all([
+          store.claimPendingLabels(ids),
+          store.claimPendingLabels([...ids].reverse()),
+        ]);
         const claimed = [...a, ...b].map((l) => l.requestId).sort();
         expect(claimed).toEqual([...ids].sort());
         expect(await store.claimPendingLabels(ids)).toEqual([]);
@@ -883,8 +1259,14 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
           ingest({
             batchId: 'old-batch',
             now: at(0),
-            samples: [1000, 2000, 3000, 4000, 5000, 6000].map((ms) => sample('e1', ms)).concat([sample('e2', 2500), sample('e2', 8000)]),
-            predictionKeys: [predictionKey('r1', 1000), predictionKey('r2', 10_000), predictionKey('r3', 5000)],
+            samples: [1000, 2000, 3000, 4000, 5000, 6000]
+              .map((ms) => sample('e1', ms))
+              .concat([sample('e2', 2500), sample('e2', 8000)]),
+            predictionKeys: [
+              predictionKey('r1', 1000),
+              predictionKey('r2', 10_000),
+              predictionKey('r3', 5000),
+            ],
             receipt: 'old',
           }),
         );
@@ -892,10 +1274,22 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         const experiment = { project: 'proj', name: 'batches' };
         await store.ensureExperiment(experiment, 'default', at(0));
         await store.appendEventsOnce(experiment, [], { batchId: 'old-events', receipt: 'old', now: at(0) });
-        await store.appendEventsOnce(experiment, [], { batchId: 'new-events', receipt: 'new', now: at(20_000) });
-        await store.insertPendingLabels([pendingLabel('l1', 1000), pendingLabel('l2', 10_000), pendingLabel('l3', 5000)]);
+        await store.appendEventsOnce(experiment, [], {
+          batchId: 'new-events',
+          receipt: 'new',
+          now: at(20_000),
+        });
+        await store.insertPendingLabels([
+          pendingLabel('l1', 1000),
+          pendingLabel('l2', 10_000),
+          pendingLabel('l3', 5000),
+        ]);
 
-        const removed = await store.pruneExpired(now, { samplesBefore: at(2500), maxSamplesPerEndpoint: 3, batchesBefore: at(10_000) });
+        const removed = await store.pruneExpired(now, {
+          samplesBefore: at(2500),
+          maxSamplesPerEndpoint: 3,
+          batchesBefore: at(10_000),
+        });
         // samples: e1 1000, 2000 (old) + 3000 (beyond the newest 3); e2 2500 is not older than samplesBefore
         // keys r1, r3 (expiresAt <= now); labels l1, l3; batch ids old-batch and old-events
         expect(removed).toBe(3 + 2 + 2 + 2);
@@ -905,12 +1299,35 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(times(await store.listSamples('e2', at(0), at(100_000), 100))).toEqual([2500, 8000]);
         expect((await store.findPredictionKeys(['r1', 'r2', 'r3'])).map((k) => k.requestId)).toEqual(['r2']);
         expect((await store.claimPendingLabels(['l1', 'l2', 'l3'])).map((l) => l.requestId)).toEqual(['l2']);
-        expect(await store.commitIngest(ingest({ batchId: 'new-batch', receipt: 'again' }))).toEqual({ applied: false, receipt: 'new' });
-        expect(await store.commitIngest(ingest({ batchId: 'old-batch', receipt: 'again', now: at(20_000) }))).toEqual({ applied: true });
-        expect(await store.appendEventsOnce(experiment, [], { batchId: 'new-events', receipt: 'again', now: at(20_000) })).toEqual({ applied: false, receipt: 'new' });
-        expect(await store.appendEventsOnce(experiment, [], { batchId: 'old-events', receipt: 'again', now: at(20_000) })).toEqual({ applied: true });
+        expect(await store.commitIngest(ingest({ batchId: 'new-batch', receipt: 'again' }))).toEqual({
+          applied: false,
+          receipt: 'new',
+        });
+        expect(
+          await store.commitIngest(ingest({ batchId: 'old-batch', receipt: 'again', now: at(20_000) })),
+        ).toEqual({ applied: true });
+        expect(
+          await store.appendEventsOnce(experiment, [], {
+            batchId: 'new-events',
+            receipt: 'again',
+            now: at(20_000),
+          }),
+        ).toEqual({ applied: false, receipt: 'new' });
+        expect(
+          await store.appendEventsOnce(experiment, [], {
+            batchId: 'old-events',
+            receipt: 'again',
+            now: at(20_000),
+          }),
+        ).toEqual({ applied: true });
 
-        expect(await store.pruneExpired(now, { samplesBefore: at(2500), maxSamplesPerEndpoint: 3, batchesBefore: at(10_000) })).toBe(0);
+        expect(
+          await store.pruneExpired(now, {
+            samplesBefore: at(2500),
+            maxSamplesPerEndpoint: 3,
+            batchesBefore: at(10_000),
+          }),
+        ).toBe(0);
       });
     });
 
@@ -938,7 +1355,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       await store.appendMonitoringEvents(events);
       await store.appendMonitoringEvents([]);
       const titles = async (q: Partial<Parameters<Store['listMonitoringEvents']>[0]>) =>
-        (await store.listMonitoringEvents({ from: at(0), to: at(10_000), limit: 100, ...q })).map((e) => e.title);
+        (await store.listMonitoringEvents({ from: at(0), to: at(10_000), limit: 100, ...q })).map(
+          (e) => e.title,
+        );
 
       expect(await store.listMonitoringEvents({ from: at(0), to: at(10_000), limit: 100 })).toEqual(
         [...events].sort((a, b) => a.time.getTime() - b.time.getTime()),
@@ -948,7 +1367,10 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       expect(await titles({ projects: ['p2'] })).toEqual(['t5000']);
       expect(await titles({ endpointIds: ['e2'] })).toEqual(['t4000', 't5000']);
       expect(await titles({ kinds: ['alert'] })).toEqual(['t1000', 't2000']);
-      expect(await titles({ projects: ['p1'], kinds: ['drift'], endpointIds: ['e1', 'e2'] })).toEqual(['t3000', 't4000']);
+      expect(await titles({ projects: ['p1'], kinds: ['drift'], endpointIds: ['e1', 'e2'] })).toEqual([
+        't3000',
+        't4000',
+      ]);
       expect(await titles({ limit: 2 })).toEqual(['t1000', 't2000']);
       expect(await titles({ kinds: ['{"$ne":null}'] })).toEqual([]);
     });
@@ -985,18 +1407,31 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     test('project settings: absent, stored, replaced', async () => {
       expect(await store.getProjectSettings('p1')).toBeNull();
-      const settings = { project: 'p1', thresholds: { possibleDrift: 0.4, driftDetected: 0.6 }, updatedAt: at(1000) };
+      const settings = {
+        project: 'p1',
+        thresholds: { possibleDrift: 0.4, driftDetected: 0.6 },
+        updatedAt: at(1000),
+      };
       await store.putProjectSettings(settings);
       expect(await store.getProjectSettings('p1')).toEqual(settings);
       await store.putProjectSettings({ project: 'p1', thresholds: null, updatedAt: at(2000) });
-      expect(await store.getProjectSettings('p1')).toEqual({ project: 'p1', thresholds: null, updatedAt: at(2000) });
+      expect(await store.getProjectSettings('p1')).toEqual({
+        project: 'p1',
+        thresholds: null,
+        updatedAt: at(2000),
+      });
       expect(await store.getProjectSettings('p2')).toBeNull();
     });
 
     // ============================================================ documents
 
     test('documents: insert once, compare-and-set updates, list by kind and project, delete', async () => {
-      const doc = { kind: 'monitor', id: 'm1', project: 'p1', body: { a: 1, nested: { $gt: 'kept as data' } } };
+      const doc = {
+        kind: 'monitor',
+        id: 'm1',
+        project: 'p1',
+        body: { a: 1, nested: { $gt: 'kept as data' } },
+      };
       expect(await store.putDocument(doc, 0, at(1000))).toBe(1);
       expect(await store.putDocument(doc, 0, at(1000))).toBeNull();
       expect(await store.getDocument('monitor', 'm1')).toEqual({ ...doc, version: 1, updatedAt: at(1000) });
@@ -1017,7 +1452,9 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     test('documents: concurrent compare-and-set, exactly one writer wins', async () => {
       await store.putDocument({ kind: 'job', id: 'race', project: 'p', body: { n: 0 } }, 0, at(0));
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.putDocument({ kind: 'job', id: 'race', project: 'p', body: { n: i } }, 1, at(1))),
+        Array.from({ length: 8 }, (_, i) =>
+          store.putDocument({ kind: 'job', id: 'race', project: 'p', body: { n: i } }, 1, at(1)),
+        ),
       );
       expect(results.filter((r) => r === 2)).toHaveLength(1);
       expect(results.filter((r) => r === null)).toHaveLength(7);

@@ -68,29 +68,38 @@ export function selectedValues(resolved: ResolvedVariable): string[] {
  * "All" value as it is; `${name:text}` gives the option's text (titles use it). Names without a
  * variable are an error here (Grafana would leave them).
  */
-export function interpolate(text: string, variables: Map<string, ResolvedVariable>, scoped: Record<string, string> = {}): string {
-  return text.replace(/\$(\w+)|\$\{(\w+)(?::(\w+))?\}/g, (match, plain: string | undefined, braced: string | undefined, format: string | undefined) => {
-    const name = (plain ?? braced) as string;
-    const resolved = variables.get(name);
-    if (!resolved && !(name in scoped)) throw new Error(`${match} is not a variable of this dashboard`);
-    if (format === 'text') {
-      const values = name in scoped ? [scoped[name]] : selectedValues(resolved as ResolvedVariable);
-      return values.map((v) => resolved?.options.find((o) => o.value === v)?.text ?? v).join(' + ');
-    }
-    if (format !== undefined) throw new Error(`${match}: format ${format} is not emulated here`);
-    if (name in scoped) return escapeRegex(scoped[name]);
-    const variable = resolved as ResolvedVariable;
-    if (variable.selection.all && variable.variable.allValue) return variable.variable.allValue;
-    const escaped = selectedValues(variable).map(escapeRegex);
-    return escaped.length === 1 ? escaped[0] : `(${escaped.join('|')})`;
-  });
+export function interpolate(
+  text: string,
+  variables: Map<string, ResolvedVariable>,
+  scoped: Record<string, string> = {},
+): string {
+  return text.replace(
+    /\$(\w+)|\$\{(\w+)(?::(\w+))?\}/g,
+    (match, plain: string | undefined, braced: string | undefined, format: string | undefined) => {
+      const name = (plain ?? braced) as string;
+      const resolved = variables.get(name);
+      if (!resolved && !(name in scoped)) throw new Error(`${match} is not a variable of this dashboard`);
+      if (format === 'text') {
+        const values = name in scoped ? [scoped[name]] : selectedValues(resolved as ResolvedVariable);
+        return values.map((v) => resolved?.options.find((o) => o.value === v)?.text ?? v).join(' + ');
+      }
+      if (format !== undefined) throw new Error(`${match}: format ${format} is not emulated here`);
+      if (name in scoped) return escapeRegex(scoped[name]);
+      const variable = resolved as ResolvedVariable;
+      if (variable.selection.all && variable.variable.allValue) return variable.variable.allValue;
+      const escaped = selectedValues(variable).map(escapeRegex);
+      return escaped.length === 1 ? escaped[0] : `(${escaped.join('|')})`;
+    },
+  );
 }
 
 /** `now-6h` etc. as epoch ms before `now`. */
 export function relativeMs(expression: string): number {
   const match = /^now-(\d+)([smhdw])$/.exec(expression);
   if (!match) throw new Error(`unsupported time expression ${expression}`);
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+    match[2] as 's' | 'm' | 'h' | 'd' | 'w'
+  ];
   return Number(match[1]) * unit;
 }
 
@@ -98,5 +107,8 @@ export function relativeMs(expression: string): number {
 export function durationMs(text: string): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
   if (!match) throw new Error(`unsupported interval ${text}`);
-  return Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return (
+    Number(match[1]) *
+    { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd']
+  );
 }

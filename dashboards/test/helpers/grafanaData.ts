@@ -64,10 +64,16 @@ const MARKER = '@@driftwatch-grafana-data@@';
 
 export function convertWithGrafana(items: ConversionRequest[]): Promise<ConversionResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'grafanaWorker.cjs')], { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`@grafana/data worker failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.slice(stdout.lastIndexOf(MARKER) + MARKER.length)) as ConversionResult);
-    });
+    const child = execFile(
+      process.execPath,
+      [join(__dirname, 'grafanaWorker.cjs')],
+      { maxBuffer: 256 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`@grafana/data worker failed: ${err.message}\n${stderr}`));
+        else
+          resolve(JSON.parse(stdout.slice(stdout.lastIndexOf(MARKER) + MARKER.length)) as ConversionResult);
+      },
+    );
     child.stdin?.end(JSON.stringify({ items }));
   });
 }

@@ -44,19 +44,45 @@ const plainFrame = (frame, all) => ({
 
 async function convert(item) {
   const frames = item.results.map((r) => grafana.toDataFrame(r));
-  const transformed = item.transformations && item.transformations.length ? await firstValueFrom(grafana.transformDataFrame(item.transformations, frames)) : frames;
+  const transformed =
+    item.transformations && item.transformations.length
+      ? await firstValueFrom(grafana.transformDataFrame(item.transformations, frames))
+      : frames;
   const histograms = transformed.map((frame) => {
     const h = grafana.getHistogramFields(frame);
-    return h ? { xMin: Array.from(h.xMin.values), xMax: Array.from(h.xMax.values), counts: h.counts.map((c) => ({ name: c.name, values: Array.from(c.values) })) } : null;
+    return h
+      ? {
+          xMin: Array.from(h.xMin.values),
+          xMax: Array.from(h.xMax.values),
+          counts: h.counts.map((c) => ({ name: c.name, values: Array.from(c.values) })),
+        }
+      : null;
   });
   let stat = null;
   if (item.reduceOptions) {
     const theme = grafana.createTheme();
     const fieldConfig = { defaults: {}, overrides: [] };
-    const data = grafana.applyFieldOverrides({ data: transformed, fieldConfig, replaceVariables: (s) => s, theme, fieldConfigRegistry: grafana.standardFieldConfigEditorRegistry });
+    const data = grafana.applyFieldOverrides({
+      data: transformed,
+      fieldConfig,
+      replaceVariables: (s) => s,
+      theme,
+      fieldConfigRegistry: grafana.standardFieldConfigEditorRegistry,
+    });
     stat = grafana
-      .getFieldDisplayValues({ data, reduceOptions: item.reduceOptions, fieldConfig, replaceVariables: (s) => s, theme, timeZone: 'utc' })
-      .map((v) => ({ title: v.display.title, text: v.display.text, numeric: Number.isFinite(v.display.numeric) ? v.display.numeric : null }));
+      .getFieldDisplayValues({
+        data,
+        reduceOptions: item.reduceOptions,
+        fieldConfig,
+        replaceVariables: (s) => s,
+        theme,
+        timeZone: 'utc',
+      })
+      .map((v) => ({
+        title: v.display.title,
+        text: v.display.text,
+        numeric: Number.isFinite(v.display.numeric) ? v.display.numeric : null,
+      }));
   }
   return {
     id: item.id,
@@ -83,7 +109,9 @@ process.stdin.on('end', async () => {
       }
     }
     // @grafana/data's dependencies print notices on stdout; the marker separates the answer from them.
-    process.stdout.write(`\n${MARKER}${JSON.stringify({ converted, heatmapRows: grafana.DataFrameType.HeatmapRows })}`);
+    process.stdout.write(
+      `\n${MARKER}${JSON.stringify({ converted, heatmapRows: grafana.DataFrameType.HeatmapRows })}`,
+    );
   } catch (err) {
     process.stderr.write(`${err.stack}\n`);
     process.exitCode = 1;

@@ -1,11 +1,27 @@
 /** The parts of the provisioning files (and docker-compose.yml) the tests read, as Grafana names them. */
 export interface DatasourcesFile {
   apiVersion: number;
-  datasources: Array<{ name: string; type: string; uid: string; access: string; url?: string; orgId?: number; jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> }>;
+  datasources: Array<{
+    name: string;
+    type: string;
+    uid: string;
+    access: string;
+    url?: string;
+    orgId?: number;
+    jsonData?: Record<string, unknown>;
+    secureJsonData?: Record<string, string>;
+  }>;
 }
 export interface ProvidersFile {
   apiVersion: number;
-  providers: Array<{ name: string; type: string; folder?: string; folderUid?: string; allowUiUpdates?: boolean; options: { path: string } }>;
+  providers: Array<{
+    name: string;
+    type: string;
+    folder?: string;
+    folderUid?: string;
+    allowUiUpdates?: boolean;
+    options: { path: string };
+  }>;
 }
 export interface PluginsFile {
   apiVersion: number;
@@ -15,7 +31,14 @@ export interface RuleQuery {
   refId: string;
   datasourceUid: string;
   relativeTimeRange?: { from: number; to: number };
-  model: { refId: string; expr?: string; instant?: boolean; type?: string; expression?: string; conditions?: Array<{ evaluator: { type: string; params: number[] } }> };
+  model: {
+    refId: string;
+    expr?: string;
+    instant?: boolean;
+    type?: string;
+    expression?: string;
+    conditions?: Array<{ evaluator: { type: string; params: number[] } }>;
+  };
 }
 export interface Rule {
   uid: string;
@@ -34,7 +57,11 @@ export interface RulesFile {
 }
 export interface ContactPointsFile {
   apiVersion: number;
-  contactPoints: Array<{ orgId: number; name: string; receivers: Array<{ uid: string; type: string; settings: Record<string, unknown> }> }>;
+  contactPoints: Array<{
+    orgId: number;
+    name: string;
+    receivers: Array<{ uid: string; type: string; settings: Record<string, unknown> }>;
+  }>;
 }
 export interface Route {
   receiver?: string;

@@ -24,7 +24,11 @@ export interface SeededProxy {
 }
 
 async function post<T>(url: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : null) as T;
@@ -38,8 +42,21 @@ async function seedProfilingRun(url: string): Promise<void> {
   const now = Date.now();
   const at = (minutesAgo: number) => new Date(now - minutesAgo * MINUTE).toISOString();
   await post(url, `${experiment}/events${query}`, [
-    ...[5, 4, 3, 2].map((ago, step) => ({ event: 'system', key: 'stats', value: { cpu: 20 + 10 * step, memory_mb: 300 + 25 * step }, dt: at(ago), run })),
-    ...[0.9, 0.6, 0.4].map((value, step) => ({ event: 'metric', key: 'loss', value, step, dt: at(4 - step), run })),
+    ...[5, 4, 3, 2].map((ago, step) => ({
+      event: 'system',
+      key: 'stats',
+      value: { cpu: 20 + 10 * step, memory_mb: 300 + 25 * step },
+      dt: at(ago),
+      run,
+    })),
+    ...[0.9, 0.6, 0.4].map((value, step) => ({
+      event: 'metric',
+      key: 'loss',
+      value,
+      step,
+      dt: at(4 - step),
+      run,
+    })),
     { event: 'param', key: 'model', value: 'profiled', run },
   ]);
   await post(url, `${experiment}/runs/${run}/stop${query}`, {});
@@ -48,11 +65,30 @@ async function seedProfilingRun(url: string): Promise<void> {
 export async function startSeededProxy(): Promise<SeededProxy> {
   const logger = createLogger('silent');
   const proxy = await startProxy(
-    loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0 }),
+    loadConfig(
+      {},
+      {
+        port: 0,
+        host: '127.0.0.1',
+        store: ':memory:',
+        evaluationIntervalMs: 0,
+        jobTickMs: 0,
+        webhookPollMs: 0,
+      },
+    ),
     logger,
   );
   try {
-    const seed = new Simulator({ ...DEFAULT_SIMULATOR_OPTIONS, url: proxy.url, backfillMs: 20 * MINUTE, durationMs: 1_000, tickMs: 500 }, logger);
+    const seed = new Simulator(
+      {
+        ...DEFAULT_SIMULATOR_OPTIONS,
+        url: proxy.url,
+        backfillMs: 20 * MINUTE,
+        durationMs: 1_000,
+        tickMs: 500,
+      },
+      logger,
+    );
     await seed.setUp();
     await seed.run();
     await proxy.services.evaluator.evaluateAll();
@@ -61,9 +97,22 @@ export async function startSeededProxy(): Promise<SeededProxy> {
     await proxy.close();
     throw err;
   }
-  const { items: endpoints } = await proxy.services.store.listEndpoints({ projects: [DEMO_PROJECT] }, { offset: 0, limit: 100 });
+  const { items: endpoints } = await proxy.services.store.listEndpoints(
+    { projects: [DEMO_PROJECT] },
+    { offset: 0, limit: 100 },
+  );
   // Same seed, no backfill: setUp finds the registered endpoints and only sends live traffic.
-  const traffic = new Simulator({ ...DEFAULT_SIMULATOR_OPTIONS, url: proxy.url, backfillMs: 0, durationMs: 0, tickMs: 250, ratePerSecond: 20 }, logger);
+  const traffic = new Simulator(
+    {
+      ...DEFAULT_SIMULATOR_OPTIONS,
+      url: proxy.url,
+      backfillMs: 0,
+      durationMs: 0,
+      tickMs: 250,
+      ratePerSecond: 20,
+    },
+    logger,
+  );
   let running: Promise<void> | null = null;
   return {
     proxy,

@@ -39,7 +39,12 @@ export function tool(name: string, install: string, skipVariable: string): Tool 
 export const PROMETHEUS_SKIP = 'DRIFTWATCH_SKIP_PROMETHEUS';
 export const promtool = () => tool('promtool', 'apt-get install -y prometheus', PROMETHEUS_SKIP);
 export const prometheus = () => tool('prometheus', 'apt-get install -y prometheus', PROMETHEUS_SKIP);
-export const dockerCompose = () => tool('docker-compose', 'apt-get install -y --no-install-recommends docker-compose', 'DRIFTWATCH_SKIP_COMPOSE');
+export const dockerCompose = () =>
+  tool(
+    'docker-compose',
+    'apt-get install -y --no-install-recommends docker-compose',
+    'DRIFTWATCH_SKIP_COMPOSE',
+  );
 
 export interface Completed {
   code: number;

@@ -24,7 +24,9 @@ interface Copy {
 
 /** The dashboards an app plugin.json includes (`{type: 'dashboard', path: 'dashboards/x.json'}`). */
 export function includedDashboards(pluginJson: PluginJson): string[] {
-  return (pluginJson.includes ?? []).filter((i) => i.type === 'dashboard' && typeof i.path === 'string').map((i) => i.path as string);
+  return (pluginJson.includes ?? [])
+    .filter((i) => i.type === 'dashboard' && typeof i.path === 'string')
+    .map((i) => i.path as string);
 }
 
 /**
@@ -54,9 +56,12 @@ export class AssetsWebpackPlugin {
       const folder = path.dirname(relative);
       const json = readPluginJson(relative);
       add(path.join(src, relative), relative, true);
-      const logos = new Set([json.info?.logos?.small, json.info?.logos?.large].filter((p): p is string => typeof p === 'string'));
+      const logos = new Set(
+        [json.info?.logos?.small, json.info?.logos?.large].filter((p): p is string => typeof p === 'string'),
+      );
       for (const logo of logos) add(path.join(src, folder, logo), path.join(folder, logo));
-      for (const shot of json.info?.screenshots ?? []) add(path.join(src, folder, shot.path), path.join(folder, shot.path));
+      for (const shot of json.info?.screenshots ?? [])
+        add(path.join(src, folder, shot.path), path.join(folder, shot.path));
       if (json.type === 'app') {
         for (const dashboard of includedDashboards(json)) {
           // `dashboards/overview.json` in plugin.json is `<dashboardsDir>/overview.json` in the repository.
@@ -71,25 +76,36 @@ export class AssetsWebpackPlugin {
   apply(compiler: webpack.Compiler): void {
     const { version, pluginId } = this.options;
     const today = new Date().toISOString().slice(0, 10);
-    const fill = (text: string) => text.replace(/%VERSION%/g, version).replace(/%TODAY%/g, today).replace(/%PLUGIN_ID%/g, pluginId);
+    const fill = (text: string) =>
+      text
+        .replace(/%VERSION%/g, version)
+        .replace(/%TODAY%/g, today)
+        .replace(/%PLUGIN_ID%/g, pluginId);
 
     compiler.hooks.thisCompilation.tap(PLUGIN_NAME, (compilation) => {
-      compilation.hooks.processAssets.tap({ name: PLUGIN_NAME, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        const { copies, missing } = this.copies();
-        if (missing.length > 0) {
-          compilation.errors.push(
-            new webpack.WebpackError(`Driftwatch plugin: files listed for dist/ are missing:\n  - ${missing.join('\n  - ')}`),
-          );
-        }
-        for (const copy of copies) {
-          compilation.fileDependencies.add(copy.from);
-          const content = fs.readFileSync(copy.from);
-          const source = copy.template ? new webpack.sources.RawSource(fill(content.toString('utf8'))) : new webpack.sources.RawSource(content);
-          const name = copy.to.split(path.sep).join('/');
-          if (compilation.getAsset(name)) compilation.updateAsset(name, source);
-          else compilation.emitAsset(name, source);
-        }
-      });
+      compilation.hooks.processAssets.tap(
+        { name: PLUGIN_NAME, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          const { copies, missing } = this.copies();
+          if (missing.length > 0) {
+            compilation.errors.push(
+              new webpack.WebpackError(
+                `Driftwatch plugin: files listed for dist/ are missing:\n  - ${missing.join('\n  - ')}`,
+              ),
+            );
+          }
+          for (const copy of copies) {
+            compilation.fileDependencies.add(copy.from);
+            const content = fs.readFileSync(copy.from);
+            const source = copy.template
+              ? new webpack.sources.RawSource(fill(content.toString('utf8')))
+              : new webpack.sources.RawSource(content);
+            const name = copy.to.split(path.sep).join('/');
+            if (compilation.getAsset(name)) compilation.updateAsset(name, source);
+            else compilation.emitAsset(name, source);
+          }
+        },
+      );
     });
   }
 }

@@ -27,7 +27,9 @@ const config = async (env: Env = {}): Promise<Configuration> => {
     devtool: production ? 'source-map' : 'eval-source-map',
 
     // Every plugin.json with a sibling module.ts is an entry: `module`, `datasource/module`, `panels/featureDrift/module`.
-    entry: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, [publicPathModule, file]])),
+    entry: Object.fromEntries(
+      Object.entries(entries).map(([name, file]) => [name, [publicPathModule, file]]),
+    ),
 
     externals,
 

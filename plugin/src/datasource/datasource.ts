@@ -26,7 +26,13 @@ import {
   variableTarget,
   type WireTarget,
 } from './targets';
-import { DEFAULT_QUERY, type DriftwatchOptions, type DriftwatchQuery, type DriftwatchVariableQuery, type MetricConfig } from './types';
+import {
+  DEFAULT_QUERY,
+  type DriftwatchOptions,
+  type DriftwatchQuery,
+  type DriftwatchVariableQuery,
+  type MetricConfig,
+} from './types';
 
 /** The proxy's `/query` answers: SimpleJSON series and tables, and data frames; toDataFrame reads all three. */
 type QueryAnswer = Array<Parameters<typeof toDataFrame>[0]>;
@@ -62,14 +68,20 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
         const target: DriftwatchQuery =
           typeof legacy === 'string' && legacy.trim() !== ''
             ? { refId: 'Anno', editorMode: 'raw', target: `target_endpoint=annotations;${legacy.trim()}` }
-            : { refId: 'Anno', editorMode: 'builder', queryType: 'annotations', payload: { kind: ['drift_status', 'alert'] } };
+            : {
+                refId: 'Anno',
+                editorMode: 'builder',
+                queryType: 'annotations',
+                payload: { kind: ['drift_status', 'alert'] },
+              };
         return { ...json, target };
       },
     };
   }
 
   /** Interpolation in the format the proxy undoes: regex (`(a|b)` for several values, escaped specials). */
-  private interpolate = (text: string, scopedVars?: ScopedVars): string => this.templateSrv.replace(text, scopedVars, 'regex');
+  private interpolate = (text: string, scopedVars?: ScopedVars): string =>
+    this.templateSrv.replace(text, scopedVars, 'regex');
 
   /** A JSON request to the proxy's Grafana API through the data proxy. */
   async request<T>(path: string, body?: unknown): Promise<T> {
@@ -99,13 +111,20 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
   }
 
   /** Explore, "Open in Explore" and dashboard links carry queries with the variables filled in. */
-  override interpolateVariablesInQueries(queries: DriftwatchQuery[], scopedVars: ScopedVars, _filters?: AdHocVariableFilter[]): DriftwatchQuery[] {
+  override interpolateVariablesInQueries(
+    queries: DriftwatchQuery[],
+    scopedVars: ScopedVars,
+    _filters?: AdHocVariableFilter[],
+  ): DriftwatchQuery[] {
     return queries.map((q) => ({ ...this.applyTemplateVariables(q, scopedVars), datasource: this.getRef() }));
   }
 
   private rangeBody(range: TimeRange | undefined, raw?: { from: unknown; to: unknown }) {
     if (!range) return {};
-    const rangeRaw = raw && typeof raw.from === 'string' && typeof raw.to === 'string' ? { rangeRaw: { from: raw.from, to: raw.to } } : {};
+    const rangeRaw =
+      raw && typeof raw.from === 'string' && typeof raw.to === 'string'
+        ? { rangeRaw: { from: raw.from, to: raw.to } }
+        : {};
     return { range: { from: range.from.toISOString(), to: range.to.toISOString() }, ...rangeRaw };
   }
 
@@ -115,7 +134,9 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
    */
   async query(request: DataQueryRequest<DriftwatchQuery>): Promise<DataQueryResponse> {
     const visible = request.targets.filter((t) => this.filterQuery(t));
-    const adhocFilters = (request.filters ?? []).filter((f) => f.operator === '=').map((f) => ({ key: f.key, operator: '=', value: f.value }));
+    const adhocFilters = (request.filters ?? [])
+      .filter((f) => f.operator === '=')
+      .map((f) => ({ key: f.key, operator: '=', value: f.value }));
     const base = {
       ...this.rangeBody(request.range, request.range?.raw),
       intervalMs: request.intervalMs,
@@ -124,7 +145,10 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
     };
     const answers = await Promise.all(
       visible.map(async (query): Promise<{ frames: DataFrame[]; error?: DataQueryError }> => {
-        const wire: WireTarget = toWireTarget(this.applyTemplateVariables(query, request.scopedVars), this.defaultProject);
+        const wire: WireTarget = toWireTarget(
+          this.applyTemplateVariables(query, request.scopedVars),
+          this.defaultProject,
+        );
         try {
           const answer = await this.request<QueryAnswer>('/query', { ...base, targets: [wire] });
           return { frames: answer.map((item) => ({ ...toDataFrame(item), refId: query.refId })) };
@@ -139,7 +163,10 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
   }
 
   /** Template variables: projects, endpoints, models, features, experiments, runs, metric names. */
-  override async metricFindQuery(query: DriftwatchVariableQuery | string, options?: { range?: TimeRange; scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+  override async metricFindQuery(
+    query: DriftwatchVariableQuery | string,
+    options?: { range?: TimeRange; scopedVars?: ScopedVars },
+  ): Promise<MetricFindValue[]> {
     const q = interpolateVariableQuery(toVariableQuery(query), this.interpolate, options?.scopedVars);
     const body = { payload: { target: variableTarget(q) }, ...this.rangeBody(options?.range) };
     try {
@@ -165,9 +192,15 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
   }
 
   /** Options of one builder field given the others (`/metric-payload-options`); variables stay as they are. */
-  async getPayloadOptions(target: string, name: string, payload: Record<string, string | string[]>): Promise<Array<{ label: string; value: string }>> {
+  async getPayloadOptions(
+    target: string,
+    name: string,
+    payload: Record<string, string | string[]>,
+  ): Promise<Array<{ label: string; value: string }>> {
     // Fields holding a variable cannot narrow a list here: drop them rather than send `$project`.
-    const known = Object.fromEntries(Object.entries(payload).filter(([, v]) => !(Array.isArray(v) ? v : [v]).some((x) => x.includes('$'))));
+    const known = Object.fromEntries(
+      Object.entries(payload).filter(([, v]) => !(Array.isArray(v) ? v : [v]).some((x) => x.includes('$'))),
+    );
     return this.request('/metric-payload-options', { metric: target, name, payload: known });
   }
 
@@ -187,29 +220,43 @@ export class DriftwatchDataSource extends DataSourceApi<DriftwatchQuery, Driftwa
    */
   async testDatasource(): Promise<TestDataSourceResponse> {
     if (!this.configuredUrl) {
-      return { status: 'error', message: 'Set the URL of the Driftwatch proxy (for example http://driftwatch:8080).' };
+      return {
+        status: 'error',
+        message: 'Set the URL of the Driftwatch proxy (for example http://driftwatch:8080).',
+      };
     }
     try {
       await this.request('/');
     } catch (err) {
       const c = classifyError(err, this.configuredUrl);
-      return { status: 'error', message: c.message, details: { message: `kind: ${c.kind}${c.status !== undefined ? `, HTTP ${c.status}` : ''}` } };
+      return {
+        status: 'error',
+        message: c.message,
+        details: { message: `kind: ${c.kind}${c.status !== undefined ? `, HTTP ${c.status}` : ''}` },
+      };
     }
     let projects: string[];
     try {
-      projects = (await this.request<Array<string | { text: string; value: string }>>('/search', { target: 'target_endpoint=projects' })).map((p) =>
-        typeof p === 'string' ? p : p.value,
-      );
+      projects = (
+        await this.request<Array<string | { text: string; value: string }>>('/search', {
+          target: 'target_endpoint=projects',
+        })
+      ).map((p) => (typeof p === 'string' ? p : p.value));
     } catch (err) {
       return { status: 'error', message: classifyError(err, this.configuredUrl).message };
     }
-    const listed = projects.length ? `: ${projects.slice(0, 10).join(', ')}${projects.length > 10 ? ', ...' : ''}` : '';
+    const listed = projects.length
+      ? `: ${projects.slice(0, 10).join(', ')}${projects.length > 10 ? ', ...' : ''}`
+      : '';
     if (this.defaultProject && !projects.includes(this.defaultProject)) {
       return {
         status: 'warning',
         message: `Connected to the Driftwatch proxy, but the default project "${this.defaultProject}" is not visible: it has no endpoints yet, or the API key is limited to other projects (visible${listed || ': none'}).`,
       };
     }
-    return { status: 'success', message: `Connected to the Driftwatch proxy: ${projects.length} project${projects.length === 1 ? '' : 's'} visible${listed}.` };
+    return {
+      status: 'success',
+      message: `Connected to the Driftwatch proxy: ${projects.length} project${projects.length === 1 ? '' : 's'} visible${listed}.`,
+    };
   }
 }

@@ -9,7 +9,8 @@
  */
 import type { ProxyErrorBody } from './types';
 
-export type ProxyErrorKind = 'unreachable' | 'unauthenticated' | 'forbidden' | 'invalid' | 'not_found' | 'server' | 'unknown';
+export type ProxyErrorKind =
+  'unreachable' | 'unauthenticated' | 'forbidden' | 'invalid' | 'not_found' | 'server' | 'unknown';
 
 export interface ClassifiedError {
   kind: ProxyErrorKind;
@@ -34,7 +35,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The proxy's `{error, details}` if the body is one. */
 function proxyBody(data: unknown): ProxyErrorBody | undefined {
-  if (isObject(data) && typeof data.error === 'string' && data.error !== '' && (data.details !== undefined || !('response' in data))) {
+  if (
+    isObject(data) &&
+    typeof data.error === 'string' &&
+    data.error !== '' &&
+    (data.details !== undefined || !('response' in data))
+  ) {
     // backend_srv copies a text body into {message, error: statusText, response}; that is not the proxy's.
     return { error: data.error, details: data.details };
   }
@@ -47,14 +53,18 @@ export function formatDetails(details: unknown): string {
   if (Array.isArray(details)) {
     return details
       .map((d) => {
-        if (isObject(d) && typeof d.message === 'string') return typeof d.path === 'string' && d.path !== '' ? `${d.path}: ${d.message}` : d.message;
+        if (isObject(d) && typeof d.message === 'string')
+          return typeof d.path === 'string' && d.path !== '' ? `${d.path}: ${d.message}` : d.message;
         return typeof d === 'string' ? d : JSON.stringify(d);
       })
       .join('; ');
   }
   if (isObject(details)) {
     return Object.entries(details)
-      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(
+        ([k, v]) =>
+          `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v)}`,
+      )
       .join('; ');
   }
   return String(details);
@@ -96,14 +106,34 @@ export function classifyError(error: unknown, where?: string): ClassifiedError {
   }
   if (status === 403) {
     if (body) {
-      return { kind: 'forbidden', status, message: `The API key is valid but not allowed to do this: ${proxyMessage(body)}. Use a key with the "read" scope for the projects you need.`, proxyError: body.error };
+      return {
+        kind: 'forbidden',
+        status,
+        message: `The API key is valid but not allowed to do this: ${proxyMessage(body)}. Use a key with the "read" scope for the projects you need.`,
+        proxyError: body.error,
+      };
     }
     // Grafana's own refusal (route role, data proxy allow list), not the proxy's.
-    return { kind: 'forbidden', status, message: `Grafana refused the request to the data source${text ? `: ${text}` : ''}.` };
+    return {
+      kind: 'forbidden',
+      status,
+      message: `Grafana refused the request to the data source${text ? `: ${text}` : ''}.`,
+    };
   }
   if (status === 502 || status === 503 || status === 504 || status === 0 || status === undefined) {
-    if (status === 503 && body) return { kind: 'server', status, message: `The Driftwatch proxy is unavailable: ${proxyMessage(body)}.`, proxyError: body.error };
-    const why = status === 504 ? 'it did not answer in time (HTTP 504)' : status === undefined || status === 0 ? `the request failed${text ? `: ${text}` : ''}` : `Grafana's server got no answer (HTTP ${status})`;
+    if (status === 503 && body)
+      return {
+        kind: 'server',
+        status,
+        message: `The Driftwatch proxy is unavailable: ${proxyMessage(body)}.`,
+        proxyError: body.error,
+      };
+    const why =
+      status === 504
+        ? 'it did not answer in time (HTTP 504)'
+        : status === undefined || status === 0
+          ? `the request failed${text ? `: ${text}` : ''}`
+          : `Grafana's server got no answer (HTTP ${status})`;
     return {
       kind: 'unreachable',
       status,
@@ -122,7 +152,12 @@ export function classifyError(error: unknown, where?: string): ClassifiedError {
     return { kind: 'invalid', status, message: proxyMessage(body), proxyError: body.error };
   }
   if (status >= 500) {
-    return { kind: 'server', status, message: `The Driftwatch proxy failed (HTTP ${status})${body ? `: ${proxyMessage(body)}` : ''}.`, proxyError: body?.error };
+    return {
+      kind: 'server',
+      status,
+      message: `The Driftwatch proxy failed (HTTP ${status})${body ? `: ${proxyMessage(body)}` : ''}.`,
+      proxyError: body?.error,
+    };
   }
   return { kind: 'unknown', status, message: text || `Request failed (HTTP ${status})` };
 }

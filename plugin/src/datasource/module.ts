@@ -5,7 +5,9 @@ import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { DriftwatchDataSource } from './datasource';
 import type { DriftwatchOptions, DriftwatchQuery } from './types';
 
-export const plugin = new DataSourcePlugin<DriftwatchDataSource, DriftwatchQuery, DriftwatchOptions>(DriftwatchDataSource)
+export const plugin = new DataSourcePlugin<DriftwatchDataSource, DriftwatchQuery, DriftwatchOptions>(
+  DriftwatchDataSource,
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor)
   .setVariableQueryEditor(VariableQueryEditor);

@@ -5,7 +5,14 @@
  * the proxy undoes (see backend-proxy/src/grafana/targets.ts).
  */
 import type { ScopedVars } from '@grafana/data';
-import type { DriftwatchQuery, DriftwatchVariableQuery, EditorMode, Payload, PayloadValue, VariableKind } from './types';
+import type {
+  DriftwatchQuery,
+  DriftwatchVariableQuery,
+  EditorMode,
+  Payload,
+  PayloadValue,
+  VariableKind,
+} from './types';
 
 /** Interpolates one string; the data source passes Grafana's template service here. */
 export type Interpolate = (text: string, scopedVars?: ScopedVars) => string;
@@ -17,7 +24,8 @@ export interface WireTarget {
   payload?: Record<string, string | string[]>;
 }
 
-const isEmpty = (v: PayloadValue | undefined) => v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === '');
+const isEmpty = (v: PayloadValue | undefined) =>
+  v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === '');
 
 /** The payload without empty fields. */
 export function cleanPayload(payload: Payload | undefined): Payload {
@@ -37,10 +45,16 @@ export function hasTarget(query: DriftwatchQuery): boolean {
 }
 
 /** The query with every variable replaced: what Explore and dashboard links carry. */
-export function interpolateQuery(query: DriftwatchQuery, interpolate: Interpolate, scopedVars?: ScopedVars): DriftwatchQuery {
+export function interpolateQuery(
+  query: DriftwatchQuery,
+  interpolate: Interpolate,
+  scopedVars?: ScopedVars,
+): DriftwatchQuery {
   const payload: Payload = {};
   for (const [key, value] of Object.entries(query.payload ?? {})) {
-    payload[key] = Array.isArray(value) ? value.map((v) => interpolate(v, scopedVars)) : interpolate(value, scopedVars);
+    payload[key] = Array.isArray(value)
+      ? value.map((v) => interpolate(v, scopedVars))
+      : interpolate(value, scopedVars);
   }
   return {
     ...query,
@@ -57,8 +71,13 @@ export function interpolateQuery(query: DriftwatchQuery, interpolate: Interpolat
 export function toWireTarget(query: DriftwatchQuery, defaultProject?: string): WireTarget {
   if (modeOf(query) === 'raw') return { refId: query.refId, target: (query.target ?? '').trim() };
   const payload = cleanPayload(query.payload);
-  if (defaultProject && payload.project === undefined && needsProject(query.queryType ?? '')) payload.project = defaultProject;
-  return { refId: query.refId, target: query.queryType ?? '', ...(Object.keys(payload).length ? { payload } : {}) };
+  if (defaultProject && payload.project === undefined && needsProject(query.queryType ?? ''))
+    payload.project = defaultProject;
+  return {
+    refId: query.refId,
+    target: query.queryType ?? '',
+    ...(Object.keys(payload).length ? { payload } : {}),
+  };
 }
 
 /** Targets whose payload starts with a project (everything but the target list and list_projects). */
@@ -90,13 +109,26 @@ export function variableTarget(query: DriftwatchVariableQuery): string {
 }
 
 /** Variable query fields interpolated. */
-export function interpolateVariableQuery(query: DriftwatchVariableQuery, interpolate: Interpolate, scopedVars?: ScopedVars): DriftwatchVariableQuery {
+export function interpolateVariableQuery(
+  query: DriftwatchVariableQuery,
+  interpolate: Interpolate,
+  scopedVars?: ScopedVars,
+): DriftwatchVariableQuery {
   const i = (v: string | undefined) => (v === undefined ? undefined : interpolate(v, scopedVars));
-  return { ...query, project: i(query.project), endpointId: i(query.endpointId), experiment: i(query.experiment), run: i(query.run), target: i(query.target) };
+  return {
+    ...query,
+    project: i(query.project),
+    endpointId: i(query.endpointId),
+    experiment: i(query.experiment),
+    run: i(query.run),
+    target: i(query.target),
+  };
 }
 
 /** Variables saved by older Grafana versions (or typed by hand) are plain strings: a raw target. */
-export function toVariableQuery(query: DriftwatchVariableQuery | string | undefined): DriftwatchVariableQuery {
+export function toVariableQuery(
+  query: DriftwatchVariableQuery | string | undefined,
+): DriftwatchVariableQuery {
   if (typeof query === 'string') return query.trim() === '' ? { kind: 'projects' } : { target: query };
   if (!query) return { kind: 'projects' };
   return query.kind || (query.target ?? '').trim() !== '' ? query : { ...query, kind: 'projects' };

@@ -42,7 +42,8 @@ export interface DriftwatchSecureJsonData {
 }
 
 /** What a template variable lists. */
-export type VariableKind = 'projects' | 'endpoints' | 'models' | 'features' | 'experiment_names' | 'run_numbers' | 'metric_names';
+export type VariableKind =
+  'projects' | 'endpoints' | 'models' | 'features' | 'experiment_names' | 'run_numbers' | 'metric_names';
 
 /** A variable query: built from `kind` and the fields, or a raw target string (`{refId, target}` as SimpleJSON saves it). */
 export interface DriftwatchVariableQuery {

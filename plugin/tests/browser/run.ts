@@ -19,7 +19,15 @@ import { startHarnessServer } from './server';
 
 const PLUGIN_DIR = path.resolve(__dirname, '../..');
 const OUTPUT = path.join(PLUGIN_DIR, 'test-output');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 interface DriftFeature {
   name: string;
@@ -43,7 +51,9 @@ async function check(name: string, fn: () => Promise<void>): Promise<void> {
 }
 
 function chromiumPath(): string {
-  const found = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || true']).toString().trim();
+  const found = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || true'])
+    .toString()
+    .trim();
   if (!found) throw new Error('chromium is not on PATH: apt-get update && apt-get install -y chromium');
   return found;
 }
@@ -62,7 +72,14 @@ async function bundleHarness(): Promise<string> {
     sourcemap: false,
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
     // Stylesheets and fonts of editors the harness never opens (Monaco's) are left out.
-    loader: { '.svg': 'dataurl', '.png': 'dataurl', '.css': 'empty', '.ttf': 'empty', '.woff': 'empty', '.woff2': 'empty' },
+    loader: {
+      '.svg': 'dataurl',
+      '.png': 'dataurl',
+      '.css': 'empty',
+      '.ttf': 'empty',
+      '.woff': 'empty',
+      '.woff2': 'empty',
+    },
     logLevel: 'warning',
   });
   return outfile;
@@ -79,19 +96,31 @@ function assertShows(text: string, value: number | null | undefined, what: strin
     return;
   }
   const shown = Number(text);
-  assert.ok(Number.isFinite(shown) && Math.abs(shown - value) <= Math.max(5e-4, Math.abs(value) * 5e-3), `${what}: shows ${text}, REST says ${value}`);
+  assert.ok(
+    Number.isFinite(shown) && Math.abs(shown - value) <= Math.max(5e-4, Math.abs(value) * 5e-3),
+    `${what}: shows ${text}, REST says ${value}`,
+  );
 }
 
-const rowNames = (page: Page) => page.$$eval('[data-testid^="feature-row-"]', (rows) => rows.map((r) => r.getAttribute('data-testid')?.replace('feature-row-', '') ?? ''));
-const cellText = (page: Page, feature: string, key: string) => page.locator(`[data-testid="cell-${feature}-${key}"]`).innerText();
+const rowNames = (page: Page) =>
+  page.$$eval('[data-testid^="feature-row-"]', (rows) =>
+    rows.map((r) => r.getAttribute('data-testid')?.replace('feature-row-', '') ?? ''),
+  );
+const cellText = (page: Page, feature: string, key: string) =>
+  page.locator(`[data-testid="cell-${feature}-${key}"]`).innerText();
 
 async function main() {
   fs.mkdirSync(OUTPUT, { recursive: true });
-  if (!fs.existsSync(path.join(PLUGIN_DIR, 'dist/datasource/plugin.json'))) throw new Error('build the plugin first (npm run build): the harness uses the built plugin.json routes');
+  if (!fs.existsSync(path.join(PLUGIN_DIR, 'dist/datasource/plugin.json')))
+    throw new Error('build the plugin first (npm run build): the harness uses the built plugin.json routes');
   const bundle = await bundleHarness();
   const demo = await startDemoProxy();
   const uid = 'driftwatch';
-  const server = await startHarnessServer(bundle, { uid, jsonData: { url: demo.info.url }, secureJsonData: { apiKey: demo.info.readKey } }, { uid, proxyUrl: demo.info.url, project: demo.info.project });
+  const server = await startHarnessServer(
+    bundle,
+    { uid, jsonData: { url: demo.info.url }, secureJsonData: { apiKey: demo.info.readKey } },
+    { uid, proxyUrl: demo.info.url, project: demo.info.project },
+  );
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const drifting = demo.info.endpoints.find((e) => e.driftStatus === 'DRIFT_DETECTED') as DemoEndpoint;
   const label = `${drifting.model}:${drifting.version}`;
@@ -105,53 +134,83 @@ async function main() {
       let features: DriftFeature[] = [];
       let columnNames: string[] = [];
 
-      await check(`${theme}: before an endpoint is picked, the editor shows the proxy's validation error`, async () => {
-        const alert = page.getByTestId('driftwatch-query-error');
-        await alert.waitFor({ timeout: 15_000 });
-        assert.match(await alert.innerText(), /feature_drift needs one endpoint_id/);
-        assert.equal(await page.getByTestId('feature-drift-empty').count(), 1);
-      });
+      await check(
+        `${theme}: before an endpoint is picked, the editor shows the proxy's validation error`,
+        async () => {
+          const alert = page.getByTestId('driftwatch-query-error');
+          await alert.waitFor({ timeout: 15_000 });
+          assert.match(await alert.innerText(), /feature_drift needs one endpoint_id/);
+          assert.equal(await page.getByTestId('feature-drift-empty').count(), 1);
+        },
+      );
 
-      await check(`${theme}: the endpoint list comes from the live proxy; picking ${label} renders its drift`, async () => {
-        await page.getByLabel('Endpoint', { exact: true }).click();
-        const offered = await page.getByRole('option').allInnerTexts();
-        for (const e of demo.info.endpoints) assert.ok(offered.some((o) => o.includes(`${e.model}:${e.version}`)), `offered: ${offered.join(', ')}`);
-        await page.getByRole('option', { name: label }).first().click();
-        await page.locator('[data-testid="feature-row-petal_length"]').waitFor({ timeout: 15_000 });
-        assert.equal(await page.getByTestId('driftwatch-query-error').count(), 0);
-      });
+      await check(
+        `${theme}: the endpoint list comes from the live proxy; picking ${label} renders its drift`,
+        async () => {
+          await page.getByLabel('Endpoint', { exact: true }).click();
+          const offered = await page.getByRole('option').allInnerTexts();
+          for (const e of demo.info.endpoints)
+            assert.ok(
+              offered.some((o) => o.includes(`${e.model}:${e.version}`)),
+              `offered: ${offered.join(', ')}`,
+            );
+          await page.getByRole('option', { name: label }).first().click();
+          await page.locator('[data-testid="feature-row-petal_length"]').waitFor({ timeout: 15_000 });
+          assert.equal(await page.getByTestId('driftwatch-query-error').count(), 0);
+        },
+      );
 
-      await check(`${theme}: one row per feature and prediction column, values equal the REST API's`, async () => {
-        const range = await page.evaluate(() => window.__harness?.lastRange);
-        assert.ok(range);
-        const url = `${demo.info.url}/api/v1/endpoints/${drifting.id}/drift?from=${range.from}&to=${range.to}`;
-        const reply = await fetch(url, { headers: { authorization: `Bearer ${demo.info.readKey}` } });
-        const report = (await reply.json()) as { features: DriftFeature[]; predictions: DriftFeature[] };
-        features = report.features;
-        const names = await rowNames(page);
-        columnNames = [...report.features.map((f) => f.name), ...report.predictions.map((p) => p.name)];
-        assert.deepEqual([...names].sort(), [...columnNames].sort());
-        for (const f of report.features) {
-          assertShows(await cellText(page, f.name, 'tvd'), f.measures.tvd?.value, `${f.name} tvd`);
-          assertShows(await cellText(page, f.name, 'hellinger'), f.measures.hellinger?.value, `${f.name} hellinger`);
-          assertShows(await cellText(page, f.name, 'kld'), f.measures.kld?.value, `${f.name} kld`);
-          assertShows(await cellText(page, f.name, 'expected_mean'), f.expected.mean, `${f.name} expected mean`);
-          assertShows(await cellText(page, f.name, 'actual_mean'), f.actual.mean, `${f.name} actual mean`);
-          assertShows(await cellText(page, f.name, 'actual_max'), f.actual.max, `${f.name} actual max`);
-        }
-        // Sorted by TVD, largest first.
-        const byTvd = [...report.features].sort((a, b) => (b.measures.tvd?.value ?? 0) - (a.measures.tvd?.value ?? 0)).map((f) => f.name);
-        assert.deepEqual(names.filter((n) => byTvd.includes(n)), byTvd);
-        // The injected drift moves petal_length far beyond its training range: the status says so.
-        assert.equal(await cellText(page, 'petal_length', 'status'), 'Drift');
-        assert.ok((await page.locator('[data-testid="cell-species-name"]').innerText()).includes('prediction'));
-      });
+      await check(
+        `${theme}: one row per feature and prediction column, values equal the REST API's`,
+        async () => {
+          const range = await page.evaluate(() => window.__harness?.lastRange);
+          assert.ok(range);
+          const url = `${demo.info.url}/api/v1/endpoints/${drifting.id}/drift?from=${range.from}&to=${range.to}`;
+          const reply = await fetch(url, { headers: { authorization: `Bearer ${demo.info.readKey}` } });
+          const report = (await reply.json()) as { features: DriftFeature[]; predictions: DriftFeature[] };
+          features = report.features;
+          const names = await rowNames(page);
+          columnNames = [...report.features.map((f) => f.name), ...report.predictions.map((p) => p.name)];
+          assert.deepEqual([...names].sort(), [...columnNames].sort());
+          for (const f of report.features) {
+            assertShows(await cellText(page, f.name, 'tvd'), f.measures.tvd?.value, `${f.name} tvd`);
+            assertShows(
+              await cellText(page, f.name, 'hellinger'),
+              f.measures.hellinger?.value,
+              `${f.name} hellinger`,
+            );
+            assertShows(await cellText(page, f.name, 'kld'), f.measures.kld?.value, `${f.name} kld`);
+            assertShows(
+              await cellText(page, f.name, 'expected_mean'),
+              f.expected.mean,
+              `${f.name} expected mean`,
+            );
+            assertShows(await cellText(page, f.name, 'actual_mean'), f.actual.mean, `${f.name} actual mean`);
+            assertShows(await cellText(page, f.name, 'actual_max'), f.actual.max, `${f.name} actual max`);
+          }
+          // Sorted by TVD, largest first.
+          const byTvd = [...report.features]
+            .sort((a, b) => (b.measures.tvd?.value ?? 0) - (a.measures.tvd?.value ?? 0))
+            .map((f) => f.name);
+          assert.deepEqual(
+            names.filter((n) => byTvd.includes(n)),
+            byTvd,
+          );
+          // The injected drift moves petal_length far beyond its training range: the status says so.
+          assert.equal(await cellText(page, 'petal_length', 'status'), 'Drift');
+          assert.ok(
+            (await page.locator('[data-testid="cell-species-name"]').innerText()).includes('prediction'),
+          );
+        },
+      );
 
       await check(`${theme}: hovering a bar shows its bin and both shares`, async () => {
         const f = features.find((x) => x.name === 'petal_length') as DriftFeature;
         const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
         // The bin where actual gained most.
-        const shares = f.histograms.actual.map((c, i) => c / total(f.histograms.actual) - f.histograms.expected[i] / total(f.histograms.expected));
+        const shares = f.histograms.actual.map(
+          (c, i) => c / total(f.histograms.actual) - f.histograms.expected[i] / total(f.histograms.expected),
+        );
         const bin = shares.indexOf(Math.max(...shares));
         await page.hover(`[data-testid="bin-petal_length-${bin}"]`);
         const tooltip = page.getByTestId('feature-drift-tooltip');
@@ -170,11 +229,19 @@ async function main() {
       await check(`${theme}: clicking a column header sorts by it`, async () => {
         await page.mouse.move(5, 5);
         await page.locator('th', { hasText: 'TVD' }).getByRole('button').click();
-        const asc = [...features].sort((a, b) => (a.measures.tvd?.value ?? 0) - (b.measures.tvd?.value ?? 0)).map((x) => x.name);
+        const asc = [...features]
+          .sort((a, b) => (a.measures.tvd?.value ?? 0) - (b.measures.tvd?.value ?? 0))
+          .map((x) => x.name);
         const names = await rowNames(page);
-        assert.deepEqual(names.filter((n) => asc.includes(n)), asc);
+        assert.deepEqual(
+          names.filter((n) => asc.includes(n)),
+          asc,
+        );
         await page.locator('th', { hasText: 'Feature' }).getByRole('button').click();
-        assert.deepEqual(await rowNames(page), [...columnNames].sort((a, b) => a.localeCompare(b)));
+        assert.deepEqual(
+          await rowNames(page),
+          [...columnNames].sort((a, b) => a.localeCompare(b)),
+        );
       });
 
       await check(`${theme}: clicking a feature sets the dashboard variable $feature`, async () => {

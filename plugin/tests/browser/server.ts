@@ -17,7 +17,11 @@ const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Driftwatch plugin harness</title></head>
 <body><div id="root"></div><script src="/harness.js"></script></body></html>`;
 
-export async function startHarnessServer(bundleFile: string, ds: DataSourceInstance, config: Record<string, unknown>): Promise<HarnessServer> {
+export async function startHarnessServer(
+  bundleFile: string,
+  ds: DataSourceInstance,
+  config: Record<string, unknown>,
+): Promise<HarnessServer> {
   const routes = loadRoutes();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -26,11 +30,14 @@ export async function startHarnessServer(bundleFile: string, ds: DataSourceInsta
     req.on('end', () => {
       if (url.pathname.startsWith(`${PROXY_PREFIX}${ds.uid}/`)) {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && ['content-type', 'accept'].includes(k)) headers[k] = v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (typeof v === 'string' && ['content-type', 'accept'].includes(k)) headers[k] = v;
         const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
         const proxyPath = url.pathname.slice(`${PROXY_PREFIX}${ds.uid}/`.length) + url.search;
         void forward(routes, ds, req.method ?? 'GET', proxyPath, body, headers).then((answer) => {
-          res.writeHead(answer.status, { 'content-type': answer.headers['content-type'] ?? 'text/plain; charset=utf-8' });
+          res.writeHead(answer.status, {
+            'content-type': answer.headers['content-type'] ?? 'text/plain; charset=utf-8',
+          });
           res.end(answer.body);
         });
         return;
@@ -56,5 +63,8 @@ export async function startHarnessServer(bundleFile: string, ds: DataSourceInsta
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

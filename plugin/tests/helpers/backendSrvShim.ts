@@ -11,7 +11,12 @@ import { Observable, lastValueFrom } from 'rxjs';
 import type { ProxiedResponse } from './dataProxy';
 
 /** Sends one request somewhere; the Node shim forwards in-process, the browser shim with fetch(). */
-export type Transport = (method: string, url: string, body: string | undefined, headers: Record<string, string>) => Promise<ProxiedResponse>;
+export type Transport = (
+  method: string,
+  url: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+) => Promise<ProxiedResponse>;
 
 function parseBody(text: string): unknown {
   if (text === '') return text;
@@ -24,7 +29,8 @@ function parseBody(text: string): unknown {
 
 /** backend_srv's error body normalisation. */
 export function errorData(statusText: string, data: unknown): Record<string, unknown> {
-  if (data === undefined || data === null || data === '') return { message: statusText || 'Unexpected error' };
+  if (data === undefined || data === null || data === '')
+    return { message: statusText || 'Unexpected error' };
   if (typeof data === 'string') return { message: data, error: statusText, response: data };
   const object = { ...(data as Record<string, unknown>) };
   if (typeof object.message !== 'string' && typeof object.error === 'string') object.message = object.error;
@@ -41,7 +47,12 @@ export class BackendSrvShim implements BackendSrv {
     return new Observable<FetchResponse<T>>((subscriber) => {
       this.requests.push(options);
       const method = (options.method ?? 'GET').toUpperCase();
-      const body = options.data === undefined ? undefined : typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
+      const body =
+        options.data === undefined
+          ? undefined
+          : typeof options.data === 'string'
+            ? options.data
+            : JSON.stringify(options.data);
       const headers: Record<string, string> = { accept: 'application/json, text/plain, */*' };
       for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = String(v);
       if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
@@ -63,10 +74,21 @@ export class BackendSrvShim implements BackendSrv {
             subscriber.complete();
             return;
           }
-          const error: FetchError = { status: res.status, statusText: res.statusText, data: errorData(res.statusText, data), config: options };
+          const error: FetchError = {
+            status: res.status,
+            statusText: res.statusText,
+            data: errorData(res.statusText, data),
+            config: options,
+          };
           subscriber.error(error);
         },
-        (err: unknown) => subscriber.error({ status: 0, statusText: 'Network error', data: { message: String(err) }, config: options } satisfies FetchError),
+        (err: unknown) =>
+          subscriber.error({
+            status: 0,
+            statusText: 'Network error',
+            data: { message: String(err) },
+            config: options,
+          } satisfies FetchError),
       );
     });
   }

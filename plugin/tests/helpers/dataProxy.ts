@@ -45,19 +45,31 @@ export function loadRoutes(pluginDir = path.resolve(__dirname, '../..')): Route[
 
 /** Go text/template field access as plugin routes use it: `{{ .JsonData.url }}`, `{{ .SecureJsonData.apiKey }}`. */
 function renderTemplate(text: string, ds: DataSourceInstance): string {
-  return text.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, scope: string, key: string) => {
-    const source = scope === 'JsonData' ? ds.jsonData : ds.secureJsonData;
-    const value = source[key];
-    return value === undefined || value === null ? '<no value>' : String(value);
-  });
+  return text.replace(
+    /\{\{\s*\.(JsonData|SecureJsonData)\.([A-Za-z0-9_]+)\s*\}\}/g,
+    (_m, scope: string, key: string) => {
+      const source = scope === 'JsonData' ? ds.jsonData : ds.secureJsonData;
+      const value = source[key];
+      return value === undefined || value === null ? '<no value>' : String(value);
+    },
+  );
 }
 
-const joinUrl = (base: string, rest: string) => (rest === '' ? base : `${base.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`);
+const joinUrl = (base: string, rest: string) =>
+  rest === '' ? base : `${base.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`;
 
 /** The upstream URL and headers for a proxied path (after `/api/datasources/proxy/uid/<uid>/`), or null when no route matches. */
-function resolveRoute(routes: Route[], ds: DataSourceInstance, method: string, proxyPath: string): { url: string; headers: Record<string, string> } | null {
+function resolveRoute(
+  routes: Route[],
+  ds: DataSourceInstance,
+  method: string,
+  proxyPath: string,
+): { url: string; headers: Record<string, string> } | null {
   const clean = proxyPath.replace(/^\/+/, '');
-  const route = routes.find((r) => (!r.method || r.method === '*' || r.method === method) && clean.startsWith(r.path.replace(/^\/+/, '')));
+  const route = routes.find(
+    (r) =>
+      (!r.method || r.method === '*' || r.method === method) && clean.startsWith(r.path.replace(/^\/+/, '')),
+  );
   if (!route) return null;
   const rest = clean.slice(route.path.replace(/^\/+/, '').length);
   const headers: Record<string, string> = {};
@@ -66,7 +78,15 @@ function resolveRoute(routes: Route[], ds: DataSourceInstance, method: string, p
 }
 
 /** Sends one request as Grafana's server would, with Grafana's answers for auth failures and unreachable upstreams. */
-export function forward(routes: Route[], ds: DataSourceInstance, method: string, proxyPath: string, body: string | undefined, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<ProxiedResponse> {
+export function forward(
+  routes: Route[],
+  ds: DataSourceInstance,
+  method: string,
+  proxyPath: string,
+  body: string | undefined,
+  headers: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<ProxiedResponse> {
   const target = resolveRoute(routes, ds, method, proxyPath);
   if (!target) return Promise.resolve({ status: 502, statusText: 'Bad Gateway', headers: {}, body: '' });
   let url: URL;
@@ -87,11 +107,17 @@ export function forward(routes: Route[], ds: DataSourceInstance, method: string,
         const text = Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode ?? 502;
         if (status === 401) {
-          resolve({ status: 400, statusText: 'Bad Request', headers: {}, body: 'Authentication to data source failed' });
+          resolve({
+            status: 400,
+            statusText: 'Bad Request',
+            headers: {},
+            body: 'Authentication to data source failed',
+          });
           return;
         }
         const kept: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (k !== 'set-cookie' && typeof v === 'string') kept[k] = v;
+        for (const [k, v] of Object.entries(res.headers))
+          if (k !== 'set-cookie' && typeof v === 'string') kept[k] = v;
         resolve({ status, statusText: res.statusMessage ?? '', headers: kept, body: text });
       });
     });
@@ -106,14 +132,29 @@ export function forward(routes: Route[], ds: DataSourceInstance, method: string,
 }
 
 /** The Node transport: the data-proxy emulation, in-process, for data sources known by uid. */
-export function dataProxyTransport(instances: DataSourceInstance[], routes: Route[] = loadRoutes()): Transport {
+export function dataProxyTransport(
+  instances: DataSourceInstance[],
+  routes: Route[] = loadRoutes(),
+): Transport {
   return (method, url, body, headers) => {
-    if (!url.startsWith(PROXY_PREFIX)) return Promise.resolve({ status: 404, statusText: 'Not Found', headers: {}, body: '{"message":"Not found"}' });
+    if (!url.startsWith(PROXY_PREFIX))
+      return Promise.resolve({
+        status: 404,
+        statusText: 'Not Found',
+        headers: {},
+        body: '{"message":"Not found"}',
+      });
     const rest = url.slice(PROXY_PREFIX.length);
     const slash = rest.indexOf('/');
     const uid = slash < 0 ? rest : rest.slice(0, slash);
     const ds = instances.find((i) => i.uid === uid);
-    if (!ds) return Promise.resolve({ status: 404, statusText: 'Not Found', headers: {}, body: '{"message":"Data source not found"}' });
+    if (!ds)
+      return Promise.resolve({
+        status: 404,
+        statusText: 'Not Found',
+        headers: {},
+        body: '{"message":"Data source not found"}',
+      });
     return forward(routes, ds, method, slash < 0 ? '' : rest.slice(slash + 1), body, headers);
   };
 }

@@ -35,11 +35,24 @@ export interface DemoProxy {
 }
 
 export async function startDemoProxy(): Promise<DemoProxy> {
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, jobTickMs: 0, webhookPollMs: 0 });
+  const config = loadConfig(
+    {},
+    {
+      port: 0,
+      host: '127.0.0.1',
+      store: ':memory:',
+      evaluationIntervalMs: 0,
+      jobTickMs: 0,
+      webhookPollMs: 0,
+    },
+  );
   const logger = createLogger('silent');
   const proxy = await startProxy(config, logger);
   try {
-    const simulator = new Simulator({ ...DEFAULT_SIMULATOR_OPTIONS, url: proxy.url, backfillMs: 20 * 60_000, durationMs: 1_000 }, logger);
+    const simulator = new Simulator(
+      { ...DEFAULT_SIMULATOR_OPTIONS, url: proxy.url, backfillMs: 20 * 60_000, durationMs: 1_000 },
+      logger,
+    );
     await simulator.setUp();
     await simulator.run();
     await proxy.services.evaluator.evaluateAll();
@@ -48,11 +61,20 @@ export async function startDemoProxy(): Promise<DemoProxy> {
     const other = await keys.create('grafana-other', ['read'], ['other-team']);
     const revoked = await keys.create('old', ['read'], null);
     await keys.revoke(revoked.record.id);
-    const page = await proxy.services.endpoints.list({ projects: [DEFAULT_SIMULATOR_OPTIONS.project] }, { offset: 0, limit: 100 });
+    const page = await proxy.services.endpoints.list(
+      { projects: [DEFAULT_SIMULATOR_OPTIONS.project] },
+      { offset: 0, limit: 100 },
+    );
     const info: DemoProxyInfo = {
       url: proxy.url,
       project: DEFAULT_SIMULATOR_OPTIONS.project,
-      endpoints: page.items.map((e) => ({ id: e.id, model: e.model, version: e.version, project: e.project, driftStatus: e.driftStatus })),
+      endpoints: page.items.map((e) => ({
+        id: e.id,
+        model: e.model,
+        version: e.version,
+        project: e.project,
+        driftStatus: e.driftStatus,
+      })),
       readKey: read.secret,
       otherProjectKey: other.secret,
       revokedKey: revoked.secret,

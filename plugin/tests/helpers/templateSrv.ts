@@ -40,7 +40,14 @@ export class TestTemplateSrv implements TemplateSrv {
   }
 
   getVariables(): TypedVariableModel[] {
-    return this.variables.map((v) => ({ name: v.name, type: 'custom', current: { value: v.value, text: v.value } }) as unknown as TypedVariableModel);
+    return this.variables.map(
+      (v) =>
+        ({
+          name: v.name,
+          type: 'custom',
+          current: { value: v.value, text: v.value },
+        }) as unknown as TypedVariableModel,
+    );
   }
 
   private valuesOf(name: string, scopedVars?: ScopedVars): string[] | null {
@@ -53,14 +60,21 @@ export class TestTemplateSrv implements TemplateSrv {
     return values;
   }
 
-  replace(target?: string, scopedVars?: ScopedVars, format?: string | ((...args: never[]) => unknown)): string {
+  replace(
+    target?: string,
+    scopedVars?: ScopedVars,
+    format?: string | ((...args: never[]) => unknown),
+  ): string {
     if (!target) return target ?? '';
-    return target.replace(/\$(\w+)|\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)\]\]/g, (match, a: string, b: string, fmt: string, c: string) => {
-      const name = a ?? b ?? c;
-      const values = this.valuesOf(name, scopedVars);
-      if (values === null) return match;
-      return formatValue(values, fmt ?? (typeof format === 'string' ? format : undefined));
-    });
+    return target.replace(
+      /\$(\w+)|\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)\]\]/g,
+      (match, a: string, b: string, fmt: string, c: string) => {
+        const name = a ?? b ?? c;
+        const values = this.valuesOf(name, scopedVars);
+        if (values === null) return match;
+        return formatValue(values, fmt ?? (typeof format === 'string' ? format : undefined));
+      },
+    );
   }
 
   containsTemplate(target?: string): boolean {

@@ -1,7 +1,14 @@
 /** The running proxy of Jest's global setup, and data sources wired to it through the data-proxy emulation. */
 import fs from 'node:fs';
 import http from 'node:http';
-import { CoreApp, dateTime, type DataQueryRequest, type DataSourceInstanceSettings, type DataSourcePluginMeta, type TimeRange } from '@grafana/data';
+import {
+  CoreApp,
+  dateTime,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  type DataSourcePluginMeta,
+  type TimeRange,
+} from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import { DriftwatchDataSource } from '../../src/datasource/datasource';
 import type { DriftwatchOptions } from '../../src/datasource/types';
@@ -12,7 +19,10 @@ import { TestTemplateSrv } from './templateSrv';
 
 export function proxyInfo(): DemoProxyInfo {
   const file = process.env.DRIFTWATCH_TEST_PROXY;
-  if (!file || !fs.existsSync(file)) throw new Error('DRIFTWATCH_TEST_PROXY is not set: run the tests through jest (globalSetup starts the proxy)');
+  if (!file || !fs.existsSync(file))
+    throw new Error(
+      'DRIFTWATCH_TEST_PROXY is not set: run the tests through jest (globalSetup starts the proxy)',
+    );
   return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoProxyInfo;
 }
 
@@ -34,7 +44,10 @@ export const PLUGIN_META = {
   },
 } as unknown as DataSourcePluginMeta<DriftwatchOptions>;
 
-export function instanceSettings(uid: string, jsonData: DriftwatchOptions): DataSourceInstanceSettings<DriftwatchOptions> {
+export function instanceSettings(
+  uid: string,
+  jsonData: DriftwatchOptions,
+): DataSourceInstanceSettings<DriftwatchOptions> {
   return {
     id: 1,
     uid,
@@ -56,9 +69,19 @@ export interface Wired {
 }
 
 /** A data source as Grafana would build it, with settings saved as `jsonData` and `secureJsonData`. */
-export function wireDataSource(jsonData: DriftwatchOptions, secureJsonData: { apiKey?: string }, uid = 'dw'): Wired {
+export function wireDataSource(
+  jsonData: DriftwatchOptions,
+  secureJsonData: { apiKey?: string },
+  uid = 'dw',
+): Wired {
   const shim = new BackendSrvShim(
-    dataProxyTransport([{ uid, jsonData: { ...jsonData }, secureJsonData: secureJsonData.apiKey === undefined ? {} : { apiKey: secureJsonData.apiKey } }]),
+    dataProxyTransport([
+      {
+        uid,
+        jsonData: { ...jsonData },
+        secureJsonData: secureJsonData.apiKey === undefined ? {} : { apiKey: secureJsonData.apiKey },
+      },
+    ]),
   );
   setBackendSrv(shim);
   const templateSrv = new TestTemplateSrv();
@@ -100,7 +123,10 @@ export function closedPort(): Promise<number> {
   });
 }
 
-export function queryRequest<Q extends { refId: string }>(targets: Q[], extra: Partial<DataQueryRequest<Q>> = {}): DataQueryRequest<Q> {
+export function queryRequest<Q extends { refId: string }>(
+  targets: Q[],
+  extra: Partial<DataQueryRequest<Q>> = {},
+): DataQueryRequest<Q> {
   return {
     requestId: 'test',
     interval: '1m',

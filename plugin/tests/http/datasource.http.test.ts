@@ -10,7 +10,11 @@ import type { DemoProxyInfo } from '../helpers/demoProxy';
 import { closedPort, proxyInfo, queryRequest, restGet, wireDataSource } from '../helpers/testEnv';
 
 interface DriftReport {
-  features: Array<{ name: string; measures: Record<string, { value: number } | undefined>; histograms: { expected: number[]; actual: number[] } }>;
+  features: Array<{
+    name: string;
+    measures: Record<string, { value: number } | undefined>;
+    histograms: { expected: number[]; actual: number[] };
+  }>;
 }
 
 const column = (frame: DataFrame, name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
@@ -28,17 +32,25 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
 
   describe('Save & test', () => {
     it('succeeds with a read key and lists the visible projects', async () => {
-      const { ds } = wireDataSource({ url: info.url, defaultProject: info.project }, { apiKey: info.readKey });
+      const { ds } = wireDataSource(
+        { url: info.url, defaultProject: info.project },
+        { apiKey: info.readKey },
+      );
       const result = await ds.testDatasource();
       expect(result.status).toBe('success');
       expect(result.message).toContain(info.project);
     });
 
     it('says the proxy is unreachable when nothing listens at the URL (Grafana answers 502)', async () => {
-      const { ds } = wireDataSource({ url: `http://127.0.0.1:${await closedPort()}` }, { apiKey: info.readKey });
+      const { ds } = wireDataSource(
+        { url: `http://127.0.0.1:${await closedPort()}` },
+        { apiKey: info.readKey },
+      );
       const result = await ds.testDatasource();
       expect(result.status).toBe('error');
-      expect(result.message).toMatch(/^Cannot reach the Driftwatch proxy at http:\/\/127\.0\.0\.1:\d+: Grafana's server got no answer \(HTTP 502\)/);
+      expect(result.message).toMatch(
+        /^Cannot reach the Driftwatch proxy at http:\/\/127\.0\.0\.1:\d+: Grafana's server got no answer \(HTTP 502\)/,
+      );
     });
 
     it.each([
@@ -50,11 +62,16 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
       const { ds } = wireDataSource({ url: info.url }, apiKey === undefined ? {} : { apiKey });
       const result = await ds.testDatasource();
       expect(result.status).toBe('error');
-      expect(result.message).toMatch(/^The Driftwatch proxy rejected the API key: it is missing, wrong or revoked/);
+      expect(result.message).toMatch(
+        /^The Driftwatch proxy rejected the API key: it is missing, wrong or revoked/,
+      );
     });
 
     it('warns when the default project is outside what the key may read', async () => {
-      const { ds } = wireDataSource({ url: info.url, defaultProject: info.project }, { apiKey: info.otherProjectKey });
+      const { ds } = wireDataSource(
+        { url: info.url, defaultProject: info.project },
+        { apiKey: info.otherProjectKey },
+      );
       const result = await ds.testDatasource();
       expect(result.status).toBe('warning');
       expect(result.message).toContain(`"${info.project}" is not visible`);
@@ -62,7 +79,10 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
 
     it('asks for a URL before trying', async () => {
       const { ds } = wireDataSource({}, { apiKey: info.readKey });
-      expect(await ds.testDatasource()).toEqual({ status: 'error', message: expect.stringContaining('Set the URL') });
+      expect(await ds.testDatasource()).toEqual({
+        status: 'error',
+        message: expect.stringContaining('Set the URL'),
+      });
     });
 
     it('keeps the key out of the browser: requests go to the data proxy URL with no Authorization header', async () => {
@@ -79,7 +99,13 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
   describe('queries', () => {
     it('feature_drift (builder mode) answers the measures the REST API computes', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
-      const request = queryRequest<DriftwatchQuery>([{ refId: 'A', queryType: 'feature_drift', payload: { project: info.project, endpoint_id: drifting.id } }]);
+      const request = queryRequest<DriftwatchQuery>([
+        {
+          refId: 'A',
+          queryType: 'feature_drift',
+          payload: { project: info.project, endpoint_id: drifting.id },
+        },
+      ]);
       const response = await ds.query(request);
       expect(response.errors).toBeUndefined();
       expect(response.data).toHaveLength(1);
@@ -87,7 +113,10 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
       expect(frame.refId).toBe('A');
       const from = request.range.from.toISOString();
       const to = request.range.to.toISOString();
-      const report = await restGet<DriftReport>(`${info.url}/api/v1/endpoints/${drifting.id}/drift?from=${from}&to=${to}`, info.readKey);
+      const report = await restGet<DriftReport>(
+        `${info.url}/api/v1/endpoints/${drifting.id}/drift?from=${from}&to=${to}`,
+        info.readKey,
+      );
       const names = column(frame, 'feature_name');
       expect(names.slice(0, report.features.length)).toEqual(report.features.map((f) => f.name));
       report.features.forEach((f, i) => {
@@ -99,11 +128,21 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
 
     it('feature_histogram answers one pre-bucketed frame per feature with both sides as shares', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
-      const response = await ds.query(queryRequest<DriftwatchQuery>([{ refId: 'H', queryType: 'feature_histogram', payload: { endpoint_id: drifting.id } }]));
+      const response = await ds.query(
+        queryRequest<DriftwatchQuery>([
+          { refId: 'H', queryType: 'feature_histogram', payload: { endpoint_id: drifting.id } },
+        ]),
+      );
       const frames = response.data as DataFrame[];
-      expect(frames.map((f) => f.name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+      expect(frames.map((f) => f.name)).toEqual([
+        'sepal_length',
+        'sepal_width',
+        'petal_length',
+        'petal_width',
+      ]);
       for (const f of frames) {
-        const sum = (name: string) => (column(f, name) as Array<number | null>).reduce<number>((s, v) => s + (v ?? 0), 0);
+        const sum = (name: string) =>
+          (column(f, name) as Array<number | null>).reduce<number>((s, v) => s + (v ?? 0), 0);
         expect(sum('expected')).toBeCloseTo(1, 6);
         expect(sum('actual')).toBeCloseTo(1, 6);
         expect(f.refId).toBe('H');
@@ -115,7 +154,9 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
       templateSrv.set('project', info.project);
       templateSrv.set('endpoint', [drifting.id, healthy.id]);
       const response = await ds.query(
-        queryRequest<DriftwatchQuery>([{ refId: 'A', target: 'project=$project;endpoint_id=$endpoint;target_endpoint=list_endpoints' }]),
+        queryRequest<DriftwatchQuery>([
+          { refId: 'A', target: 'project=$project;endpoint_id=$endpoint;target_endpoint=list_endpoints' },
+        ]),
       );
       expect(response.errors).toBeUndefined();
       const ids = column(response.data[0] as DataFrame, 'endpoint_id');
@@ -140,14 +181,25 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
 
     it('reports a key limited to other projects as not allowed (403)', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.otherProjectKey });
-      const response = await ds.query(queryRequest<DriftwatchQuery>([{ refId: 'A', queryType: 'feature_drift', payload: { endpoint_id: drifting.id } }]));
+      const response = await ds.query(
+        queryRequest<DriftwatchQuery>([
+          { refId: 'A', queryType: 'feature_drift', payload: { endpoint_id: drifting.id } },
+        ]),
+      );
       expect(response.errors?.[0]).toMatchObject({ refId: 'A', status: 403 });
-      expect(response.errors?.[0].message).toMatch(/^The API key is valid but not allowed to do this: this key may not read project "demo"/);
+      expect(response.errors?.[0].message).toMatch(
+        /^The API key is valid but not allowed to do this: this key may not read project "demo"/,
+      );
     });
 
     it('fills an empty project with the default project', async () => {
-      const { ds, shim } = wireDataSource({ url: info.url, defaultProject: info.project }, { apiKey: info.readKey });
-      const response = await ds.query(queryRequest<DriftwatchQuery>([{ refId: 'A', queryType: 'endpoint_count', payload: {} }]));
+      const { ds, shim } = wireDataSource(
+        { url: info.url, defaultProject: info.project },
+        { apiKey: info.readKey },
+      );
+      const response = await ds.query(
+        queryRequest<DriftwatchQuery>([{ refId: 'A', queryType: 'endpoint_count', payload: {} }]),
+      );
       expect(column(response.data[0] as DataFrame, 'endpoints')).toEqual([3]);
       expect(JSON.stringify(shim.requests[0].data)).toContain(`"project":"${info.project}"`);
     });
@@ -166,12 +218,26 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
 
     it('annotations: drift status changes as a frame Grafana reads as annotations', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
-      const prepared = ds.annotations?.prepareAnnotation?.({ name: 'Drift', enable: true, iconColor: 'red', query: `project=${info.project}` } as never);
-      expect(prepared?.target).toMatchObject({ editorMode: 'raw', target: `target_endpoint=annotations;project=${info.project}` });
+      const prepared = ds.annotations?.prepareAnnotation?.({
+        name: 'Drift',
+        enable: true,
+        iconColor: 'red',
+        query: `project=${info.project}`,
+      } as never);
+      expect(prepared?.target).toMatchObject({
+        editorMode: 'raw',
+        target: `target_endpoint=annotations;project=${info.project}`,
+      });
       const target = prepared?.target as DriftwatchQuery;
-      const response = await ds.query(queryRequest<DriftwatchQuery>([{ ...target, refId: 'Anno' }], { range: { ...queryRequest([]).range, from: queryRequest([]).range.from.subtract(1, 'day') } }));
+      const response = await ds.query(
+        queryRequest<DriftwatchQuery>([{ ...target, refId: 'Anno' }], {
+          range: { ...queryRequest([]).range, from: queryRequest([]).range.from.subtract(1, 'day') },
+        }),
+      );
       const frame = response.data[0] as DataFrame;
-      expect(frame.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['time', 'timeEnd', 'title', 'text', 'tags']));
+      expect(frame.fields.map((f) => f.name)).toEqual(
+        expect.arrayContaining(['time', 'timeEnd', 'title', 'text', 'tags']),
+      );
       expect(column(frame, 'kind')).toContain('drift_status');
       expect(column(frame, 'endpoint_id')).toContain(drifting.id);
     });
@@ -182,25 +248,40 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
       const { ds, templateSrv } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
       templateSrv.set('project', info.project);
       templateSrv.set('endpoint', drifting.id);
-      expect(await ds.metricFindQuery({ kind: 'projects' })).toEqual([{ text: info.project, value: info.project }]);
+      expect(await ds.metricFindQuery({ kind: 'projects' })).toEqual([
+        { text: info.project, value: info.project },
+      ]);
       const endpoints = await ds.metricFindQuery({ kind: 'endpoints', project: '$project' });
       expect(endpoints.map((e) => e.value).sort()).toEqual(info.endpoints.map((e) => e.id).sort());
-      expect(endpoints.find((e) => e.value === drifting.id)?.text).toBe(`${drifting.model}:${drifting.version}`);
-      expect((await ds.metricFindQuery({ kind: 'features', project: '$project', endpointId: '$endpoint' })).map((f) => f.text)).toEqual([
-        'sepal_length',
-        'sepal_width',
-        'petal_length',
-        'petal_width',
+      expect(endpoints.find((e) => e.value === drifting.id)?.text).toBe(
+        `${drifting.model}:${drifting.version}`,
+      );
+      expect(
+        (await ds.metricFindQuery({ kind: 'features', project: '$project', endpointId: '$endpoint' })).map(
+          (f) => f.text,
+        ),
+      ).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+      expect(await ds.metricFindQuery({ kind: 'experiment_names', project: '$project' })).toEqual([
+        { text: 'iris/training', value: 'iris/training' },
       ]);
-      expect(await ds.metricFindQuery({ kind: 'experiment_names', project: '$project' })).toEqual([{ text: 'iris/training', value: 'iris/training' }]);
-      expect((await ds.metricFindQuery({ kind: 'run_numbers', project: '$project', experiment: 'iris/training' })).map((r) => r.value)).toEqual(['1', '2', '3']);
-      expect((await ds.metricFindQuery({ kind: 'metric_names', project: '$project', experiment: 'iris/training' })).length).toBeGreaterThan(0);
+      expect(
+        (
+          await ds.metricFindQuery({ kind: 'run_numbers', project: '$project', experiment: 'iris/training' })
+        ).map((r) => r.value),
+      ).toEqual(['1', '2', '3']);
+      expect(
+        (await ds.metricFindQuery({ kind: 'metric_names', project: '$project', experiment: 'iris/training' }))
+          .length,
+      ).toBeGreaterThan(0);
     });
 
     it('takes the SimpleJSON shape {refId, target} and plain strings, and multi-value / All variables', async () => {
       const { ds, templateSrv } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
       templateSrv.set('project', [info.project, 'nothing-here']);
-      const viaObject = await ds.metricFindQuery({ refId: 'v', target: 'project=$project;target_endpoint=endpoints' });
+      const viaObject = await ds.metricFindQuery({
+        refId: 'v',
+        target: 'project=$project;target_endpoint=endpoints',
+      });
       expect(viaObject).toHaveLength(3);
       templateSrv.set('project', '$__all', ['*']);
       expect(await ds.metricFindQuery('project=$project;target_endpoint=models')).toHaveLength(3);
@@ -208,27 +289,48 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
 
     it('explains a wrong variable query with the proxy message', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
-      await expect(ds.metricFindQuery({ target: 'target_endpoint=feature_drift' })).rejects.toThrow(/is a query, not a list of names/);
+      await expect(ds.metricFindQuery({ target: 'target_endpoint=feature_drift' })).rejects.toThrow(
+        /is a query, not a list of names/,
+      );
     });
 
     it('builder lists come from the proxy: the catalogue and the options of a field', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
       const catalogue = await ds.getCatalogue();
-      expect(catalogue.find((c) => c.value === 'feature_drift')?.payloads.map((p) => p.name)).toEqual(['project', 'endpoint_id', 'feature']);
+      expect(catalogue.find((c) => c.value === 'feature_drift')?.payloads.map((p) => p.name)).toEqual([
+        'project',
+        'endpoint_id',
+        'feature',
+      ]);
       const options = await ds.getPayloadOptions('feature_drift', 'endpoint_id', { project: info.project });
-      expect(options.map((o) => o.label).sort()).toEqual(info.endpoints.map((e) => `${e.model}:${e.version}`).sort());
-      const features = await ds.getPayloadOptions('feature_drift', 'feature', { project: '$project', endpoint_id: drifting.id });
+      expect(options.map((o) => o.label).sort()).toEqual(
+        info.endpoints.map((e) => `${e.model}:${e.version}`).sort(),
+      );
+      const features = await ds.getPayloadOptions('feature_drift', 'feature', {
+        project: '$project',
+        endpoint_id: drifting.id,
+      });
       expect(features.map((o) => o.value)).toContain('petal_length');
     });
 
     it('ad hoc filters: keys and values from the proxy, "=" filters narrow the queries', async () => {
       const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
-      expect((await ds.getTagKeys()).map((k) => k.text)).toEqual(['project', 'model', 'function', 'endpoint_id']);
-      expect((await ds.getTagValues({ key: 'model' })).map((v) => v.text).sort()).toEqual(info.endpoints.map((e) => e.model).sort());
+      expect((await ds.getTagKeys()).map((k) => k.text)).toEqual([
+        'project',
+        'model',
+        'function',
+        'endpoint_id',
+      ]);
+      expect((await ds.getTagValues({ key: 'model' })).map((v) => v.text).sort()).toEqual(
+        info.endpoints.map((e) => e.model).sort(),
+      );
       const response = await ds.query(
-        queryRequest<DriftwatchQuery>([{ refId: 'A', queryType: 'list_endpoints', payload: { project: info.project } }], {
-          filters: [{ key: 'model', operator: '=', value: drifting.model }],
-        }),
+        queryRequest<DriftwatchQuery>(
+          [{ refId: 'A', queryType: 'list_endpoints', payload: { project: info.project } }],
+          {
+            filters: [{ key: 'model', operator: '=', value: drifting.model }],
+          },
+        ),
       );
       expect(column(response.data[0] as DataFrame, 'endpoint_id')).toEqual([drifting.id]);
     });
@@ -240,13 +342,23 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
     templateSrv.set('endpoint', [drifting.id, healthy.id]);
     const [builder, raw] = ds.interpolateVariablesInQueries(
       [
-        { refId: 'A', queryType: 'feature_drift', payload: { project: '$project', endpoint_id: '$endpoint', feature: ['$feature_missing'] } },
+        {
+          refId: 'A',
+          queryType: 'feature_drift',
+          payload: { project: '$project', endpoint_id: '$endpoint', feature: ['$feature_missing'] },
+        },
         { refId: 'B', target: 'project=$project;endpoint_id=$endpoint;target_endpoint=list_endpoints' },
       ],
       {},
     );
-    expect(builder.payload).toEqual({ project: info.project, endpoint_id: `(${drifting.id}|${healthy.id})`, feature: ['$feature_missing'] });
-    expect(raw.target).toBe(`project=${info.project};endpoint_id=(${drifting.id}|${healthy.id});target_endpoint=list_endpoints`);
+    expect(builder.payload).toEqual({
+      project: info.project,
+      endpoint_id: `(${drifting.id}|${healthy.id})`,
+      feature: ['$feature_missing'],
+    });
+    expect(raw.target).toBe(
+      `project=${info.project};endpoint_id=(${drifting.id}|${healthy.id});target_endpoint=list_endpoints`,
+    );
     expect(builder.datasource).toEqual({ type: 'driftwatch-proxy-datasource', uid: 'dw' });
   });
 });

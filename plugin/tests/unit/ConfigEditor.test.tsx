@@ -60,7 +60,12 @@ describe('ConfigEditor', () => {
 
   it('shows a saved key as configured and resets it', async () => {
     const seen: Settings[] = [];
-    render(<Host initial={settings({ jsonData: { url: 'http://dw:8080' }, secureJsonFields: { apiKey: true } })} seen={seen} />);
+    render(
+      <Host
+        initial={settings({ jsonData: { url: 'http://dw:8080' }, secureJsonFields: { apiKey: true } })}
+        seen={seen}
+      />,
+    );
     expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(seen[0].secureJsonFields).toEqual({ apiKey: false });

@@ -8,7 +8,13 @@ import { DEFAULT_OPTIONS, type FeatureDriftOptions } from '../../src/panels/feat
 import { lastHour } from '../helpers/testEnv';
 import { analysisTable, featureDriftTable, histogramFrame } from './frames';
 
-function panelElement(series: DataFrame[], options: Partial<FeatureDriftOptions> = {}, mode: 'dark' | 'light' = 'dark', height = 400, variables: Record<string, string> = {}) {
+function panelElement(
+  series: DataFrame[],
+  options: Partial<FeatureDriftOptions> = {},
+  mode: 'dark' | 'light' = 'dark',
+  height = 400,
+  variables: Record<string, string> = {},
+) {
   const data: PanelData = { state: LoadingState.Done, series, timeRange: lastHour() };
   return (
     <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
@@ -50,7 +56,10 @@ const series = () => [
   histogramFrame('plan', [0.6, 0.4, 0], [0, 0.2, 0.8], ['basic', 'pro', 'other']),
 ];
 
-const names = () => screen.getAllByTestId(/^feature-row-/).map((r) => r.getAttribute('data-testid')?.replace('feature-row-', ''));
+const names = () =>
+  screen
+    .getAllByTestId(/^feature-row-/)
+    .map((r) => r.getAttribute('data-testid')?.replace('feature-row-', ''));
 
 describe('FeatureDriftPanel', () => {
   it('draws one row per feature with histograms, statistics, every measure and the status, sorted by TVD', () => {
@@ -108,7 +117,9 @@ describe('FeatureDriftPanel', () => {
     await userEvent.click(screen.getByRole('button', { name: 'plan' }));
     expect(partial).toHaveBeenCalledWith({ 'var-feature': 'plan' }, true);
     expect(locationService.getSearchObject()['var-feature']).toBe('plan');
-    expect(screen.getByTestId('feature-row-age').className).not.toBe(screen.getByTestId('feature-row-plan').className);
+    expect(screen.getByTestId('feature-row-age').className).not.toBe(
+      screen.getByTestId('feature-row-plan').className,
+    );
     partial.mockRestore();
   });
 
@@ -116,12 +127,21 @@ describe('FeatureDriftPanel', () => {
     const { unmount } = panel([]);
     expect(screen.getByTestId('feature-drift-empty')).toHaveTextContent('No data');
     unmount();
-    panel([histogramFrame('x', [], [])].map((f) => ({ ...f, fields: f.fields.filter((x) => x.name !== 'xMin') })));
-    expect(screen.getByTestId('feature-drift-empty')).toHaveTextContent('No feature drift in the query results');
+    panel(
+      [histogramFrame('x', [], [])].map((f) => ({ ...f, fields: f.fields.filter((x) => x.name !== 'xMin') })),
+    );
+    expect(screen.getByTestId('feature-drift-empty')).toHaveTextContent(
+      'No feature drift in the query results',
+    );
   });
 
   it('renders only the rows in view for hundreds of features, and more as it scrolls', () => {
-    const many = Array.from({ length: 500 }, (_, i) => ({ name: `f${String(i).padStart(3, '0')}`, tvd: i / 500, hellinger: i / 600, kld: i / 100 }));
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      name: `f${String(i).padStart(3, '0')}`,
+      tvd: i / 500,
+      hellinger: i / 600,
+      kld: i / 100,
+    }));
     panel([featureDriftTable(many)], { sortBy: 'name', sortDirection: 'asc' }, 'dark', 400);
     expect(screen.getByTestId('feature-count')).toHaveTextContent('500 features');
     const first = names();
@@ -137,10 +157,14 @@ describe('FeatureDriftPanel', () => {
 
   it('uses the theme: status and histogram colours differ between light and dark', () => {
     const dark = panel(series(), {}, 'dark');
-    const darkFill = dark.container.querySelector('[data-testid="histogram-plan"] rect:nth-of-type(2)')?.getAttribute('fill');
+    const darkFill = dark.container
+      .querySelector('[data-testid="histogram-plan"] rect:nth-of-type(2)')
+      ?.getAttribute('fill');
     dark.unmount();
     const light = panel(series(), {}, 'light');
-    const lightFill = light.container.querySelector('[data-testid="histogram-plan"] rect:nth-of-type(2)')?.getAttribute('fill');
+    const lightFill = light.container
+      .querySelector('[data-testid="histogram-plan"] rect:nth-of-type(2)')
+      ?.getAttribute('fill');
     expect(darkFill).toBeTruthy();
     expect(lightFill).toBeTruthy();
     expect(darkFill).not.toBe(lightFill);

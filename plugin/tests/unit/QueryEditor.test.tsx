@@ -12,7 +12,19 @@ import type { DriftwatchQuery } from '../../src/datasource/types';
 import type { DemoProxyInfo } from '../helpers/demoProxy';
 import { lastHour, proxyInfo, wireDataSource } from '../helpers/testEnv';
 
-function Host({ ds, initial, seen, runs, data }: { ds: DriftwatchDataSource; initial: DriftwatchQuery; seen: DriftwatchQuery[]; runs: { n: number }; data?: PanelData }) {
+function Host({
+  ds,
+  initial,
+  seen,
+  runs,
+  data,
+}: {
+  ds: DriftwatchDataSource;
+  initial: DriftwatchQuery;
+  seen: DriftwatchQuery[];
+  runs: { n: number };
+  data?: PanelData;
+}) {
   const [query, setQuery] = useState(initial);
   return (
     <QueryEditor
@@ -31,8 +43,11 @@ function Host({ ds, initial, seen, runs, data }: { ds: DriftwatchDataSource; ini
 async function choose(label: string, option: string | RegExp) {
   await userEvent.click(await screen.findByLabelText(label));
   const options = await screen.findAllByRole('option');
-  const match = options.find((o) => (typeof option === 'string' ? o.textContent?.includes(option) : option.test(o.textContent ?? '')));
-  if (!match) throw new Error(`no option ${String(option)} in ${options.map((o) => o.textContent).join(', ')}`);
+  const match = options.find((o) =>
+    typeof option === 'string' ? o.textContent?.includes(option) : option.test(o.textContent ?? ''),
+  );
+  if (!match)
+    throw new Error(`no option ${String(option)} in ${options.map((o) => o.textContent).join(', ')}`);
   await userEvent.click(match);
 }
 
@@ -47,15 +62,23 @@ describe('QueryEditor', () => {
     templateSrv.set('endpoint', info.endpoints[0].id);
     const seen: DriftwatchQuery[] = [];
     const runs = { n: 0 };
-    render(<Host ds={ds} initial={{ refId: 'A', editorMode: 'builder', payload: {} }} seen={seen} runs={runs} />);
+    render(
+      <Host ds={ds} initial={{ refId: 'A', editorMode: 'builder', payload: {} }} seen={seen} runs={runs} />,
+    );
     await choose('Query type', 'Drift per feature (all measures)');
     await choose('Project', info.project);
     const knn = info.endpoints.find((e) => e.model === 'iris-knn') as DemoProxyInfo['endpoints'][number];
     await choose('Endpoint', 'iris-knn:v1');
     // The dashboard's variables are offered too.
     await userEvent.click(screen.getByLabelText('Feature'));
-    await waitFor(() => expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(expect.arrayContaining(['petal_length', '$endpoint'])));
-    await userEvent.click(screen.getAllByRole('option').find((o) => o.textContent === 'petal_length') as HTMLElement);
+    await waitFor(() =>
+      expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(
+        expect.arrayContaining(['petal_length', '$endpoint']),
+      ),
+    );
+    await userEvent.click(
+      screen.getAllByRole('option').find((o) => o.textContent === 'petal_length') as HTMLElement,
+    );
     expect(seen[seen.length - 1]).toEqual({
       refId: 'A',
       editorMode: 'builder',
@@ -68,7 +91,11 @@ describe('QueryEditor', () => {
   it('has a field for the time step, and changing the project clears the endpoint', async () => {
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
     const seen: DriftwatchQuery[] = [];
-    const initial: DriftwatchQuery = { refId: 'A', queryType: 'predictions_per_second', payload: { project: [info.project], endpoint_id: [info.endpoints[0].id] } };
+    const initial: DriftwatchQuery = {
+      refId: 'A',
+      queryType: 'predictions_per_second',
+      payload: { project: [info.project], endpoint_id: [info.endpoints[0].id] },
+    };
     render(<Host ds={ds} initial={initial} seen={seen} runs={{ n: 0 }} />);
     const step = await screen.findByLabelText('Step');
     await userEvent.type(step, '15m');
@@ -83,7 +110,11 @@ describe('QueryEditor', () => {
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
     const seen: DriftwatchQuery[] = [];
     const runs = { n: 0 };
-    const initial: DriftwatchQuery = { refId: 'A', queryType: 'list_endpoints', payload: { project: '$project' } };
+    const initial: DriftwatchQuery = {
+      refId: 'A',
+      queryType: 'list_endpoints',
+      payload: { project: '$project' },
+    };
     render(<Host ds={ds} initial={initial} seen={seen} runs={runs} />);
     await screen.findByLabelText('Query type');
     await userEvent.click(screen.getByRole('radio', { name: 'Raw' }));
@@ -93,7 +124,10 @@ describe('QueryEditor', () => {
     await userEvent.clear(area);
     await userEvent.type(area, 'project=$project;target_endpoint=list_projects');
     await userEvent.tab();
-    expect(seen[seen.length - 1]).toMatchObject({ editorMode: 'raw', target: 'project=$project;target_endpoint=list_projects' });
+    expect(seen[seen.length - 1]).toMatchObject({
+      editorMode: 'raw',
+      target: 'project=$project;target_endpoint=list_projects',
+    });
     expect(runs.n).toBe(1);
   });
 
@@ -104,11 +138,24 @@ describe('QueryEditor', () => {
       series: [],
       timeRange: lastHour(),
       errors: [
-        { refId: 'A', message: 'targets.0: invalid query (targets.0.step: "5s" is not a duration of at least 1m (e.g. 15m, 1h))', status: 400 },
+        {
+          refId: 'A',
+          message:
+            'targets.0: invalid query (targets.0.step: "5s" is not a duration of at least 1m (e.g. 15m, 1h))',
+          status: 400,
+        },
         { refId: 'B', message: 'not mine' },
       ],
     };
-    render(<Host ds={ds} initial={{ refId: 'A', target: 'target_endpoint=predictions;step=5s' }} seen={[]} runs={{ n: 0 }} data={data} />);
+    render(
+      <Host
+        ds={ds}
+        initial={{ refId: 'A', target: 'target_endpoint=predictions;step=5s' }}
+        seen={[]}
+        runs={{ n: 0 }}
+        data={data}
+      />,
+    );
     const alert = screen.getByTestId('driftwatch-query-error');
     expect(within(alert).getByText(/is not a duration of at least 1m/)).toBeInTheDocument();
     expect(screen.queryByText('not mine')).not.toBeInTheDocument();
@@ -120,7 +167,12 @@ describe('QueryEditor', () => {
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
     const seen: DriftwatchQuery[] = [];
     const editor = (target: string) => (
-      <QueryEditor datasource={ds} query={{ refId: 'A', editorMode: 'raw', target }} onChange={(q) => seen.push(q)} onRunQuery={() => undefined} />
+      <QueryEditor
+        datasource={ds}
+        query={{ refId: 'A', editorMode: 'raw', target }}
+        onChange={(q) => seen.push(q)}
+        onRunQuery={() => undefined}
+      />
     );
     const { rerender } = render(editor('target_endpoint=list_projects'));
     expect(screen.getByRole('textbox')).toHaveValue('target_endpoint=list_projects');
@@ -134,6 +186,8 @@ describe('QueryEditor', () => {
   it('says when the proxy cannot be reached', async () => {
     const { ds } = wireDataSource({ url: 'http://127.0.0.1:9' }, { apiKey: info.readKey });
     render(<Host ds={ds} initial={{ refId: 'A', payload: {} }} seen={[]} runs={{ n: 0 }} />);
-    expect(await screen.findByText(/Cannot reach the Driftwatch proxy at http:\/\/127\.0\.0\.1:9/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Cannot reach the Driftwatch proxy at http:\/\/127\.0\.0\.1:9/),
+    ).toBeInTheDocument();
   });
 });

@@ -9,7 +9,9 @@ describe('VariableQueryEditor', () => {
     const info = proxyInfo();
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
     const changes: Array<[DriftwatchVariableQuery, string]> = [];
-    render(<VariableQueryEditor datasource={ds} query={undefined} onChange={(q, d) => changes.push([q, d])} />);
+    render(
+      <VariableQueryEditor datasource={ds} query={undefined} onChange={(q, d) => changes.push([q, d])} />,
+    );
     expect(screen.queryByLabelText('Project')).not.toBeInTheDocument();
     await userEvent.click(screen.getByLabelText('List'));
     await userEvent.click(screen.getByRole('option', { name: /^Features/ }));
@@ -25,7 +27,13 @@ describe('VariableQueryEditor', () => {
   it('opens a SimpleJSON-shaped variable ({refId, target}) with its raw target', () => {
     const info = proxyInfo();
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
-    render(<VariableQueryEditor datasource={ds} query={{ refId: 'v', target: 'project=$project;target_endpoint=endpoints' }} onChange={() => undefined} />);
+    render(
+      <VariableQueryEditor
+        datasource={ds}
+        query={{ refId: 'v', target: 'project=$project;target_endpoint=endpoints' }}
+        onChange={() => undefined}
+      />,
+    );
     expect(screen.getByLabelText(/^Raw target/)).toHaveValue('project=$project;target_endpoint=endpoints');
   });
 });

@@ -1,7 +1,17 @@
 /** Proxy-shaped answers (as backend-proxy/src/grafana builds them) read with Grafana's own toDataFrame. */
 import { toDataFrame, type DataFrame } from '@grafana/data';
 
-export function featureDriftTable(rows: Array<{ name: string; column?: string; tvd: number | null; hellinger: number | null; kld: number | null; psi?: number | null; status?: string }>): DataFrame {
+export function featureDriftTable(
+  rows: Array<{
+    name: string;
+    column?: string;
+    tvd: number | null;
+    hellinger: number | null;
+    kld: number | null;
+    psi?: number | null;
+    status?: string;
+  }>,
+): DataFrame {
   return toDataFrame({
     type: 'table',
     refId: 'A',
@@ -14,15 +24,36 @@ export function featureDriftTable(rows: Array<{ name: string; column?: string; t
       { text: 'psi', type: 'number' },
       { text: 'drift_status', type: 'string' },
     ],
-    rows: rows.map((r) => [r.name, r.column ?? 'feature', r.tvd, r.hellinger, r.kld, r.psi ?? null, r.status ?? 'NO_DRIFT']),
+    rows: rows.map((r) => [
+      r.name,
+      r.column ?? 'feature',
+      r.tvd,
+      r.hellinger,
+      r.kld,
+      r.psi ?? null,
+      r.status ?? 'NO_DRIFT',
+    ]),
   });
 }
 
-export function analysisTable(rows: Array<{ name: string; actual: [number, number, number]; expected: [number, number, number] }>): DataFrame {
+export function analysisTable(
+  rows: Array<{ name: string; actual: [number, number, number]; expected: [number, number, number] }>,
+): DataFrame {
   return toDataFrame({
     type: 'table',
     refId: 'B',
-    columns: ['feature_name', 'actual_min', 'actual_mean', 'actual_max', 'expected_min', 'expected_mean', 'expected_max', 'tvd', 'hellinger', 'kld'].map((text, i) => ({
+    columns: [
+      'feature_name',
+      'actual_min',
+      'actual_mean',
+      'actual_max',
+      'expected_min',
+      'expected_mean',
+      'expected_max',
+      'tvd',
+      'hellinger',
+      'kld',
+    ].map((text, i) => ({
       text,
       type: i === 0 ? 'string' : 'number',
     })),
@@ -30,7 +61,12 @@ export function analysisTable(rows: Array<{ name: string; actual: [number, numbe
   });
 }
 
-export function histogramFrame(name: string, expected: number[], actual: number[], labels?: string[]): DataFrame {
+export function histogramFrame(
+  name: string,
+  expected: number[],
+  actual: number[],
+  labels?: string[],
+): DataFrame {
   return toDataFrame({
     name,
     refId: 'C',

@@ -1,4 +1,10 @@
-import { binShift, buildModel, deriveStatus, formatNumber, sortRows } from '../../src/panels/featureDrift/model';
+import {
+  binShift,
+  buildModel,
+  deriveStatus,
+  formatNumber,
+  sortRows,
+} from '../../src/panels/featureDrift/model';
 import { analysisTable, featureDriftTable, histogramFrame } from './frames';
 
 describe('feature-drift model', () => {

@@ -10,8 +10,17 @@ import { checkPluginDir, satisfies } from '../helpers/pluginCheck';
 
 const PLUGIN = path.resolve(__dirname, '../..');
 const DIST = path.join(PLUGIN, 'dist');
-const GRAFANA_DATA_VERSION = (JSON.parse(fs.readFileSync(path.join(PLUGIN, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@grafana/data'];
-const DASHBOARDS = ['dashboards/overview.json', 'dashboards/details.json', 'dashboards/performance.json', 'dashboards/experiments.json'];
+const GRAFANA_DATA_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(PLUGIN, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  }
+).dependencies['@grafana/data'];
+const DASHBOARDS = [
+  'dashboards/overview.json',
+  'dashboards/details.json',
+  'dashboards/performance.json',
+  'dashboards/experiments.json',
+];
 
 describe('the built plugin', () => {
   it('is valid for the Grafana version its @grafana packages come from', () => {
@@ -19,16 +28,34 @@ describe('the built plugin', () => {
   });
 
   it('has a module.js and plugin.json per part, ids in the <org>-<name>-<type> form, and the four dashboards', () => {
-    const ids = ['plugin.json', 'datasource/plugin.json', 'panels/featureDrift/plugin.json'].map((f) => (JSON.parse(fs.readFileSync(path.join(DIST, f), 'utf8')) as { id: string }).id);
-    expect(ids).toEqual(['driftwatch-monitoring-app', 'driftwatch-proxy-datasource', 'driftwatch-featuredrift-panel']);
-    for (const f of ['module.js', 'datasource/module.js', 'panels/featureDrift/module.js', 'README.md', 'CHANGELOG.md', 'img/logo.svg', ...DASHBOARDS]) {
+    const ids = ['plugin.json', 'datasource/plugin.json', 'panels/featureDrift/plugin.json'].map(
+      (f) => (JSON.parse(fs.readFileSync(path.join(DIST, f), 'utf8')) as { id: string }).id,
+    );
+    expect(ids).toEqual([
+      'driftwatch-monitoring-app',
+      'driftwatch-proxy-datasource',
+      'driftwatch-featuredrift-panel',
+    ]);
+    for (const f of [
+      'module.js',
+      'datasource/module.js',
+      'panels/featureDrift/module.js',
+      'README.md',
+      'CHANGELOG.md',
+      'img/logo.svg',
+      ...DASHBOARDS,
+    ]) {
       expect(fs.existsSync(path.join(DIST, f))).toBe(true);
     }
-    const app = JSON.parse(fs.readFileSync(path.join(DIST, 'plugin.json'), 'utf8')) as { includes: Array<{ type: string; path?: string }> };
+    const app = JSON.parse(fs.readFileSync(path.join(DIST, 'plugin.json'), 'utf8')) as {
+      includes: Array<{ type: string; path?: string }>;
+    };
     expect(app.includes.filter((i) => i.type === 'dashboard').map((i) => i.path)).toEqual(DASHBOARDS);
     // AMD modules that leave Grafana's shared libraries to Grafana.
     const module = fs.readFileSync(path.join(DIST, 'datasource/module.js'), 'utf8');
-    expect(module).toMatch(/define\(\["@grafana\/data","@grafana\/runtime","@grafana\/ui","module","react","react\/jsx-runtime","rxjs"\]/);
+    expect(module).toMatch(
+      /define\(\["@grafana\/data","@grafana\/runtime","@grafana\/ui","module","react","react\/jsx-runtime","rxjs"\]/,
+    );
   });
 
   it('reports what is wrong with a broken plugin folder', () => {
@@ -36,8 +63,19 @@ describe('the built plugin', () => {
     fs.cpSync(DIST, dir, { recursive: true });
     fs.rmSync(path.join(dir, 'dashboards/details.json'));
     fs.rmSync(path.join(dir, 'panels/featureDrift/module.js'));
-    const ds = JSON.parse(fs.readFileSync(path.join(dir, 'datasource/plugin.json'), 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(path.join(dir, 'datasource/plugin.json'), JSON.stringify({ ...ds, id: 'Driftwatch_DS', routes: [], dependencies: { grafanaDependency: '>=13.0.0' } }));
+    const ds = JSON.parse(fs.readFileSync(path.join(dir, 'datasource/plugin.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    fs.writeFileSync(
+      path.join(dir, 'datasource/plugin.json'),
+      JSON.stringify({
+        ...ds,
+        id: 'Driftwatch_DS',
+        routes: [],
+        dependencies: { grafanaDependency: '>=13.0.0' },
+      }),
+    );
     const problems = checkPluginDir(dir, { grafanaVersion: '12.4.10' });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -59,14 +97,19 @@ describe('the built plugin', () => {
   });
 
   const compose = path.resolve(PLUGIN, '../docker-compose.yml');
-  (fs.existsSync(compose) ? it : it.skip)("docker-compose's Grafana image is a version the plugin is built for", () => {
-    const image = /grafana\/grafana(?:-oss|-enterprise)?:(?:\$\{\w+:-)?(\d+\.\d+\.\d+)/.exec(fs.readFileSync(compose, 'utf8'));
-    expect(image).not.toBeNull();
-    const version = (image as RegExpExecArray)[1];
-    expect(checkPluginDir(DIST, { grafanaVersion: version })).toEqual([]);
-    // Same major.minor as the @grafana packages the plugin compiles against.
-    expect(version.split('.').slice(0, 2)).toEqual(GRAFANA_DATA_VERSION.split('.').slice(0, 2));
-  });
+  (fs.existsSync(compose) ? it : it.skip)(
+    "docker-compose's Grafana image is a version the plugin is built for",
+    () => {
+      const image = /grafana\/grafana(?:-oss|-enterprise)?:(?:\$\{\w+:-)?(\d+\.\d+\.\d+)/.exec(
+        fs.readFileSync(compose, 'utf8'),
+      );
+      expect(image).not.toBeNull();
+      const version = (image as RegExpExecArray)[1];
+      expect(checkPluginDir(DIST, { grafanaVersion: version })).toEqual([]);
+      // Same major.minor as the @grafana packages the plugin compiles against.
+      expect(version.split('.').slice(0, 2)).toEqual(GRAFANA_DATA_VERSION.split('.').slice(0, 2));
+    },
+  );
 
   it('the build fails naming every listed dashboard that is missing', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-dashboards-'));
@@ -74,11 +117,24 @@ describe('the built plugin', () => {
     let output = '';
     let failed = false;
     try {
-      execFileSync('npx', ['webpack', '--disable-interpret', '-c', './.config/webpack/webpack.config.ts', '--env', 'production', '--output-path', out], {
-        cwd: PLUGIN,
-        env: { ...process.env, NODE_OPTIONS: '--import tsx', DRIFTWATCH_DASHBOARDS_DIR: empty },
-        stdio: 'pipe',
-      });
+      execFileSync(
+        'npx',
+        [
+          'webpack',
+          '--disable-interpret',
+          '-c',
+          './.config/webpack/webpack.config.ts',
+          '--env',
+          'production',
+          '--output-path',
+          out,
+        ],
+        {
+          cwd: PLUGIN,
+          env: { ...process.env, NODE_OPTIONS: '--import tsx', DRIFTWATCH_DASHBOARDS_DIR: empty },
+          stdio: 'pipe',
+        },
+      );
     } catch (err) {
       failed = true;
       const e = err as { stdout?: Buffer; stderr?: Buffer };

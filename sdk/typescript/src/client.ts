@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DriftwatchError, DriftwatchNetworkError, DriftwatchServerError, requestErrorFor } from './errors';
 import { Experiment, type ExperimentOptions } from './experiment';
 import { timeParam } from './time';
-import { PredictionLogger, type PredictionLoggerOptions, type PredictionInput, type PredictionTarget, toWireEvent } from './predictionLogger';
+import {
+  PredictionLogger,
+  type PredictionLoggerOptions,
+  type PredictionInput,
+  type PredictionTarget,
+  toWireEvent,
+} from './predictionLogger';
 import type {
   DriftReport,
   EndpointInfo,
@@ -82,7 +88,14 @@ export interface RequestOptions {
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /** Failures before any byte reached the server: always safe to repeat. */
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 /** Statuses a proxy or load balancer answers when the server is briefly away. */
 const GATEWAY_STATUSES = new Set([502, 504]);
 
@@ -172,7 +185,10 @@ export class DriftwatchClient {
   /** Registers a deployed model (or updates the one with the same project/function/model/version). */
   registerEndpoint(spec: EndpointSpec): Promise<EndpointInfo> {
     // Registration is keyed by a hash of its identity, so repeating it cannot create a second one.
-    return this.requestJson('POST', '/api/v1/endpoints', { json: { project: this.project, ...spec }, idempotent: true });
+    return this.requestJson('POST', '/api/v1/endpoints', {
+      json: { project: this.project, ...spec },
+      idempotent: true,
+    });
   }
 
   getEndpoint(endpointId: string): Promise<EndpointInfo> {
@@ -180,7 +196,11 @@ export class DriftwatchClient {
   }
 
   /** Stores training rows as the endpoint's reference: its statistics fix the drift bins. */
-  registerReference(endpointId: string, rows: Array<Record<string, unknown>>, columns: ReferenceColumns = {}): Promise<ReferenceInfo> {
+  registerReference(
+    endpointId: string,
+    rows: Array<Record<string, unknown>>,
+    columns: ReferenceColumns = {},
+  ): Promise<ReferenceInfo> {
     return this.requestJson('PUT', `/api/v1/endpoints/${encodeURIComponent(endpointId)}/reference`, {
       json: { rows, ...columns },
       // Each PUT stores a new version: a blind repeat would add a duplicate version.
@@ -192,7 +212,11 @@ export class DriftwatchClient {
    * Sends prediction events now, as one batch (use a PredictionLogger to send in the background).
    * The batch id makes a retried send count once.
    */
-  logPredictions(events: PredictionInput[], target: PredictionTarget, batchId: string = randomUUID()): Promise<PredictionReceipt> {
+  logPredictions(
+    events: PredictionInput[],
+    target: PredictionTarget,
+    batchId: string = randomUUID(),
+  ): Promise<PredictionReceipt> {
     return this.requestJson('POST', '/api/v1/predictions', {
       json: { batchId, project: this.project, events: events.map((e) => toWireEvent(e, target, Date.now())) },
       idempotent: true,
@@ -200,7 +224,9 @@ export class DriftwatchClient {
   }
 
   /** Ground truth for earlier (or later) predictions, joined by request id. */
-  logLabels(labels: Array<{ requestId: string; label: OutputValue; endpoint?: string }>): Promise<LabelReceipt> {
+  logLabels(
+    labels: Array<{ requestId: string; label: OutputValue; endpoint?: string }>,
+  ): Promise<LabelReceipt> {
     // Safe to repeat: the server counts a prediction's label once.
     return this.requestJson('POST', '/api/v1/labels', { json: labels, idempotent: true });
   }
@@ -218,7 +244,10 @@ export class DriftwatchClient {
   }
 
   /** Counts, latency, errors and accuracy over a window, per step (e.g. `1m`). */
-  endpointMetrics<T = Record<string, unknown>>(endpointId: string, window: TimeWindow & { step?: string } = {}): Promise<T> {
+  endpointMetrics<T = Record<string, unknown>>(
+    endpointId: string,
+    window: TimeWindow & { step?: string } = {},
+  ): Promise<T> {
     return this.requestJson('GET', `/api/v1/endpoints/${encodeURIComponent(endpointId)}/metrics`, {
       query: { from: timeParam(window.from), to: timeParam(window.to), step: window.step },
     });
@@ -242,7 +271,9 @@ export class DriftwatchClient {
     try {
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (err) {
-      throw new DriftwatchError(`${method} ${path}: the server's answer is not JSON: ${text.slice(0, 200)}`, { cause: err });
+      throw new DriftwatchError(`${method} ${path}: the server's answer is not JSON: ${text.slice(0, 200)}`, {
+        cause: err,
+      });
     }
   }
 
@@ -268,20 +299,27 @@ export class DriftwatchClient {
         if (lastTry || !(safe || idempotent)) {
           throw new DriftwatchNetworkError(message, method, path, !safe, attempt, err);
         }
-        await this.pause({ method, path, attempt, delayMs: backoffDelay(policy, attempt), reason: message }, options);
+        await this.pause(
+          { method, path, attempt, delayMs: backoffDelay(policy, attempt), reason: message },
+          options,
+        );
         continue;
       }
       if (response.ok) return response;
 
       const retryable = response.status === 503 || (GATEWAY_STATUSES.has(response.status) && idempotent);
       if (retryable && !lastTry) {
-        const delayMs = Math.min(Math.max(backoffDelay(policy, attempt), retryAfterMs(response)), policy.maxDelayMs);
+        const delayMs = Math.min(
+          Math.max(backoffDelay(policy, attempt), retryAfterMs(response)),
+          policy.maxDelayMs,
+        );
         await response.body?.cancel();
         await this.pause({ method, path, attempt, delayMs, reason: `HTTP ${response.status}` }, options);
         continue;
       }
       const { message, details } = await errorMessageOf(response);
-      if (response.status >= 500) throw new DriftwatchServerError(response.status, method, path, message, attempt);
+      if (response.status >= 500)
+        throw new DriftwatchServerError(response.status, method, path, message, attempt);
       throw requestErrorFor({ status: response.status, method, path, serverMessage: message, details });
     }
   }

@@ -27,7 +27,11 @@ export interface RequestErrorInit {
 function describeDetails(details: unknown): string {
   if (!Array.isArray(details)) return '';
   const issues = details.filter(
-    (d): d is FieldIssue => typeof d === 'object' && d !== null && typeof (d as FieldIssue).path === 'string' && typeof (d as FieldIssue).message === 'string',
+    (d): d is FieldIssue =>
+      typeof d === 'object' &&
+      d !== null &&
+      typeof (d as FieldIssue).path === 'string' &&
+      typeof (d as FieldIssue).message === 'string',
   );
   return issues.length ? ` (${issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : '';
 }
@@ -43,7 +47,9 @@ export class DriftwatchRequestError extends DriftwatchError {
   readonly details?: unknown;
 
   constructor(init: RequestErrorInit) {
-    super(`${init.status} ${init.method} ${init.path}: ${init.serverMessage}${describeDetails(init.details)}`);
+    super(
+      `${init.status} ${init.method} ${init.path}: ${init.serverMessage}${describeDetails(init.details)}`,
+    );
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -84,7 +90,9 @@ export class DriftwatchServerError extends DriftwatchError {
     readonly serverMessage: string,
     readonly attempts: number,
   ) {
-    super(`${status} ${method} ${path}: ${serverMessage} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+    super(
+      `${status} ${method} ${path}: ${serverMessage} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`,
+    );
   }
 }
 

@@ -86,7 +86,8 @@ export class Experiment {
       idempotent: false,
     });
     // The provider is fixed when an experiment is created; sample if it, or this handle, asks for profiling.
-    const profiling = info.provider === 'profiling' || (requested === 'profiling' && info.provider !== 'notrack');
+    const profiling =
+      info.provider === 'profiling' || (requested === 'profiling' && info.provider !== 'notrack');
     const run = new Run(this, info, {
       flushIntervalMs: this.options.flushIntervalMs ?? 1_000,
       profiling: profiling ? (this.options.profiling ?? {}) : null,
@@ -110,19 +111,23 @@ export class Experiment {
     await this.flushActiveRuns();
     let cursor: string | undefined;
     do {
-      const page: { events: TrackingEvent[]; cursor: string | null } = await this.client.requestJson('GET', this.pathFor('/data'), {
-        query: {
-          ...this.projectQuery(),
-          run: list(query.run),
-          event: list(query.event),
-          key: list(query.key),
-          step: list(query.step),
-          since: timeParam(query.since),
-          end: timeParam(query.end),
-          limit: query.pageSize,
-          cursor,
+      const page: { events: TrackingEvent[]; cursor: string | null } = await this.client.requestJson(
+        'GET',
+        this.pathFor('/data'),
+        {
+          query: {
+            ...this.projectQuery(),
+            run: list(query.run),
+            event: list(query.event),
+            key: list(query.key),
+            step: list(query.step),
+            since: timeParam(query.since),
+            end: timeParam(query.end),
+            limit: query.pageSize,
+            cursor,
+          },
         },
-      });
+      );
       if (page.events.length > 0) yield page.events;
       cursor = page.cursor ?? undefined;
     } while (cursor);
@@ -165,7 +170,9 @@ export class Experiment {
 
   /** Deletes the experiment with every run, event and artifact. The server refuses unless `force` is true. */
   async clear(options: { force?: boolean } = {}): Promise<void> {
-    await this.client.requestJson('DELETE', this.pathFor(''), { query: { ...this.projectQuery(), force: options.force === true } });
+    await this.client.requestJson('DELETE', this.pathFor(''), {
+      query: { ...this.projectQuery(), force: options.force === true },
+    });
     this.activeRuns.clear();
     this.latestRun = undefined;
   }
@@ -192,12 +199,16 @@ export class Experiment {
   /** The artifact's download (no timeout: artifacts can be large); without `run`, of the latest run that logged it. */
   private async artifactResponse(name: string, run?: number): Promise<Response> {
     const from = run ?? (await this.latestRunWithArtifact(name));
-    return this.client.request('GET', this.pathFor(`/runs/${from}/artifacts/${encodeURIComponent(name)}`), { query: this.projectQuery(), timeoutMs: 0 });
+    return this.client.request('GET', this.pathFor(`/runs/${from}/artifacts/${encodeURIComponent(name)}`), {
+      query: this.projectQuery(),
+      timeoutMs: 0,
+    });
   }
 
   private async latestRunWithArtifact(name: string): Promise<number> {
     let latest: number | undefined;
-    for await (const event of this.events({ event: 'artifact', key: name })) latest = Math.max(latest ?? 0, event.run);
+    for await (const event of this.events({ event: 'artifact', key: name }))
+      latest = Math.max(latest ?? 0, event.run);
     if (latest === undefined) {
       throw new NotFoundError({
         status: 404,

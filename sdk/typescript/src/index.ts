@@ -1,5 +1,12 @@
 export { DriftwatchClient, DEFAULT_RETRY, DEFAULT_URL, SDK_VERSION, backoffDelay } from './client';
-export type { ClientOptions, QueryValue, RequestBody, RequestOptions, RetryNotice, RetryPolicy } from './client';
+export type {
+  ClientOptions,
+  QueryValue,
+  RequestBody,
+  RequestOptions,
+  RetryNotice,
+  RetryPolicy,
+} from './client';
 export { Experiment } from './experiment';
 export type { ArtifactStream, DataQuery, ExperimentOptions } from './experiment';
 export { Run, MAX_EVENTS_PER_REQUEST } from './run';
@@ -7,7 +14,12 @@ export type { ArtifactSource, LogOptions } from './run';
 export { PROFILE_EVENT, Profiler, sampleSystem, takeCpuSnapshot } from './profiling';
 export type { CpuSnapshot, ProfilingOptions, SystemSample } from './profiling';
 export { PredictionLogger, toWireEvent } from './predictionLogger';
-export type { PredictionInput, PredictionLoggerOptions, PredictionLoggerStats, PredictionTarget } from './predictionLogger';
+export type {
+  PredictionInput,
+  PredictionLoggerOptions,
+  PredictionLoggerStats,
+  PredictionTarget,
+} from './predictionLogger';
 export { monitorBatchPredictions, monitorPredictions } from './serving';
 export type { MonitorOptions, MonitoredBatchPredict, MonitoredPredict } from './serving';
 export * from './errors';

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DriftwatchClient, RetryPolicy } from './client';
 import { BadRequestError, DriftwatchError } from './errors';
-import type { FeatureValues, LabelReceipt, OutputValue, PredictionReceipt, ReferenceColumns, ReferenceInfo } from './types';
+import type {
+  FeatureValues,
+  LabelReceipt,
+  OutputValue,
+  PredictionReceipt,
+  ReferenceColumns,
+  ReferenceInfo,
+} from './types';
 
 /** One prediction as the model server saw it. */
 export interface PredictionInput {
@@ -87,10 +94,13 @@ const MAX_REJECTION_ROUNDS = 10;
 /** The plain event shape of POST /api/v1/predictions. */
 export function toWireEvent(input: PredictionInput, target: PredictionTarget, now: number): WirePrediction {
   if (typeof input.features !== 'object' || input.features === null) {
-    throw new TypeError(`prediction features must be an object or an array, got ${input.features === null ? 'null' : typeof input.features}`);
+    throw new TypeError(
+      `prediction features must be an object or an array, got ${input.features === null ? 'null' : typeof input.features}`,
+    );
   }
   const wire: WirePrediction = {
-    timestamp: input.timestamp instanceof Date ? input.timestamp.getTime() : Math.round(input.timestamp ?? now),
+    timestamp:
+      input.timestamp instanceof Date ? input.timestamp.getTime() : Math.round(input.timestamp ?? now),
     features: input.features,
   };
   if (target.endpoint !== undefined) wire.endpoint = target.endpoint;
@@ -102,8 +112,10 @@ export function toWireEvent(input: PredictionInput, target: PredictionTarget, no
     if (target.modelClass !== undefined) wire.modelClass = target.modelClass;
   }
   if (input.prediction !== undefined) wire.prediction = input.prediction;
-  if (input.latencyMs !== undefined && Number.isFinite(input.latencyMs)) wire.latencyMs = Math.max(0, input.latencyMs);
-  if (input.error !== undefined) wire.error = typeof input.error === 'string' ? input.error.slice(0, 10_000) : input.error;
+  if (input.latencyMs !== undefined && Number.isFinite(input.latencyMs))
+    wire.latencyMs = Math.max(0, input.latencyMs);
+  if (input.error !== undefined)
+    wire.error = typeof input.error === 'string' ? input.error.slice(0, 10_000) : input.error;
   if (input.requestId !== undefined) wire.requestId = input.requestId;
   if (input.label !== undefined) wire.label = input.label;
   return wire;
@@ -186,7 +198,8 @@ export class PredictionLogger {
     private readonly client: DriftwatchClient,
     options: PredictionLoggerOptions,
   ) {
-    if (options.endpoint === undefined && options.model === undefined) throw new TypeError('give `endpoint` (an id) or `model`');
+    if (options.endpoint === undefined && options.model === undefined)
+      throw new TypeError('give `endpoint` (an id) or `model`');
     this.target = {
       endpoint: options.endpoint,
       model: options.model,
@@ -235,15 +248,24 @@ export class PredictionLogger {
       this.counts.labelsDropped++;
       return false;
     }
-    this.labelQueue.push(this.target.endpoint === undefined ? { requestId, label } : { requestId, label, endpoint: this.target.endpoint });
+    this.labelQueue.push(
+      this.target.endpoint === undefined
+        ? { requestId, label }
+        : { requestId, label, endpoint: this.target.endpoint },
+    );
     if (this.labelQueue.length >= this.batchSize) this.kick();
     return true;
   }
 
   /** Stores training rows as the endpoint's reference (needs the logger to target an endpoint id). */
-  registerReference(rows: Array<Record<string, unknown>>, columns?: ReferenceColumns): Promise<ReferenceInfo> {
+  registerReference(
+    rows: Array<Record<string, unknown>>,
+    columns?: ReferenceColumns,
+  ): Promise<ReferenceInfo> {
     if (this.target.endpoint === undefined) {
-      return Promise.reject(new DriftwatchError('registerReference needs a logger created with an endpoint id'));
+      return Promise.reject(
+        new DriftwatchError('registerReference needs a logger created with an endpoint id'),
+      );
     }
     return this.client.registerReference(this.target.endpoint, rows, columns);
   }
@@ -304,13 +326,22 @@ export class PredictionLogger {
     let events = batch;
     for (let round = 0; ; round++) {
       try {
-        await this.post<PredictionReceipt>('/api/v1/predictions', { batchId: randomUUID(), project: this.client.project, events });
+        await this.post<PredictionReceipt>('/api/v1/predictions', {
+          batchId: randomUUID(),
+          project: this.client.project,
+          events,
+        });
         this.counts.sent += events.length;
         return;
       } catch (err) {
         // The server rejects a batch whole, naming the bad event: drop that one and resend the rest.
         const index = rejectedIndex(err);
-        if (index !== undefined && index < events.length && events.length > 1 && round < MAX_REJECTION_ROUNDS) {
+        if (
+          index !== undefined &&
+          index < events.length &&
+          events.length > 1 &&
+          round < MAX_REJECTION_ROUNDS
+        ) {
           this.reportLost(err);
           events = events.filter((_, i) => i !== index);
           continue;
@@ -327,7 +358,12 @@ export class PredictionLogger {
    * carries its batch id, and the server counts a prediction's label once.
    */
   private post<T>(path: string, json: unknown): Promise<T> {
-    return this.client.requestJson<T>('POST', path, { json, idempotent: true, retry: this.retry, onRetry: () => this.counts.retries++ });
+    return this.client.requestJson<T>('POST', path, {
+      json,
+      idempotent: true,
+      retry: this.retry,
+      onRetry: () => this.counts.retries++,
+    });
   }
 
   private async sendLabels(labels: WireLabel[]): Promise<void> {

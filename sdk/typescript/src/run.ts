@@ -77,7 +77,8 @@ export class Run {
     this.startedAt = info.startedAt;
     if (options.profiling) {
       this.profiler = new Profiler((sample, step, at) => {
-        for (const [key, value] of Object.entries(sample)) this.enqueue(PROFILE_EVENT, key, value, { step, dt: at });
+        for (const [key, value] of Object.entries(sample))
+          this.enqueue(PROFILE_EVENT, key, value, { step, dt: at });
       }, options.profiling.intervalMs);
       this.profiler.start();
     }
@@ -89,7 +90,8 @@ export class Run {
 
   /** Numbers only; NaN and infinities are sent as text because JSON cannot carry them. */
   logMetric(key: string, value: number, options: LogOptions = {}): void {
-    if (typeof value !== 'number') throw new TypeError(`metric "${key}" must be a number, got ${typeof value}`);
+    if (typeof value !== 'number')
+      throw new TypeError(`metric "${key}" must be a number, got ${typeof value}`);
     this.enqueue('metric', key, Number.isFinite(value) ? value : String(value), options);
   }
 
@@ -107,7 +109,11 @@ export class Run {
   }
 
   /** Uploads an artifact now (not buffered); the server records an `artifact` event with its size and hash. */
-  async logArtifact(source: ArtifactSource, name: string, options: { contentType?: string } = {}): Promise<ArtifactInfo> {
+  async logArtifact(
+    source: ArtifactSource,
+    name: string,
+    options: { contentType?: string } = {},
+  ): Promise<ArtifactInfo> {
     this.assertOpen();
     let body: RequestBody;
     let contentType = options.contentType;
@@ -125,9 +131,16 @@ export class Run {
       { query: this.experiment.projectQuery(), body, contentType: contentType ?? 'application/octet-stream' },
     );
     // Never lose bytes silently: e.g. a server that parses JSON-typed bodies itself stores none of them.
-    const sentBytes = body instanceof Uint8Array ? body.length : typeof source === 'object' && 'path' in source ? (await stat(source.path)).size : undefined;
+    const sentBytes =
+      body instanceof Uint8Array
+        ? body.length
+        : typeof source === 'object' && 'path' in source
+          ? (await stat(source.path)).size
+          : undefined;
     if (sentBytes !== undefined && stored.size !== sentBytes) {
-      throw new DriftwatchError(`artifact "${name}": sent ${sentBytes} bytes but the server stored ${stored.size} (content type ${contentType ?? 'application/octet-stream'})`);
+      throw new DriftwatchError(
+        `artifact "${name}": sent ${sentBytes} bytes but the server stored ${stored.size} (content type ${contentType ?? 'application/octet-stream'})`,
+      );
     }
     return stored;
   }
@@ -165,27 +178,43 @@ export class Run {
       () => undefined,
       (err: unknown) => err,
     );
-    this.stopped = await this.experiment.client.requestJson<RunInfo>('POST', this.experiment.pathFor(`/runs/${this.number}/stop`), {
-      query: this.experiment.projectQuery(),
-      json:
-        'failed' in outcome
-          ? { status: 'FAILED', error: String(outcome.failed instanceof Error ? outcome.failed.message : outcome.failed).slice(0, 10_000) }
-          : undefined,
-      // Stopping a stopped run leaves it stopped: safe to repeat.
-      idempotent: true,
-    });
+    this.stopped = await this.experiment.client.requestJson<RunInfo>(
+      'POST',
+      this.experiment.pathFor(`/runs/${this.number}/stop`),
+      {
+        query: this.experiment.projectQuery(),
+        json:
+          'failed' in outcome
+            ? {
+                status: 'FAILED',
+                error: String(
+                  outcome.failed instanceof Error ? outcome.failed.message : outcome.failed,
+                ).slice(0, 10_000),
+              }
+            : undefined,
+        // Stopping a stopped run leaves it stopped: safe to repeat.
+        idempotent: true,
+      },
+    );
     this.experiment.forgetRun(this);
     if (flushFailure !== undefined) throw flushFailure;
     return this.stopped;
   }
 
   private assertOpen(): void {
-    if (this.stopping) throw new DriftwatchError(`run ${this.number} of experiment "${this.experiment.name}" is stopped`);
+    if (this.stopping)
+      throw new DriftwatchError(`run ${this.number} of experiment "${this.experiment.name}" is stopped`);
   }
 
   private enqueue(event: string, key: string, value: JsonValue, options: LogOptions): void {
     this.assertOpen();
-    const wire: WireEvent = { event, key, value: value === undefined ? null : value, run: this.number, dt: (options.dt ?? new Date()).toISOString() };
+    const wire: WireEvent = {
+      event,
+      key,
+      value: value === undefined ? null : value,
+      run: this.number,
+      dt: (options.dt ?? new Date()).toISOString(),
+    };
     if (options.step !== undefined) wire.step = options.step;
     if (options.name !== undefined) wire.name = options.name;
     this.pending.push(wire);

@@ -12,9 +12,13 @@ export interface MonitorOptions<I, O> {
 }
 
 export type MonitoredPredict<I, O> = (input: I, requestId?: string) => Promise<O>;
-export type MonitoredBatchPredict<I, O> = (inputs: I[], requestIds?: Array<string | undefined>) => Promise<O[]>;
+export type MonitoredBatchPredict<I, O> = (
+  inputs: I[],
+  requestIds?: Array<string | undefined>,
+) => Promise<O[]>;
 
-const isScalar = (v: unknown): v is Scalar => v === null || ['number', 'string', 'boolean'].includes(typeof v);
+const isScalar = (v: unknown): v is Scalar =>
+  v === null || ['number', 'string', 'boolean'].includes(typeof v);
 
 function isOutputValue(v: unknown): v is OutputValue {
   if (isScalar(v)) return true;
@@ -32,7 +36,13 @@ function errorText(err: unknown): string {
 }
 
 /** Builds the event and queues it; a failure here is counted on the logger, never thrown at the caller. */
-function record<I, O>(options: MonitorOptions<I, O>, input: I, outcome: { output?: O; error?: unknown }, latencyMs: number, requestId?: string): void {
+function record<I, O>(
+  options: MonitorOptions<I, O>,
+  input: I,
+  outcome: { output?: O; error?: unknown },
+  latencyMs: number,
+  requestId?: string,
+): void {
   try {
     const event: PredictionInput = { features: (options.features ?? defaultFeatures)(input), latencyMs };
     const id = requestId ?? options.requestId?.(input);
@@ -51,7 +61,10 @@ function record<I, O>(options: MonitorOptions<I, O>, input: I, outcome: { output
  * error) in the background. The result and any error of `predict` pass through unchanged;
  * logging adds a queue append, never a network wait.
  */
-export function monitorPredictions<I, O>(predict: (input: I) => O | Promise<O>, options: MonitorOptions<I, O>): MonitoredPredict<I, O> {
+export function monitorPredictions<I, O>(
+  predict: (input: I) => O | Promise<O>,
+  options: MonitorOptions<I, O>,
+): MonitoredPredict<I, O> {
   return async (input: I, requestId?: string): Promise<O> => {
     const started = performance.now();
     let output: O;

@@ -29,9 +29,16 @@ describe('examples/', () => {
     expect(result.sent).toBe(result.served);
     expect(result.predictions).toBe(result.served);
     // Checked again here, without the SDK: the served predictions are in the drift query.
-    const report = await getJson<DriftReport>(`${proxy.url}/api/v1/endpoints/${result.endpointId}/drift?from=now-1h`);
+    const report = await getJson<DriftReport>(
+      `${proxy.url}/api/v1/endpoints/${result.endpointId}/drift?from=now-1h`,
+    );
     expect(report.window.predictions).toBe(result.served);
-    expect(report.features.map((f) => f.name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    expect(report.features.map((f) => f.name)).toEqual([
+      'sepal_length',
+      'sepal_width',
+      'petal_length',
+      'petal_width',
+    ]);
     expect(['POSSIBLE_DRIFT', 'DRIFT_DETECTED']).toContain(report.overall.status);
     const petal = report.features.find((f) => f.name === 'petal_length');
     expect(petal?.measures.tvd.value).toBeGreaterThan(0.3);
@@ -42,7 +49,13 @@ describe('examples/', () => {
       process.execPath,
       ['--import', 'tsx', path.join('examples', 'typescript', 'endToEnd.ts')],
       // The example imports '@driftwatch/client'; this tsconfig maps it to the SDK's source.
-      { cwd: REPO_ROOT, env: { DRIFTWATCH_URL: proxy.url, TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'examples', 'typescript', 'tsconfig.json') } },
+      {
+        cwd: REPO_ROOT,
+        env: {
+          DRIFTWATCH_URL: proxy.url,
+          TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'examples', 'typescript', 'tsconfig.json'),
+        },
+      },
     );
     const result = resultOf(run);
     expect(run.output).toMatch(/model artifact restored with 3 centroids/);

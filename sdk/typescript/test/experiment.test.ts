@@ -40,8 +40,15 @@ describe('experiments and runs against a real proxy', () => {
       expect(run.number).toBe(1);
       for (let step = 0; step < 5; step++) run.logMetric('accuracy', 0.5 + step / 10, { step });
       run.logParam('batchsize', 1);
-      run.logData('data', { rows: [[1, 2], [3, 4]] });
-      const artifact = await run.logArtifact(model, 'model.pkl', { contentType: 'application/x-python-pickle' });
+      run.logData('data', {
+        rows: [
+          [1, 2],
+          [3, 4],
+        ],
+      });
+      const artifact = await run.logArtifact(model, 'model.pkl', {
+        contentType: 'application/x-python-pickle',
+      });
       expect(artifact).toMatchObject({ size: model.length, run: 1 });
       return 'trained';
     });
@@ -50,11 +57,18 @@ describe('experiments and runs against a real proxy', () => {
     const info = await exp.info();
     expect(info.runs).toEqual([expect.objectContaining({ run: 1, status: 'STOPPED' })]);
     const metrics = (await collect(exp.data({ run: -1, event: 'metric', since: '5h' }))).flat();
-    expect(metrics.map((e) => [e.run, e.step, e.value])).toEqual([0, 1, 2, 3, 4].map((s) => [1, s, 0.5 + s / 10]));
+    expect(metrics.map((e) => [e.run, e.step, e.value])).toEqual(
+      [0, 1, 2, 3, 4].map((s) => [1, s, 0.5 + s / 10]),
+    );
     const params = (await collect(exp.data({ event: 'param' }))).flat();
     expect(params.map((e) => [e.key, e.value])).toEqual([['batchsize', 1]]);
     const data = (await collect(exp.data({ event: 'data', key: 'data' }))).flat();
-    expect(data[0].value).toEqual({ rows: [[1, 2], [3, 4]] });
+    expect(data[0].value).toEqual({
+      rows: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     expect(Buffer.compare(await exp.restoreArtifact('model.pkl'), model)).toBe(0);
     const [summary] = await exp.summary();
     expect(summary.metrics.accuracy).toMatchObject({ last: 0.9, count: 5 });
@@ -106,14 +120,17 @@ describe('experiments and runs against a real proxy', () => {
         for (let i = 0; i < 25_000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
       });
       const posts = front.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/events'));
-      expect(posts.map((r) => (JSON.parse(r.body.toString()) as unknown[]).length)).toEqual([10_000, 10_000, 5_000]);
+      expect(posts.map((r) => (JSON.parse(r.body.toString()) as unknown[]).length)).toEqual([
+        10_000, 10_000, 5_000,
+      ]);
       const pages = await collect(exp.data({ event: 'metric', pageSize: 10_000 }));
       expect(pages.map((p) => p.length)).toEqual([10_000, 10_000, 5_000]);
       const steps = pages.flat().map((e) => e.step);
       expect(steps[0]).toBe(0);
       expect(steps[24_999]).toBe(24_999);
       let count = 0;
-      for await (const event of exp.events({ event: 'metric', step: [3, 4], pageSize: 1 })) count += event.step === 3 || event.step === 4 ? 1 : 0;
+      for await (const event of exp.events({ event: 'metric', step: [3, 4], pageSize: 1 }))
+        count += event.step === 3 || event.step === 4 ? 1 : 0;
       expect(count).toBe(2);
     } finally {
       await front.close();
@@ -125,16 +142,23 @@ describe('experiments and runs against a real proxy', () => {
     const run = await exp.start();
     run.logParam('lr', 0.01);
     await sleep(300);
-    const seen = await getJson<{ events: TrackingEvent[] }>(`${proxy.url}/api/v1/experiments/background/data?event=param`);
+    const seen = await getJson<{ events: TrackingEvent[] }>(
+      `${proxy.url}/api/v1/experiments/background/data?event=param`,
+    );
     expect(seen.events.map((e) => e.value)).toEqual([0.01]);
     await run.stop();
   });
 
   it('keeps events the server could not take (503) and sends them once on the next flush', async () => {
     let refuse = true;
-    const front = await startFrontDoor(proxy.url, (req) => (refuse && req.path.endsWith('/events') ? 'unavailable' : 'forward'));
+    const front = await startFrontDoor(proxy.url, (req) =>
+      refuse && req.path.endsWith('/events') ? 'unavailable' : 'forward',
+    );
     try {
-      const exp = new DriftwatchClient({ url: front.url, retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 } }).experiment('kept');
+      const exp = new DriftwatchClient({
+        url: front.url,
+        retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
+      }).experiment('kept');
       const run = await exp.start();
       run.logMetric('a', 1);
       run.logMetric('a', 2);
@@ -151,9 +175,14 @@ describe('experiments and runs against a real proxy', () => {
 
   it('resends events whose answer was lost with the same idempotency key: stored once, later events kept apart', async () => {
     let drops = 2;
-    const front = await startFrontDoor(proxy.url, (req) => (drops > 0 && req.path.endsWith('/events') ? (drops--, 'forwardThenDrop') : 'forward'));
+    const front = await startFrontDoor(proxy.url, (req) =>
+      drops > 0 && req.path.endsWith('/events') ? (drops--, 'forwardThenDrop') : 'forward',
+    );
     try {
-      const exp = new DriftwatchClient({ url: front.url, retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 } }).experiment('answer-lost');
+      const exp = new DriftwatchClient({
+        url: front.url,
+        retry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
+      }).experiment('answer-lost');
       const run = await exp.start();
       run.logMetric('a', 1);
       run.logMetric('a', 2);
@@ -165,7 +194,9 @@ describe('experiments and runs against a real proxy', () => {
       await run.stop();
       const events = (await collect(exp.data({ event: 'metric' }))).flat();
       expect(events.map((e) => e.value)).toEqual([1, 2, 3]);
-      const sent = front.seen.filter((r) => r.path.endsWith('/events')).map((r) => JSON.parse(r.body.toString()) as Array<{ value: number }>);
+      const sent = front.seen
+        .filter((r) => r.path.endsWith('/events'))
+        .map((r) => JSON.parse(r.body.toString()) as Array<{ value: number }>);
       expect(sent.map((batch) => batch.map((e) => e.value))).toEqual([[1, 2], [1, 2], [1, 2], [3]]);
     } finally {
       await front.close();
@@ -208,11 +239,15 @@ describe('experiments and runs against a real proxy', () => {
   });
 
   it('refuses to lose artifact bytes silently', async () => {
-    const front = await startFrontDoor(proxy.url, (req) => (req.method === 'PUT' ? 'forwardEmptyBody' : 'forward'));
+    const front = await startFrontDoor(proxy.url, (req) =>
+      req.method === 'PUT' ? 'forwardEmptyBody' : 'forward',
+    );
     try {
       const exp = new DriftwatchClient({ url: front.url }).experiment('short-artifact');
       const run = await exp.start();
-      await expect(run.logArtifact(Buffer.from('twelve bytes'), 'a.bin')).rejects.toThrow(/sent 12 bytes but the server stored 0/);
+      await expect(run.logArtifact(Buffer.from('twelve bytes'), 'a.bin')).rejects.toThrow(
+        /sent 12 bytes but the server stored 0/,
+      );
       await run.stop();
     } finally {
       await front.close();
@@ -240,7 +275,15 @@ describe('experiments and runs against a real proxy', () => {
     });
     const samples = (await collect(exp.data({ event: PROFILE_EVENT }))).flat();
     const keys = new Set(samples.map((e) => e.key));
-    for (const key of ['cpu_percent', 'process_cpu_percent', 'memory_load', 'memory_total', 'process_rss', 'load_1m', 'cpu_count']) {
+    for (const key of [
+      'cpu_percent',
+      'process_cpu_percent',
+      'memory_load',
+      'memory_total',
+      'process_rss',
+      'load_1m',
+      'cpu_count',
+    ]) {
       expect(keys).toContain(key);
     }
     const steps = new Set(samples.map((e) => e.step));

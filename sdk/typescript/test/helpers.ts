@@ -11,7 +11,10 @@ export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 /** A real Driftwatch proxy on a loopback port with an in-memory store and no background evaluation. */
 export function startRealProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, ...overrides });
+  const config = loadConfig(
+    {},
+    { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, ...overrides },
+  );
   return startProxy(config, createLogger('silent'));
 }
 
@@ -47,12 +50,24 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function forward(upstream: string, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+async function forward(
+  upstream: string,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) headers[name] = value;
+    if (
+      typeof value === 'string' &&
+      !['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)
+    )
+      headers[name] = value;
   }
-  const response = await fetch(`${upstream}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined });
+  const response = await fetch(`${upstream}${req.url}`, {
+    method: req.method,
+    headers,
+    body: body.length ? body : undefined,
+  });
   const contentType = response.headers.get('content-type');
   return {
     status: response.status,
@@ -62,7 +77,10 @@ async function forward(upstream: string, req: IncomingMessage, body: Buffer): Pr
 }
 
 /** A real HTTP server in front of the proxy that misbehaves on cue, for retry tests. */
-export async function startFrontDoor(upstream: string, decide: (req: SeenRequest, index: number) => FrontAction = () => 'forward'): Promise<FrontDoor> {
+export async function startFrontDoor(
+  upstream: string,
+  decide: (req: SeenRequest, index: number) => FrontAction = () => 'forward',
+): Promise<FrontDoor> {
   const seen: SeenRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -72,7 +90,9 @@ export async function startFrontDoor(upstream: string, decide: (req: SeenRequest
       const action = decide(request, seen.length - 1);
       if (action === 'hang') return;
       if (action === 'unavailable') {
-        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'the store is unreachable (front door)' }));
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'the store is unreachable (front door)' }));
         return;
       }
       const answer = await forward(upstream, req, action === 'forwardEmptyBody' ? Buffer.alloc(0) : body);
@@ -120,10 +140,19 @@ export interface ProcessResult {
 export function runProcess(
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; onOutput?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    timeoutMs?: number;
+    onOutput?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
+  } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const kill = (signal: NodeJS.Signals) => child.kill(signal);
     const onData = (chunk: Buffer) => {
@@ -142,6 +171,10 @@ export function runProcess(
 }
 
 /** `node --import tsx <file>`: one process, so signals reach the script itself. */
-export function runTypeScript(file: string, args: string[], options: Parameters<typeof runProcess>[2] = {}): Promise<ProcessResult> {
+export function runTypeScript(
+  file: string,
+  args: string[],
+  options: Parameters<typeof runProcess>[2] = {},
+): Promise<ProcessResult> {
   return runProcess(process.execPath, ['--import', 'tsx', file, ...args], options);
 }

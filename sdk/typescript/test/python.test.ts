@@ -15,11 +15,15 @@ describe('Python client (sdk/python)', () => {
   afterAll(() => proxy.close());
 
   it('passes its unittest suite against a real proxy', async () => {
-    const result = await runProcess('python3', ['-m', 'unittest', 'discover', '-s', path.join('sdk', 'python', 'tests'), '-v'], {
-      cwd: REPO_ROOT,
-      env: { DRIFTWATCH_URL: proxy.url, PYTHONDONTWRITEBYTECODE: '1' },
-      timeoutMs: 240_000,
-    });
+    const result = await runProcess(
+      'python3',
+      ['-m', 'unittest', 'discover', '-s', path.join('sdk', 'python', 'tests'), '-v'],
+      {
+        cwd: REPO_ROOT,
+        env: { DRIFTWATCH_URL: proxy.url, PYTHONDONTWRITEBYTECODE: '1' },
+        timeoutMs: 240_000,
+      },
+    );
     if (result.code !== 0) {
       // Print python's report so that the failing test and its traceback show in jest's output.
       console.error(result.output);

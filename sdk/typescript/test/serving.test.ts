@@ -50,7 +50,9 @@ describe('serving helper against a real proxy', () => {
       { requestId: 'r-2', label: 'virginica' },
     ]);
     expect(labels).toEqual({ accepted: 2, joined: 2, pending: 0, alreadyLabelled: 0 });
-    const metrics = await client.endpointMetrics<{ total: { labeled: number; accuracy: number; latencyMeanMs: number | null } }>(endpoint.id);
+    const metrics = await client.endpointMetrics<{
+      total: { labeled: number; accuracy: number; latencyMeanMs: number | null };
+    }>(endpoint.id);
     expect(metrics.total).toMatchObject({ labeled: 2, accuracy: 0.5 });
   });
 
@@ -66,7 +68,11 @@ describe('serving helper against a real proxy', () => {
   it('keeps predicting at full speed while the server does not answer', async () => {
     const front = await startFrontDoor(proxy.url, () => 'hang');
     try {
-      const logger = new DriftwatchClient({ url: front.url, timeoutMs: 50, retry: { attempts: 1 } }).predictionLogger({
+      const logger = new DriftwatchClient({
+        url: front.url,
+        timeoutMs: 50,
+        retry: { attempts: 1 },
+      }).predictionLogger({
         endpoint: endpoint.id,
         batchSize: 50,
         maxQueue: 200,
@@ -87,13 +93,19 @@ describe('serving helper against a real proxy', () => {
   it('logs one event per row for batch predictions, with custom feature and request id extraction', async () => {
     const logger = client.predictionLogger({ endpoint: endpoint.id, flushOnExit: false });
     const before = (await endpointNow()).predictionCount;
-    const predictMany = monitorBatchPredictions((rows: Array<{ id: string; values: [number, number] }>) => rows.map((r) => (r.values[1] < 2.5 ? 0 : 1)), {
-      logger,
-      features: (row) => ({ sepalLength: row.values[0], petalLength: row.values[1] }),
-      prediction: (output) => (output === 0 ? 'setosa' : 'versicolor'),
-      requestId: (row) => row.id,
-    });
-    const rows = Array.from({ length: 10 }, (_, i) => ({ id: `batch-${i}`, values: [5 + i / 10, i / 2] as [number, number] }));
+    const predictMany = monitorBatchPredictions(
+      (rows: Array<{ id: string; values: [number, number] }>) => rows.map((r) => (r.values[1] < 2.5 ? 0 : 1)),
+      {
+        logger,
+        features: (row) => ({ sepalLength: row.values[0], petalLength: row.values[1] }),
+        prediction: (output) => (output === 0 ? 'setosa' : 'versicolor'),
+        requestId: (row) => row.id,
+      },
+    );
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      id: `batch-${i}`,
+      values: [5 + i / 10, i / 2] as [number, number],
+    }));
     await expect(predictMany(rows)).resolves.toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
     await logger.close();
     expect((await endpointNow()).predictionCount).toBe(before + 10);

@@ -11,13 +11,25 @@ const ruleBody = z
   .strictObject({
     name: z.string().min(1).max(128),
     project: projectName.default('default'),
-    endpoint: z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)').nullable().default(null),
+    endpoint: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)')
+      .nullable()
+      .default(null),
     metric: z.enum(ALERT_METRICS),
     feature: z.string().min(1).max(256).nullable().default(null),
     comparison: z.enum(['>', '>=', '<', '<=', '==', '!=']),
     threshold: z.number().finite(),
-    for: z.number().int().min(0).max(7 * 86_400).default(0),
-    webhooks: z.array(z.url({ protocol: /^https?$/ })).max(10).default([]),
+    for: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(0),
+    webhooks: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .max(10)
+      .default([]),
     enabled: z.boolean().default(true),
   })
   .refine((r) => !r.metric.startsWith('feature_') || r.feature !== null, 'feature_* metrics need "feature"');

@@ -12,11 +12,16 @@ import { parseDuration, parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
 import { identifier, intParam, listParam, parse, projectName, singleParam } from '../validation';
 
-const featureSpec = z.strictObject({ name: z.string().min(1).max(256), kind: z.enum(['numeric', 'categorical']) });
+const featureSpec = z.strictObject({
+  name: z.string().min(1).max(256),
+  kind: z.enum(['numeric', 'categorical']),
+});
 const thresholds = z
   .strictObject({ possibleDrift: z.number().min(0).max(1), driftDetected: z.number().min(0).max(1) })
   .refine((t) => t.possibleDrift <= t.driftDetected, 'possibleDrift must not exceed driftDetected');
-const labelKey = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,63}$/, 'label keys: letters, digits and "_ . - /"');
+const labelKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,63}$/, 'label keys: letters, digits and "_ . - /"');
 
 export const endpointSpecBody = z.strictObject({
   project: projectName.default('default'),
@@ -38,7 +43,11 @@ const listQuery = z.strictObject({
   function: listParam.pipe(z.array(identifier)).optional(),
   label: listParam
     .pipe(z.array(z.string().regex(/^[^=:]+[=:].*$/, 'label filters look like key=value')))
-    .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.split(/[=:]/, 1)[0], p.slice(p.split(/[=:]/, 1)[0].length + 1)])))
+    .transform((pairs) =>
+      Object.fromEntries(
+        pairs.map((p) => [p.split(/[=:]/, 1)[0], p.slice(p.split(/[=:]/, 1)[0].length + 1)]),
+      ),
+    )
     .pipe(z.record(labelKey, z.string()))
     .optional(),
   offset: intParam(0, 1_000_000_000).default(0),
@@ -47,7 +56,10 @@ const listQuery = z.strictObject({
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)') });
 
 const referenceJson = z.union([
-  z.array(z.record(z.string(), z.unknown())).min(1).transform((rows) => ({ rows })),
+  z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1)
+    .transform((rows) => ({ rows })),
   z.strictObject({
     rows: z.array(z.record(z.string(), z.unknown())).min(1),
     features: endpointSpecBody.shape.features,
@@ -72,10 +84,17 @@ const windowQuery = z.strictObject({
 });
 
 /** [from, to) from `from`/`to` (ISO, epoch ms, now-1h, or a duration ago), defaulting to the last hour. */
-export function timeRange(q: { from?: string; to?: string }, now: Date, defaultMs = 3_600_000): { from: number; to: number } {
+export function timeRange(
+  q: { from?: string; to?: string },
+  now: Date,
+  defaultMs = 3_600_000,
+): { from: number; to: number } {
   const to = q.to === undefined ? now.getTime() : parseTime(q.to, now, 'to').getTime();
   const from = q.from === undefined ? to - defaultMs : parseTime(q.from, now, 'from').getTime();
-  if (from >= to) throw new InvalidInputError(`"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()})`);
+  if (from >= to)
+    throw new InvalidInputError(
+      `"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()})`,
+    );
   return { from, to };
 }
 
@@ -133,7 +152,10 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
         const rows = parseCsvRows(typeof req.body === 'string' ? req.body : '');
         if (rows.length === 0) throw new InvalidInputError('the CSV has no data rows');
         stored = await references.register(endpoint.id, rows, {
-          predictionColumns: q.prediction?.map((name) => ({ name, kind: q.categorical?.includes(name) ? 'categorical' : 'numeric' })),
+          predictionColumns: q.prediction?.map((name) => ({
+            name,
+            kind: q.categorical?.includes(name) ? 'categorical' : 'numeric',
+          })),
           labelColumns: q.label,
           categorical: q.categorical,
         });
@@ -147,7 +169,11 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
 
   router.get('/:id/reference', async (req, res) => {
     const endpoint = await endpointFor(req, res);
-    const { version } = parse(z.strictObject({ version: intParam(1, 1_000_000).optional() }), req.query, 'query');
+    const { version } = parse(
+      z.strictObject({ version: intParam(1, 1_000_000).optional() }),
+      req.query,
+      'query',
+    );
     res.json(await references.get(endpoint.id, version));
   });
 
@@ -160,10 +186,14 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const endpoint = await endpointFor(req, res);
     const q = parse(windowQuery, req.query, 'query');
     const range = timeRange(q, new Date());
-    const stepMs = q.step === undefined ? undefined : parseDuration(q.step) ?? undefined;
-    if (q.step !== undefined && stepMs === undefined) throw new InvalidInputError(`step "${q.step}" is not a duration like 1m, 15m, 1h`);
+    const stepMs = q.step === undefined ? undefined : (parseDuration(q.step) ?? undefined);
+    if (q.step !== undefined && stepMs === undefined)
+      throw new InvalidInputError(`step "${q.step}" is not a duration like 1m, 15m, 1h`);
     const [series, rolling, total] = await Promise.all([
-      metrics.series(endpoint.id, range.from, range.to, { intervalMs: stepMs, maxDataPoints: q.maxDataPoints ?? (stepMs ? undefined : 1_000) }),
+      metrics.series(endpoint.id, range.from, range.to, {
+        intervalMs: stepMs,
+        maxDataPoints: q.maxDataPoints ?? (stepMs ? undefined : 1_000),
+      }),
       metrics.rolling(endpoint.id),
       metrics.window(endpoint.id, range.from, range.to),
     ]);
@@ -176,22 +206,38 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const now = new Date();
     const range = timeRange(q, now);
     const baseline =
-      q.baselineFrom !== undefined || q.baselineTo !== undefined ? timeRange({ from: q.baselineFrom, to: q.baselineTo }, now) : undefined;
+      q.baselineFrom !== undefined || q.baselineTo !== undefined
+        ? timeRange({ from: q.baselineFrom, to: q.baselineTo }, now)
+        : undefined;
     res.json(await drift.report(endpoint, range.from, range.to, baseline));
   });
 
   router.get('/:id/accuracy', async (req, res) => {
     const endpoint = await endpointFor(req, res);
-    const q = parse(z.strictObject({ from: singleParam.optional(), to: singleParam.optional() }), req.query, 'query');
+    const q = parse(
+      z.strictObject({ from: singleParam.optional(), to: singleParam.optional() }),
+      req.query,
+      'query',
+    );
     const range = timeRange(q, new Date());
     res.json(await deps.accuracy.report(endpoint, range.from, range.to));
   });
 
   router.get('/:id/samples', async (req, res) => {
     const endpoint = await endpointFor(req, res);
-    const q = parse(z.strictObject({ from: singleParam.optional(), to: singleParam.optional(), limit: intParam(1, 10_000).default(500) }), req.query, 'query');
+    const q = parse(
+      z.strictObject({
+        from: singleParam.optional(),
+        to: singleParam.optional(),
+        limit: intParam(1, 10_000).default(500),
+      }),
+      req.query,
+      'query',
+    );
     const range = timeRange(q, new Date());
-    res.json({ samples: await deps.store.listSamples(endpoint.id, new Date(range.from), new Date(range.to), q.limit) });
+    res.json({
+      samples: await deps.store.listSamples(endpoint.id, new Date(range.from), new Date(range.to), q.limit),
+    });
   });
 
   return router;

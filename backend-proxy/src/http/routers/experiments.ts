@@ -25,16 +25,23 @@ const NDJSON = 'application/x-ndjson';
 const projectQuery = z.object({ project: projectName.default('default') }).loose();
 const nameParams = z.object({ name: experimentName });
 const runParams = nameParams.extend({ run: intParam(1, Number.MAX_SAFE_INTEGER) });
-const artifactParams = runParams.extend({ artifact: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/, 'letters, digits and "_ . -" (max 200)') });
+const artifactParams = runParams.extend({
+  artifact: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/, 'letters, digits and "_ . -" (max 200)'),
+});
 
 const jsonValue: z.ZodType<unknown> = z.unknown().refine((v) => v !== undefined, 'required');
 const eventInput = z.strictObject({
-  event: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'an event kind: letters, digits and "_ . -" (max 64)'),
+  event: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'an event kind: letters, digits and "_ . -" (max 64)'),
   key: z.string().min(1).max(256),
   value: jsonValue,
   run: z.number().int().min(1).optional(),
   step: z.number().finite().optional(),
-  dt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  dt: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
   name: z.string().max(256).optional(),
   node: z.string().max(256).optional(),
 });
@@ -43,9 +50,16 @@ const eventEnvelope = z.strictObject({ events: eventList }).transform((b) => b.e
 const singleEvent = eventInput.transform((e) => [e]);
 /** One event, an array, or `{events: [...]}`: the schema is picked by shape so errors name the real problem. */
 const eventsBodySchema = (body: unknown) =>
-  Array.isArray(body) ? eventList : typeof body === 'object' && body !== null && 'events' in body ? eventEnvelope : singleEvent;
+  Array.isArray(body)
+    ? eventList
+    : typeof body === 'object' && body !== null && 'events' in body
+      ? eventEnvelope
+      : singleEvent;
 const stopBody = z
-  .strictObject({ status: z.enum(['STOPPED', 'FAILED']).default('STOPPED'), error: z.string().max(10_000).optional() })
+  .strictObject({
+    status: z.enum(['STOPPED', 'FAILED']).default('STOPPED'),
+    error: z.string().max(10_000).optional(),
+  })
   .optional();
 const startBody = z.strictObject({ provider: identifier.optional() }).optional();
 
@@ -61,8 +75,14 @@ const dataQuery = z.strictObject({
   limit: intParam(1, 10_000).default(1_000),
   batchsize: intParam(1, 10_000).optional(),
 });
-const clearQuery = z.strictObject({ project: projectName.default('default'), force: booleanParam.default(false) });
-const summaryQuery = z.strictObject({ project: projectName.default('default'), run: singleParam.default('all') });
+const clearQuery = z.strictObject({
+  project: projectName.default('default'),
+  force: booleanParam.default(false),
+});
+const summaryQuery = z.strictObject({
+  project: projectName.default('default'),
+  run: singleParam.default('all'),
+});
 
 function experimentRef(req: Request, res: Response): ExperimentRef {
   const { project } = parse(projectQuery, req.query, 'query');
@@ -95,7 +115,11 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
   router.use(requireMethodScope);
 
   router.get('/', async (req, res) => {
-    const { project } = parse(z.object({ project: listParam.pipe(z.array(projectName)).optional() }).loose(), req.query, 'query');
+    const { project } = parse(
+      z.object({ project: listParam.pipe(z.array(projectName)).optional() }).loose(),
+      req.query,
+      'query',
+    );
     const list = await experiments.list(visibleProjects(principalOf(res), project));
     res.json({ experiments: list });
   });
@@ -156,7 +180,8 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
       res.type(NDJSON);
       for await (const event of experiments.streamData(ref, filter)) {
         // A client that leaves while the socket is backed up never drains: closing ends the wait too.
-        if (!res.write(`${JSON.stringify(event)}\n`)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+        if (!res.write(`${JSON.stringify(event)}\n`))
+          await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
         if (res.destroyed) return;
       }
       res.end();
@@ -170,7 +195,8 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
     const ref = experimentRef(req, res);
     const { run, artifact } = parse(artifactParams, req.params, 'path');
     const declared = Number(req.get('content-length') ?? NaN);
-    if (declared > maxArtifactBytes) throw new PayloadTooLargeError(`artifact exceeds the limit of ${maxArtifactBytes} bytes`);
+    if (declared > maxArtifactBytes)
+      throw new PayloadTooLargeError(`artifact exceeds the limit of ${maxArtifactBytes} bytes`);
     const contentType = req.get('content-type') ?? 'application/octet-stream';
     // pipeline (not pipe) passes a client abort on, so the store's write fails and removes its temp file.
     const body = byteLimit(maxArtifactBytes);
@@ -183,11 +209,14 @@ export function experimentsRouter(experiments: ExperimentService, maxArtifactByt
     const ref = experimentRef(req, res);
     const { run, artifact } = parse(artifactParams, req.params, 'path');
     const { meta, body } = await experiments.openArtifact(ref, run, artifact);
-    res.set({ 'content-type': meta.contentType, 'content-length': String(meta.size), etag: `"${meta.sha256}"` });
+    res.set({
+      'content-type': meta.contentType,
+      'content-length': String(meta.size),
+      etag: `"${meta.sha256}"`,
+    });
     body.on('error', (err) => res.destroy(err));
     body.pipe(res);
   });
 
   return router;
 }
-

@@ -12,7 +12,9 @@ export function healthRouter(store: Store): Router {
       await store.ping();
       res.json({ status: 'ready', store: store.kind });
     } catch (err) {
-      res.status(503).json({ error: 'store unreachable', details: { store: store.kind, reason: (err as Error).message } });
+      res
+        .status(503)
+        .json({ error: 'store unreachable', details: { store: store.kind, reason: (err as Error).message } });
     }
   });
   return router;

@@ -6,7 +6,14 @@ import { principalOf, requireMethodScope } from '../authenticate';
 import { listParam, parse, projectName } from '../validation';
 
 // Job names look like monitors/<experiment>/<model>; clients URL-encode the slashes.
-const jobParams = z.object({ name: z.string().regex(/^monitors\/[A-Za-z0-9_][A-Za-z0-9_.\-/: ]{0,199}\/[A-Za-z0-9_][A-Za-z0-9_.\-:]{0,127}$/, 'a job name like monitors/<experiment>/<model>') });
+const jobParams = z.object({
+  name: z
+    .string()
+    .regex(
+      /^monitors\/[A-Za-z0-9_][A-Za-z0-9_.\-/: ]{0,199}\/[A-Za-z0-9_][A-Za-z0-9_.\-:]{0,127}$/,
+      'a job name like monitors/<experiment>/<model>',
+    ),
+});
 const projectQuery = z.strictObject({ project: projectName.default('default') });
 
 /** `/api/v1/jobs`: monitor jobs and their state (last run, next run, duration, error, result). */
@@ -15,7 +22,11 @@ export function jobsRouter(jobs: JobService): Router {
   router.use(requireMethodScope);
 
   router.get('/', async (req, res) => {
-    const { project } = parse(z.strictObject({ project: listParam.pipe(z.array(projectName)).optional() }), req.query, 'query');
+    const { project } = parse(
+      z.strictObject({ project: listParam.pipe(z.array(projectName)).optional() }),
+      req.query,
+      'query',
+    );
     res.json({ jobs: await jobs.list(visibleProjects(principalOf(res), project)) });
   });
 

@@ -26,7 +26,11 @@ export function keysRouter(keys: ApiKeyService): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    const { id } = parse(z.object({ id: z.string().regex(/^dwk_[0-9a-f]{12}$/, 'a key id like dwk_0123456789ab') }), req.params, 'path');
+    const { id } = parse(
+      z.object({ id: z.string().regex(/^dwk_[0-9a-f]{12}$/, 'a key id like dwk_0123456789ab') }),
+      req.params,
+      'path',
+    );
     await keys.revoke(id);
     res.status(204).end();
   });

@@ -14,11 +14,22 @@ const monitorBody = z.strictObject({
   project: projectName.default('default'),
   kind: z.enum(['data', 'model']).default('data'),
   experiment: experimentName,
-  endpoint: z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)').nullable().default(null),
+  endpoint: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)')
+    .nullable()
+    .default(null),
   alerts: z
     .array(
       z.strictObject({
-        measure: z.enum(['status', 'tvd_mean', 'hellinger_mean', 'kld_mean', 'drifted_share', 'accuracy_drop']),
+        measure: z.enum([
+          'status',
+          'tvd_mean',
+          'hellinger_mean',
+          'kld_mean',
+          'drifted_share',
+          'accuracy_drop',
+        ]),
         comparison: z.enum(['>', '>=', '<', '<=']),
         threshold: z.number().finite(),
       }),
@@ -37,7 +48,11 @@ const snapshotBody = z
   })
   .default({});
 const compareBody = z
-  .strictObject({ baseline: z.number().int().optional(), recent: z.number().int().optional(), series: z.boolean().default(false) })
+  .strictObject({
+    baseline: z.number().int().optional(),
+    recent: z.number().int().optional(),
+    series: z.boolean().default(false),
+  })
   .default({ series: false });
 const trackBody = z.strictObject({ schedule: z.string().min(1).max(100) });
 
@@ -61,7 +76,11 @@ export function monitorsRouter(monitors: MonitorService, jobs: JobService, maxBo
   });
 
   router.get('/', async (req, res) => {
-    const { project } = parse(z.strictObject({ project: listParam.pipe(z.array(projectName)).optional() }), req.query, 'query');
+    const { project } = parse(
+      z.strictObject({ project: listParam.pipe(z.array(projectName)).optional() }),
+      req.query,
+      'query',
+    );
     res.json({ monitors: await monitors.list(visibleProjects(principalOf(res), project)) });
   });
 
@@ -75,28 +94,32 @@ export function monitorsRouter(monitors: MonitorService, jobs: JobService, maxBo
     res.status(204).end();
   });
 
-  router.post('/:name/snapshot', express.text({ type: ['text/csv'], limit: maxBodyBytes }), async (req, res) => {
-    const monitor = await monitorFor(req, res);
-    if (req.is('text/csv')) {
-      const rows = parseCsvRows(typeof req.body === 'string' ? req.body : '');
-      if (rows.length === 0) throw new InvalidInputError('the CSV has no data rows');
-      res.status(201).json(await monitors.snapshotRows(monitor, rows));
-      return;
-    }
-    const body = parse(snapshotBody, req.body ?? {}, 'body');
-    if (body.rows) {
-      res.status(201).json(await monitors.snapshotRows(monitor, body.rows));
-      return;
-    }
-    const now = new Date();
-    res.status(201).json(
-      await monitors.snapshotEndpoint(monitor, {
-        since: body.since,
-        from: body.from === undefined ? undefined : parseTime(body.from, now, 'from').getTime(),
-        to: body.to === undefined ? undefined : parseTime(body.to, now, 'to').getTime(),
-      }),
-    );
-  });
+  router.post(
+    '/:name/snapshot',
+    express.text({ type: ['text/csv'], limit: maxBodyBytes }),
+    async (req, res) => {
+      const monitor = await monitorFor(req, res);
+      if (req.is('text/csv')) {
+        const rows = parseCsvRows(typeof req.body === 'string' ? req.body : '');
+        if (rows.length === 0) throw new InvalidInputError('the CSV has no data rows');
+        res.status(201).json(await monitors.snapshotRows(monitor, rows));
+        return;
+      }
+      const body = parse(snapshotBody, req.body ?? {}, 'body');
+      if (body.rows) {
+        res.status(201).json(await monitors.snapshotRows(monitor, body.rows));
+        return;
+      }
+      const now = new Date();
+      res.status(201).json(
+        await monitors.snapshotEndpoint(monitor, {
+          since: body.since,
+          from: body.from === undefined ? undefined : parseTime(body.from, now, 'from').getTime(),
+          to: body.to === undefined ? undefined : parseTime(body.to, now, 'to').getTime(),
+        }),
+      );
+    },
+  );
 
   router.get('/:name/snapshots', async (req, res) => {
     const monitor = await monitorFor(req, res);
@@ -106,7 +129,9 @@ export function monitorsRouter(monitors: MonitorService, jobs: JobService, maxBo
   router.post('/:name/compare', async (req, res) => {
     const monitor = await monitorFor(req, res);
     const body = parse(compareBody, req.body ?? {}, 'body');
-    res.json(body.series ? { series: await monitors.series(monitor) } : await monitors.compare(monitor, body));
+    res.json(
+      body.series ? { series: await monitors.series(monitor) } : await monitors.compare(monitor, body),
+    );
   });
 
   router.post('/:name/capture', async (req, res) => {

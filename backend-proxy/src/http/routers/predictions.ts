@@ -15,7 +15,9 @@ export function predictionsRouter(ingest: IngestService, labels: LabelService): 
     const batch = parse(predictionBatch, req.body, 'body');
     const headerKey = parse(idempotencyKeyHeader, req.get('idempotency-key'), 'header');
     const principal = principalOf(res);
-    const receipt = await ingest.ingest({ ...batch, batchId: batch.batchId ?? headerKey }, (project) => assertProject(principal, project));
+    const receipt = await ingest.ingest({ ...batch, batchId: batch.batchId ?? headerKey }, (project) =>
+      assertProject(principal, project),
+    );
     // 200 for a replayed batch: nothing new was created.
     res.status(receipt.duplicate ? 200 : 201).json(receipt);
   });

@@ -9,7 +9,10 @@ import { principalOf } from '../authenticate';
 import { experimentName, identifier, parse, projectName } from '../validation';
 
 // A dataset is JSON rows or CSV text.
-const dataset = z.union([z.array(z.record(z.string(), z.unknown())).min(1).max(1_000_000), z.string().min(1)]);
+const dataset = z.union([
+  z.array(z.record(z.string(), z.unknown())).min(1).max(1_000_000),
+  z.string().min(1),
+]);
 const compareBody = z.strictObject({
   experiment: experimentName,
   report: identifier.default('compare'),
@@ -17,7 +20,15 @@ const compareBody = z.strictObject({
   current: dataset,
   target: z.string().min(1).max(256).optional(),
   prediction: z.string().min(1).max(256).optional(),
-  tests: z.record(z.string().min(1).max(256), z.strictObject({ metric: z.enum(DRIFT_METRICS as [DriftMetric, ...DriftMetric[]]), threshold: z.number().finite().optional() })).optional(),
+  tests: z
+    .record(
+      z.string().min(1).max(256),
+      z.strictObject({
+        metric: z.enum(DRIFT_METRICS as [DriftMetric, ...DriftMetric[]]),
+        threshold: z.number().finite().optional(),
+      }),
+    )
+    .optional(),
   driftShare: z.number().gt(0).max(1).optional(),
 });
 
@@ -27,17 +38,27 @@ export function reportsRouter(reports: ReportService): Router {
 
   router.post('/compare', async (req, res) => {
     assertScope(principalOf(res), 'write');
-    const { project } = parse(z.strictObject({ project: projectName.default('default') }), req.query, 'query');
+    const { project } = parse(
+      z.strictObject({ project: projectName.default('default') }),
+      req.query,
+      'query',
+    );
     assertProject(principalOf(res), project);
     const body = parse(compareBody, req.body, 'body');
     // CSV text reads as `driftwatch compare` reads a file: NA, NaN, null... are missing.
-    const rows = (d: z.output<typeof dataset>) => (typeof d === 'string' ? withMissingMarkers(parseCsvRows(d)) : d);
-    const result = await reports.compare({ project, name: body.experiment, report: body.report }, rows(body.reference), rows(body.current), {
-      target: body.target,
-      prediction: body.prediction,
-      tests: body.tests,
-      driftShare: body.driftShare,
-    });
+    const rows = (d: z.output<typeof dataset>) =>
+      typeof d === 'string' ? withMissingMarkers(parseCsvRows(d)) : d;
+    const result = await reports.compare(
+      { project, name: body.experiment, report: body.report },
+      rows(body.reference),
+      rows(body.current),
+      {
+        target: body.target,
+        prediction: body.prediction,
+        tests: body.tests,
+        driftShare: body.driftShare,
+      },
+    );
     res.status(201).json(result);
   });
 

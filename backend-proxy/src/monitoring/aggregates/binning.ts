@@ -36,7 +36,9 @@ export function buildBinning(
   return {
     referenceVersion: reference?.version ?? 0,
     features: columns.features.map((f) => columnBinning(f, find(reference?.statistics.features, f.name))),
-    predictions: columns.predictions.map((p) => columnBinning(p, find(reference?.statistics.predictions, p.name))),
+    predictions: columns.predictions.map((p) =>
+      columnBinning(p, find(reference?.statistics.predictions, p.name)),
+    ),
     labels: columns.labels.map((l) => columnBinning(l, find(reference?.statistics.labels, l.name))),
   };
 }

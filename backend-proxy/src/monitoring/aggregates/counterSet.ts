@@ -18,8 +18,10 @@ export class CounterSet {
   merge(other: { add?: Counters; sums?: Counters; min: Counters; max: Counters }): void {
     const sums = other.add ?? other.sums ?? {};
     for (const name in sums) this.add[name] = (this.add[name] ?? 0) + sums[name];
-    for (const name in other.min) if (!(name in this.min) || other.min[name] < this.min[name]) this.min[name] = other.min[name];
-    for (const name in other.max) if (!(name in this.max) || other.max[name] > this.max[name]) this.max[name] = other.max[name];
+    for (const name in other.min)
+      if (!(name in this.min) || other.min[name] < this.min[name]) this.min[name] = other.min[name];
+    for (const name in other.max)
+      if (!(name in this.max) || other.max[name] > this.max[name]) this.max[name] = other.max[name];
   }
 
   get(name: string): number {

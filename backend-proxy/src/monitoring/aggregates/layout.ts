@@ -60,7 +60,8 @@ function foldLabelColumn(counters: CounterSet, column: ColumnBinning, value: unk
   const bin = referenceBin(column, value);
   if (bin === null) return;
   counters.increment(`${prefix}:h:${bin}`);
-  if (bin === binCount(column) - 1 || (column.spec.kind === 'numeric' && bin === 0)) counters.increment(`${prefix}:oor`);
+  if (bin === binCount(column) - 1 || (column.spec.kind === 'numeric' && bin === 0))
+    counters.increment(`${prefix}:oor`);
 }
 
 /**
@@ -114,10 +115,21 @@ export interface WindowStatistics {
   features: ColumnWindow[];
   outputs: ColumnWindow[];
   labels: ColumnWindow[];
-  agreement: { count: number; correct: number; absErrorSum: number; squaredErrorSum: number; confusion: number[][] | null };
+  agreement: {
+    count: number;
+    correct: number;
+    absErrorSum: number;
+    squaredErrorSum: number;
+    confusion: number[][] | null;
+  };
 }
 
-function readColumn(counters: CounterSet, group: ColumnGroup, index: number, column: ColumnBinning): ColumnWindow {
+function readColumn(
+  counters: CounterSet,
+  group: ColumnGroup,
+  index: number,
+  column: ColumnBinning,
+): ColumnWindow {
   const prefix = `${group}:${index}`;
   const bins = binCount(column);
   return {
@@ -156,7 +168,9 @@ export function readWindow(counters: CounterSet, binning: Binning): WindowStatis
       confusion:
         classes === 0
           ? null
-          : Array.from({ length: classes }, (_, a) => Array.from({ length: classes }, (_, p) => counters.get(`l:c:${a}:${p}`))),
+          : Array.from({ length: classes }, (_, a) =>
+              Array.from({ length: classes }, (_, p) => counters.get(`l:c:${a}:${p}`)),
+            ),
     },
   };
 }

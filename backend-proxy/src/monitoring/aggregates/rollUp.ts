@@ -27,10 +27,15 @@ function splitByFamily(counters: Counters): Map<string, Counters> {
   return families;
 }
 
-function addInto(target: Counters, source: Counters | undefined, pick?: (a: number, b: number) => number): void {
+function addInto(
+  target: Counters,
+  source: Counters | undefined,
+  pick?: (a: number, b: number) => number,
+): void {
   if (!source) return;
   for (const name in source) {
-    target[name] = name in target ? (pick ? pick(target[name], source[name]) : target[name] + source[name]) : source[name];
+    target[name] =
+      name in target ? (pick ? pick(target[name], source[name]) : target[name] + source[name]) : source[name];
   }
 }
 
@@ -50,7 +55,12 @@ export function rollUp(minutes: MinuteCounters[]): AggregateDelta[] {
         const id = `${m.endpointId}:${family}:${resolution}:${start}:${m.version}`;
         let delta = deltas.get(id);
         if (!delta) {
-          delta = { key: { endpointId: m.endpointId, family, resolution, start, referenceVersion: m.version }, add: {}, min: {}, max: {} };
+          delta = {
+            key: { endpointId: m.endpointId, family, resolution, start, referenceVersion: m.version },
+            add: {},
+            min: {},
+            max: {},
+          };
           deltas.set(id, delta);
         }
         addInto(delta.add, add);

@@ -46,4 +46,3 @@ export function resolutionForStep(stepMs: number): Resolution {
   if (stepMs % RESOLUTION_MS.hour === 0) return 'hour';
   return 'minute';
 }
-

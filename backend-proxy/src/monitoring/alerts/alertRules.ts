@@ -40,7 +40,11 @@ export interface AlertRule {
 }
 
 /** drift_status as a number, as the Prometheus gauge exports it. */
-export const DRIFT_STATUS_LEVEL: Record<string, number> = { NO_DRIFT: 0, POSSIBLE_DRIFT: 1, DRIFT_DETECTED: 2 };
+export const DRIFT_STATUS_LEVEL: Record<string, number> = {
+  NO_DRIFT: 0,
+  POSSIBLE_DRIFT: 1,
+  DRIFT_DETECTED: 2,
+};
 
 export function holds(value: number | null, comparison: AlertComparison, threshold: number): boolean {
   if (value === null || !Number.isFinite(value)) return false;
@@ -74,7 +78,9 @@ export function metricValue(rule: Pick<AlertRule, 'metric' | 'feature'>, inputs:
   const o = report.overall;
   const feature = rule.feature ? report.features.find((f) => f.name === rule.feature) : undefined;
   const worst = (pick: (q: DriftReport['features'][number]['quality']) => number | null) => {
-    const values = (feature ? [feature] : report.features).map((f) => pick(f.quality)).filter((v): v is number => v !== null);
+    const values = (feature ? [feature] : report.features)
+      .map((f) => pick(f.quality))
+      .filter((v): v is number => v !== null);
     return values.length ? Math.max(...values) : null;
   };
   switch (rule.metric) {

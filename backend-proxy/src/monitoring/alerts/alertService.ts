@@ -38,7 +38,11 @@ export class AlertService {
 
   async create(input: AlertRuleInput): Promise<AlertRule> {
     const rule: AlertRule = { ...input, id: randomUUID(), createdAt: this.clock().toISOString() };
-    await this.store.putDocument({ kind: RULE, id: rule.id, project: rule.project, body: rule }, 0, this.clock());
+    await this.store.putDocument(
+      { kind: RULE, id: rule.id, project: rule.project, body: rule },
+      0,
+      this.clock(),
+    );
     return rule;
   }
 
@@ -53,7 +57,8 @@ export class AlertService {
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.store.deleteDocument(RULE, id))) throw new NotFoundError(`alert rule ${id} does not exist`);
+    if (!(await this.store.deleteDocument(RULE, id)))
+      throw new NotFoundError(`alert rule ${id} does not exist`);
   }
 
   async states(projects?: string[]): Promise<AlertStatus[]> {
@@ -63,7 +68,9 @@ export class AlertService {
   /** Evaluates every enabled rule that applies to the endpoint. Never throws for one rule's sake. */
   async evaluate(endpoint: EndpointRecord, inputs: AlertInputs): Promise<AlertStatus[]> {
     const now = this.clock();
-    const rules = (await this.list([endpoint.project])).filter((r) => r.enabled && (r.endpointId === null || r.endpointId === endpoint.id));
+    const rules = (await this.list([endpoint.project])).filter(
+      (r) => r.enabled && (r.endpointId === null || r.endpointId === endpoint.id),
+    );
     const out: AlertStatus[] = [];
     for (const rule of rules) {
       const id = `${rule.id}:${endpoint.id}`;
@@ -71,7 +78,10 @@ export class AlertService {
       const previous = doc?.body as AlertStatus | undefined;
       const value = metricValue(rule, inputs);
       const next = nextAlertState(
-        { phase: previous?.phase ?? 'inactive', activeSince: previous?.activeSince ? Date.parse(previous.activeSince) : null },
+        {
+          phase: previous?.phase ?? 'inactive',
+          activeSince: previous?.activeSince ? Date.parse(previous.activeSince) : null,
+        },
         holds(value, rule.comparison, rule.threshold),
         now.getTime(),
         rule.forSeconds * 1_000,
@@ -89,14 +99,28 @@ export class AlertService {
         evaluatedAt: now.toISOString(),
       };
       // Another replica evaluating at the same moment wins; this pass's result is dropped.
-      if ((await this.store.putDocument({ kind: STATE, id, project: rule.project, body: status }, doc?.version ?? 0, now)) === null) continue;
-      if (next.transition === 'firing' || next.transition === 'resolved') await this.announce(rule, endpoint, status, next.transition, now);
+      if (
+        (await this.store.putDocument(
+          { kind: STATE, id, project: rule.project, body: status },
+          doc?.version ?? 0,
+          now,
+        )) === null
+      )
+        continue;
+      if (next.transition === 'firing' || next.transition === 'resolved')
+        await this.announce(rule, endpoint, status, next.transition, now);
       out.push(status);
     }
     return out;
   }
 
-  private async announce(rule: AlertRule, endpoint: EndpointRecord, status: AlertStatus, transition: 'firing' | 'resolved', now: Date): Promise<void> {
+  private async announce(
+    rule: AlertRule,
+    endpoint: EndpointRecord,
+    status: AlertStatus,
+    transition: 'firing' | 'resolved',
+    now: Date,
+  ): Promise<void> {
     const subject = `${endpoint.model}:${endpoint.version}`;
     const event: MonitoringEventRecord = {
       time: now,
@@ -116,8 +140,21 @@ export class AlertService {
         : null;
     const payload = {
       state: transition,
-      rule: { id: rule.id, name: rule.name, metric: rule.metric, feature: rule.feature, comparison: rule.comparison, threshold: rule.threshold, forSeconds: rule.forSeconds },
-      endpoint: { id: endpoint.id, project: endpoint.project, model: endpoint.model, version: endpoint.version },
+      rule: {
+        id: rule.id,
+        name: rule.name,
+        metric: rule.metric,
+        feature: rule.feature,
+        comparison: rule.comparison,
+        threshold: rule.threshold,
+        forSeconds: rule.forSeconds,
+      },
+      endpoint: {
+        id: endpoint.id,
+        project: endpoint.project,
+        model: endpoint.model,
+        version: endpoint.version,
+      },
       value: status.value,
       activeSince: status.activeSince,
       at: now.toISOString(),

@@ -11,12 +11,25 @@ export interface AlertPhaseState {
   activeSince: number | null;
 }
 
-export function nextAlertState(previous: AlertPhaseState, holds: boolean, now: number, forMs: number): AlertPhaseState & { transition: AlertTransition } {
+export function nextAlertState(
+  previous: AlertPhaseState,
+  holds: boolean,
+  now: number,
+  forMs: number,
+): AlertPhaseState & { transition: AlertTransition } {
   if (!holds) {
-    return { phase: 'inactive', activeSince: null, transition: previous.phase === 'firing' ? 'resolved' : null };
+    return {
+      phase: 'inactive',
+      activeSince: null,
+      transition: previous.phase === 'firing' ? 'resolved' : null,
+    };
   }
   const since = previous.phase === 'inactive' ? now : (previous.activeSince ?? now);
   if (previous.phase === 'firing') return { phase: 'firing', activeSince: since, transition: null };
   if (now - since >= forMs) return { phase: 'firing', activeSince: since, transition: 'firing' };
-  return { phase: 'pending', activeSince: since, transition: previous.phase === 'pending' ? null : 'pending' };
+  return {
+    phase: 'pending',
+    activeSince: since,
+    transition: previous.phase === 'pending' ? null : 'pending',
+  };
 }

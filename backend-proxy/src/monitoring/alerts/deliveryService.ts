@@ -27,7 +27,13 @@ export interface DeliveryOptions {
   timeoutMs: number;
 }
 
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { pollMs: 1_000, maxAttempts: 8, backoffMs: 1_000, maxBackoffMs: 300_000, timeoutMs: 5_000 };
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  pollMs: 1_000,
+  maxAttempts: 8,
+  backoffMs: 1_000,
+  maxBackoffMs: 300_000,
+  timeoutMs: 5_000,
+};
 
 const DOCUMENT = 'webhook-delivery';
 /** A delivery a replica claimed and never finished (it died) is retried after this. */
@@ -97,7 +103,10 @@ export class DeliveryService {
           (d.status === 'pending' && Date.parse(d.nextAttemptAt) <= now) ||
           (d.status === 'sending' && now - doc.updatedAt.getTime() > STALE_SENDING_MS);
         if (due) await this.attempt(doc.id, doc.version, d);
-        else if ((d.status === 'delivered' || d.status === 'failed') && now - doc.updatedAt.getTime() > KEEP_FINISHED_MS) {
+        else if (
+          (d.status === 'delivered' || d.status === 'failed') &&
+          now - doc.updatedAt.getTime() > KEEP_FINISHED_MS
+        ) {
           await this.store.deleteDocument(DOCUMENT, doc.id);
         }
       }
@@ -107,7 +116,11 @@ export class DeliveryService {
   }
 
   private async attempt(id: string, version: number, delivery: Delivery): Promise<void> {
-    const claimed = await this.store.putDocument({ kind: DOCUMENT, id, project: delivery.project, body: { ...delivery, status: 'sending' } }, version, this.clock());
+    const claimed = await this.store.putDocument(
+      { kind: DOCUMENT, id, project: delivery.project, body: { ...delivery, status: 'sending' } },
+      version,
+      this.clock(),
+    );
     if (claimed === null) return;
     let error: string | null = null;
     let status: number | null = null;
@@ -136,8 +149,19 @@ export class DeliveryService {
           status: attempts >= this.options.maxAttempts ? 'failed' : 'pending',
           nextAttemptAt: new Date(now.getTime() + backoff).toISOString(),
         }
-      : { ...delivery, attempts, lastError: null, lastStatus: status, status: 'delivered', deliveredAt: now.toISOString() };
-    if (error) this.logger.warn({ url: delivery.url, attempts, error, final: next.status === 'failed' }, 'webhook delivery failed');
+      : {
+          ...delivery,
+          attempts,
+          lastError: null,
+          lastStatus: status,
+          status: 'delivered',
+          deliveredAt: now.toISOString(),
+        };
+    if (error)
+      this.logger.warn(
+        { url: delivery.url, attempts, error, final: next.status === 'failed' },
+        'webhook delivery failed',
+      );
     await this.store.putDocument({ kind: DOCUMENT, id, project: delivery.project, body: next }, claimed, now);
   }
 }

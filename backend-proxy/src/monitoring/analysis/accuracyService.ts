@@ -7,8 +7,24 @@ import type { WindowService } from '../windows/windowService';
 
 /** Agreement of predictions with the ground truth joined to them in a window. */
 export type AccuracyReport =
-  | { endpointId: string; from: number; to: number; task: 'classification'; labeled: number; accuracy: number | null; classes: ClassMetrics[] }
-  | { endpointId: string; from: number; to: number; task: 'regression'; labeled: number; mae: number | null; rmse: number | null }
+  | {
+      endpointId: string;
+      from: number;
+      to: number;
+      task: 'classification';
+      labeled: number;
+      accuracy: number | null;
+      classes: ClassMetrics[];
+    }
+  | {
+      endpointId: string;
+      from: number;
+      to: number;
+      task: 'regression';
+      labeled: number;
+      mae: number | null;
+      rmse: number | null;
+    }
   | { endpointId: string; from: number; to: number; task: 'unknown'; labeled: number; reason: string };
 
 /** The "other" class: predictions or labels outside the reference's categories. */
@@ -24,9 +40,13 @@ export class AccuracyService {
     const base = { endpointId: endpoint.id, from, to };
     const output = endpoint.predictionColumns[0];
     const version = endpoint.referenceVersion;
-    const counters = await this.windows.counters(endpoint.id, from, to, { families: ['ops'], referenceVersion: version });
+    const counters = await this.windows.counters(endpoint.id, from, to, {
+      families: ['ops'],
+      referenceVersion: version,
+    });
     const labeled = counters.get('l:n');
-    if (!output) return { ...base, task: 'unknown', labeled, reason: 'the endpoint has no prediction column' };
+    if (!output)
+      return { ...base, task: 'unknown', labeled, reason: 'the endpoint has no prediction column' };
     if (output.kind === 'numeric') {
       return {
         ...base,
@@ -40,12 +60,25 @@ export class AccuracyService {
     const column = binning.predictions[0]?.reference;
     const window = readWindow(counters, binning);
     if (!column || column.kind !== 'categorical' || !window.agreement.confusion) {
-      return { ...base, task: 'unknown', labeled, reason: 'per-class figures need a reference with the prediction column' };
+      return {
+        ...base,
+        task: 'unknown',
+        labeled,
+        reason: 'per-class figures need a reference with the prediction column',
+      };
     }
     const names = [...column.categories, OTHER_CLASS];
-    const cells = window.agreement.confusion.flatMap((row, a) => row.map((count, p) => ({ actual: names[a], predicted: names[p], count })));
+    const cells = window.agreement.confusion.flatMap((row, a) =>
+      row.map((count, p) => ({ actual: names[a], predicted: names[p], count })),
+    );
     const metrics = classificationMetrics(cells.filter((c) => c.count > 0));
     // Accuracy from the exact agreement counter: classes folded into "other" could look equal in the matrix.
-    return { ...base, task: 'classification', labeled, accuracy: labeled > 0 ? counters.get('l:ok') / labeled : null, classes: metrics.classes };
+    return {
+      ...base,
+      task: 'classification',
+      labeled,
+      accuracy: labeled > 0 ? counters.get('l:ok') / labeled : null,
+      classes: metrics.classes,
+    };
   }
 }

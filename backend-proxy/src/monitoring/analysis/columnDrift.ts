@@ -1,7 +1,11 @@
 import { computeDriftScore, type DriftMetric, type DriftScore } from '../drift/registry';
 import type { ColumnWindow } from '../aggregates/layout';
 import { mean, sampleStd } from '../stats/moments';
-import { CATEGORICAL_BINS_DESCRIPTION, NUMERIC_BINS_DESCRIPTION, type ColumnStatistics } from '../reference/types';
+import {
+  CATEGORICAL_BINS_DESCRIPTION,
+  NUMERIC_BINS_DESCRIPTION,
+  type ColumnStatistics,
+} from '../reference/types';
 
 export interface ColumnSummary {
   count: number;
@@ -29,7 +33,16 @@ export interface ColumnDrift {
 }
 
 /** The metrics each column kind gets. KS and Wasserstein need an order, chi-squared needs categories. */
-export const NUMERIC_METRICS: DriftMetric[] = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'ks', 'wasserstein'];
+export const NUMERIC_METRICS: DriftMetric[] = [
+  'tvd',
+  'hellinger',
+  'kld',
+  'kl',
+  'psi',
+  'js',
+  'ks',
+  'wasserstein',
+];
 export const CATEGORICAL_METRICS: DriftMetric[] = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'chi2'];
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -46,7 +59,14 @@ export function binPositions(edges: number[]): number[] {
 
 export function referenceSummary(reference: ColumnStatistics): ColumnSummary {
   return reference.kind === 'numeric'
-    ? { count: reference.count, missing: reference.missing, min: reference.min, mean: reference.mean, max: reference.max, std: reference.std }
+    ? {
+        count: reference.count,
+        missing: reference.missing,
+        min: reference.min,
+        mean: reference.mean,
+        max: reference.max,
+        std: reference.std,
+      }
     : { count: reference.count, missing: reference.missing, min: null, mean: null, max: null, std: null };
 }
 
@@ -80,7 +100,12 @@ export function columnDrift(
   const measures: Partial<Record<DriftMetric, DriftScore>> = {};
   const applicable = numeric ? NUMERIC_METRICS : CATEGORICAL_METRICS;
   for (const metric of metrics ? applicable.filter((m) => metrics.includes(m)) : applicable) {
-    measures[metric] = computeDriftScore(metric, { counts: expected.histogram, positions }, { counts: histogram, positions }, description);
+    measures[metric] = computeDriftScore(
+      metric,
+      { counts: expected.histogram, positions },
+      { counts: histogram, positions },
+      description,
+    );
   }
   const rows = actual.count + actual.missing;
   return {

@@ -26,7 +26,8 @@ export interface OverallDrift {
 export interface DriftReport {
   endpointId: string;
   window: { from: number; to: number; predictions: number };
-  baseline: { kind: 'reference'; version: number } | { kind: 'window'; from: number; to: number; version: number };
+  baseline:
+    { kind: 'reference'; version: number } | { kind: 'window'; from: number; to: number; version: number };
   features: ColumnDrift[];
   predictions: ColumnDrift[];
   overall: OverallDrift;
@@ -51,7 +52,8 @@ export interface DriftSeries {
   reason?: string;
 }
 
-const RULE = 'MLRun: mean of tvd_mean and hellinger_mean; >= possibleDrift: POSSIBLE_DRIFT, >= driftDetected: DRIFT_DETECTED';
+const RULE =
+  'MLRun: mean of tvd_mean and hellinger_mean; >= possibleDrift: POSSIBLE_DRIFT, >= driftDetected: DRIFT_DETECTED';
 
 function sumAndMean(values: number[]): { sum: number | null; mean: number | null } {
   const finite = values.filter(Number.isFinite);
@@ -61,12 +63,17 @@ function sumAndMean(values: number[]): { sum: number | null; mean: number | null
 }
 
 export function overallDrift(features: ColumnDrift[], thresholds: DriftThresholds): OverallDrift {
-  const pick = (metric: 'tvd' | 'hellinger' | 'kld') => sumAndMean(features.map((f) => f.measures[metric]?.value ?? Number.NaN));
+  const pick = (metric: 'tvd' | 'hellinger' | 'kld') =>
+    sumAndMean(features.map((f) => f.measures[metric]?.value ?? Number.NaN));
   const tvd = pick('tvd');
   const hellinger = pick('hellinger');
   const kld = pick('kld');
   const drifted = features.filter((f) => {
-    const status = driftStatus(f.measures.tvd?.value ?? Number.NaN, f.measures.hellinger?.value ?? Number.NaN, thresholds);
+    const status = driftStatus(
+      f.measures.tvd?.value ?? Number.NaN,
+      f.measures.hellinger?.value ?? Number.NaN,
+      thresholds,
+    );
     return status === 'POSSIBLE_DRIFT' || status === 'DRIFT_DETECTED';
   }).length;
   const measured = features.filter((f) => Number.isFinite(f.measures.tvd?.value ?? Number.NaN)).length;
@@ -109,7 +116,12 @@ export class DriftService {
     private readonly endpoints: EndpointService,
   ) {}
 
-  async report(endpointOrId: EndpointRecord | string, from: number, to: number, baseline?: { from: number; to: number }): Promise<DriftReport> {
+  async report(
+    endpointOrId: EndpointRecord | string,
+    from: number,
+    to: number,
+    baseline?: { from: number; to: number },
+  ): Promise<DriftReport> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
     const thresholds = await this.endpoints.thresholdsFor(endpoint);
     const version = endpoint.referenceVersion;
@@ -122,7 +134,8 @@ export class DriftService {
       overall: overallDrift([], thresholds),
       reason,
     });
-    if (version === 0) return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
+    if (version === 0)
+      return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
 
     const reference = await this.references.get(endpoint.id, version);
     const statistics = reference.statistics as ReferenceStatistics;
@@ -130,7 +143,9 @@ export class DriftService {
     const selection = { families: ['ops', 'columns'] as const, referenceVersion: version };
     const actual = readWindow(await this.windows.counters(endpoint.id, from, to, selection), binning);
     if (actual.predictions === 0) return empty('no predictions in the window');
-    const base = baseline ? readWindow(await this.windows.counters(endpoint.id, baseline.from, baseline.to, selection), binning) : null;
+    const base = baseline
+      ? readWindow(await this.windows.counters(endpoint.id, baseline.from, baseline.to, selection), binning)
+      : null;
 
     const features = compareColumns(statistics.features, actual.features, base?.features);
     return {
@@ -148,19 +163,37 @@ export class DriftService {
    * the features' measures per step. Only `metrics` are computed (tvd and hellinger always, as
    * the status needs them), which keeps long series cheap. The caller bounds the number of steps.
    */
-  async series(endpointOrId: EndpointRecord | string, from: number, to: number, stepMs: number, metrics: readonly DriftMetric[] = DEFAULT_FEATURE_METRICS): Promise<DriftSeries> {
+  async series(
+    endpointOrId: EndpointRecord | string,
+    from: number,
+    to: number,
+    stepMs: number,
+    metrics: readonly DriftMetric[] = DEFAULT_FEATURE_METRICS,
+  ): Promise<DriftSeries> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
     const version = endpoint.referenceVersion;
-    if (version === 0) return { endpointId: endpoint.id, stepMs, points: [], reason: 'no reference registered' };
+    if (version === 0)
+      return { endpointId: endpoint.id, stepMs, points: [], reason: 'no reference registered' };
     const thresholds = await this.endpoints.thresholdsFor(endpoint);
     const statistics = (await this.references.get(endpoint.id, version)).statistics as ReferenceStatistics;
     const binning = await this.references.binningFor(endpoint, version);
     const wanted = [...new Set<DriftMetric>(['tvd', 'hellinger', ...metrics])];
-    const steps = await this.windows.series(endpoint.id, from, to, stepMs, { families: ['ops', 'columns'], referenceVersion: version });
+    const steps = await this.windows.series(endpoint.id, from, to, stepMs, {
+      families: ['ops', 'columns'],
+      referenceVersion: version,
+    });
     const points = steps.map((step): DriftPoint => {
       const window = readWindow(step.counters, binning);
-      const features = window.predictions === 0 ? [] : compareColumns(statistics.features, window.features, undefined, wanted);
-      return { time: step.time, predictions: window.predictions, features, overall: overallDrift(features, thresholds) };
+      const features =
+        window.predictions === 0
+          ? []
+          : compareColumns(statistics.features, window.features, undefined, wanted);
+      return {
+        time: step.time,
+        predictions: window.predictions,
+        features,
+        overall: overallDrift(features, thresholds),
+      };
     });
     return { endpointId: endpoint.id, stepMs, points };
   }

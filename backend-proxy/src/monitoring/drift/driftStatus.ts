@@ -14,7 +14,12 @@ export interface DriftThresholds {
 }
 
 /** Statuses as ordered numbers, for gauges and comparisons: -1 unknown, 0 no drift, 1 possible, 2 detected. */
-export const DRIFT_STATUS_LEVEL: Readonly<Record<DriftStatus, number>> = Object.freeze({ UNKNOWN: -1, NO_DRIFT: 0, POSSIBLE_DRIFT: 1, DRIFT_DETECTED: 2 });
+export const DRIFT_STATUS_LEVEL: Readonly<Record<DriftStatus, number>> = Object.freeze({
+  UNKNOWN: -1,
+  NO_DRIFT: 0,
+  POSSIBLE_DRIFT: 1,
+  DRIFT_DETECTED: 2,
+});
 
 export const DEFAULT_DRIFT_THRESHOLDS: Readonly<DriftThresholds> = Object.freeze({
   possibleDrift: 0.5,

@@ -79,7 +79,10 @@ export class EndpointService {
     return endpoint;
   }
 
-  list(filter: EndpointFilter, page: { offset: number; limit: number }): Promise<{ items: EndpointRecord[]; total: number }> {
+  list(
+    filter: EndpointFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: EndpointRecord[]; total: number }> {
     return this.store.listEndpoints(filter, page);
   }
 
@@ -101,6 +104,8 @@ export class EndpointService {
   }
 
   async projectSettings(project: string): Promise<ProjectSettings> {
-    return (await this.store.getProjectSettings(project)) ?? { project, thresholds: null, updatedAt: new Date(0) };
+    return (
+      (await this.store.getProjectSettings(project)) ?? { project, thresholds: null, updatedAt: new Date(0) }
+    );
   }
 }

@@ -79,7 +79,15 @@ export class Evaluator {
     const started = Date.now();
     try {
       // The lease outlives the interval a little so a slow pass is not taken over mid-way.
-      if (!(await this.store.acquireLease(LEASE, this.holder, Math.max(this.options.intervalMs * 2, 60_000), this.clock()))) return;
+      if (
+        !(await this.store.acquireLease(
+          LEASE,
+          this.holder,
+          Math.max(this.options.intervalMs * 2, 60_000),
+          this.clock(),
+        ))
+      )
+        return;
       const evaluated = await this.evaluateAll();
       const pruned = await this.prune();
       this.logger.debug({ evaluated, pruned, ms: Date.now() - started }, 'evaluation pass done');
@@ -135,7 +143,11 @@ export class Evaluator {
       };
       await this.store.appendMonitoringEvents([event]);
     }
-    await this.alerts.evaluate(endpoint, { report, window: figures, recentPredictionsPerSecond: rolling.predictionsPerSecond5m });
+    await this.alerts.evaluate(endpoint, {
+      report,
+      window: figures,
+      recentPredictionsPerSecond: rolling.predictionsPerSecond5m,
+    });
   }
 
   private async prune(): Promise<number> {
@@ -151,4 +163,3 @@ export class Evaluator {
     return removed;
   }
 }
-

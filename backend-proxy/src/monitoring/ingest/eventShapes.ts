@@ -10,7 +10,10 @@ type Values = Scalar[] | Record<string, Scalar>;
 // Hand-written checks rather than nested zod unions: these run for every value of every event,
 // and ingest throughput depends on them.
 export const isScalar = (v: unknown): v is Scalar =>
-  v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 1_000);
+  v === null ||
+  typeof v === 'number' ||
+  typeof v === 'boolean' ||
+  (typeof v === 'string' && v.length <= 1_000);
 export function isValues(v: unknown): v is Values {
   if (Array.isArray(v)) return v.length <= 10_000 && v.every(isScalar);
   if (typeof v !== 'object' || v === null) return false;
@@ -23,13 +26,18 @@ const VALUES_MESSAGE = 'an array or object of numbers, strings (max 1,000 charac
 const featureValues = z.custom<Values>(isValues, VALUES_MESSAGE);
 const output = z.custom<Scalar | Values>((v) => isScalar(v) || isValues(v), `a scalar or ${VALUES_MESSAGE}`);
 const time = z.union([z.iso.datetime({ offset: true }), z.number().int().min(946_684_800_000)]);
-const name = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-:]{0,127}$/, 'letters, digits and "_ . - :" (max 128)');
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-:]{0,127}$/, 'letters, digits and "_ . - :" (max 128)');
 const project = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a project name');
 
 /** The plain shape. Identify the endpoint by `endpoint` (id) or by model (+ version, function). */
 export const plainEvent = z
   .strictObject({
-    endpoint: z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)').optional(),
+    endpoint: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)')
+      .optional(),
     project: project.optional(),
     model: name.optional(),
     version: name.optional(),
@@ -45,7 +53,16 @@ export const plainEvent = z
   })
   .refine((e) => e.endpoint !== undefined || e.model !== undefined, 'give "endpoint" (an id) or "model"');
 
-const FAST_KEYS = new Set(['endpoint', 'timestamp', 'features', 'prediction', 'latencyMs', 'error', 'requestId', 'label']);
+const FAST_KEYS = new Set([
+  'endpoint',
+  'timestamp',
+  'features',
+  'prediction',
+  'latencyMs',
+  'error',
+  'requestId',
+  'label',
+]);
 const ENDPOINT_ID = /^[0-9a-f]{40}$/;
 const isOutput = (v: unknown) => isScalar(v) || isValues(v);
 
@@ -63,9 +80,14 @@ export function isCommonPlainEvent(e: Record<string, unknown>): e is PlainEvent 
     (timestamp === undefined || (Number.isInteger(timestamp) && (timestamp as number) >= 946_684_800_000)) &&
     isValues(e.features) &&
     (e.prediction === undefined || isOutput(e.prediction)) &&
-    (latencyMs === undefined || (typeof latencyMs === 'number' && latencyMs >= 0 && latencyMs <= 86_400_000)) &&
-    (error === undefined || error === null || typeof error === 'boolean' || (typeof error === 'string' && error.length <= 10_000)) &&
-    (requestId === undefined || (typeof requestId === 'string' && requestId.length >= 1 && requestId.length <= 256)) &&
+    (latencyMs === undefined ||
+      (typeof latencyMs === 'number' && latencyMs >= 0 && latencyMs <= 86_400_000)) &&
+    (error === undefined ||
+      error === null ||
+      typeof error === 'boolean' ||
+      (typeof error === 'string' && error.length <= 10_000)) &&
+    (requestId === undefined ||
+      (typeof requestId === 'string' && requestId.length >= 1 && requestId.length <= 256)) &&
     (e.label === undefined || isOutput(e.label))
   );
 }
@@ -73,8 +95,13 @@ export function isCommonPlainEvent(e: Record<string, unknown>): e is PlainEvent 
 /** MLRun's serving event (`request.inputs` rows, `resp.outputs`, `when`, `microsec`). */
 export const mlrunEvent = z
   .object({
-    request: z.object({ id: z.string().max(256).optional(), inputs: z.array(featureValues).min(1).max(10_000) }).loose(),
-    resp: z.object({ outputs: z.array(output).optional(), id: z.string().optional() }).loose().optional(),
+    request: z
+      .object({ id: z.string().max(256).optional(), inputs: z.array(featureValues).min(1).max(10_000) })
+      .loose(),
+    resp: z
+      .object({ outputs: z.array(output).optional(), id: z.string().optional() })
+      .loose()
+      .optional(),
     when: time.optional(),
     microsec: z.number().finite().min(0).optional(),
     error: z.union([z.string(), z.null()]).optional(),
@@ -94,7 +121,11 @@ const eventObject = z.custom<Record<string, unknown>>(
   'an event object',
 );
 export const predictionBatch = z.union([
-  z.array(eventObject).min(1).max(50_000).transform((events) => ({ events, batchId: undefined, project: undefined })),
+  z
+    .array(eventObject)
+    .min(1)
+    .max(50_000)
+    .transform((events) => ({ events, batchId: undefined, project: undefined })),
   z.strictObject({
     batchId: z.string().min(1).max(256).optional(),
     project: project.optional(),
@@ -108,18 +139,35 @@ export type MlrunEvent = z.output<typeof mlrunEvent>;
 export type PredictionBatch = z.output<typeof predictionBatch>;
 
 export const labelBatch = z.union([
-  z.array(
-    z.strictObject({
-      requestId: z.string().min(1).max(256),
-      label: output,
-      endpoint: z.string().regex(/^[0-9a-f]{40}$/).optional(),
-    }),
-  ).min(1).max(50_000),
-  z.strictObject({
-    labels: z
-      .array(z.strictObject({ requestId: z.string().min(1).max(256), label: output, endpoint: z.string().regex(/^[0-9a-f]{40}$/).optional() }))
-      .min(1)
-      .max(50_000),
-  }).transform((b) => b.labels),
+  z
+    .array(
+      z.strictObject({
+        requestId: z.string().min(1).max(256),
+        label: output,
+        endpoint: z
+          .string()
+          .regex(/^[0-9a-f]{40}$/)
+          .optional(),
+      }),
+    )
+    .min(1)
+    .max(50_000),
+  z
+    .strictObject({
+      labels: z
+        .array(
+          z.strictObject({
+            requestId: z.string().min(1).max(256),
+            label: output,
+            endpoint: z
+              .string()
+              .regex(/^[0-9a-f]{40}$/)
+              .optional(),
+          }),
+        )
+        .min(1)
+        .max(50_000),
+    })
+    .transform((b) => b.labels),
 ]);
 export type LabelInput = z.output<typeof labelBatch>[number];

@@ -27,7 +27,10 @@ export interface IngestOptions {
   labelJoinWindowMs: number;
 }
 
-export const DEFAULT_INGEST_OPTIONS: IngestOptions = { samplesPerMinute: 10, labelJoinWindowMs: 7 * 86_400_000 };
+export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
+  samplesPerMinute: 10,
+  labelJoinWindowMs: 7 * 86_400_000,
+};
 
 export interface IngestReceipt {
   batchId: string | null;
@@ -76,7 +79,8 @@ interface Resolution {
   learned: EndpointRecord[];
 }
 
-const kindOf = (value: unknown): FeatureSpec['kind'] => (typeof value === 'number' ? 'numeric' : 'categorical');
+const kindOf = (value: unknown): FeatureSpec['kind'] =>
+  typeof value === 'number' ? 'numeric' : 'categorical';
 
 function columnsFrom(values: Values, prefix: string): FeatureSpec[] {
   return Array.isArray(values)
@@ -86,7 +90,8 @@ function columnsFrom(values: Values, prefix: string): FeatureSpec[] {
 
 function outputColumnsFrom(prediction: NormalizedEvent['prediction']): FeatureSpec[] {
   if (prediction === undefined) return [{ name: 'prediction', kind: 'numeric' }];
-  if (Array.isArray(prediction) || (typeof prediction === 'object' && prediction !== null)) return columnsFrom(prediction, 'prediction_');
+  if (Array.isArray(prediction) || (typeof prediction === 'object' && prediction !== null))
+    return columnsFrom(prediction, 'prediction_');
   return [{ name: 'prediction', kind: kindOf(prediction) }];
 }
 
@@ -100,9 +105,17 @@ function kindsOf(columns: FeatureSpec[]): Map<string, FeatureSpec['kind']> {
   return kinds;
 }
 
-function checkNumeric(kind: FeatureSpec['kind'] | undefined, name: string, value: unknown, what: string, index: number): void {
+function checkNumeric(
+  kind: FeatureSpec['kind'] | undefined,
+  name: string,
+  value: unknown,
+  what: string,
+  index: number,
+): void {
   if (kind === 'numeric' && value !== null && value !== undefined && typeof value !== 'number') {
-    throw new InvalidInputError(`event ${index}: ${what} "${name}" is numeric but got ${JSON.stringify(value)}`);
+    throw new InvalidInputError(
+      `event ${index}: ${what} "${name}" is numeric but got ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -110,11 +123,18 @@ function checkNumeric(kind: FeatureSpec['kind'] | undefined, name: string, value
  * Maps positional or named values onto the endpoint's columns, refusing unknown names and wrong
  * types. Named values are checked in place, not copied (this runs for every event).
  */
-function byName(values: Values | NormalizedEvent['prediction'], columns: FeatureSpec[], what: string, index: number): Record<string, unknown> {
+function byName(
+  values: Values | NormalizedEvent['prediction'],
+  columns: FeatureSpec[],
+  what: string,
+  index: number,
+): Record<string, unknown> {
   if (values === undefined) return {};
   if (Array.isArray(values)) {
     if (values.length !== columns.length) {
-      throw new InvalidInputError(`event ${index}: ${values.length} ${what} values given, the endpoint has ${columns.length}`);
+      throw new InvalidInputError(
+        `event ${index}: ${values.length} ${what} values given, the endpoint has ${columns.length}`,
+      );
     }
     const out: Record<string, unknown> = {};
     columns.forEach((c, i) => {
@@ -130,10 +150,16 @@ function byName(values: Values | NormalizedEvent['prediction'], columns: Feature
       if (!kinds.has(key)) unknown.push(key);
       else checkNumeric(kinds.get(key), key, values[key], what, index);
     }
-    if (unknown.length) throw new InvalidInputError(`event ${index}: unknown ${what} ${unknown.map((u) => `"${u}"`).join(', ')}`);
+    if (unknown.length)
+      throw new InvalidInputError(
+        `event ${index}: unknown ${what} ${unknown.map((u) => `"${u}"`).join(', ')}`,
+      );
     return values;
   }
-  if (columns.length !== 1) throw new InvalidInputError(`event ${index}: one ${what} value given, the endpoint has ${columns.length}`);
+  if (columns.length !== 1)
+    throw new InvalidInputError(
+      `event ${index}: one ${what} value given, the endpoint has ${columns.length}`,
+    );
   checkNumeric(columns[0].kind, columns[0].name, values, what, index);
   return { [columns[0].name]: values };
 }
@@ -167,7 +193,16 @@ export class IngestService {
       if (!binnings.has(endpoint.id)) binnings.set(endpoint.id, await this.references.binningFor(endpoint));
     }
 
-    const minutes = new Map<string, { endpointId: string; start: number; version: number; accumulator: MinuteAccumulator; labels: CounterSet | null }>();
+    const minutes = new Map<
+      string,
+      {
+        endpointId: string;
+        start: number;
+        version: number;
+        accumulator: MinuteAccumulator;
+        labels: CounterSet | null;
+      }
+    >();
     const activity = new Map<string, EndpointActivity>();
     const samples: SampleRecord[] = [];
     const sampled = new Map<string, number>();
@@ -181,13 +216,27 @@ export class IngestService {
       const slot = `${r.endpoint.id}:${minute}`;
       let entry = minutes.get(slot);
       if (!entry) {
-        entry = { endpointId: r.endpoint.id, start: minute, version: binning.referenceVersion, accumulator: new MinuteAccumulator(planFor(binning)), labels: null };
+        entry = {
+          endpointId: r.endpoint.id,
+          start: minute,
+          version: binning.referenceVersion,
+          accumulator: new MinuteAccumulator(planFor(binning)),
+          labels: null,
+        };
         minutes.set(slot, entry);
       }
-      const fold = { features: r.features, outputs: r.outputs, latencyUs: r.event.latencyUs, error: r.event.error !== null };
+      const fold = {
+        features: r.features,
+        outputs: r.outputs,
+        latencyUs: r.event.latencyUs,
+        error: r.event.error !== null,
+      };
       entry.accumulator.fold(fold);
-      const firstOutput = r.endpoint.predictionColumns[0] ? r.outputs[r.endpoint.predictionColumns[0].name] : undefined;
-      if (r.labelValue !== undefined) foldLabel((entry.labels ??= new CounterSet()), binning, firstOutput, r.labelValue);
+      const firstOutput = r.endpoint.predictionColumns[0]
+        ? r.outputs[r.endpoint.predictionColumns[0].name]
+        : undefined;
+      if (r.labelValue !== undefined)
+        foldLabel((entry.labels ??= new CounterSet()), binning, firstOutput, r.labelValue);
 
       if (this.observers.length && r.event.latencyUs !== null) {
         const list = latencies.get(r.endpoint.id) ?? [];
@@ -268,7 +317,11 @@ export class IngestService {
     return receipt;
   }
 
-  private notify(resolved: ResolvedEvent[], activity: Map<string, EndpointActivity>, latencies: Map<string, number[]>): void {
+  private notify(
+    resolved: ResolvedEvent[],
+    activity: Map<string, EndpointActivity>,
+    latencies: Map<string, number[]>,
+  ): void {
     const endpoints = new Map(resolved.map((r) => [r.endpoint.id, r.endpoint]));
     const batch = [...activity.values()].map((a): CommittedPredictions => {
       const e = endpoints.get(a.endpointId) as EndpointRecord;
@@ -293,7 +346,11 @@ export class IngestService {
    * Finds or implicitly registers each event's endpoint and maps its values onto the endpoint's
    * columns. Nothing is written here: new endpoints and learned features are committed with the batch.
    */
-  private async resolve(events: NormalizedEvent[], authorize: (project: string) => void, now: Date): Promise<Resolution> {
+  private async resolve(
+    events: NormalizedEvent[],
+    authorize: (project: string) => void,
+    now: Date,
+  ): Promise<Resolution> {
     // By how the event names its endpoint (cheap), then by endpoint id: two spellings of one endpoint share a record.
     const byTarget = new Map<string, EndpointRecord>();
     const byId = new Map<string, EndpointRecord>();
@@ -322,12 +379,16 @@ export class IngestService {
     learned: EndpointRecord[],
     now: Date,
   ): Promise<EndpointRecord> {
-    const candidate = 'endpointId' in event.target ? null : newEndpointRecord({ ...event.target, modelClass: event.modelClass }, now);
+    const candidate =
+      'endpointId' in event.target
+        ? null
+        : newEndpointRecord({ ...event.target, modelClass: event.modelClass }, now);
     const id = 'endpointId' in event.target ? event.target.endpointId : (candidate as EndpointRecord).id;
     const known = byId.get(id);
     if (known) return known;
     let endpoint = await this.store.getEndpoint(id);
-    if (!endpoint && !candidate) throw new NotFoundError(`event ${event.index}: endpoint ${id} does not exist`);
+    if (!endpoint && !candidate)
+      throw new NotFoundError(`event ${event.index}: endpoint ${id} does not exist`);
     if (!endpoint) {
       endpoint = {
         ...(candidate as EndpointRecord),

@@ -1,4 +1,10 @@
-import { RESOLUTION_MS, type EndpointRecord, type PendingLabelRecord, type PredictionKeyRecord, type Store } from '../../store/types';
+import {
+  RESOLUTION_MS,
+  type EndpointRecord,
+  type PendingLabelRecord,
+  type PredictionKeyRecord,
+  type Store,
+} from '../../store/types';
 import type { Binning } from '../aggregates/binning';
 import { CounterSet } from '../aggregates/counterSet';
 import { foldLabel } from '../aggregates/layout';
@@ -40,7 +46,10 @@ export class LabelService {
     const ids = labels.map((l) => l.requestId);
     // Authorise against the endpoints the labels will count on, before storing anything.
     const keys = await this.store.findPredictionKeys(ids);
-    for (const endpointId of new Set([...keys.map((k) => k.endpointId), ...labels.flatMap((l) => (l.endpoint ? [l.endpoint] : []))])) {
+    for (const endpointId of new Set([
+      ...keys.map((k) => k.endpointId),
+      ...labels.flatMap((l) => (l.endpoint ? [l.endpoint] : [])),
+    ])) {
       const endpoint = await this.store.getEndpoint(endpointId);
       if (endpoint) authorize(endpoint.project);
     }
@@ -74,16 +83,24 @@ export class LabelService {
       const seen = latest.get(label.requestId);
       if (!seen || seen.receivedAt <= label.receivedAt) latest.set(label.requestId, label);
     }
-    const matching = [...latest.values()].filter((label) => label.endpointId === null || label.endpointId === keys.get(label.requestId)?.endpointId);
+    const matching = [...latest.values()].filter(
+      (label) => label.endpointId === null || label.endpointId === keys.get(label.requestId)?.endpointId,
+    );
     // Only the caller that marks a key counts its label (another may have labelled it meanwhile).
-    const marked = new Set(await this.store.markPredictionKeysLabelled(matching.map((l) => l.requestId), this.clock()));
+    const marked = new Set(
+      await this.store.markPredictionKeysLabelled(
+        matching.map((l) => l.requestId),
+        this.clock(),
+      ),
+    );
     const minutes: MinuteCounters[] = [];
     const endpoints = new Map<string, EndpointRecord | null>();
     const binnings = new Map<string, Binning>();
     for (const label of matching) {
       if (!marked.has(label.requestId)) continue;
       const key = keys.get(label.requestId) as PredictionKeyRecord;
-      if (!endpoints.has(key.endpointId)) endpoints.set(key.endpointId, await this.store.getEndpoint(key.endpointId));
+      if (!endpoints.has(key.endpointId))
+        endpoints.set(key.endpointId, await this.store.getEndpoint(key.endpointId));
       const endpoint = endpoints.get(key.endpointId);
       if (!endpoint) continue;
       const binningKey = `${key.endpointId}:${key.referenceVersion}`;
@@ -94,7 +111,12 @@ export class LabelService {
       }
       const counters = new CounterSet();
       foldLabel(counters, binning, key.prediction, label.label);
-      minutes.push({ endpointId: key.endpointId, start: alignDown(key.time.getTime(), RESOLUTION_MS.minute), version: key.referenceVersion, counters });
+      minutes.push({
+        endpointId: key.endpointId,
+        start: alignDown(key.time.getTime(), RESOLUTION_MS.minute),
+        version: key.referenceVersion,
+        counters,
+      });
     }
     if (minutes.length) await this.store.applyAggregates(rollUp(minutes));
     return minutes.length;

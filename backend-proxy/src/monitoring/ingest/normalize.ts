@@ -18,7 +18,8 @@ export interface NormalizedEvent {
   label: Scalar | Values | undefined;
 }
 
-const toDate = (t: string | number | undefined, fallback: Date): Date => (t === undefined ? fallback : new Date(t));
+const toDate = (t: string | number | undefined, fallback: Date): Date =>
+  t === undefined ? fallback : new Date(t);
 
 function fromPlain(e: PlainEvent, index: number, project: string, now: Date): NormalizedEvent {
   return {
@@ -31,7 +32,12 @@ function fromPlain(e: PlainEvent, index: number, project: string, now: Date): No
     features: e.features,
     prediction: e.prediction,
     latencyUs: e.latencyMs === undefined ? null : e.latencyMs * 1_000,
-    error: e.error === undefined || e.error === null || e.error === false ? null : e.error === true ? 'error' : e.error,
+    error:
+      e.error === undefined || e.error === null || e.error === false
+        ? null
+        : e.error === true
+          ? 'error'
+          : e.error,
     requestId: e.requestId ?? null,
     label: e.label,
   };
@@ -46,14 +52,17 @@ function fromMlrun(e: MlrunEvent, index: number, project: string, now: Date): No
   const inputs = e.request.inputs;
   const outputs = e.resp?.outputs;
   if (outputs && outputs.length !== inputs.length) {
-    throw new InvalidInputError(`event ${index}: resp.outputs has ${outputs.length} rows but request.inputs has ${inputs.length}`);
+    throw new InvalidInputError(
+      `event ${index}: resp.outputs has ${outputs.length} rows but request.inputs has ${inputs.length}`,
+    );
   }
   // A request with several input rows is several predictions sharing the latency and error.
   return inputs.map((row, i) => ({
     index,
-    target: e.endpoint_id && /^[0-9a-f]{40}$/.test(e.endpoint_id)
-      ? { endpointId: e.endpoint_id }
-      : { project: eventProject, model, version, function: fn },
+    target:
+      e.endpoint_id && /^[0-9a-f]{40}$/.test(e.endpoint_id)
+        ? { endpointId: e.endpoint_id }
+        : { project: eventProject, model, version, function: fn },
     modelClass: e.class,
     time: toDate(e.when, now),
     features: row,
@@ -66,7 +75,11 @@ function fromMlrun(e: MlrunEvent, index: number, project: string, now: Date): No
 }
 
 /** Validates each event with the schema its shape calls for and flattens multi-row requests. */
-export function normalizeEvents(events: Array<Record<string, unknown>>, project: string, now: Date): NormalizedEvent[] {
+export function normalizeEvents(
+  events: Array<Record<string, unknown>>,
+  project: string,
+  now: Date,
+): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
   events.forEach((raw, index) => {
     if (isCommonPlainEvent(raw)) {
@@ -78,7 +91,10 @@ export function normalizeEvents(events: Array<Record<string, unknown>>, project:
     if (!parsed.success) {
       throw new InvalidInputError(
         `event ${index} is invalid`,
-        parsed.error.issues.map((issue) => ({ path: ['events', index, ...issue.path].join('.'), message: issue.message })),
+        parsed.error.issues.map((issue) => ({
+          path: ['events', index, ...issue.path].join('.'),
+          message: issue.message,
+        })),
       );
     }
     if (isMlrun) out.push(...fromMlrun(parsed.data as MlrunEvent, index, project, now));

@@ -54,7 +54,8 @@ export class JobService {
   /** Schedules the monitor's job, named after its experiment and the endpoint's model. */
   async track(monitor: Monitor, scheduleText: string): Promise<MonitorJob> {
     const schedule = parseSchedule(scheduleText);
-    if (!monitor.endpointId) throw new UnprocessableError(`monitor "${monitor.name}" has no endpoint to track`);
+    if (!monitor.endpointId)
+      throw new UnprocessableError(`monitor "${monitor.name}" has no endpoint to track`);
     const endpoint = await this.endpoints.get(monitor.endpointId);
     const name = `monitors/${monitor.experiment}/${endpoint.model}`;
     const now = this.clock();
@@ -88,7 +89,8 @@ export class JobService {
   }
 
   async remove(project: string, name: string): Promise<void> {
-    if (!(await this.store.deleteDocument(DOCUMENT, jobId(project, name)))) throw new NotFoundError(`job "${name}" does not exist`);
+    if (!(await this.store.deleteDocument(DOCUMENT, jobId(project, name))))
+      throw new NotFoundError(`job "${name}" does not exist`);
   }
 
   /** Runs a job now, whatever its schedule (still one runner at a time). */
@@ -140,7 +142,10 @@ export class JobService {
         outcome = { lastError: null, lastResult: await this.execute(job) };
       } catch (err) {
         outcome = { lastError: (err as Error).message, lastResult: job.lastResult };
-        this.logger.warn({ job: job.name, err: (err as Error).message }, 'monitor job failed; retrying next tick');
+        this.logger.warn(
+          { job: job.name, err: (err as Error).message },
+          'monitor job failed; retrying next tick',
+        );
       }
       const finished = this.clock();
       const updated: MonitorJob = {
@@ -166,7 +171,12 @@ export class JobService {
     const snapshots = (await this.monitors.snapshots(monitor)).length;
     if (snapshots < 2) return { snapshots, drift: null, status: null, alerts: 0 };
     const capture = await this.monitors.capture(monitor);
-    return { snapshots, drift: capture.drift, status: capture.comparison.overall.status, alerts: capture.alerts.length };
+    return {
+      snapshots,
+      drift: capture.drift,
+      status: capture.comparison.overall.status,
+      alerts: capture.alerts.length,
+    };
   }
 
   private async require(project: string, name: string): Promise<StoredDocument> {
@@ -177,13 +187,31 @@ export class JobService {
 
   private async write(job: MonitorJob, version: number): Promise<void> {
     const id = jobId(job.project, job.name);
-    if ((await this.store.putDocument({ kind: DOCUMENT, id, project: job.project, body: job }, version, this.clock())) === null) {
+    if (
+      (await this.store.putDocument(
+        { kind: DOCUMENT, id, project: job.project, body: job },
+        version,
+        this.clock(),
+      )) === null
+    ) {
       // Someone changed the job meanwhile (e.g. a new schedule): keep theirs, add our run's outcome.
       const current = await this.store.getDocument(DOCUMENT, id);
       if (!current) return;
       const theirs = current.body as MonitorJob;
-      const merged: MonitorJob = { ...theirs, lastRunAt: job.lastRunAt, lastDurationMs: job.lastDurationMs, lastError: job.lastError, lastResult: job.lastResult, runs: job.runs, failures: job.failures };
-      await this.store.putDocument({ kind: DOCUMENT, id, project: job.project, body: merged }, current.version, this.clock());
+      const merged: MonitorJob = {
+        ...theirs,
+        lastRunAt: job.lastRunAt,
+        lastDurationMs: job.lastDurationMs,
+        lastError: job.lastError,
+        lastResult: job.lastResult,
+        runs: job.runs,
+        failures: job.failures,
+      };
+      await this.store.putDocument(
+        { kind: DOCUMENT, id, project: job.project, body: merged },
+        current.version,
+        this.clock(),
+      );
     }
   }
 }

@@ -30,7 +30,9 @@ export function parseSchedule(text: string): Schedule {
     return { text: trimmed, cron: `${minute} ${hour} * * *` };
   }
   if (trimmed.split(' ').length !== 5) {
-    throw new InvalidInputError(`schedule "${text}" is not hourly, daily, weekly, monthly, "daily at HH:MM" or a five-field cron expression`);
+    throw new InvalidInputError(
+      `schedule "${text}" is not hourly, daily, weekly, monthly, "daily at HH:MM" or a five-field cron expression`,
+    );
   }
   try {
     CronExpressionParser.parse(trimmed, { tz: 'UTC' }).next();

@@ -70,8 +70,15 @@ export class MonitorService {
     if (spec.endpointId) await this.endpoints.get(spec.endpointId);
     const id = monitorId(spec.project, spec.name);
     const existing = await this.store.getDocument(DOCUMENT, id);
-    const monitor: Monitor = { ...spec, createdAt: existing ? (existing.body as Monitor).createdAt : this.clock().toISOString() };
-    const written = await this.store.putDocument({ kind: DOCUMENT, id, project: spec.project, body: monitor }, existing?.version ?? 0, this.clock());
+    const monitor: Monitor = {
+      ...spec,
+      createdAt: existing ? (existing.body as Monitor).createdAt : this.clock().toISOString(),
+    };
+    const written = await this.store.putDocument(
+      { kind: DOCUMENT, id, project: spec.project, body: monitor },
+      existing?.version ?? 0,
+      this.clock(),
+    );
     if (written === null) throw new ConflictError(`monitor "${spec.name}" was changed concurrently; retry`);
     return monitor;
   }
@@ -108,10 +115,15 @@ export class MonitorService {
    * Snapshot of the endpoint's window [from, to) (`since: 'last'` starts where the previous
    * snapshot ended), counted on its reference's bins, from aggregates only.
    */
-  async snapshotEndpoint(monitor: Monitor, window: { since?: 'last'; from?: number; to?: number }): Promise<Snapshot> {
-    if (!monitor.endpointId) throw new UnprocessableError(`monitor "${monitor.name}" has no endpoint: snapshot a dataset instead`);
+  async snapshotEndpoint(
+    monitor: Monitor,
+    window: { since?: 'last'; from?: number; to?: number },
+  ): Promise<Snapshot> {
+    if (!monitor.endpointId)
+      throw new UnprocessableError(`monitor "${monitor.name}" has no endpoint: snapshot a dataset instead`);
     const endpoint = await this.endpoints.get(monitor.endpointId);
-    if (endpoint.referenceVersion === 0) throw new UnprocessableError(`endpoint ${endpoint.id} has no reference: its bins are unknown`);
+    if (endpoint.referenceVersion === 0)
+      throw new UnprocessableError(`endpoint ${endpoint.id} has no reference: its bins are unknown`);
     const to = window.to ?? this.clock().getTime();
     let from = window.from ?? to - 3_600_000;
     if (window.since === 'last') {
@@ -120,21 +132,35 @@ export class MonitorService {
     }
     if (from >= to) throw new InvalidInputError('the snapshot window is empty: "from" must be before "to"');
     const binning = await this.references.binningFor(endpoint);
-    const counters = await this.windows.counters(endpoint.id, from, to, { families: ['ops', 'columns'], referenceVersion: endpoint.referenceVersion });
+    const counters = await this.windows.counters(endpoint.id, from, to, {
+      families: ['ops', 'columns'],
+      referenceVersion: endpoint.referenceVersion,
+    });
     const stats = readWindow(counters, binning);
     const reference = (await this.references.get(endpoint.id)).statistics as ReferenceStatistics;
-    const withBins = (windows: typeof stats.features, statistics: ReferenceStatistics['features']): SnapshotColumn[] =>
+    const withBins = (
+      windows: typeof stats.features,
+      statistics: ReferenceStatistics['features'],
+    ): SnapshotColumn[] =>
       windows.flatMap((w) => {
         const s = statistics.find((c) => c.name === w.name);
         return s ? [{ ...w, bins: binsOf(s) }] : [];
       });
     const columns =
-      monitor.kind === 'data' ? withBins(stats.features, reference.features) : [...withBins(stats.outputs, reference.predictions), ...withBins(stats.labels, reference.labels)];
+      monitor.kind === 'data'
+        ? withBins(stats.features, reference.features)
+        : [...withBins(stats.outputs, reference.predictions), ...withBins(stats.labels, reference.labels)];
     return this.record(monitor, {
       monitor: monitor.name,
       kind: monitor.kind,
       takenAt: this.clock().toISOString(),
-      source: { kind: 'endpoint', endpointId: endpoint.id, from, to, referenceVersion: endpoint.referenceVersion },
+      source: {
+        kind: 'endpoint',
+        endpointId: endpoint.id,
+        from,
+        to,
+        referenceVersion: endpoint.referenceVersion,
+      },
       rows: stats.predictions,
       columns,
       agreement: monitor.kind === 'model' ? stats.agreement : null,
@@ -156,7 +182,13 @@ export class MonitorService {
       monitor: monitor.name,
       kind: monitor.kind,
       takenAt: this.clock().toISOString(),
-      source: { kind: 'dataset', endpointId: monitor.endpointId, from: null, to: null, referenceVersion: null },
+      source: {
+        kind: 'dataset',
+        endpointId: monitor.endpointId,
+        from: null,
+        to: null,
+        referenceVersion: null,
+      },
       rows: rows.length,
       columns,
       agreement: null,
@@ -164,12 +196,19 @@ export class MonitorService {
   }
 
   /** Drift of snapshot `recent` against snapshot `baseline` (indices; negative counts from the end). */
-  async compare(monitor: Monitor, pick: { baseline?: number; recent?: number } = {}): Promise<MonitorComparison> {
+  async compare(
+    monitor: Monitor,
+    pick: { baseline?: number; recent?: number } = {},
+  ): Promise<MonitorComparison> {
     const all = await this.snapshots(monitor);
-    if (all.length < 2) throw new UnprocessableError(`monitor "${monitor.name}" needs two snapshots to compare, it has ${all.length}`);
+    if (all.length < 2)
+      throw new UnprocessableError(
+        `monitor "${monitor.name}" needs two snapshots to compare, it has ${all.length}`,
+      );
     const index = (i: number) => (i < 0 ? all.length + i : i);
     const [b, r] = [index(pick.baseline ?? 0), index(pick.recent ?? -1)];
-    if (!all[b] || !all[r]) throw new InvalidInputError(`snapshot index out of range: there are ${all.length}`);
+    if (!all[b] || !all[r])
+      throw new InvalidInputError(`snapshot index out of range: there are ${all.length}`);
     return this.compareSnapshots(monitor, all[b], b, all[r], r);
   }
 
@@ -203,7 +242,12 @@ export class MonitorService {
     const alerts = monitor.alerts
       .filter((a) => holds(values[a.measure], a.comparison, a.threshold))
       .map((a) => ({ ...a, value: values[a.measure] }));
-    const summary = { baseline: comparison.baseline, recent: comparison.recent, overall: o, accuracy: comparison.accuracy };
+    const summary = {
+      baseline: comparison.baseline,
+      recent: comparison.recent,
+      overall: o,
+      accuracy: comparison.accuracy,
+    };
     const events = [
       ...(drift ? [{ event: 'drift', key: monitor.name, value: summary }] : []),
       ...alerts.map((a) => ({ event: 'alert', key: monitor.name, value: { condition: a, ...summary } })),
@@ -212,21 +256,37 @@ export class MonitorService {
     return { comparison, drift, alerts };
   }
 
-  private compareSnapshots(monitor: Monitor, baseline: Snapshot, b: number, recent: Snapshot, r: number): MonitorComparison {
+  private compareSnapshots(
+    monitor: Monitor,
+    baseline: Snapshot,
+    b: number,
+    recent: Snapshot,
+    r: number,
+  ): MonitorComparison {
     const columns: ColumnDrift[] = [];
     for (const base of baseline.columns) {
       const current = recent.columns.find((c) => c.name === base.name);
       if (!current || JSON.stringify(current.bins) !== JSON.stringify(base.bins)) continue;
-      columns.push(columnDrift(columnAsStatistics(base), current, { summary: windowSummary(base), histogram: base.histogram ?? [] }));
+      columns.push(
+        columnDrift(columnAsStatistics(base), current, {
+          summary: windowSummary(base),
+          histogram: base.histogram ?? [],
+        }),
+      );
     }
-    if (columns.length === 0) throw new UnprocessableError('the two snapshots share no column counted on the same bins');
-    const accuracyOf = (s: Snapshot) => (s.agreement && s.agreement.count > 0 && s.agreement.confusion ? s.agreement.correct / s.agreement.count : null);
+    if (columns.length === 0)
+      throw new UnprocessableError('the two snapshots share no column counted on the same bins');
+    const accuracyOf = (s: Snapshot) =>
+      s.agreement && s.agreement.count > 0 && s.agreement.confusion
+        ? s.agreement.correct / s.agreement.count
+        : null;
     return {
       baseline: { index: b, takenAt: baseline.takenAt },
       recent: { index: r, takenAt: recent.takenAt },
       columns,
       overall: overallDrift(columns, DEFAULT_DRIFT_THRESHOLDS),
-      accuracy: monitor.kind === 'model' ? { baseline: accuracyOf(baseline), recent: accuracyOf(recent) } : null,
+      accuracy:
+        monitor.kind === 'model' ? { baseline: accuracyOf(baseline), recent: accuracyOf(recent) } : null,
     };
   }
 
@@ -254,11 +314,13 @@ export class MonitorService {
   }
 
   /** Appends to the experiment's latest run, starting one (and the experiment) on first use. */
-  private async log(monitor: Monitor, events: Array<{ event: string; key: string; value: unknown }>): Promise<void> {
+  private async log(
+    monitor: Monitor,
+    events: Array<{ event: string; key: string; value: unknown }>,
+  ): Promise<void> {
     const ref = this.experimentRef(monitor);
     const existing = await this.store.getExperiment(ref);
     if (!existing || existing.runCount === 0) await this.experiments.startRun(ref, undefined, this.origin);
     await this.experiments.logEvents(ref, events, this.origin);
   }
 }
-

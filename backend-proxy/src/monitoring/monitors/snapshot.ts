@@ -54,11 +54,22 @@ export function columnAsStatistics(column: SnapshotColumn): ColumnStatistics {
         quantiles: { p05: Number.NaN, p25: Number.NaN, p50: Number.NaN, p75: Number.NaN, p95: Number.NaN },
         edges: column.bins.edges,
       }
-    : { name: column.name, kind: 'categorical', count: column.count, missing: column.missing, counts, categories: column.bins.categories, distinct: Number.NaN };
+    : {
+        name: column.name,
+        kind: 'categorical',
+        count: column.count,
+        missing: column.missing,
+        counts,
+        categories: column.bins.categories,
+        distinct: Number.NaN,
+      };
 }
 
 /** Counts rows on given bins (a reference's, or a monitor's first snapshot's) with ingest's fold. */
-export function countRows(rows: Array<Record<string, unknown>>, columns: Array<{ spec: FeatureSpec; bins: ColumnStatistics }>): SnapshotColumn[] {
+export function countRows(
+  rows: Array<Record<string, unknown>>,
+  columns: Array<{ spec: FeatureSpec; bins: ColumnStatistics }>,
+): SnapshotColumn[] {
   const binning: Binning = buildBinning(
     { features: columns.map((c) => c.spec), predictions: [], labels: [] },
     { version: 1, statistics: { features: columns.map((c) => c.bins), predictions: [], labels: [] } },

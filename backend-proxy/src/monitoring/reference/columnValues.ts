@@ -1,7 +1,12 @@
 /** How Driftwatch reads one cell: what counts as missing, as a number, as a category. */
 
 export function isMissing(value: unknown): boolean {
-  return value === null || value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value));
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    (typeof value === 'number' && Number.isNaN(value))
+  );
 }
 
 /** A finite number, or a numeric string (CSV cells), else null. */

@@ -99,7 +99,9 @@ export function categoricalColumnStatistics(name: string, values: unknown[]): Ca
 
 export function columnStatistics(spec: FeatureSpec, rows: Row[]): ColumnStatistics {
   const values = rows.map((row) => row[spec.name]);
-  return spec.kind === 'numeric' ? numericColumnStatistics(spec.name, values) : categoricalColumnStatistics(spec.name, values);
+  return spec.kind === 'numeric'
+    ? numericColumnStatistics(spec.name, values)
+    : categoricalColumnStatistics(spec.name, values);
 }
 
 export interface ReferenceColumns {

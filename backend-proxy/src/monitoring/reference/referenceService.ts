@@ -57,19 +57,27 @@ export class ReferenceService {
       hint.features ??
       (endpoint.features.length > 0
         ? endpoint.features.map((f) => ({ name: f.name }))
-        : present.filter((c) => !predictionNames.includes(c) && !labelNames.includes(c)).map((name) => ({ name })))
+        : present
+            .filter((c) => !predictionNames.includes(c) && !labelNames.includes(c))
+            .map((name) => ({ name })))
     ).map((f: { name: string; kind?: FeatureKind }) => ({ name: f.name, kind: kindOf(f.name, f.kind) }));
     const missingFeatures = featureSpecs.filter((f) => !present.includes(f.name)).map((f) => f.name);
     if (missingFeatures.length) {
-      throw new UnprocessableError(`the reference lacks feature columns: ${missingFeatures.join(', ')}`, { present });
+      throw new UnprocessableError(`the reference lacks feature columns: ${missingFeatures.join(', ')}`, {
+        present,
+      });
     }
     const hinted = new Map((hint.predictionColumns ?? []).map((c) => [c.name, c.kind]));
     const predictionSpecs = predictionNames.map((name) => ({
       name,
-      kind: present.includes(name) ? kindOf(name, hinted.get(name)) : (endpoint.predictionColumns.find((c) => c.name === name)?.kind ?? 'numeric'),
+      kind: present.includes(name)
+        ? kindOf(name, hinted.get(name))
+        : (endpoint.predictionColumns.find((c) => c.name === name)?.kind ?? 'numeric'),
     }));
     // Labels share the prediction's kind so that agreement compares like with like.
-    const labelSpecs = labelNames.filter((n) => present.includes(n)).map((name, i) => ({ name, kind: predictionSpecs[i]?.kind ?? kindOf(name) }));
+    const labelSpecs = labelNames
+      .filter((n) => present.includes(n))
+      .map((name, i) => ({ name, kind: predictionSpecs[i]?.kind ?? kindOf(name) }));
 
     const statistics = computeReference(rows, {
       features: featureSpecs,
@@ -93,7 +101,9 @@ export class ReferenceService {
     const reference = await this.store.getReference(id, version);
     if (!reference) {
       throw new NotFoundError(
-        version === undefined ? `endpoint ${id} has no reference yet` : `endpoint ${id} has no reference version ${version}`,
+        version === undefined
+          ? `endpoint ${id} has no reference yet`
+          : `endpoint ${id} has no reference version ${version}`,
       );
     }
     return reference;
@@ -117,9 +127,14 @@ export class ReferenceService {
     const statistics = reference ? (reference.statistics as ReferenceStatistics) : null;
     const binning = buildBinning(
       {
-        features: statistics ? statistics.features.map((c) => ({ name: c.name, kind: c.kind })) : endpoint.features,
+        features: statistics
+          ? statistics.features.map((c) => ({ name: c.name, kind: c.kind }))
+          : endpoint.features,
         predictions: endpoint.predictionColumns,
-        labels: endpoint.labelColumns.map((name, i) => ({ name, kind: endpoint.predictionColumns[i]?.kind ?? 'numeric' })),
+        labels: endpoint.labelColumns.map((name, i) => ({
+          name,
+          kind: endpoint.predictionColumns[i]?.kind ?? 'numeric',
+        })),
       },
       reference && statistics ? { version: reference.version, statistics } : null,
     );

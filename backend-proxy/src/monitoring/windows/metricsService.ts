@@ -28,15 +28,26 @@ export class MetricsService {
   ) {}
 
   /** Operational figures per step over [from, to); predictions/s per step. */
-  async series(endpointId: string, from: number, to: number, step: { intervalMs?: number; maxDataPoints?: number }): Promise<{ stepMs: number; points: MetricsPoint[] }> {
+  async series(
+    endpointId: string,
+    from: number,
+    to: number,
+    step: { intervalMs?: number; maxDataPoints?: number },
+  ): Promise<{ stepMs: number; points: MetricsPoint[] }> {
     const stepMs = stepFor(from, to, step.intervalMs, step.maxDataPoints);
     const points = await this.windows.series(endpointId, from, to, stepMs, { families: ['ops'] });
-    return { stepMs, points: points.map((p) => ({ time: p.time, ...operationalFigures(p.counters, stepMs) })) };
+    return {
+      stepMs,
+      points: points.map((p) => ({ time: p.time, ...operationalFigures(p.counters, stepMs) })),
+    };
   }
 
   /** Figures of the whole of [from, to). */
   async window(endpointId: string, from: number, to: number): Promise<OperationalFigures> {
-    return operationalFigures(await this.windows.counters(endpointId, from, to, { families: ['ops'] }), to - from);
+    return operationalFigures(
+      await this.windows.counters(endpointId, from, to, { families: ['ops'] }),
+      to - from,
+    );
   }
 
   async rolling(endpointId: string): Promise<RollingFigures> {
@@ -44,7 +55,13 @@ export class MetricsService {
     // Windows end with the current (partial) minute; rates divide by the time they really cover.
     const end = alignUp(now + 1, RESOLUTION_MS.minute);
     // One read of the hour's minutes serves both windows (listing 100 endpoints does this 100 times).
-    const minutes = await this.windows.series(endpointId, end - RESOLUTION_MS.hour, end, RESOLUTION_MS.minute, { families: ['ops'] });
+    const minutes = await this.windows.series(
+      endpointId,
+      end - RESOLUTION_MS.hour,
+      end,
+      RESOLUTION_MS.minute,
+      { families: ['ops'] },
+    );
     const merged = (length: number) => {
       const counters = new CounterSet();
       for (const m of minutes) if (m.time >= end - length) counters.merge(m.counters);

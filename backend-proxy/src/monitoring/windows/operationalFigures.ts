@@ -32,7 +32,8 @@ export function operationalFigures(counters: CounterSet, durationMs: number): Op
   const errors = counters.get('err');
   const latencyCount = counters.get('lat:n');
   const buckets = latencyCount > 0 ? BUCKET_NAMES.map((name) => counters.get(name)) : [];
-  const quantileMs = (q: number) => (latencyCount > 0 ? finiteOrNull(histogramQuantile(LATENCY_BOUNDS, buckets, q) / 1_000) : null);
+  const quantileMs = (q: number) =>
+    latencyCount > 0 ? finiteOrNull(histogramQuantile(LATENCY_BOUNDS, buckets, q) / 1_000) : null;
   const labeled = counters.get('l:n');
   // l:reg tells regression apart when every error is 0; l:ae/l:se cover aggregates written before it.
   const regression = counters.get('l:reg') > 0 || counters.get('l:ae') > 0 || counters.get('l:se') > 0;

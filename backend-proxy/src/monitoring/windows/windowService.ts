@@ -16,34 +16,62 @@ export interface WindowSelection {
 }
 
 /** Steps Grafana-style series snap to, so every step is a whole number of stored intervals. */
-const NICE_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * RESOLUTION_MS.minute);
+const NICE_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map(
+  (m) => m * RESOLUTION_MS.minute,
+);
 
 /** Reads windows as merges of stored aggregates; never touches raw events. */
 export class WindowService {
   constructor(private readonly store: Store) {}
 
   /** All selected counters of [from, to) merged. */
-  async counters(endpointId: string, from: number, to: number, selection: WindowSelection): Promise<CounterSet> {
+  async counters(
+    endpointId: string,
+    from: number,
+    to: number,
+    selection: WindowSelection,
+  ): Promise<CounterSet> {
     const tiles = tileRange(from, to);
     const reads = selection.families.flatMap((family) =>
       tiles.map((t) =>
-        this.store.listAggregates({ endpointId, family, resolution: t.resolution, from: t.from, to: t.to, referenceVersion: selection.referenceVersion }),
+        this.store.listAggregates({
+          endpointId,
+          family,
+          resolution: t.resolution,
+          from: t.from,
+          to: t.to,
+          referenceVersion: selection.referenceVersion,
+        }),
       ),
     );
     return CounterSet.fromRecords((await Promise.all(reads)).flat());
   }
 
   /** One point per step over [from, to); steps are aligned to multiples of the step since the epoch. */
-  async series(endpointId: string, from: number, to: number, stepMs: number, selection: WindowSelection): Promise<SeriesPoint[]> {
+  async series(
+    endpointId: string,
+    from: number,
+    to: number,
+    stepMs: number,
+    selection: WindowSelection,
+  ): Promise<SeriesPoint[]> {
     const step = niceStep(stepMs);
     const resolution = resolutionForStep(step);
     const start = alignDown(from, step);
     const points = new Map<number, CounterSet>();
     for (let t = start; t < to; t += step) points.set(t, new CounterSet());
     const reads = selection.families.map((family) =>
-      this.store.listAggregates({ endpointId, family, resolution, from: start, to, referenceVersion: selection.referenceVersion }),
+      this.store.listAggregates({
+        endpointId,
+        family,
+        resolution,
+        from: start,
+        to,
+        referenceVersion: selection.referenceVersion,
+      }),
     );
-    for (const record of (await Promise.all(reads)).flat()) points.get(alignDown(record.key.start, step))?.merge(record);
+    for (const record of (await Promise.all(reads)).flat())
+      points.get(alignDown(record.key.start, step))?.merge(record);
     return [...points.entries()].map(([time, counters]) => ({ time, counters }));
   }
 }
@@ -55,7 +83,12 @@ export function niceStep(ms: number): number {
 }
 
 /** Grafana's step from its interval and point budget. */
-export function stepFor(from: number, to: number, intervalMs: number | undefined, maxDataPoints: number | undefined): number {
+export function stepFor(
+  from: number,
+  to: number,
+  intervalMs: number | undefined,
+  maxDataPoints: number | undefined,
+): number {
   let step = Math.max(RESOLUTION_MS.minute, intervalMs ?? RESOLUTION_MS.minute);
   if (maxDataPoints && maxDataPoints > 0) step = Math.max(step, Math.ceil((to - from) / maxDataPoints));
   return niceStep(step);

@@ -104,7 +104,11 @@ export class MongoArtifacts {
     const doc: ArtifactDoc = { ...natural, contentType, size, sha256: hash.digest('hex'), createdAt, fileId };
     try {
       const previous = await retryOnDuplicateKey(() =>
-        this.ctx.c.artifacts.findOneAndReplace(natural, { ...doc }, { upsert: true, returnDocument: 'before' }),
+        this.ctx.c.artifacts.findOneAndReplace(
+          natural,
+          { ...doc },
+          { upsert: true, returnDocument: 'before' },
+        ),
       );
       if (previous && !previous.fileId.equals(fileId)) await this.deleteFiles([previous.fileId]);
     } catch (error) {
@@ -155,7 +159,10 @@ export class MongoArtifacts {
    * their GridFS metadata, which also catches bytes orphaned by an interrupted putArtifact.
    */
   async deleteExperiment(ref: ExperimentRef): Promise<boolean> {
-    const filter = { project: plainString(ref.project, 'project'), name: plainString(ref.name, 'experiment name') };
+    const filter = {
+      project: plainString(ref.project, 'project'),
+      name: plainString(ref.name, 'experiment name'),
+    };
     const experiment = await this.ctx.c.experiments.findOne(filter, { projection: { _id: 1 } });
     if (!experiment) return false;
     const fileIds = await this.files

@@ -44,12 +44,14 @@ export function plainString(value: unknown, what: string): string {
 }
 
 export function plainNumber(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${what}: expected a finite number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new TypeError(`${what}: expected a finite number`);
   return value;
 }
 
 export function validDate(value: unknown, what: string): Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError(`${what}: expected a valid Date`);
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new TypeError(`${what}: expected a valid Date`);
   return value;
 }
 
@@ -65,7 +67,9 @@ export function labelTerm(key: string, value: string): string {
 }
 
 export function labelTerms(labels: Record<string, string>): string[] {
-  return Object.entries(labels).map(([k, v]) => labelTerm(plainString(k, 'label key'), plainString(v, 'label value')));
+  return Object.entries(labels).map(([k, v]) =>
+    labelTerm(plainString(k, 'label key'), plainString(v, 'label value')),
+  );
 }
 
 // ---------------------------------------------------------------- aggregate counters
@@ -81,9 +85,13 @@ export function counterPath(group: 'sums' | 'min' | 'max', name: string): string
   return `${group}.${name}`;
 }
 
-export function counterPaths(group: 'sums' | 'min' | 'max', counters: Record<string, number>): Record<string, number> {
+export function counterPaths(
+  group: 'sums' | 'min' | 'max',
+  counters: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(counters)) out[counterPath(group, name)] = plainNumber(value, `counter ${name}`);
+  for (const [name, value] of Object.entries(counters))
+    out[counterPath(group, name)] = plainNumber(value, `counter ${name}`);
   return out;
 }
 
@@ -111,7 +119,8 @@ export function encodeEventCursor(dt: Date, seq: number): string {
 }
 
 export function decodeEventCursor(cursor: string): { dt: Date; seq: number } {
-  const invalid = () => new InvalidInputError('invalid cursor: pass the cursor of the previous page unchanged');
+  const invalid = () =>
+    new InvalidInputError('invalid cursor: pass the cursor of the previous page unchanged');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(plainString(cursor, 'cursor'), 'base64url').toString('utf8'));

@@ -292,15 +292,25 @@ const ttl = (field: string): IndexDescription => ({ key: { [field]: 1 }, expireA
 export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.experiments]: [unique({ project: 1, name: 1 })],
   [COLLECTIONS.runs]: [unique({ project: 1, name: 1, run: 1 })],
-  [COLLECTIONS.events]: [unique({ project: 1, name: 1, seq: 1 }), plain({ project: 1, name: 1, dt: 1, seq: 1 })],
+  [COLLECTIONS.events]: [
+    unique({ project: 1, name: 1, seq: 1 }),
+    plain({ project: 1, name: 1, dt: 1, seq: 1 }),
+  ],
   [COLLECTIONS.sequences]: [unique({ scope: 1, key: 1 })],
   [COLLECTIONS.artifacts]: [unique({ project: 1, name: 1, run: 1, artifact: 1 })],
   // The driver creates the two standard GridFS indexes lazily; creating them here is idempotent
   // and adds ours, used by deleteExperiment to find every file of an experiment (orphans included).
-  [`${ARTIFACT_BUCKET}.files`]: [plain({ filename: 1, uploadDate: 1 }), plain({ 'metadata.project': 1, 'metadata.name': 1 })],
+  [`${ARTIFACT_BUCKET}.files`]: [
+    plain({ filename: 1, uploadDate: 1 }),
+    plain({ 'metadata.project': 1, 'metadata.name': 1 }),
+  ],
   [`${ARTIFACT_BUCKET}.chunks`]: [unique({ files_id: 1, n: 1 })],
   [COLLECTIONS.apiKeys]: [unique({ id: 1 }), unique({ hash: 1 })],
-  [COLLECTIONS.endpoints]: [unique({ id: 1 }), plain({ project: 1, model: 1, version: 1, id: 1 }), plain({ labelTerms: 1 })],
+  [COLLECTIONS.endpoints]: [
+    unique({ id: 1 }),
+    plain({ project: 1, model: 1, version: 1, id: 1 }),
+    plain({ labelTerms: 1 }),
+  ],
   [COLLECTIONS.references]: [unique({ endpointId: 1, version: 1 })],
   [COLLECTIONS.aggregates]: [
     unique({ endpointId: 1, family: 1, resolution: 1, start: 1, referenceVersion: 1 }),
@@ -323,7 +333,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
 
 /** Creates collections and indexes (in parallel: they are independent); a no-op when they already exist. */
 export async function ensureSchema(db: Db): Promise<void> {
-  await Promise.all(Object.entries(INDEXES).map(([name, indexes]) => db.collection(name).createIndexes(indexes)));
+  await Promise.all(
+    Object.entries(INDEXES).map(([name, indexes]) => db.collection(name).createIndexes(indexes)),
+  );
 }
 
 // ---------------------------------------------------------------- shared context
@@ -355,6 +367,8 @@ export class MongoContext {
    * run them one after another.
    */
   transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
-    return this.client.withSession((session) => session.withTransaction(() => fn(session), TRANSACTION_OPTIONS));
+    return this.client.withSession((session) =>
+      session.withTransaction(() => fn(session), TRANSACTION_OPTIONS),
+    );
   }
 }

@@ -1,7 +1,15 @@
 /** Configuration documents (monitors, jobs, alert rules...): one Mongo document each, versioned for compare-and-set. */
 import type { DocumentStore, StoredDocument } from '../types';
 import type { DocumentDoc, MongoContext } from './collections';
-import { fromJsonText, isDuplicateKey, plainNumber, plainString, plainStrings, toJsonText, validDate } from './codec';
+import {
+  fromJsonText,
+  isDuplicateKey,
+  plainNumber,
+  plainString,
+  plainStrings,
+  toJsonText,
+  validDate,
+} from './codec';
 
 const fromDoc = (d: DocumentDoc): StoredDocument => ({
   kind: d.kind,
@@ -17,7 +25,10 @@ export class MongoDocuments implements DocumentStore {
   constructor(private readonly ctx: MongoContext) {}
 
   async getDocument(kind: string, id: string): Promise<StoredDocument | null> {
-    const doc = await this.ctx.c.documents.findOne({ kind: plainString(kind, 'kind'), id: plainString(id, 'id') });
+    const doc = await this.ctx.c.documents.findOne({
+      kind: plainString(kind, 'kind'),
+      id: plainString(id, 'id'),
+    });
     return doc ? fromDoc(doc) : null;
   }
 
@@ -28,7 +39,11 @@ export class MongoDocuments implements DocumentStore {
     return (await this.ctx.c.documents.find(query).sort({ id: 1 }).toArray()).map(fromDoc);
   }
 
-  async putDocument(doc: { kind: string; id: string; project: string; body: unknown }, expectedVersion: number, now: Date): Promise<number | null> {
+  async putDocument(
+    doc: { kind: string; id: string; project: string; body: unknown },
+    expectedVersion: number,
+    now: Date,
+  ): Promise<number | null> {
     const kind = plainString(doc.kind, 'kind');
     const id = plainString(doc.id, 'id');
     const project = plainString(doc.project, 'project');
@@ -51,7 +66,10 @@ export class MongoDocuments implements DocumentStore {
   }
 
   async deleteDocument(kind: string, id: string): Promise<boolean> {
-    const result = await this.ctx.c.documents.deleteOne({ kind: plainString(kind, 'kind'), id: plainString(id, 'id') });
+    const result = await this.ctx.c.documents.deleteOne({
+      kind: plainString(kind, 'kind'),
+      id: plainString(id, 'id'),
+    });
     return result.deletedCount === 1;
   }
 }

@@ -1,6 +1,12 @@
 /** Model endpoints: descriptive spec, activity counters (written by ingest) and evaluation results. */
 import type { Filter } from 'mongodb';
-import type { EndpointEvaluation, EndpointFilter, EndpointRecord, EndpointStore, FeatureSpec } from '../types';
+import type {
+  EndpointEvaluation,
+  EndpointFilter,
+  EndpointRecord,
+  EndpointStore,
+  FeatureSpec,
+} from '../types';
 import type { EndpointDoc, MongoContext } from './collections';
 import {
   fromJsonText,
@@ -18,16 +24,31 @@ type EndpointSpec = Parameters<EndpointStore['updateEndpointSpec']>[1];
 
 /** Copies only the two known fields, so nothing else a caller attached gets stored. */
 const featureSpecs = (specs: FeatureSpec[]): FeatureSpec[] =>
-  specs.map((f) => ({ name: plainString(f.name, 'feature name'), kind: plainString(f.kind, 'feature kind') as FeatureSpec['kind'] }));
+  specs.map((f) => ({
+    name: plainString(f.name, 'feature name'),
+    kind: plainString(f.kind, 'feature kind') as FeatureSpec['kind'],
+  }));
 
 const thresholds = (t: EndpointRecord['thresholds']): EndpointDoc['thresholds'] =>
   t === null
     ? null
-    : { possibleDrift: plainNumber(t.possibleDrift, 'possibleDrift'), driftDetected: plainNumber(t.driftDetected, 'driftDetected') };
+    : {
+        possibleDrift: plainNumber(t.possibleDrift, 'possibleDrift'),
+        driftDetected: plainNumber(t.driftDetected, 'driftDetected'),
+      };
 
-function specFields(spec: EndpointSpec): Pick<
+function specFields(
+  spec: EndpointSpec,
+): Pick<
   EndpointDoc,
-  'modelClass' | 'labelsJson' | 'labelTerms' | 'features' | 'predictionColumns' | 'labelColumns' | 'thresholds' | 'monitoring'
+  | 'modelClass'
+  | 'labelsJson'
+  | 'labelTerms'
+  | 'features'
+  | 'predictionColumns'
+  | 'labelColumns'
+  | 'thresholds'
+  | 'monitoring'
 > {
   return {
     modelClass: plainString(spec.modelClass, 'modelClass'),
@@ -75,7 +96,10 @@ export const endpointFromDoc = (d: EndpointDoc): EndpointRecord => ({
   features: d.features.map((f) => ({ name: f.name, kind: f.kind })),
   predictionColumns: d.predictionColumns.map((f) => ({ name: f.name, kind: f.kind })),
   labelColumns: [...d.labelColumns],
-  thresholds: d.thresholds === null ? null : { possibleDrift: d.thresholds.possibleDrift, driftDetected: d.thresholds.driftDetected },
+  thresholds:
+    d.thresholds === null
+      ? null
+      : { possibleDrift: d.thresholds.possibleDrift, driftDetected: d.thresholds.driftDetected },
   monitoring: d.monitoring,
   createdAt: d.createdAt,
   firstRequest: d.firstRequest ?? null,
@@ -107,7 +131,10 @@ export class MongoEndpoints implements EndpointStore {
   }
 
   async updateEndpointSpec(id: string, spec: EndpointSpec): Promise<boolean> {
-    const result = await this.ctx.c.endpoints.updateOne({ id: plainString(id, 'endpoint id') }, { $set: specFields(spec) });
+    const result = await this.ctx.c.endpoints.updateOne(
+      { id: plainString(id, 'endpoint id') },
+      { $set: specFields(spec) },
+    );
     return result.matchedCount > 0;
   }
 

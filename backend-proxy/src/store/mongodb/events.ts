@@ -31,9 +31,14 @@ export class MongoEventLog implements EventLogStore {
       time: { $gte: validDate(filter.from, 'from'), $lte: validDate(filter.to, 'to') },
     };
     if (filter.projects !== undefined) query.project = { $in: plainStrings(filter.projects, 'projects') };
-    if (filter.endpointIds !== undefined) query.endpointId = { $in: plainStrings(filter.endpointIds, 'endpointIds') };
+    if (filter.endpointIds !== undefined)
+      query.endpointId = { $in: plainStrings(filter.endpointIds, 'endpointIds') };
     if (filter.kinds !== undefined) query.kind = { $in: plainStrings(filter.kinds, 'kinds') };
-    const docs = await this.ctx.c.monitoringEvents.find(query).sort({ time: 1, _id: 1 }).limit(limit).toArray();
+    const docs = await this.ctx.c.monitoringEvents
+      .find(query)
+      .sort({ time: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
     return docs.map((d) => ({
       time: d.time,
       project: d.project,

@@ -31,6 +31,9 @@ export class MongoLeases implements LeaseStore {
 
   /** Only the holder can release; anyone else's release is a no-op. */
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.ctx.c.leases.deleteOne({ name: plainString(name, 'lease name'), holder: plainString(holder, 'holder') });
+    await this.ctx.c.leases.deleteOne({
+      name: plainString(name, 'lease name'),
+      holder: plainString(holder, 'holder'),
+    });
   }
 }

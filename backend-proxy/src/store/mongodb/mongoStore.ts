@@ -94,7 +94,9 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
   } catch (error) {
     await client.close().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`MongoDB store at ${redactUrl(url)} (database ${dbName}) cannot be opened: ${reason}`, { cause: error });
+    throw new Error(`MongoDB store at ${redactUrl(url)} (database ${dbName}) cannot be opened: ${reason}`, {
+      cause: error,
+    });
   }
 }
 
@@ -147,7 +149,12 @@ export class MongoStore implements Store {
   startRun(ref: ExperimentRef, now: Date): Promise<RunRecord> {
     return this.tracking.startRun(ref, now);
   }
-  stopRun(ref: ExperimentRef, run: number, now: Date, status?: Exclude<RunStatus, 'STARTED'>): Promise<RunRecord | null> {
+  stopRun(
+    ref: ExperimentRef,
+    run: number,
+    now: Date,
+    status?: Exclude<RunStatus, 'STARTED'>,
+  ): Promise<RunRecord | null> {
     return this.tracking.stopRun(ref, run, now, status);
   }
   getRun(ref: ExperimentRef, run: number): Promise<RunRecord | null> {
@@ -207,7 +214,10 @@ export class MongoStore implements Store {
   getEndpoint(id: string): Promise<EndpointRecord | null> {
     return this.endpoints.getEndpoint(id);
   }
-  listEndpoints(filter: EndpointFilter, page: { offset: number; limit: number }): Promise<{ items: EndpointRecord[]; total: number }> {
+  listEndpoints(
+    filter: EndpointFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: EndpointRecord[]; total: number }> {
     return this.endpoints.listEndpoints(filter, page);
   }
   listProjects(): Promise<string[]> {
@@ -219,7 +229,12 @@ export class MongoStore implements Store {
 
   // ------------------------------------------------------------ references
 
-  putReference(endpointId: string, rowCount: number, statistics: unknown, now: Date): Promise<ReferenceRecord> {
+  putReference(
+    endpointId: string,
+    rowCount: number,
+    statistics: unknown,
+    now: Date,
+  ): Promise<ReferenceRecord> {
     return this.references.putReference(endpointId, rowCount, statistics, now);
   }
   getReference(endpointId: string, version?: number): Promise<ReferenceRecord | null> {
@@ -240,7 +255,10 @@ export class MongoStore implements Store {
   listAggregates(query: AggregateQuery): Promise<AggregateRecord[]> {
     return this.monitoring.listAggregates(query);
   }
-  aggregateExtent(endpointId: string, resolution: Resolution): Promise<{ first: number; last: number } | null> {
+  aggregateExtent(
+    endpointId: string,
+    resolution: Resolution,
+  ): Promise<{ first: number; last: number } | null> {
     return this.monitoring.aggregateExtent(endpointId, resolution);
   }
   listSamples(endpointId: string, from: Date, to: Date, limit: number): Promise<SampleRecord[]> {
@@ -270,7 +288,9 @@ export class MongoStore implements Store {
   appendMonitoringEvents(events: MonitoringEventRecord[]): Promise<void> {
     return this.eventLog.appendMonitoringEvents(events);
   }
-  listMonitoringEvents(filter: Parameters<EventLogStore['listMonitoringEvents']>[0]): Promise<MonitoringEventRecord[]> {
+  listMonitoringEvents(
+    filter: Parameters<EventLogStore['listMonitoringEvents']>[0],
+  ): Promise<MonitoringEventRecord[]> {
     return this.eventLog.listMonitoringEvents(filter);
   }
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
@@ -297,7 +317,11 @@ export class MongoStore implements Store {
   listDocuments(kind: string, filter: { projects?: string[] }): Promise<StoredDocument[]> {
     return this.documents.listDocuments(kind, filter);
   }
-  putDocument(doc: { kind: string; id: string; project: string; body: unknown }, expectedVersion: number, now: Date): Promise<number | null> {
+  putDocument(
+    doc: { kind: string; id: string; project: string; body: unknown },
+    expectedVersion: number,
+    now: Date,
+  ): Promise<number | null> {
     return this.documents.putDocument(doc, expectedVersion, now);
   }
   deleteDocument(kind: string, id: string): Promise<boolean> {

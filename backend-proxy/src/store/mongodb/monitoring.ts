@@ -91,33 +91,34 @@ export class MongoMonitoring implements MonitoringStore {
 
     // Everything is validated and built before the transaction, which may run more than once.
     const endpointOps: AnyBulkWriteOperation<EndpointDoc>[] = [
-      ...commit.newEndpoints.map(
-        (e): AnyBulkWriteOperation<EndpointDoc> => ({
-          updateOne: { filter: { id: plainString(e.id, 'endpoint id') }, update: { $setOnInsert: endpointInsertFields(e) }, upsert: true },
-        }),
-      ),
-      ...commit.activity.map(
-        (a): AnyBulkWriteOperation<EndpointDoc> => ({
-          updateOne: {
-            filter: { id: plainString(a.endpointId, 'endpoint id') },
-            update: {
-              $inc: { predictionCount: plainNumber(a.predictions, 'predictions'), errorCount: plainNumber(a.errors, 'errors') },
-              $min: { firstRequest: validDate(a.firstRequest, 'firstRequest') },
-              $max: { lastRequest: validDate(a.lastRequest, 'lastRequest') },
+      ...commit.newEndpoints.map((e): AnyBulkWriteOperation<EndpointDoc> => ({
+        updateOne: {
+          filter: { id: plainString(e.id, 'endpoint id') },
+          update: { $setOnInsert: endpointInsertFields(e) },
+          upsert: true,
+        },
+      })),
+      ...commit.activity.map((a): AnyBulkWriteOperation<EndpointDoc> => ({
+        updateOne: {
+          filter: { id: plainString(a.endpointId, 'endpoint id') },
+          update: {
+            $inc: {
+              predictionCount: plainNumber(a.predictions, 'predictions'),
+              errorCount: plainNumber(a.errors, 'errors'),
             },
+            $min: { firstRequest: validDate(a.firstRequest, 'firstRequest') },
+            $max: { lastRequest: validDate(a.lastRequest, 'lastRequest') },
           },
-        }),
-      ),
+        },
+      })),
     ];
     const aggregateOps = aggregateUpdates(commit.aggregates);
     const samples = commit.samples.map(sampleDoc);
-    const keyOps = commit.predictionKeys.map(
-      (k): AnyBulkWriteOperation<PredictionKeyDoc> => {
-        const doc = predictionKeyDoc(k);
-        // Latest wins for a reused request id, as in the embedded store.
-        return { replaceOne: { filter: { requestId: doc.requestId }, replacement: doc, upsert: true } };
-      },
-    );
+    const keyOps = commit.predictionKeys.map((k): AnyBulkWriteOperation<PredictionKeyDoc> => {
+      const doc = predictionKeyDoc(k);
+      // Latest wins for a reused request id, as in the embedded store.
+      return { replaceOne: { filter: { requestId: doc.requestId }, replacement: doc, upsert: true } };
+    });
     const receiptJson = toJsonText(commit.receipt);
 
     try {
@@ -132,8 +133,13 @@ export class MongoMonitoring implements MonitoringStore {
         }
         // Ordered: new endpoints exist before their activity is added.
         if (endpointOps.length) await this.ctx.c.endpoints.bulkWrite(endpointOps, { ordered: true, session });
-        if (aggregateOps.length) await this.ctx.c.aggregates.bulkWrite(aggregateOps, { ordered: true, session });
-        if (samples.length) await this.ctx.c.samples.insertMany(samples.map((s) => ({ ...s })), { ordered: true, session });
+        if (aggregateOps.length)
+          await this.ctx.c.aggregates.bulkWrite(aggregateOps, { ordered: true, session });
+        if (samples.length)
+          await this.ctx.c.samples.insertMany(
+            samples.map((s) => ({ ...s })),
+            { ordered: true, session },
+          );
         if (keyOps.length) await this.ctx.c.predictionKeys.bulkWrite(keyOps, { ordered: true, session });
       });
     } catch (error) {
@@ -161,7 +167,8 @@ export class MongoMonitoring implements MonitoringStore {
       resolution: resolution(query.resolution),
       start: { $gte: plainNumber(query.from, 'from'), $lt: plainNumber(query.to, 'to') },
     };
-    if (query.referenceVersion !== undefined) filter.referenceVersion = plainNumber(query.referenceVersion, 'referenceVersion');
+    if (query.referenceVersion !== undefined)
+      filter.referenceVersion = plainNumber(query.referenceVersion, 'referenceVersion');
     const docs = await this.ctx.c.aggregates.find(filter).sort({ start: 1, referenceVersion: 1 }).toArray();
     return docs.map((d) => ({
       key: {
@@ -178,7 +185,10 @@ export class MongoMonitoring implements MonitoringStore {
   }
 
   /** Across families, as the interface asks: the extent of the endpoint's data at that resolution. */
-  async aggregateExtent(endpointId: string, res: Resolution): Promise<{ first: number; last: number } | null> {
+  async aggregateExtent(
+    endpointId: string,
+    res: Resolution,
+  ): Promise<{ first: number; last: number } | null> {
     const filter = { endpointId: plainString(endpointId, 'endpointId'), resolution: resolution(res) };
     const options = { projection: { start: 1 } };
     const first = await this.ctx.c.aggregates.findOne(filter, { ...options, sort: { start: 1 } });
@@ -284,7 +294,10 @@ export class MongoMonitoring implements MonitoringStore {
   ): Promise<number> {
     validDate(now, 'now');
     const samplesBefore = validDate(retention.samplesBefore, 'samplesBefore');
-    const keep = Math.max(0, Math.floor(plainNumber(retention.maxSamplesPerEndpoint, 'maxSamplesPerEndpoint')));
+    const keep = Math.max(
+      0,
+      Math.floor(plainNumber(retention.maxSamplesPerEndpoint, 'maxSamplesPerEndpoint')),
+    );
     const batchesBefore = validDate(retention.batchesBefore, 'batchesBefore');
     const { c } = this.ctx;
     let removed = (await c.samples.deleteMany({ time: { $lt: samplesBefore } })).deletedCount;

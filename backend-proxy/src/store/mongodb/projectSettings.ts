@@ -27,9 +27,14 @@ export class MongoProjectSettings implements ProjectSettingsStore {
       thresholds:
         t === null
           ? null
-          : { possibleDrift: plainNumber(t.possibleDrift, 'possibleDrift'), driftDetected: plainNumber(t.driftDetected, 'driftDetected') },
+          : {
+              possibleDrift: plainNumber(t.possibleDrift, 'possibleDrift'),
+              driftDetected: plainNumber(t.driftDetected, 'driftDetected'),
+            },
       updatedAt: validDate(settings.updatedAt, 'updatedAt'),
     };
-    await retryOnDuplicateKey(() => this.ctx.c.projectSettings.replaceOne({ project }, replacement, { upsert: true }));
+    await retryOnDuplicateKey(() =>
+      this.ctx.c.projectSettings.replaceOne({ project }, replacement, { upsert: true }),
+    );
   }
 }

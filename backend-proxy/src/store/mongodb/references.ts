@@ -19,7 +19,12 @@ export class MongoReferences implements ReferenceStore {
    * together, so ingest never sees an active version whose statistics (bin edges) are missing,
    * and a failure leaves no gap in the version numbers.
    */
-  async putReference(endpointId: string, rowCount: number, statistics: unknown, now: Date): Promise<ReferenceRecord> {
+  async putReference(
+    endpointId: string,
+    rowCount: number,
+    statistics: unknown,
+    now: Date,
+  ): Promise<ReferenceRecord> {
     const id = plainString(endpointId, 'endpoint id');
     const doc: Omit<ReferenceDoc, 'version'> = {
       endpointId: id,
@@ -36,7 +41,11 @@ export class MongoReferences implements ReferenceStore {
       if (!counter) throw new Error('reference version was not allocated');
       await this.ctx.c.references.insertOne({ ...doc, version: counter.value }, { session });
       // $max, not $set: of two racing registrations the later version stays active.
-      await this.ctx.c.endpoints.updateOne({ id }, { $max: { referenceVersion: counter.value } }, { session });
+      await this.ctx.c.endpoints.updateOne(
+        { id },
+        { $max: { referenceVersion: counter.value } },
+        { session },
+      );
       return counter.value;
     });
     return referenceFromDoc({ ...doc, version });
@@ -55,9 +64,14 @@ export class MongoReferences implements ReferenceStore {
     return doc ? referenceFromDoc(doc) : null;
   }
 
-  async listReferenceVersions(endpointId: string): Promise<Array<Pick<ReferenceRecord, 'version' | 'createdAt' | 'rowCount'>>> {
+  async listReferenceVersions(
+    endpointId: string,
+  ): Promise<Array<Pick<ReferenceRecord, 'version' | 'createdAt' | 'rowCount'>>> {
     const docs = await this.ctx.c.references
-      .find({ endpointId: plainString(endpointId, 'endpoint id') }, { projection: { version: 1, createdAt: 1, rowCount: 1 } })
+      .find(
+        { endpointId: plainString(endpointId, 'endpoint id') },
+        { projection: { version: 1, createdAt: 1, rowCount: 1 } },
+      )
       .sort({ version: 1 })
       .toArray();
     return docs.map((d) => ({ version: d.version, createdAt: d.createdAt, rowCount: d.rowCount }));

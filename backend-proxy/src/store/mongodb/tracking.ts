@@ -117,12 +117,23 @@ export class MongoTracking {
       { returnDocument: 'after', projection: { runCount: 1 } },
     );
     if (!experiment) throw new Error(`experiment ${ref.project}/${ref.name} does not exist`);
-    const run: RunDoc = { ...filter, run: experiment.runCount, status: 'STARTED', startedAt: now, stoppedAt: null };
+    const run: RunDoc = {
+      ...filter,
+      run: experiment.runCount,
+      status: 'STARTED',
+      startedAt: now,
+      stoppedAt: null,
+    };
     await this.ctx.c.runs.insertOne({ ...run });
     return runFromDoc(run);
   }
 
-  async stopRun(ref: ExperimentRef, run: number, now: Date, status: Exclude<RunStatus, 'STARTED'> = 'STOPPED'): Promise<RunRecord | null> {
+  async stopRun(
+    ref: ExperimentRef,
+    run: number,
+    now: Date,
+    status: Exclude<RunStatus, 'STARTED'> = 'STOPPED',
+  ): Promise<RunRecord | null> {
     const filter = experimentFilter(ref);
     validDate(now, 'now');
     const doc = await this.ctx.c.runs.findOneAndUpdate(
@@ -155,7 +166,8 @@ export class MongoTracking {
     if (events.length === 0) return 0;
     const { docs, latest } = await this.numberedDocs(events);
     await this.ctx.c.events.insertMany(docs, { ordered: true });
-    for (const { ref, dt } of latest) await this.ctx.c.experiments.updateOne(ref, { $max: { lastActivity: dt } });
+    for (const { ref, dt } of latest)
+      await this.ctx.c.experiments.updateOne(ref, { $max: { lastActivity: dt } });
     return events.length;
   }
 
@@ -164,7 +176,11 @@ export class MongoTracking {
    * it: a replayed or aborted batch only leaves a gap, and concurrent appends do not conflict on
    * the counter inside transactions.
    */
-  async appendEventsOnce(ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): Promise<BatchOutcome> {
+  async appendEventsOnce(
+    ref: ExperimentRef,
+    events: NewTrackingEvent[],
+    once: BatchOnce,
+  ): Promise<BatchOutcome> {
     const filter = { ...experimentFilter(ref), batchId: plainString(once.batchId, 'batchId') };
     const replay = async (): Promise<BatchOutcome | null> => {
       const seen = await this.ctx.c.trackingBatches.findOne(filter);
@@ -172,14 +188,20 @@ export class MongoTracking {
     };
     const seen = await replay();
     if (seen) return seen;
-    if (events.some((e) => e.project !== filter.project || e.name !== filter.name)) throw new RangeError('appendEventsOnce: events of another experiment');
+    if (events.some((e) => e.project !== filter.project || e.name !== filter.name))
+      throw new RangeError('appendEventsOnce: events of another experiment');
     const { docs, latest } = events.length ? await this.numberedDocs(events) : { docs: [], latest: [] };
-    const marker = { ...filter, receiptJson: toJsonText(once.receipt), createdAt: validDate(once.now, 'now') };
+    const marker = {
+      ...filter,
+      receiptJson: toJsonText(once.receipt),
+      createdAt: validDate(once.now, 'now'),
+    };
     try {
       await this.ctx.transaction(async (session) => {
         await this.ctx.c.trackingBatches.insertOne({ ...marker }, { session });
         if (docs.length) await this.ctx.c.events.insertMany(docs, { ordered: true, session });
-        for (const l of latest) await this.ctx.c.experiments.updateOne(l.ref, { $max: { lastActivity: l.dt } }, { session });
+        for (const l of latest)
+          await this.ctx.c.experiments.updateOne(l.ref, { $max: { lastActivity: l.dt } }, { session });
       });
     } catch (error) {
       // Two concurrent commits of one batch id: the loser's marker insert fails; answer as a replay.
@@ -192,8 +214,13 @@ export class MongoTracking {
     return { applied: true };
   }
 
-  private async numberedDocs(events: NewTrackingEvent[]): Promise<{ docs: EventDoc[]; latest: Array<{ ref: { project: string; name: string }; dt: Date }> }> {
-    const groups = new Map<string, { ref: { project: string; name: string }; events: NewTrackingEvent[]; latest: Date }>();
+  private async numberedDocs(
+    events: NewTrackingEvent[],
+  ): Promise<{ docs: EventDoc[]; latest: Array<{ ref: { project: string; name: string }; dt: Date }> }> {
+    const groups = new Map<
+      string,
+      { ref: { project: string; name: string }; events: NewTrackingEvent[]; latest: Date }
+    >();
     for (const e of events) {
       const ref = experimentFilter(e);
       const dt = validDate(e.dt, 'event dt');

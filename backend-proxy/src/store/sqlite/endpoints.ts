@@ -97,25 +97,27 @@ function replaceLabelsSync({ db }: SqliteContext, id: string, labels: Record<str
 export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
   const { db } = ctx;
   const insert = db.transaction((e: EndpointRecord) => insertEndpointIfAbsentSync(ctx, e));
-  const updateSpec = db.transaction((id: string, spec: Parameters<EndpointStore['updateEndpointSpec']>[1]): boolean => {
-    const { changes } = db
-      .prepare(
-        `UPDATE endpoints SET model_class = ?, labels = ?, features = ?, prediction_columns = ?, label_columns = ?,
+  const updateSpec = db.transaction(
+    (id: string, spec: Parameters<EndpointStore['updateEndpointSpec']>[1]): boolean => {
+      const { changes } = db
+        .prepare(
+          `UPDATE endpoints SET model_class = ?, labels = ?, features = ?, prediction_columns = ?, label_columns = ?,
          thresholds = ?, monitoring = ? WHERE id = ?`,
-      )
-      .run(
-        spec.modelClass,
-        toJson(spec.labels),
-        toJson(spec.features),
-        toJson(spec.predictionColumns),
-        toJson(spec.labelColumns),
-        spec.thresholds === null ? null : toJson(spec.thresholds),
-        spec.monitoring ? 1 : 0,
-        id,
-      );
-    if (changes > 0) replaceLabelsSync(ctx, id, spec.labels);
-    return changes > 0;
-  });
+        )
+        .run(
+          spec.modelClass,
+          toJson(spec.labels),
+          toJson(spec.features),
+          toJson(spec.predictionColumns),
+          toJson(spec.labelColumns),
+          spec.thresholds === null ? null : toJson(spec.thresholds),
+          spec.monitoring ? 1 : 0,
+          id,
+        );
+      if (changes > 0) replaceLabelsSync(ctx, id, spec.labels);
+      return changes > 0;
+    },
+  );
 
   // Prepared once: ingest and label joins read endpoints on every batch.
   const selectEndpoint = db.prepare('SELECT * FROM endpoints WHERE id = ?');
@@ -133,7 +135,8 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
     async listEndpoints(filter, page) {
       const clauses: string[] = [];
       const params: Array<string | number> = [];
-      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) => addInFilter(clauses, params, column, values);
+      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) =>
+        addInFilter(clauses, params, column, values);
       addIn('project', filter.projects);
       addIn('model', filter.models);
       addIn('function', filter.functions);
@@ -143,11 +146,15 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
         params.push(filter.monitoring ? 1 : 0);
       }
       for (const [k, v] of Object.entries(filter.labels ?? {})) {
-        clauses.push('EXISTS (SELECT 1 FROM endpoint_labels l WHERE l.endpoint_id = endpoints.id AND l.k = ? AND l.v = ?)');
+        clauses.push(
+          'EXISTS (SELECT 1 FROM endpoint_labels l WHERE l.endpoint_id = endpoints.id AND l.k = ? AND l.v = ?)',
+        );
         params.push(k, v);
       }
       const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-      const { total } = db.prepare(`SELECT COUNT(*) AS total FROM endpoints ${where}`).get(...params) as { total: number };
+      const { total } = db.prepare(`SELECT COUNT(*) AS total FROM endpoints ${where}`).get(...params) as {
+        total: number;
+      };
       const rows = db
         .prepare(`SELECT * FROM endpoints ${where} ORDER BY project, model, version, id LIMIT ? OFFSET ?`)
         .all(...params, page.limit, page.offset) as EndpointRow[];
@@ -160,7 +167,9 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
       return rows.map((r) => r.project);
     },
     async recordEvaluation(id, evaluation) {
-      db.prepare('UPDATE endpoints SET drift_status = ?, drift_measures = ?, accuracy = ?, drift_evaluated_at = ? WHERE id = ?').run(
+      db.prepare(
+        'UPDATE endpoints SET drift_status = ?, drift_measures = ?, accuracy = ?, drift_evaluated_at = ? WHERE id = ?',
+      ).run(
         evaluation.driftStatus,
         toJson(evaluation.driftMeasures),
         evaluation.accuracy,

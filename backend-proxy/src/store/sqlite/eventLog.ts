@@ -20,32 +20,40 @@ export function sqliteEventLog({ db }: SqliteContext): EventLogStore {
     async appendMonitoringEvents(events) {
       db.transaction(() => {
         for (const e of events) {
-          insert.run(e.time.getTime(), e.project, e.endpointId, e.kind, e.title, e.text, toJson(e.tags), toJson(e.data));
+          insert.run(
+            e.time.getTime(),
+            e.project,
+            e.endpointId,
+            e.kind,
+            e.title,
+            e.text,
+            toJson(e.tags),
+            toJson(e.data),
+          );
         }
       })();
     },
     async listMonitoringEvents(filter) {
       const clauses = ['time >= ?', 'time <= ?'];
       const params: Array<string | number> = [filter.from.getTime(), filter.to.getTime()];
-      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) => addInFilter(clauses, params, column, values);
+      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) =>
+        addInFilter(clauses, params, column, values);
       addIn('project', filter.projects);
       addIn('endpoint_id', filter.endpointIds);
       addIn('kind', filter.kinds);
       const rows = db
         .prepare(`SELECT * FROM monitoring_events WHERE ${clauses.join(' AND ')} ORDER BY time, id LIMIT ?`)
         .all(...params, filter.limit) as MonitoringEventRow[];
-      return rows.map(
-        (r): MonitoringEventRecord => ({
-          time: new Date(r.time),
-          project: r.project,
-          endpointId: r.endpoint_id,
-          kind: r.kind,
-          title: r.title,
-          text: r.text,
-          tags: fromJson<string[]>(r.tags),
-          data: fromJson<unknown>(r.data),
-        }),
-      );
+      return rows.map((r): MonitoringEventRecord => ({
+        time: new Date(r.time),
+        project: r.project,
+        endpointId: r.endpoint_id,
+        kind: r.kind,
+        title: r.title,
+        text: r.text,
+        tags: fromJson<string[]>(r.tags),
+        data: fromJson<unknown>(r.data),
+      }));
     },
   };
 }

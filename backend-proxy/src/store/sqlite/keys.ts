@@ -24,7 +24,9 @@ const keyFromRow = (r: KeyRow): ApiKeyRecord => ({
 export function sqliteKeys({ db }: SqliteContext): KeyStore {
   return {
     async insertKey(key) {
-      db.prepare('INSERT INTO api_keys (id, name, hash, scopes, projects, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      db.prepare(
+        'INSERT INTO api_keys (id, name, hash, scopes, projects, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(
         key.id,
         key.name,
         key.hash,
@@ -42,10 +44,16 @@ export function sqliteKeys({ db }: SqliteContext): KeyStore {
       return (db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as KeyRow[]).map(keyFromRow);
     },
     async revokeKey(id, now) {
-      return db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.getTime(), id).changes > 0;
+      return (
+        db
+          .prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+          .run(now.getTime(), id).changes > 0
+      );
     },
     async countActiveKeys() {
-      return (db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL').get() as { n: number }).n;
+      return (
+        db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL').get() as { n: number }
+      ).n;
     },
   };
 }

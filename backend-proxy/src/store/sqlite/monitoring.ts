@@ -70,9 +70,12 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     `INSERT INTO aggregates (endpoint_id, family, resolution, start, reference_version, sums, mins, maxs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET sums = excluded.sums, mins = excluded.mins, maxs = excluded.maxs`,
   );
-  const aggregatesSql = 'SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
+  const aggregatesSql =
+    'SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
   const selectAggregates = db.prepare(`${aggregatesSql} ORDER BY start, reference_version`);
-  const selectAggregatesOfVersion = db.prepare(`${aggregatesSql} AND reference_version = ? ORDER BY start, reference_version`);
+  const selectAggregatesOfVersion = db.prepare(
+    `${aggregatesSql} AND reference_version = ? ORDER BY start, reference_version`,
+  );
   const insertSample = db.prepare(
     'INSERT INTO samples (endpoint_id, time, request_id, features, prediction, latency_us, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -97,11 +100,19 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       if (record) {
         hot.delete(id);
       } else {
-        const row = selectAggregate.get(key.endpointId, key.family, key.resolution, key.start, key.referenceVersion) as
-          | Pick<AggregateRow, 'sums' | 'mins' | 'maxs'>
-          | undefined;
+        const row = selectAggregate.get(
+          key.endpointId,
+          key.family,
+          key.resolution,
+          key.start,
+          key.referenceVersion,
+        ) as Pick<AggregateRow, 'sums' | 'mins' | 'maxs'> | undefined;
         record = row
-          ? { sums: JSON.parse(row.sums) as Counters, mins: JSON.parse(row.mins) as Counters, maxs: JSON.parse(row.maxs) as Counters }
+          ? {
+              sums: JSON.parse(row.sums) as Counters,
+              mins: JSON.parse(row.mins) as Counters,
+              maxs: JSON.parse(row.maxs) as Counters,
+            }
           : { sums: {}, mins: {}, maxs: {} };
       }
       addInto(record.sums, add);
@@ -136,16 +147,14 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   const applyAggregatesTransaction = guarded(applyAggregatesSync);
 
   const selectBatch = db.prepare('SELECT receipt FROM ingest_batches WHERE batch_id = ?');
-  const insertBatch = db.prepare('INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)');
+  const insertBatch = db.prepare(
+    'INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)',
+  );
   const commit = guarded((c: IngestCommit): BatchOutcome => {
     if (c.batchId !== null) {
       const seen = selectBatch.get(c.batchId) as { receipt: string } | undefined;
       if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
-      insertBatch.run(
-        c.batchId,
-        toJson(c.receipt),
-        c.now.getTime(),
-      );
+      insertBatch.run(c.batchId, toJson(c.receipt), c.now.getTime());
     }
     for (const endpoint of c.newEndpoints) insertEndpointIfAbsentSync(ctx, endpoint);
     for (const a of c.activity) {
@@ -156,8 +165,17 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     applyAggregatesSync(c.aggregates);
     for (const s of c.samples) {
       // SQLite would store NaN as NULL; refuse it so the whole commit rolls back.
-      if (!Number.isFinite(s.time.getTime())) throw new RangeError(`sample of ${s.endpointId} has an invalid time`);
-      insertSample.run(s.endpointId, s.time.getTime(), s.requestId, toJson(s.features), toJson(s.prediction), s.latencyUs, s.error);
+      if (!Number.isFinite(s.time.getTime()))
+        throw new RangeError(`sample of ${s.endpointId} has an invalid time`);
+      insertSample.run(
+        s.endpointId,
+        s.time.getTime(),
+        s.requestId,
+        toJson(s.features),
+        toJson(s.prediction),
+        s.latencyUs,
+        s.error,
+      );
     }
     for (const k of c.predictionKeys) {
       upsertPredictionKey.run(
@@ -177,7 +195,9 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     const marked: string[] = [];
     for (const ids of chunks(requestIds)) {
       const rows = db
-        .prepare(`UPDATE prediction_keys SET labelled_at = ? WHERE labelled_at IS NULL AND request_id IN (${placeholders(ids.length)}) RETURNING request_id`)
+        .prepare(
+          `UPDATE prediction_keys SET labelled_at = ? WHERE labelled_at IS NULL AND request_id IN (${placeholders(ids.length)}) RETURNING request_id`,
+        )
         .all(at, ...ids) as { request_id: string }[];
       marked.push(...rows.map((r) => r.request_id));
     }
@@ -203,21 +223,23 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
     return claimed;
   });
 
-  const prune = db.transaction((now: number, samplesBefore: number, maxPerEndpoint: number, batchesBefore: number): number => {
-    let removed = db.prepare('DELETE FROM samples WHERE time < ?').run(samplesBefore).changes;
-    removed += db
-      .prepare(
-        `DELETE FROM samples WHERE id IN (SELECT id FROM (
+  const prune = db.transaction(
+    (now: number, samplesBefore: number, maxPerEndpoint: number, batchesBefore: number): number => {
+      let removed = db.prepare('DELETE FROM samples WHERE time < ?').run(samplesBefore).changes;
+      removed += db
+        .prepare(
+          `DELETE FROM samples WHERE id IN (SELECT id FROM (
            SELECT id, ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY time DESC, id DESC) AS rank FROM samples
          ) WHERE rank > ?)`,
-      )
-      .run(maxPerEndpoint).changes;
-    removed += db.prepare('DELETE FROM prediction_keys WHERE expires_at <= ?').run(now).changes;
-    removed += db.prepare('DELETE FROM pending_labels WHERE expires_at <= ?').run(now).changes;
-    removed += db.prepare('DELETE FROM ingest_batches WHERE created_at < ?').run(batchesBefore).changes;
-    removed += db.prepare('DELETE FROM tracking_batches WHERE created_at < ?').run(batchesBefore).changes;
-    return removed;
-  });
+        )
+        .run(maxPerEndpoint).changes;
+      removed += db.prepare('DELETE FROM prediction_keys WHERE expires_at <= ?').run(now).changes;
+      removed += db.prepare('DELETE FROM pending_labels WHERE expires_at <= ?').run(now).changes;
+      removed += db.prepare('DELETE FROM ingest_batches WHERE created_at < ?').run(batchesBefore).changes;
+      removed += db.prepare('DELETE FROM tracking_batches WHERE created_at < ?').run(batchesBefore).changes;
+      return removed;
+    },
+  );
 
   return {
     async commitIngest(c) {
@@ -230,43 +252,45 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       const params: Array<string | number> = [q.endpointId, q.family, q.resolution, q.from, q.to];
       if (q.referenceVersion !== undefined) params.push(q.referenceVersion);
       // Dashboards call this hundreds of times per query: prepared once, not per call.
-      const rows = (q.referenceVersion === undefined ? selectAggregates : selectAggregatesOfVersion).all(...params) as AggregateRow[];
-      return rows.map(
-        (r): AggregateRecord => ({
-          key: {
-            endpointId: r.endpoint_id,
-            family: r.family,
-            resolution: r.resolution,
-            start: r.start,
-            referenceVersion: r.reference_version,
-          },
-          sums: JSON.parse(r.sums) as Counters,
-          min: JSON.parse(r.mins) as Counters,
-          max: JSON.parse(r.maxs) as Counters,
-        }),
-      );
+      const rows = (q.referenceVersion === undefined ? selectAggregates : selectAggregatesOfVersion).all(
+        ...params,
+      ) as AggregateRow[];
+      return rows.map((r): AggregateRecord => ({
+        key: {
+          endpointId: r.endpoint_id,
+          family: r.family,
+          resolution: r.resolution,
+          start: r.start,
+          referenceVersion: r.reference_version,
+        },
+        sums: JSON.parse(r.sums) as Counters,
+        min: JSON.parse(r.mins) as Counters,
+        max: JSON.parse(r.maxs) as Counters,
+      }));
     },
     async aggregateExtent(endpointId, resolution) {
       const row = db
-        .prepare('SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?')
+        .prepare(
+          'SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?',
+        )
         .get(endpointId, resolution) as { first: number | null; last: number | null };
       return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
     },
     async listSamples(endpointId, from, to, limit) {
       const rows = db
-        .prepare('SELECT * FROM samples WHERE endpoint_id = ? AND time >= ? AND time < ? ORDER BY time, id LIMIT ?')
+        .prepare(
+          'SELECT * FROM samples WHERE endpoint_id = ? AND time >= ? AND time < ? ORDER BY time, id LIMIT ?',
+        )
         .all(endpointId, from.getTime(), to.getTime(), limit) as SampleRow[];
-      return rows.map(
-        (r): SampleRecord => ({
-          endpointId: r.endpoint_id,
-          time: new Date(r.time),
-          requestId: r.request_id,
-          features: fromJson<Record<string, unknown>>(r.features),
-          prediction: fromJson<unknown>(r.prediction),
-          latencyUs: r.latency_us,
-          error: r.error,
-        }),
-      );
+      return rows.map((r): SampleRecord => ({
+        endpointId: r.endpoint_id,
+        time: new Date(r.time),
+        requestId: r.request_id,
+        features: fromJson<Record<string, unknown>>(r.features),
+        prediction: fromJson<unknown>(r.prediction),
+        latencyUs: r.latency_us,
+        error: r.error,
+      }));
     },
     async findPredictionKeys(requestIds) {
       const found: PredictionKeyRecord[] = [];
@@ -297,7 +321,13 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       );
       db.transaction(() => {
         for (const l of labels) {
-          insert.run(l.requestId, l.endpointId, toJson(l.label), l.receivedAt.getTime(), l.expiresAt.getTime());
+          insert.run(
+            l.requestId,
+            l.endpointId,
+            toJson(l.label),
+            l.receivedAt.getTime(),
+            l.expiresAt.getTime(),
+          );
         }
       })();
     },
@@ -305,11 +335,17 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       return claim(requestIds);
     },
     async pruneExpired(now, retention) {
-      return prune(now.getTime(), retention.samplesBefore.getTime(), retention.maxSamplesPerEndpoint, retention.batchesBefore.getTime());
+      return prune(
+        now.getTime(),
+        retention.samplesBefore.getTime(),
+        retention.maxSamplesPerEndpoint,
+        retention.batchesBefore.getTime(),
+      );
     },
     async pruneAggregates(resolution, before) {
       hot.clear();
-      return db.prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?').run(resolution, before).changes;
+      return db.prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?').run(resolution, before)
+        .changes;
     },
   };
 }

@@ -5,14 +5,19 @@ export function sqliteProjectSettings({ db }: SqliteContext): ProjectSettingsSto
   return {
     async getProjectSettings(project) {
       const row = db.prepare('SELECT * FROM project_settings WHERE project = ?').get(project) as
-        | { project: string; thresholds: string | null; updated_at: number }
-        | undefined;
+        { project: string; thresholds: string | null; updated_at: number } | undefined;
       return row
-        ? { project: row.project, thresholds: fromJson<ProjectSettings['thresholds']>(row.thresholds), updatedAt: new Date(row.updated_at) }
+        ? {
+            project: row.project,
+            thresholds: fromJson<ProjectSettings['thresholds']>(row.thresholds),
+            updatedAt: new Date(row.updated_at),
+          }
         : null;
     },
     async putProjectSettings(settings) {
-      db.prepare('INSERT OR REPLACE INTO project_settings (project, thresholds, updated_at) VALUES (?, ?, ?)').run(
+      db.prepare(
+        'INSERT OR REPLACE INTO project_settings (project, thresholds, updated_at) VALUES (?, ?, ?)',
+      ).run(
         settings.project,
         settings.thresholds === null ? null : toJson(settings.thresholds),
         settings.updatedAt.getTime(),

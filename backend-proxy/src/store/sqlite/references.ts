@@ -10,20 +10,18 @@ interface ReferenceRow {
 }
 
 export function sqliteReferences({ db }: SqliteContext): ReferenceStore {
-  const put = db.transaction((endpointId: string, rowCount: number, statistics: unknown, now: number): ReferenceRecord => {
-    const { next } = db
-      .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM reference_versions WHERE endpoint_id = ?')
-      .get(endpointId) as { next: number };
-    db.prepare('INSERT INTO reference_versions (endpoint_id, version, created_at, row_count, statistics) VALUES (?, ?, ?, ?, ?)').run(
-      endpointId,
-      next,
-      now,
-      rowCount,
-      JSON.stringify(statistics),
-    );
-    db.prepare('UPDATE endpoints SET reference_version = ? WHERE id = ?').run(next, endpointId);
-    return { endpointId, version: next, createdAt: new Date(now), rowCount, statistics };
-  });
+  const put = db.transaction(
+    (endpointId: string, rowCount: number, statistics: unknown, now: number): ReferenceRecord => {
+      const { next } = db
+        .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM reference_versions WHERE endpoint_id = ?')
+        .get(endpointId) as { next: number };
+      db.prepare(
+        'INSERT INTO reference_versions (endpoint_id, version, created_at, row_count, statistics) VALUES (?, ?, ?, ?, ?)',
+      ).run(endpointId, next, now, rowCount, JSON.stringify(statistics));
+      db.prepare('UPDATE endpoints SET reference_version = ? WHERE id = ?').run(next, endpointId);
+      return { endpointId, version: next, createdAt: new Date(now), rowCount, statistics };
+    },
+  );
 
   return {
     async putReference(endpointId, rowCount, statistics, now) {
@@ -38,7 +36,9 @@ export function sqliteReferences({ db }: SqliteContext): ReferenceStore {
                  WHERE r.endpoint_id = ?`,
               )
               .get(endpointId)
-          : db.prepare('SELECT * FROM reference_versions WHERE endpoint_id = ? AND version = ?').get(endpointId, version)
+          : db
+              .prepare('SELECT * FROM reference_versions WHERE endpoint_id = ? AND version = ?')
+              .get(endpointId, version)
       ) as ReferenceRow | undefined;
       return row
         ? {
@@ -52,9 +52,15 @@ export function sqliteReferences({ db }: SqliteContext): ReferenceStore {
     },
     async listReferenceVersions(endpointId) {
       const rows = db
-        .prepare('SELECT version, created_at, row_count FROM reference_versions WHERE endpoint_id = ? ORDER BY version')
+        .prepare(
+          'SELECT version, created_at, row_count FROM reference_versions WHERE endpoint_id = ? ORDER BY version',
+        )
         .all(endpointId) as Array<Pick<ReferenceRow, 'version' | 'created_at' | 'row_count'>>;
-      return rows.map((r) => ({ version: r.version, createdAt: new Date(r.created_at), rowCount: r.row_count }));
+      return rows.map((r) => ({
+        version: r.version,
+        createdAt: new Date(r.created_at),
+        rowCount: r.row_count,
+      }));
     },
   };
 }

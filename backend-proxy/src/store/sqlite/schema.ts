@@ -113,10 +113,13 @@ CREATE TABLE IF NOT EXISTS leases (
 
 /** Brings a store file written by an earlier version up to this schema (after SCHEMA_SQL ran). */
 export function migrateSchema(db: Database.Database): void {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('prediction_keys')").all() as { name: string }[];
+  const columns = db.prepare("SELECT name FROM pragma_table_info('prediction_keys')").all() as {
+    name: string;
+  }[];
   // Version 2: a prediction's label counts once (labelled_at).
-  if (!columns.some((c) => c.name === 'labelled_at')) db.exec('ALTER TABLE prediction_keys ADD COLUMN labelled_at INTEGER');
-  db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
-    String(SCHEMA_VERSION),
-  );
+  if (!columns.some((c) => c.name === 'labelled_at'))
+    db.exec('ALTER TABLE prediction_keys ADD COLUMN labelled_at INTEGER');
+  db.prepare(
+    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  ).run(String(SCHEMA_VERSION));
 }

@@ -126,13 +126,16 @@ const decodeCursor = (cursor: string): [number, number] => {
 
 export function sqliteTracking(ctx: SqliteContext): TrackingStore {
   const { db } = ctx;
-  const touch = db.prepare('UPDATE experiments SET last_activity = MAX(last_activity, ?) WHERE project = ? AND name = ?');
+  const touch = db.prepare(
+    'UPDATE experiments SET last_activity = MAX(last_activity, ?) WHERE project = ? AND name = ?',
+  );
   const insertExperiment = db.prepare(
     'INSERT OR IGNORE INTO experiments (project, name, provider, created_at, last_activity) VALUES (?, ?, ?, ?, ?)',
   );
   const selectExperiment = db.prepare(`${EXPERIMENT_SELECT} WHERE e.project = ? AND e.name = ?`);
   const selectRun = db.prepare('SELECT * FROM runs WHERE project = ? AND name = ? AND run = ?');
-  const insertEvent = db.prepare(`INSERT INTO events (project, name, run, event, key, value, step, dt, node, userid, event_name)
+  const insertEvent =
+    db.prepare(`INSERT INTO events (project, name, run, event, key, value, step, dt, node, userid, event_name)
     VALUES (@project, @name, @run, @event, @key, @value, @step, @dt, @node, @userid, @eventName)`);
 
   const getExperimentSync = (ref: ExperimentRef): ExperimentRecord | null => {
@@ -142,7 +145,9 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
 
   const startRun = db.transaction((ref: ExperimentRef, now: number): RunRecord => {
     const { last_run } = (db
-      .prepare('UPDATE experiments SET last_run = last_run + 1, last_activity = ? WHERE project = ? AND name = ? RETURNING last_run')
+      .prepare(
+        'UPDATE experiments SET last_run = last_run + 1, last_activity = ? WHERE project = ? AND name = ? RETURNING last_run',
+      )
       .get(now, ref.project, ref.name) as { last_run: number } | undefined) ?? { last_run: 0 };
     if (!last_run) throw new Error(`experiment ${ref.project}/${ref.name} does not exist`);
     db.prepare('INSERT INTO runs (project, name, run, status, started_at) VALUES (?, ?, ?, ?, ?)').run(
@@ -167,25 +172,37 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     return events.length;
   });
 
-  const selectTrackingBatch = db.prepare('SELECT receipt FROM tracking_batches WHERE project = ? AND name = ? AND batch_id = ?');
-  const insertTrackingBatch = db.prepare('INSERT INTO tracking_batches (project, name, batch_id, receipt, created_at) VALUES (?, ?, ?, ?, ?)');
-  const appendEventsOnce = db.transaction((ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): BatchOutcome => {
-    if (events.some((e) => e.project !== ref.project || e.name !== ref.name)) throw new RangeError('appendEventsOnce: events of another experiment');
-    const seen = selectTrackingBatch.get(ref.project, ref.name, once.batchId) as { receipt: string } | undefined;
-    if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
-    insertTrackingBatch.run(ref.project, ref.name, once.batchId, toJson(once.receipt), once.now.getTime());
-    appendEvents(events);
-    return { applied: true };
-  });
+  const selectTrackingBatch = db.prepare(
+    'SELECT receipt FROM tracking_batches WHERE project = ? AND name = ? AND batch_id = ?',
+  );
+  const insertTrackingBatch = db.prepare(
+    'INSERT INTO tracking_batches (project, name, batch_id, receipt, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const appendEventsOnce = db.transaction(
+    (ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): BatchOutcome => {
+      if (events.some((e) => e.project !== ref.project || e.name !== ref.name))
+        throw new RangeError('appendEventsOnce: events of another experiment');
+      const seen = selectTrackingBatch.get(ref.project, ref.name, once.batchId) as
+        { receipt: string } | undefined;
+      if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
+      insertTrackingBatch.run(ref.project, ref.name, once.batchId, toJson(once.receipt), once.now.getTime());
+      appendEvents(events);
+      return { applied: true };
+    },
+  );
 
   const deleteExperiment = db.transaction((ref: ExperimentRef): { existed: boolean; files: string[] } => {
     const files = (
-      db.prepare('SELECT file FROM artifacts WHERE project = ? AND name = ?').all(ref.project, ref.name) as Array<{ file: string }>
+      db
+        .prepare('SELECT file FROM artifacts WHERE project = ? AND name = ?')
+        .all(ref.project, ref.name) as Array<{ file: string }>
     ).map((r) => r.file);
     for (const table of ['events', 'runs', 'artifacts', 'tracking_batches']) {
       db.prepare(`DELETE FROM ${table} WHERE project = ? AND name = ?`).run(ref.project, ref.name);
     }
-    const { changes } = db.prepare('DELETE FROM experiments WHERE project = ? AND name = ?').run(ref.project, ref.name);
+    const { changes } = db
+      .prepare('DELETE FROM experiments WHERE project = ? AND name = ?')
+      .run(ref.project, ref.name);
     return { existed: changes > 0, files };
   });
 
@@ -199,7 +216,9 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     },
     async listExperiments(filter) {
       const where = filter.projects ? ` WHERE e.project IN (${placeholders(filter.projects.length)})` : '';
-      const rows = db.prepare(`${EXPERIMENT_SELECT}${where} ORDER BY e.project, e.name`).all(...(filter.projects ?? [])) as ExperimentRow[];
+      const rows = db
+        .prepare(`${EXPERIMENT_SELECT}${where} ORDER BY e.project, e.name`)
+        .all(...(filter.projects ?? [])) as ExperimentRow[];
       return rows.map(experimentFromRow);
     },
     async startRun(ref, now) {
@@ -207,7 +226,9 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     },
     async stopRun(ref, run, now, status = 'STOPPED') {
       const row = db
-        .prepare('UPDATE runs SET status = ?, stopped_at = ? WHERE project = ? AND name = ? AND run = ? RETURNING *')
+        .prepare(
+          'UPDATE runs SET status = ?, stopped_at = ? WHERE project = ? AND name = ? AND run = ? RETURNING *',
+        )
         .get(status, now.getTime(), ref.project, ref.name, run) as RunRow | undefined;
       if (row) touch.run(now.getTime(), ref.project, ref.name);
       return row ? runFromRow(row) : null;
@@ -217,7 +238,9 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
       return row ? runFromRow(row) : null;
     },
     async listRuns(ref) {
-      const rows = db.prepare('SELECT * FROM runs WHERE project = ? AND name = ? ORDER BY run').all(ref.project, ref.name) as RunRow[];
+      const rows = db
+        .prepare('SELECT * FROM runs WHERE project = ? AND name = ? ORDER BY run')
+        .all(ref.project, ref.name) as RunRow[];
       return rows.map(runFromRow);
     },
     async appendEvents(events) {
@@ -229,7 +252,8 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
     async queryEvents(query: EventQuery): Promise<EventPage> {
       const clauses = ['project = ?', 'name = ?'];
       const params: Array<string | number> = [query.project, query.name];
-      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) => addInFilter(clauses, params, column, values);
+      const addIn = (column: string, values: ReadonlyArray<string | number> | undefined) =>
+        addInFilter(clauses, params, column, values);
       addIn('run', query.runs);
       addIn('event', query.events);
       addIn('key', query.keys);
@@ -251,7 +275,9 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
         .prepare(`SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY dt, seq LIMIT ?`)
         .all(...params, query.limit + 1) as EventRow[];
       const events = rows.slice(0, query.limit).map(eventFromRow);
-      return rows.length > query.limit ? { events, next: encodeCursor(events[events.length - 1]) } : { events };
+      return rows.length > query.limit
+        ? { events, next: encodeCursor(events[events.length - 1]) }
+        : { events };
     },
     async putArtifact(meta, body: Readable) {
       const file = randomUUID();
@@ -276,7 +302,17 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
       db.prepare(
         `INSERT OR REPLACE INTO artifacts (project, name, run, artifact, content_type, size, sha256, created_at, file)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(meta.project, meta.name, meta.run, meta.artifact, meta.contentType, size, stored.sha256, meta.createdAt.getTime(), file);
+      ).run(
+        meta.project,
+        meta.name,
+        meta.run,
+        meta.artifact,
+        meta.contentType,
+        size,
+        stored.sha256,
+        meta.createdAt.getTime(),
+        file,
+      );
       if (previous) await rm(join(ctx.artifactDir, previous.file), { force: true });
       return stored;
     },

@@ -11,7 +11,12 @@ describe('operational figures from joined labels', () => {
   it('a regression whose predictions are all exact has MAE and RMSE 0, not accuracy 0', () => {
     const counters = new CounterSet();
     for (const value of [3, 4.5, -1]) foldLabel(counters, binningFor('numeric'), value, value);
-    expect(operationalFigures(counters, 60_000)).toMatchObject({ labeled: 3, accuracy: null, mae: 0, rmse: 0 });
+    expect(operationalFigures(counters, 60_000)).toMatchObject({
+      labeled: 3,
+      accuracy: null,
+      mae: 0,
+      rmse: 0,
+    });
   });
 
   it('a regression with errors 1 and 3 has MAE 2 and RMSE sqrt(5)', () => {
@@ -27,6 +32,11 @@ describe('operational figures from joined labels', () => {
     const counters = new CounterSet();
     foldLabel(counters, binningFor('categorical'), 'yes', 'no');
     foldLabel(counters, binningFor('categorical'), 'no', 'yes');
-    expect(operationalFigures(counters, 60_000)).toMatchObject({ labeled: 2, accuracy: 0, mae: null, rmse: null });
+    expect(operationalFigures(counters, 60_000)).toMatchObject({
+      labeled: 2,
+      accuracy: 0,
+      mae: null,
+      rmse: null,
+    });
   });
 });

@@ -3,11 +3,17 @@ import { Field, FieldSet, Input, SecretInput } from '@grafana/ui';
 import { type ChangeEvent } from 'react';
 import type { DriftwatchOptions, DriftwatchSecureJsonData } from '../types';
 
-export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<DriftwatchOptions, DriftwatchSecureJsonData>;
+export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<
+  DriftwatchOptions,
+  DriftwatchSecureJsonData
+>;
 
 /** `http://host:8080/` and `http://host:8080/grafana` both mean the proxy at http://host:8080. */
 export function normalizeProxyUrl(value: string): string {
-  return value.trim().replace(/\/+$/, '').replace(/\/grafana$/, '');
+  return value
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/grafana$/, '');
 }
 
 /**
@@ -19,7 +25,8 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   const { jsonData, secureJsonFields } = options;
   const secureJsonData = (options.secureJsonData ?? {}) as DriftwatchSecureJsonData;
 
-  const setJson = (patch: Partial<DriftwatchOptions>) => onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+  const setJson = (patch: Partial<DriftwatchOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
 
   const onKeyChange = (event: ChangeEvent<HTMLInputElement>) =>
     onOptionsChange({ ...options, secureJsonData: { ...secureJsonData, apiKey: event.target.value } });
@@ -52,7 +59,10 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           onBlur={() => url !== '' && setJson({ url: normalizeProxyUrl(url) })}
         />
       </Field>
-      <Field label="API key" description='A Driftwatch key with the "read" scope. Stored encrypted by Grafana and never sent to browsers.'>
+      <Field
+        label="API key"
+        description='A Driftwatch key with the "read" scope. Stored encrypted by Grafana and never sent to browsers.'
+      >
         <SecretInput
           id="driftwatch-api-key"
           width={50}
@@ -63,13 +73,18 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
           onReset={onResetKey}
         />
       </Field>
-      <Field label="Default project" description="Used by queries that name no project, and first in the query editor.">
+      <Field
+        label="Default project"
+        description="Used by queries that name no project, and first in the query editor."
+      >
         <Input
           id="driftwatch-default-project"
           width={50}
           placeholder="demo"
           value={jsonData.defaultProject ?? ''}
-          onChange={(e: ChangeEvent<HTMLInputElement>) => setJson({ defaultProject: e.target.value.trim() || undefined })}
+          onChange={(e: ChangeEvent<HTMLInputElement>) =>
+            setJson({ defaultProject: e.target.value.trim() || undefined })
+          }
         />
       </Field>
     </FieldSet>

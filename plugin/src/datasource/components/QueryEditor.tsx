@@ -1,34 +1,65 @@
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { Alert, Field, Input, LoadingPlaceholder, MultiSelect, RadioButtonGroup, Select, Stack, TextArea } from '@grafana/ui';
+import {
+  Alert,
+  Field,
+  Input,
+  LoadingPlaceholder,
+  MultiSelect,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  TextArea,
+} from '@grafana/ui';
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import type { DriftwatchDataSource } from '../datasource';
 import { classifyError } from '../errors';
 import { cleanPayload, modeOf } from '../targets';
-import type { DriftwatchOptions, DriftwatchQuery, EditorMode, MetricConfig, Payload, PayloadSpec, PayloadValue } from '../types';
+import type {
+  DriftwatchOptions,
+  DriftwatchQuery,
+  EditorMode,
+  MetricConfig,
+  Payload,
+  PayloadSpec,
+  PayloadValue,
+} from '../types';
 
 export type QueryEditorProps_ = QueryEditorProps<DriftwatchDataSource, DriftwatchQuery, DriftwatchOptions>;
 
 const MODES: Array<SelectableValue<EditorMode>> = [
-  { label: 'Builder', value: 'builder', description: 'Pick a query and its fields from lists loaded from the proxy' },
+  {
+    label: 'Builder',
+    value: 'builder',
+    description: 'Pick a query and its fields from lists loaded from the proxy',
+  },
   { label: 'Raw', value: 'raw', description: 'An MLRun target string, sent as it is' },
 ];
 
 /** Fields whose options depend on others: reloaded when one of these changes. */
 const NARROWING = ['project', 'endpoint_id', 'experiment'] as const;
 
-const LABELS: Record<string, string> = { endpoint_id: 'Endpoint', key: 'Metric', stat: 'Statistic', by: 'By' };
-const labelOf = (spec: PayloadSpec) => LABELS[spec.name] ?? (spec.label ?? spec.name).replace(/^./, (c) => c.toUpperCase());
+const LABELS: Record<string, string> = {
+  endpoint_id: 'Endpoint',
+  key: 'Metric',
+  stat: 'Statistic',
+  by: 'By',
+};
+const labelOf = (spec: PayloadSpec) =>
+  LABELS[spec.name] ?? (spec.label ?? spec.name).replace(/^./, (c) => c.toUpperCase());
 
 /** The builder query as an MLRun target string (what Raw mode starts from). */
 export function toRawTarget(query: DriftwatchQuery): string {
   const parts = [`target_endpoint=${query.queryType ?? ''}`];
   for (const [key, value] of Object.entries(cleanPayload(query.payload))) {
-    parts.push(`${key}=${Array.isArray(value) ? (value.length === 1 ? value[0] : `(${value.join('|')})`) : value}`);
+    parts.push(
+      `${key}=${Array.isArray(value) ? (value.length === 1 ? value[0] : `(${value.join('|')})`) : value}`,
+    );
   }
   return parts.join(';');
 }
 
-const asList = (v: PayloadValue | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : v === '' ? [] : [v]);
+const asList = (v: PayloadValue | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : v === '' ? [] : [v];
 
 type OptionsByField = Record<string, Array<SelectableValue<string>>>;
 
@@ -60,7 +91,10 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
   }, [datasource]);
 
   const config = catalogue?.find((c) => c.value === query.queryType);
-  const variables = useMemo(() => datasource.getVariableNames().map((v) => ({ label: v, value: v })), [datasource]);
+  const variables = useMemo(
+    () => datasource.getVariableNames().map((v) => ({ label: v, value: v })),
+    [datasource],
+  );
   const narrowingKey = JSON.stringify(NARROWING.map((k) => payload[k] ?? null));
 
   // Options of every list field of the chosen query, reloaded when a narrowing field changes.
@@ -112,7 +146,8 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
   const setMode = (next: EditorMode) => {
     if (next === mode) return;
     if (next === 'raw') {
-      const target = query.target && query.target.trim() !== '' ? query.target : query.queryType ? toRawTarget(query) : '';
+      const target =
+        query.target && query.target.trim() !== '' ? query.target : query.queryType ? toRawTarget(query) : '';
       setRaw(target);
       change({ ...query, editorMode: 'raw', target }, false);
     } else {
@@ -120,12 +155,16 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
     }
   };
 
-  const errors = (data?.errors ?? (data?.error ? [data.error] : [])).filter((e) => !e.refId || e.refId === query.refId);
+  const errors = (data?.errors ?? (data?.error ? [data.error] : [])).filter(
+    (e) => !e.refId || e.refId === query.refId,
+  );
 
   const withVariables = (list: Array<SelectableValue<string>> | undefined, current: string[]) => {
     const known = [...(list ?? []), ...variables];
     // A saved value the lists do not offer (deleted endpoint, typed value) still shows.
-    const extra = current.filter((v) => !known.some((o) => o.value === v)).map((v) => ({ label: v, value: v }));
+    const extra = current
+      .filter((v) => !known.some((o) => o.value === v))
+      .map((v) => ({ label: v, value: v }));
     return [...known, ...extra];
   };
 
@@ -142,7 +181,8 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
             defaultValue={asList(payload[spec.name]).join(',')}
             onBlur={(e: ChangeEvent<HTMLInputElement>) => {
               const value = e.target.value.trim();
-              if (value !== asList(payload[spec.name]).join(',')) setField(spec.name, value === '' ? undefined : value);
+              if (value !== asList(payload[spec.name]).join(','))
+                setField(spec.name, value === '' ? undefined : value);
             }}
           />
         </Field>
@@ -162,7 +202,12 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
             placeholder="All"
             options={choices}
             value={current}
-            onChange={(picked: Array<SelectableValue<string>>) => setField(spec.name, picked.map((p) => p.value ?? '').filter((v) => v !== ''))}
+            onChange={(picked: Array<SelectableValue<string>>) =>
+              setField(
+                spec.name,
+                picked.map((p) => p.value ?? '').filter((v) => v !== ''),
+              )
+            }
           />
         </Field>
       );
@@ -203,7 +248,11 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
                   inputId={`driftwatch-${query.refId}-type`}
                   aria-label="Query type"
                   width={40}
-                  options={(catalogue ?? []).map((c) => ({ label: c.label, value: c.value, description: c.value }))}
+                  options={(catalogue ?? []).map((c) => ({
+                    label: c.label,
+                    value: c.value,
+                    description: c.value,
+                  }))}
                   value={query.queryType ?? null}
                   onChange={(picked: SelectableValue<string> | null) => setQueryType(picked?.value)}
                 />
@@ -227,7 +276,12 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
           </Field>
         )}
         {errors.map((e, i) => (
-          <Alert key={i} severity="error" title="The proxy rejected this query" data-testid="driftwatch-query-error">
+          <Alert
+            key={i}
+            severity="error"
+            title="The proxy rejected this query"
+            data-testid="driftwatch-query-error"
+          >
             {e.message}
           </Alert>
         ))}

@@ -17,10 +17,18 @@ const VARIABLE_KINDS: Array<SelectableValue<VariableKind>> = [
   { label: 'Projects', value: 'projects' },
   { label: 'Endpoints', value: 'endpoints', description: 'Text model:version, value the endpoint id' },
   { label: 'Models', value: 'models' },
-  { label: 'Features', value: 'features', description: "The features of the project's (or one endpoint's) models" },
+  {
+    label: 'Features',
+    value: 'features',
+    description: "The features of the project's (or one endpoint's) models",
+  },
   { label: 'Experiments', value: 'experiment_names' },
   { label: 'Runs', value: 'run_numbers' },
-  { label: 'Metric names', value: 'metric_names', description: 'Metrics logged by the runs of the experiments' },
+  {
+    label: 'Metric names',
+    value: 'metric_names',
+    description: 'Metrics logged by the runs of the experiments',
+  },
 ];
 
 /**
@@ -59,14 +67,20 @@ export function VariableQueryEditor({ query: saved, onChange }: VariableQueryEdi
           options={VARIABLE_KINDS}
           value={query.target ? null : kind}
           placeholder="Raw target below"
-          onChange={(picked: SelectableValue<VariableKind>) => picked.value && commit({ ...query, kind: picked.value, target: undefined })}
+          onChange={(picked: SelectableValue<VariableKind>) =>
+            picked.value && commit({ ...query, kind: picked.value, target: undefined })
+          }
         />
       </Field>
       {kind !== 'projects' && text('project', 'Project', 'all, a name or $project')}
       {use.endpoint && text('endpointId', 'Endpoint', 'all, an id or $endpoint')}
       {use.experiment && text('experiment', 'Experiment', 'all, a name or $experiment')}
       {use.run && text('run', 'Runs', 'all, 3, -1 or 2-5')}
-      <Field label="Raw target (optional)" description="An MLRun target string used instead of the fields above" htmlFor="driftwatch-var-raw">
+      <Field
+        label="Raw target (optional)"
+        description="An MLRun target string used instead of the fields above"
+        htmlFor="driftwatch-var-raw"
+      >
         <TextArea
           id="driftwatch-var-raw"
           rows={2}

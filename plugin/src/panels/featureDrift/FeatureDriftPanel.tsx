@@ -22,7 +22,12 @@ const MEASURE_LABELS: Record<string, string> = {
   chi2: 'χ²',
   chi2_p_value: 'χ² p',
 };
-const STATUS_TEXT: Record<DriftStatus, string> = { NO_DRIFT: 'No drift', POSSIBLE_DRIFT: 'Possible drift', DRIFT_DETECTED: 'Drift', UNKNOWN: 'Unknown' };
+const STATUS_TEXT: Record<DriftStatus, string> = {
+  NO_DRIFT: 'No drift',
+  POSSIBLE_DRIFT: 'Possible drift',
+  DRIFT_DETECTED: 'Drift',
+  UNKNOWN: 'Unknown',
+};
 const STAT_COLUMNS = ['min', 'mean', 'max'] as const;
 const LEGEND_HEIGHT = 28;
 const HEADER_HEIGHT = 52;
@@ -31,7 +36,11 @@ const OVERSCAN = 6;
 export const measureLabel = (m: string) => MEASURE_LABELS[m] ?? m;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  root: css({ position: 'relative', fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.primary }),
+  root: css({
+    position: 'relative',
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.primary,
+  }),
   legend: css({
     height: LEGEND_HEIGHT,
     display: 'flex',
@@ -41,9 +50,21 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'nowrap',
     overflow: 'hidden',
   }),
-  swatch: css({ display: 'inline-block', width: 10, height: 10, marginRight: theme.spacing(0.5), borderRadius: 2, verticalAlign: 'middle' }),
+  swatch: css({
+    display: 'inline-block',
+    width: 10,
+    height: 10,
+    marginRight: theme.spacing(0.5),
+    borderRadius: 2,
+    verticalAlign: 'middle',
+  }),
   scroller: css({ overflow: 'auto' }),
-  table: css({ borderCollapse: 'separate', borderSpacing: 0, width: '100%', fontVariantNumeric: 'tabular-nums' }),
+  table: css({
+    borderCollapse: 'separate',
+    borderSpacing: 0,
+    width: '100%',
+    fontVariantNumeric: 'tabular-nums',
+  }),
   th: css({
     position: 'sticky',
     background: theme.colors.background.primary,
@@ -55,7 +76,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'nowrap',
     zIndex: 1,
   }),
-  group: css({ top: 0, height: HEADER_HEIGHT / 2, textAlign: 'center', borderBottom: `1px solid ${theme.colors.border.weak}` }),
+  group: css({
+    top: 0,
+    height: HEADER_HEIGHT / 2,
+    textAlign: 'center',
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+  }),
   columns: css({ top: HEADER_HEIGHT / 2, height: HEADER_HEIGHT / 2 }),
   left: css({ textAlign: 'left' }),
   sort: css({
@@ -68,7 +94,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
     '&:hover': { color: theme.colors.text.primary },
   }),
   active: css({ color: theme.colors.text.primary }),
-  td: css({ padding: theme.spacing(0, 1), textAlign: 'right', borderBottom: `1px solid ${theme.colors.border.weak}`, whiteSpace: 'nowrap' }),
+  td: css({
+    padding: theme.spacing(0, 1),
+    textAlign: 'right',
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+    whiteSpace: 'nowrap',
+  }),
   row: css({ '&:hover': { background: theme.colors.action.hover } }),
   selected: css({ background: theme.colors.action.selected }),
   name: css({
@@ -84,10 +115,27 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textOverflow: 'ellipsis',
     '&:hover': { textDecoration: 'underline' },
   }),
-  tag: css({ marginLeft: theme.spacing(0.5), color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
-  pill: css({ display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5), fontWeight: theme.typography.fontWeightMedium }),
+  tag: css({
+    marginLeft: theme.spacing(0.5),
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  pill: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    fontWeight: theme.typography.fontWeightMedium,
+  }),
   dot: css({ width: 10, height: 10, borderRadius: '50%', display: 'inline-block' }),
-  empty: css({ display: 'flex', alignItems: 'center', justifyContent: 'center', height: '100%', color: theme.colors.text.secondary, textAlign: 'center', padding: theme.spacing(2) }),
+  empty: css({
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    height: '100%',
+    color: theme.colors.text.secondary,
+    textAlign: 'center',
+    padding: theme.spacing(2),
+  }),
   tooltip: css({
     position: 'absolute',
     pointerEvents: 'none',
@@ -115,18 +163,36 @@ interface Column {
  * column; hovering a bin shows it with both shares; clicking a feature sets the dashboard
  * variable (`$feature` by default). Only the rows in view are rendered, so hundreds of features scroll smoothly.
  */
-export function FeatureDriftPanel({ data, options, width, height, replaceVariables }: FeatureDriftPanelProps) {
+export function FeatureDriftPanel({
+  data,
+  options,
+  width,
+  height,
+  replaceVariables,
+}: FeatureDriftPanelProps) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
-  const [sort, setSort] = useState<{ key: string; direction: SortDirection }>({ key: options.sortBy || 'tvd', direction: options.sortDirection ?? 'desc' });
+  const [sort, setSort] = useState<{ key: string; direction: SortDirection }>({
+    key: options.sortBy || 'tvd',
+    direction: options.sortDirection ?? 'desc',
+  });
   // The panel editor's sort options apply to a mounted panel too; a header click sorts until they change.
-  useEffect(() => setSort({ key: options.sortBy || 'tvd', direction: options.sortDirection ?? 'desc' }), [options.sortBy, options.sortDirection]);
+  useEffect(
+    () => setSort({ key: options.sortBy || 'tvd', direction: options.sortDirection ?? 'desc' }),
+    [options.sortBy, options.sortDirection],
+  );
   const [scrollTop, setScrollTop] = useState(0);
   const [hovered, setHovered] = useState<HoveredBin | null>(null);
 
-  const model = useMemo(() => buildModel(data.series, { showPredictions: options.showPredictions, measures: options.measures }), [data.series, options.showPredictions, options.measures]);
+  const model = useMemo(
+    () => buildModel(data.series, { showPredictions: options.showPredictions, measures: options.measures }),
+    [data.series, options.showPredictions, options.measures],
+  );
   const sortKey = sort.key === 'tvd' && !model.measures.includes('tvd') ? 'name' : sort.key;
-  const rows = useMemo(() => sortRows(model.rows, sortKey, sortKey === 'name' && sort.key !== 'name' ? 'asc' : sort.direction), [model.rows, sortKey, sort]);
+  const rows = useMemo(
+    () => sortRows(model.rows, sortKey, sortKey === 'name' && sort.key !== 'name' ? 'asc' : sort.direction),
+    [model.rows, sortKey, sort],
+  );
 
   const variable = (options.variable || 'feature').replace(/^\$/, '');
   const current = replaceVariables(`$${variable}`);
@@ -161,9 +227,13 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
   const columns: Column[] = [
     { key: 'name', label: 'Feature', group: 'feature', align: 'left' },
     { key: 'status', label: 'Status', group: 'feature', align: 'left' },
-    ...(model.hasHistograms ? [{ key: 'shift', label: 'Expected vs actual', group: 'histogram' as const, align: 'left' as const }] : []),
+    ...(model.hasHistograms
+      ? [{ key: 'shift', label: 'Expected vs actual', group: 'histogram' as const, align: 'left' as const }]
+      : []),
     ...(model.hasStats
-      ? (['expected', 'actual'] as const).flatMap((side) => STAT_COLUMNS.map((stat) => ({ key: `${side}_${stat}`, label: stat, group: side })))
+      ? (['expected', 'actual'] as const).flatMap((side) =>
+          STAT_COLUMNS.map((stat) => ({ key: `${side}_${stat}`, label: stat, group: side })),
+        )
       : []),
     ...model.measures.map((m) => ({ key: m, label: measureLabel(m), group: 'measures' as const })),
   ];
@@ -173,7 +243,13 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
     else out.push({ group: c.group, span: 1 });
     return out;
   }, []);
-  const GROUP_LABELS: Record<Column['group'], string> = { feature: '', histogram: 'Histogram (same bins)', expected: 'Expected (reference)', actual: 'Actual (range)', measures: 'Drift measures' };
+  const GROUP_LABELS: Record<Column['group'], string> = {
+    feature: '',
+    histogram: 'Histogram (same bins)',
+    expected: 'Expected (reference)',
+    actual: 'Actual (range)',
+    measures: 'Drift measures',
+  };
 
   const rowHeight = Math.max(24, options.rowHeight || 44);
   const histogramHeight = rowHeight - 10;
@@ -184,7 +260,11 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
   const visible = rows.slice(first, last);
 
   const onSort = (key: string) =>
-    setSort((prev) => (prev.key === key ? { key, direction: prev.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: key === 'name' ? 'asc' : 'desc' }));
+    setSort((prev) =>
+      prev.key === key
+        ? { key, direction: prev.direction === 'asc' ? 'desc' : 'asc' }
+        : { key, direction: key === 'name' ? 'asc' : 'desc' },
+    );
   const onPick = (row: FeatureRow) => locationService.partial({ [`var-${variable}`]: row.name }, true);
 
   const cell = (row: FeatureRow, c: Column) => {
@@ -192,7 +272,12 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
       case 'name':
         return (
           <>
-            <button type="button" className={s.name} title={`Set $${variable} to ${row.name}`} onClick={() => onPick(row)}>
+            <button
+              type="button"
+              className={s.name}
+              title={`Set $${variable} to ${row.name}`}
+              onClick={() => onPick(row)}
+            >
               {row.name}
             </button>
             {row.column !== 'feature' && <span className={s.tag}>{row.column}</span>}
@@ -200,7 +285,14 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
         );
       case 'status':
         return (
-          <span className={s.pill} title={row.statusSource === 'derived' ? 'From TVD and Hellinger with the default thresholds' : undefined}>
+          <span
+            className={s.pill}
+            title={
+              row.statusSource === 'derived'
+                ? 'From TVD and Hellinger with the default thresholds'
+                : undefined
+            }
+          >
             <span className={s.dot} style={{ background: colors.status[row.status] }} />
             {STATUS_TEXT[row.status]}
           </span>
@@ -245,7 +337,12 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
         </span>
         <span>click a feature to set ${variable}</span>
       </div>
-      <div className={s.scroller} style={{ height: bodyHeight }} onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)} data-testid="feature-drift-scroll">
+      <div
+        className={s.scroller}
+        style={{ height: bodyHeight }}
+        onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)}
+        data-testid="feature-drift-scroll"
+      >
         <table className={s.table} data-testid="feature-drift-table">
           <thead>
             <tr>
@@ -263,9 +360,18 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
                   <th
                     key={c.key}
                     className={cx(s.th, s.columns, c.align === 'left' && s.left, active && s.active)}
-                    aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'}
+                    aria-sort={
+                      direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'
+                    }
                   >
-                    <button type="button" className={s.sort} onClick={() => onSort(c.key)} title={c.key === 'shift' ? 'Sort by the largest change of a bin share' : `Sort by ${c.label}`}>
+                    <button
+                      type="button"
+                      className={s.sort}
+                      onClick={() => onSort(c.key)}
+                      title={
+                        c.key === 'shift' ? 'Sort by the largest change of a bin share' : `Sort by ${c.label}`
+                      }
+                    >
                       {c.label}
                       {direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}
                     </button>
@@ -277,9 +383,18 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
           <tbody>
             {first > 0 && <tr style={{ height: first * rowHeight }} aria-hidden />}
             {visible.map((row) => (
-              <tr key={row.name} className={cx(s.row, row.name === selected && s.selected)} style={{ height: rowHeight }} data-testid={`feature-row-${row.name}`}>
+              <tr
+                key={row.name}
+                className={cx(s.row, row.name === selected && s.selected)}
+                style={{ height: rowHeight }}
+                data-testid={`feature-row-${row.name}`}
+              >
                 {columns.map((c) => (
-                  <td key={c.key} className={cx(s.td, c.align === 'left' && s.left)} data-testid={`cell-${row.name}-${c.key}`}>
+                  <td
+                    key={c.key}
+                    className={cx(s.td, c.align === 'left' && s.left)}
+                    data-testid={`cell-${row.name}-${c.key}`}
+                  >
                     {cell(row, c)}
                   </td>
                 ))}
@@ -290,7 +405,12 @@ export function FeatureDriftPanel({ data, options, width, height, replaceVariabl
         </table>
       </div>
       {hovered && (
-        <div className={s.tooltip} style={{ left: Math.min(hovered.x + 12, Math.max(0, width - 220)), top: hovered.y + 12 }} data-testid="feature-drift-tooltip" role="tooltip">
+        <div
+          className={s.tooltip}
+          style={{ left: Math.min(hovered.x + 12, Math.max(0, width - 220)), top: hovered.y + 12 }}
+          data-testid="feature-drift-tooltip"
+          role="tooltip"
+        >
           <div>
             <b>{hovered.feature}</b> · bin {hovered.bin.label}
           </div>

@@ -29,15 +29,36 @@ const NOT_MEASURES = new Set([
 ]);
 
 /** Measures first in this order when present; others follow as the queries list them. */
-const MEASURE_ORDER = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'ks', 'ks_p_value', 'wasserstein', 'chi2', 'chi2_p_value'];
+const MEASURE_ORDER = [
+  'tvd',
+  'hellinger',
+  'kld',
+  'kl',
+  'psi',
+  'js',
+  'ks',
+  'ks_p_value',
+  'wasserstein',
+  'chi2',
+  'chi2_p_value',
+];
 
 /** MLRun's defaults: possible drift from 0.5, drift from 0.7 of (TVD + Hellinger) / 2. */
 const DEFAULT_THRESHOLDS = { possibleDrift: 0.5, driftDetected: 0.7 };
 
 const STATUSES: DriftStatus[] = ['NO_DRIFT', 'POSSIBLE_DRIFT', 'DRIFT_DETECTED', 'UNKNOWN'];
 
-export function deriveStatus(tvd: number | null | undefined, hellinger: number | null | undefined): DriftStatus {
-  if (typeof tvd !== 'number' || typeof hellinger !== 'number' || !Number.isFinite(tvd) || !Number.isFinite(hellinger)) return 'UNKNOWN';
+export function deriveStatus(
+  tvd: number | null | undefined,
+  hellinger: number | null | undefined,
+): DriftStatus {
+  if (
+    typeof tvd !== 'number' ||
+    typeof hellinger !== 'number' ||
+    !Number.isFinite(tvd) ||
+    !Number.isFinite(hellinger)
+  )
+    return 'UNKNOWN';
   const value = (tvd + hellinger) / 2;
   if (value >= DEFAULT_THRESHOLDS.driftDetected) return 'DRIFT_DETECTED';
   if (value >= DEFAULT_THRESHOLDS.possibleDrift) return 'POSSIBLE_DRIFT';
@@ -45,10 +66,16 @@ export function deriveStatus(tvd: number | null | undefined, hellinger: number |
 }
 
 /** Severity for sorting: detected > possible > none > unknown. */
-const STATUS_RANK: Record<DriftStatus, number> = { DRIFT_DETECTED: 3, POSSIBLE_DRIFT: 2, NO_DRIFT: 1, UNKNOWN: 0 };
+const STATUS_RANK: Record<DriftStatus, number> = {
+  DRIFT_DETECTED: 3,
+  POSSIBLE_DRIFT: 2,
+  NO_DRIFT: 1,
+  UNKNOWN: 0,
+};
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const fieldOf = (frame: DataFrame, name: string): Field | undefined => frame.fields.find((f) => f.name === name);
+const fieldOf = (frame: DataFrame, name: string): Field | undefined =>
+  frame.fields.find((f) => f.name === name);
 const valueAt = (field: Field | undefined, i: number): unknown => (field ? field.values[i] : undefined);
 
 function emptyStats(): Stats {
@@ -56,7 +83,17 @@ function emptyStats(): Stats {
 }
 
 function newRow(name: string): FeatureRow {
-  return { name, column: 'feature', expected: emptyStats(), actual: emptyStats(), measures: {}, status: 'UNKNOWN', statusSource: 'none', bins: [], shift: null };
+  return {
+    name,
+    column: 'feature',
+    expected: emptyStats(),
+    actual: emptyStats(),
+    measures: {},
+    status: 'UNKNOWN',
+    statusSource: 'none',
+    bins: [],
+    shift: null,
+  };
 }
 
 function isHistogramFrame(frame: DataFrame): boolean {
@@ -91,7 +128,12 @@ function readBins(frame: DataFrame): Bin[] {
     const hi = num(valueAt(xMax, i));
     const label = valueAt(labels, i);
     bins.push({
-      label: typeof label === 'string' && label !== '' ? label : lo !== null && hi !== null ? `${formatEdge(lo)} – ${formatEdge(hi)}` : `bin ${i + 1}`,
+      label:
+        typeof label === 'string' && label !== ''
+          ? label
+          : lo !== null && hi !== null
+            ? `${formatEdge(lo)} – ${formatEdge(hi)}`
+            : `bin ${i + 1}`,
       expected: num(valueAt(expected, i)),
       actual: num(valueAt(actual, i)),
     });
@@ -109,7 +151,10 @@ export function binShift(bins: Bin[]): number | null {
   return shift;
 }
 
-export function buildModel(frames: DataFrame[], options: { showPredictions?: boolean; measures?: string } = {}): FeatureModel {
+export function buildModel(
+  frames: DataFrame[],
+  options: { showPredictions?: boolean; measures?: string } = {},
+): FeatureModel {
   const rows = new Map<string, FeatureRow>();
   const measureNames: string[] = [];
   let hasStats = false;
@@ -195,9 +240,14 @@ export function buildModel(frames: DataFrame[], options: { showPredictions?: boo
     .split(',')
     .map((m) => m.trim())
     .filter((m) => m !== '');
-  const ordered = [...MEASURE_ORDER.filter((m) => measureNames.includes(m)), ...measureNames.filter((m) => !MEASURE_ORDER.includes(m))];
+  const ordered = [
+    ...MEASURE_ORDER.filter((m) => measureNames.includes(m)),
+    ...measureNames.filter((m) => !MEASURE_ORDER.includes(m)),
+  ];
   const measures = wanted.length ? ordered.filter((m) => wanted.includes(m)) : ordered;
-  const all = [...rows.values()].filter((r) => options.showPredictions !== false || r.column !== 'prediction');
+  const all = [...rows.values()].filter(
+    (r) => options.showPredictions !== false || r.column !== 'prediction',
+  );
   return { rows: all, measures, hasStats, hasHistograms };
 }
 
@@ -220,7 +270,8 @@ export function sortRows(rows: FeatureRow[], key: string, direction: 'asc' | 'de
     if (va === null && vb === null) return a.name.localeCompare(b.name);
     if (va === null) return 1;
     if (vb === null) return -1;
-    const c = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
+    const c =
+      typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
     return c !== 0 ? sign * c : a.name.localeCompare(b.name);
   });
 }

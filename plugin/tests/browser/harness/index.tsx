@@ -69,17 +69,33 @@ function Harness({ config, mode }: { config: HarnessConfig; mode: 'light' | 'dar
       templateSrv,
     );
   });
-  const [query, setQuery] = useState<DriftwatchQuery>({ refId: 'A', editorMode: 'builder', queryType: 'feature_drift', payload: { project: config.project } });
+  const [query, setQuery] = useState<DriftwatchQuery>({
+    refId: 'A',
+    editorMode: 'builder',
+    queryType: 'feature_drift',
+    payload: { project: config.project },
+  });
   const latest = useRef(query);
-  const [data, setData] = useState<PanelData>({ state: LoadingState.NotStarted, series: [], timeRange: lastHour() });
+  const [data, setData] = useState<PanelData>({
+    state: LoadingState.NotStarted,
+    series: [],
+    timeRange: lastHour(),
+  });
   const [search, setSearch] = useState(() => locationService.getSearchObject());
 
-  useEffect(() => locationService.getHistory().listen(() => setSearch(locationService.getSearchObject())), []);
+  useEffect(
+    () => locationService.getHistory().listen(() => setSearch(locationService.getSearchObject())),
+    [],
+  );
 
   const run = useCallback(
     async (q: DriftwatchQuery) => {
       const range = lastHour();
-      window.__harness = { ...(window.__harness ?? { runs: 0 }), lastRange: { from: range.from.toISOString(), to: range.to.toISOString() }, query: q };
+      window.__harness = {
+        ...(window.__harness ?? { runs: 0 }),
+        lastRange: { from: range.from.toISOString(), to: range.to.toISOString() },
+        query: q,
+      };
       const companions: DriftwatchQuery[] =
         q.payload?.endpoint_id !== undefined
           ? [
@@ -101,7 +117,12 @@ function Harness({ config, mode }: { config: HarnessConfig; mode: 'light' | 'dar
       };
       setData((d) => ({ ...d, state: LoadingState.Loading }));
       const response = await ds.query(request);
-      setData({ state: response.errors ? LoadingState.Error : LoadingState.Done, series: response.data, errors: response.errors, timeRange: range });
+      setData({
+        state: response.errors ? LoadingState.Error : LoadingState.Done,
+        series: response.data,
+        errors: response.errors,
+        timeRange: range,
+      });
       window.__harness = { ...(window.__harness ?? { runs: 0 }), runs: (window.__harness?.runs ?? 0) + 1 };
     },
     [ds],
@@ -113,7 +134,8 @@ function Harness({ config, mode }: { config: HarnessConfig; mode: 'light' | 'dar
   }, [run]);
 
   const feature = typeof search['var-feature'] === 'string' ? search['var-feature'] : undefined;
-  const replaceVariables = (text: string) => (feature === undefined ? text : text.replace(/\$feature\b|\$\{feature\}/g, feature));
+  const replaceVariables = (text: string) =>
+    feature === undefined ? text : text.replace(/\$feature\b|\$\{feature\}/g, feature);
   const box = {
     background: theme.colors.background.primary,
     border: `1px solid ${theme.colors.border.weak}`,
@@ -123,7 +145,17 @@ function Harness({ config, mode }: { config: HarnessConfig; mode: 'light' | 'dar
   };
   return (
     <ThemeContext.Provider value={theme}>
-      <div style={{ background: theme.colors.background.canvas, color: theme.colors.text.primary, fontFamily: theme.typography.fontFamily, fontSize: theme.typography.fontSize, minHeight: '100vh', padding: 16, boxSizing: 'border-box' }}>
+      <div
+        style={{
+          background: theme.colors.background.canvas,
+          color: theme.colors.text.primary,
+          fontFamily: theme.typography.fontFamily,
+          fontSize: theme.typography.fontSize,
+          minHeight: '100vh',
+          padding: 16,
+          boxSizing: 'border-box',
+        }}
+      >
         <section style={box} data-testid="editor-box">
           <div style={{ fontWeight: 500, marginBottom: 8 }}>Query A · Driftwatch</div>
           <QueryEditor
@@ -140,7 +172,9 @@ function Harness({ config, mode }: { config: HarnessConfig; mode: 'light' | 'dar
           />
         </section>
         <section style={box} data-testid="panel-box">
-          <div style={{ fontWeight: 500, marginBottom: 4 }}>Feature drift{feature ? ` · $feature = ${feature}` : ''}</div>
+          <div style={{ fontWeight: 500, marginBottom: 4 }}>
+            Feature drift{feature ? ` · $feature = ${feature}` : ''}
+          </div>
           <FeatureDriftPanel
             id={1}
             data={data}

@@ -8,5 +8,14 @@ export const PLUGIN_META = {
   type: 'datasource',
   module: 'public/plugins/driftwatch-monitoring-app/datasource/module.js',
   baseUrl: 'public/plugins/driftwatch-monitoring-app/datasource',
-  info: { author: { name: 'Driftwatch' }, description: '', links: [], logos: { small: '', large: '' }, screenshots: [], updated: '', version: '', keywords: [] },
+  info: {
+    author: { name: 'Driftwatch' },
+    description: '',
+    links: [],
+    logos: { small: '', large: '' },
+    screenshots: [],
+    updated: '',
+    version: '',
+    keywords: [],
+  },
 } as unknown as DataSourcePluginMeta<DriftwatchOptions>;

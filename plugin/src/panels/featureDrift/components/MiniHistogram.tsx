@@ -27,20 +27,46 @@ export interface MiniHistogramProps {
  * (left) and an actual bar (right) on one y scale. Each bin has a full-height hit area so thin bars
  * are easy to hover; `<title>` repeats the tooltip for screen readers.
  */
-export function MiniHistogram({ feature, bins, width, height, expectedColor, actualColor, hoverColor, hovered, onHover }: MiniHistogramProps) {
+export function MiniHistogram({
+  feature,
+  bins,
+  width,
+  height,
+  expectedColor,
+  actualColor,
+  hoverColor,
+  hovered,
+  onHover,
+}: MiniHistogramProps) {
   if (bins.length === 0) return <span aria-label={`no histogram for ${feature}`}>–</span>;
   const top = Math.max(1e-9, ...bins.flatMap((b) => [b.expected ?? 0, b.actual ?? 0]));
   const slot = width / bins.length;
   const gap = slot > 4 ? Math.min(1, slot * 0.15) : 0;
   const bar = Math.max(0.5, (slot - gap) / 2);
-  const h = (share: number | null) => (share === null ? 0 : Math.max(share > 0 ? 1 : 0, (share / top) * (height - 1)));
+  const h = (share: number | null) =>
+    share === null ? 0 : Math.max(share > 0 ? 1 : 0, (share / top) * (height - 1));
   const position = (event: React.MouseEvent<SVGRectElement>, index: number) => {
-    const panel = (event.currentTarget.ownerSVGElement?.closest('[data-feature-drift-panel]') as HTMLElement | null) ?? null;
+    const panel =
+      (event.currentTarget.ownerSVGElement?.closest('[data-feature-drift-panel]') as HTMLElement | null) ??
+      null;
     const box = panel?.getBoundingClientRect();
-    onHover({ feature, index, bin: bins[index], x: event.clientX - (box?.left ?? 0), y: event.clientY - (box?.top ?? 0) });
+    onHover({
+      feature,
+      index,
+      bin: bins[index],
+      x: event.clientX - (box?.left ?? 0),
+      y: event.clientY - (box?.top ?? 0),
+    });
   };
   return (
-    <svg width={width} height={height} role="img" aria-label={`${feature}: expected vs actual histogram`} data-testid={`histogram-${feature}`} onMouseLeave={() => onHover(null)}>
+    <svg
+      width={width}
+      height={height}
+      role="img"
+      aria-label={`${feature}: expected vs actual histogram`}
+      data-testid={`histogram-${feature}`}
+      onMouseLeave={() => onHover(null)}
+    >
       {bins.map((b, i) => {
         const x = i * slot;
         const he = h(b.expected);
