@@ -75,6 +75,61 @@ if (target) {
       }
     });
 
+    test('labels in batches: a bounded number of commands per batch of 1000, not per label', async () => {
+      const commands: string[] = [];
+      const store = await openMongoStore(freshDatabaseUrl(target, 'labels'), {
+        serverSelectionTimeoutMS: 5000,
+        onCommand: (name) => commands.push(name),
+      });
+      try {
+        const now = new Date(Date.UTC(2024, 0, 1));
+        const ids = Array.from({ length: 1000 }, (_, i) => `req-${i}`);
+        await store.commitIngest({
+          batchId: null,
+          newEndpoints: [],
+          activity: [],
+          aggregates: [],
+          samples: [],
+          predictionKeys: ids.map((requestId) => ({
+            requestId,
+            endpointId: 'e1',
+            time: now,
+            referenceVersion: 1,
+            prediction: 1,
+            expiresAt: new Date(now.getTime() + 86_400_000),
+            labelledAt: null,
+          })),
+          receipt: null,
+          now,
+        });
+        await store.insertPendingLabels(
+          ids.map((requestId) => ({
+            requestId,
+            endpointId: null,
+            label: 'a',
+            receivedAt: now,
+            expiresAt: new Date(now.getTime() + 86_400_000),
+          })),
+        );
+
+        commands.length = 0;
+        const claimed = await store.claimPendingLabels(ids);
+        expect(claimed).toHaveLength(1000);
+        expect(commands).toEqual(['update', 'find', 'delete']);
+        expect(await store.claimPendingLabels(ids)).toEqual([]);
+
+        commands.length = 0;
+        expect((await store.markPredictionKeysLabelled(ids, now)).sort()).toEqual([...ids].sort());
+        expect(commands).toEqual(['update', 'find']);
+        // A second marker of the same keys marks none, in one command.
+        commands.length = 0;
+        expect(await store.markPredictionKeysLabelled(ids.slice(0, 10), now)).toEqual([]);
+        expect(commands).toEqual(['update']);
+      } finally {
+        await store.close();
+      }
+    });
+
     test('opening twice is idempotent (indexes already there)', async () => {
       const first = await openFresh();
       const name = databases[databases.length - 1];

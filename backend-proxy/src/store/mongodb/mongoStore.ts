@@ -60,6 +60,8 @@ export interface MongoStoreOptions {
   dbName?: string;
   /** How long to wait for a reachable server before failing (ms, default 10 000). */
   serverSelectionTimeoutMS?: number;
+  /** Observes the name of every command sent (diagnostics; driver command monitoring). */
+  onCommand?: (commandName: string) => void;
 }
 
 /** The database named in a connection string's path (`mongodb://h1,h2/name?...`), if any. */
@@ -76,7 +78,10 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     // Acknowledged means durable: a write counts once a majority has it in its journal.
     writeConcern: { w: 'majority', journal: true },
     appName: 'driftwatch',
+    monitorCommands: options.onCommand !== undefined,
   });
+  const onCommand = options.onCommand;
+  if (onCommand) client.on('commandStarted', (event) => onCommand(event.commandName));
   try {
     await client.connect();
     const db = client.db(dbName);
