@@ -10,6 +10,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: [
     '<rootDir>/test/store/mongoStore.test.ts',
+    '<rootDir>/test/store/mongoTimeLimits.test.ts',
     '<rootDir>/test/http/**/*.test.ts',
     '<rootDir>/test/monitoring/monitoringApi.test.ts',
     '<rootDir>/test/monitors/monitorsApi.test.ts',
