@@ -3,7 +3,7 @@
  * its limit as UnavailableError, and the HTTP API answers 503 (not a hanging request). Runs in
  * the MongoDB run (scripts/test-mongodb.mjs) through a loopback TCP proxy that stops forwarding.
  */
-import { UnavailableError } from '../../src/errors';
+import { PayloadTooLargeError, UnavailableError } from '../../src/errors';
 import { openMongoStore } from '../../src/store/mongodb';
 import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
 import { call, startTestProxy } from '../helpers/proxy';
@@ -67,6 +67,31 @@ function throughProxy(proxy: StallingProxy): string {
       expect(elapsed).toBeLessThan(LIMIT_MS + 2000);
     } finally {
       await running.close();
+    }
+  });
+});
+
+(target ? describe : describe.skip)('mongodb document size guard', () => {
+  test('a document over 16 MB is refused as PayloadTooLargeError (413), and nothing is written', async () => {
+    const store = await openMongoStore(freshDatabaseUrl(target!, 'size'), { serverSelectionTimeoutMS: 5000 });
+    try {
+      const doc = {
+        kind: 'report',
+        id: 'huge',
+        project: 'p',
+        version: 1,
+        updatedAt: new Date(Date.UTC(2024, 0, 1)),
+        body: { text: 'x'.repeat(17 * 1024 * 1024) },
+      };
+      const error = await store.putDocument(doc, 0, new Date(Date.UTC(2024, 0, 1))).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      expect((error as Error).message).toContain('16 MB');
+      expect(await store.getDocument('report', 'huge')).toBeNull();
+    } finally {
+      await store.close();
     }
   });
 });
