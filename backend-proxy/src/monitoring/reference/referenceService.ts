@@ -1,10 +1,20 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InvalidInputError, NotFoundError, UnprocessableError } from '../../errors';
-import type { EndpointRecord, FeatureKind, FeatureSpec, ReferenceRecord, Store } from '../../store/types';
+import type {
+  EndpointRecord,
+  FeatureKind,
+  FeatureSpec,
+  MonitoringEventRecord,
+  ReferenceRecord,
+  Store,
+} from '../../store/types';
 import { buildBinning, type Binning } from '../aggregates/binning';
 import type { EndpointService } from '../endpoints/endpointService';
-import { computeReference, inferKind, type Row } from './computeReference';
-import type { ReferenceStatistics } from './types';
+import type { Row } from './computeReference';
+import { ReferenceAccumulator, type ReferenceColumns } from './referenceAccumulator';
+import { rowsSource, type RowSource } from './rowSources';
+import { REFERENCE_CHANGED_EVENT } from './referenceEvents';
+import type { ReferenceLineage, ReferenceStatistics } from './types';
 
 /** Which columns of the training set are features, predictions and labels; all optional. */
 export interface ReferenceColumnsHint {
@@ -23,10 +33,25 @@ export function parseCsvRows(text: string): Row[] {
   }
 }
 
-function columnsOf(rows: Row[]): string[] {
-  const seen = new Set<string>();
-  for (const row of rows.slice(0, 1_000)) for (const key of Object.keys(row)) seen.add(key);
-  return [...seen];
+/** The annotation a new reference version leaves on the endpoint's dashboards. */
+function referenceChangedEvent(
+  endpoint: EndpointRecord,
+  reference: ReferenceRecord,
+  lineage: ReferenceLineage | undefined,
+): MonitoringEventRecord {
+  const origin = lineage
+    ? ` from artifact "${lineage.artifact}" of run ${lineage.run} of experiment "${lineage.experiment}"`
+    : '';
+  return {
+    time: reference.createdAt,
+    project: endpoint.project,
+    endpointId: endpoint.id,
+    kind: REFERENCE_CHANGED_EVENT,
+    title: `${endpoint.model}:${endpoint.version} reference v${reference.version}`,
+    text: `reference version ${reference.version} of ${endpoint.model}:${endpoint.version} (${reference.rowCount} rows)${origin}`,
+    tags: ['reference', endpoint.project, endpoint.model],
+    data: { version: reference.version, rowCount: reference.rowCount, lineage: lineage ?? null },
+  };
 }
 
 export class ReferenceService {
@@ -44,12 +69,61 @@ export class ReferenceService {
    * endpoint's columns: from now on production values are counted on its bins.
    */
   async register(id: string, rows: Row[], hint: ReferenceColumnsHint): Promise<ReferenceRecord> {
+    return this.registerFrom(id, rowsSource(rows), hint);
+  }
+
+  /**
+   * As `register`, from any source of rows, read at most twice (see ReferenceAccumulator); nothing
+   * is stored unless every pass succeeds. `lineage` records where the data came from.
+   */
+  async registerFrom(
+    id: string,
+    source: RowSource,
+    hint: ReferenceColumnsHint,
+    lineage?: Omit<ReferenceLineage, 'rows'>,
+  ): Promise<ReferenceRecord> {
     const endpoint = await this.endpoints.get(id);
-    const present = columnsOf(rows);
+    const present = await source.columns();
     if (present.length === 0) throw new UnprocessableError('the reference has no columns');
+    const accumulator = new ReferenceAccumulator(present);
+    const rowCount = await source.scan((cells) => accumulator.profile(cells), 'profiling reference');
+    if (rowCount === 0) throw new UnprocessableError('the reference has no rows');
+    const columns = this.columnsFor(endpoint, present, hint, (name) => accumulator.kindOf(name));
+    if (accumulator.plan(columns)) {
+      const again = await source.scan((cells) => accumulator.count(cells), 'binning reference');
+      if (again !== rowCount)
+        throw new UnprocessableError(
+          `the reference changed while it was read (${rowCount} then ${again} rows)`,
+        );
+    }
+    const statistics: ReferenceStatistics = {
+      ...accumulator.result(),
+      ...(lineage ? { lineage: { ...lineage, rows: rowCount } } : {}),
+    };
+    await this.store.updateEndpointSpec(id, {
+      modelClass: endpoint.modelClass,
+      labels: endpoint.labels,
+      features: columns.features,
+      predictionColumns: columns.allPredictions,
+      labelColumns: columns.labelNames,
+      thresholds: endpoint.thresholds,
+      monitoring: endpoint.monitoring,
+    });
+    const stored = await this.store.putReference(id, rowCount, statistics, this.clock());
+    await this.store.appendMonitoringEvents([referenceChangedEvent(endpoint, stored, statistics.lineage)]);
+    return stored;
+  }
+
+  /** Which columns are features, predictions and labels, and their kinds (hints first, then the data). */
+  private columnsFor(
+    endpoint: EndpointRecord,
+    present: string[],
+    hint: ReferenceColumnsHint,
+    inferredKind: (name: string) => FeatureKind,
+  ): ReferenceColumns & { allPredictions: FeatureSpec[]; labelNames: string[] } {
     const categorical = new Set(hint.categorical ?? []);
     const kindOf = (name: string, given?: FeatureKind): FeatureKind =>
-      given ?? (categorical.has(name) ? 'categorical' : inferKind(rows, name));
+      given ?? (categorical.has(name) ? 'categorical' : inferredKind(name));
 
     const predictionNames = (hint.predictionColumns ?? endpoint.predictionColumns).map((c) => c.name);
     const labelNames = hint.labelColumns ?? endpoint.labelColumns;
@@ -78,23 +152,13 @@ export class ReferenceService {
     const labelSpecs = labelNames
       .filter((n) => present.includes(n))
       .map((name, i) => ({ name, kind: predictionSpecs[i]?.kind ?? kindOf(name) }));
-
-    const statistics = computeReference(rows, {
+    return {
       features: featureSpecs,
       predictions: predictionSpecs.filter((p) => present.includes(p.name)),
       labels: labelSpecs,
-    });
-    await this.store.updateEndpointSpec(id, {
-      modelClass: endpoint.modelClass,
-      labels: endpoint.labels,
-      features: featureSpecs,
-      predictionColumns: predictionSpecs,
-      labelColumns: labelNames,
-      thresholds: endpoint.thresholds,
-      monitoring: endpoint.monitoring,
-    });
-    const stored = await this.store.putReference(id, rows.length, statistics, this.clock());
-    return stored;
+      allPredictions: predictionSpecs,
+      labelNames,
+    };
   }
 
   async get(id: string, version?: number): Promise<ReferenceRecord> {
