@@ -1,15 +1,17 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { assertProject, visibleProjects } from '../../auth/apiKeyService';
-import { InvalidInputError } from '../../errors';
+import { InvalidInputError, PayloadTooLargeError } from '../../errors';
 import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
-import { parseCsvRows, type ReferenceService } from '../../monitoring/reference/referenceService';
+import type { ReferenceService } from '../../monitoring/reference/referenceService';
+import type { DataFormat } from '../../monitoring/reference/rowSources';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
 import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
+import { spoolBody } from '../spoolBody';
 import { identifier, intParam, listParam, parse, projectName, singleParam } from '../validation';
 
 const featureSpec = z.strictObject({
@@ -73,6 +75,34 @@ const referenceCsvQuery = z.strictObject({
   label: listParam.optional(),
   categorical: listParam.optional(),
 });
+/** A run's data artifact as the reference: PUT /endpoints/:id/reference with this JSON body. */
+const referenceFromRun = z.strictObject({
+  project: projectName.optional(),
+  experiment: identifier,
+  run: z.number().int().min(1),
+  artifact: z.string().min(1).max(512),
+  prediction: z.array(z.string().min(1).max(256)).max(1_000).optional(),
+  label: z.array(z.string().min(1).max(256)).max(1_000).optional(),
+  categorical: z.array(z.string().min(1).max(256)).max(10_000).optional(),
+});
+/** Content types of a streamed reference upload (any size up to the artifact limit, gzip or not). */
+const STREAMED_TYPES: Record<string, DataFormat> = {
+  'text/csv': 'csv',
+  'text/plain': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+};
+
+function columnsHint(q: { prediction?: string[]; label?: string[]; categorical?: string[] }) {
+  return {
+    predictionColumns: q.prediction?.map((name) => ({
+      name,
+      kind: q.categorical?.includes(name) ? ('categorical' as const) : ('numeric' as const),
+    })),
+    labelColumns: q.label,
+    categorical: q.categorical,
+  };
+}
 
 const windowQuery = z.strictObject({
   from: singleParam.optional(),
@@ -106,6 +136,8 @@ export interface EndpointRouterDeps {
   drift: DriftService;
   accuracy: AccuracyService;
   maxBodyBytes: number;
+  /** Largest streamed reference upload (the artifact limit). */
+  maxUploadBytes: number;
 }
 
 export function endpointsRouter(deps: EndpointRouterDeps): Router {
@@ -141,31 +173,62 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     res.json(await endpointFor(req, res));
   });
 
-  router.put(
-    '/:id/reference',
-    express.text({ type: ['text/csv', 'text/plain'], limit: deps.maxBodyBytes }),
-    async (req, res) => {
-      const endpoint = await endpointFor(req, res);
-      let stored;
-      if (req.is('text/csv') || req.is('text/plain')) {
-        const q = parse(referenceCsvQuery, req.query, 'query');
-        const rows = parseCsvRows(typeof req.body === 'string' ? req.body : '');
-        if (rows.length === 0) throw new InvalidInputError('the CSV has no data rows');
-        stored = await references.register(endpoint.id, rows, {
-          predictionColumns: q.prediction?.map((name) => ({
-            name,
-            kind: q.categorical?.includes(name) ? 'categorical' : 'numeric',
-          })),
-          labelColumns: q.label,
-          categorical: q.categorical,
-        });
-      } else {
-        const body = parse(referenceJson, req.body, 'body');
-        stored = await references.register(endpoint.id, body.rows, 'features' in body ? body : {});
+  /**
+   * CSV or NDJSON (optionally gzip-compressed, recognised by its bytes) is streamed to a temporary
+   * file up to the artifact limit, then read twice; JSON rows in the body, or a run's artifact.
+   */
+  router.put('/:id/reference', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const format = STREAMED_TYPES[(req.get('content-type') ?? '').split(';')[0].trim().toLowerCase()];
+    if (format) {
+      const q = parse(referenceCsvQuery, req.query, 'query');
+      const declared = Number(req.get('content-length') ?? NaN);
+      if (declared > deps.maxUploadBytes)
+        throw new PayloadTooLargeError(`the upload exceeds the limit of ${deps.maxUploadBytes} bytes`);
+      const build = references.builds.start(endpoint.id, Number.isFinite(declared) ? declared : null);
+      try {
+        const body = await spoolBody(req, deps.maxUploadBytes, (bytes) => build.update('receiving', bytes));
+        try {
+          const stored = await references.registerBytes(
+            endpoint.id,
+            { name: 'upload', format, gzip: body.gzip, totalBytes: body.bytes, open: body.open },
+            columnsHint(q),
+            build,
+          );
+          res.status(201).json(stored);
+        } finally {
+          await body.remove();
+        }
+      } finally {
+        build.end();
       }
+      return;
+    }
+    if (!req.is('application/json'))
+      throw new InvalidInputError(
+        `a reference is JSON rows, {experiment, run, artifact}, CSV (text/csv) or NDJSON (application/x-ndjson); got "${req.get('content-type') ?? 'no content type'}"`,
+      );
+    if (req.body && typeof req.body === 'object' && !Array.isArray(req.body) && 'artifact' in req.body) {
+      const body = parse(referenceFromRun, req.body, 'body');
+      const project = body.project ?? endpoint.project;
+      assertProject(principalOf(res), project);
+      const stored = await references.registerFromArtifact(
+        endpoint.id,
+        { project, experiment: body.experiment, run: body.run, artifact: body.artifact },
+        columnsHint(body),
+      );
       res.status(201).json(stored);
-    },
-  );
+      return;
+    }
+    const body = parse(referenceJson, req.body, 'body');
+    const stored = await references.register(endpoint.id, body.rows, 'features' in body ? body : {});
+    res.status(201).json(stored);
+  });
+
+  router.get('/:id/reference/progress', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    res.json({ builds: references.builds.of(endpoint.id) });
+  });
 
   router.get('/:id/reference', async (req, res) => {
     const endpoint = await endpointFor(req, res);

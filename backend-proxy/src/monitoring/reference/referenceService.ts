@@ -1,7 +1,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InvalidInputError, NotFoundError, UnprocessableError } from '../../errors';
+import type { Readable } from 'node:stream';
+import type { ScanProgress } from '../../reports/csvColumns';
 import type {
+  ArtifactMeta,
   EndpointRecord,
+  ExperimentRef,
   FeatureKind,
   FeatureSpec,
   MonitoringEventRecord,
@@ -12,7 +16,8 @@ import { buildBinning, type Binning } from '../aggregates/binning';
 import type { EndpointService } from '../endpoints/endpointService';
 import type { Row } from './computeReference';
 import { ReferenceAccumulator, type ReferenceColumns } from './referenceAccumulator';
-import { rowsSource, type RowSource } from './rowSources';
+import { ReferenceBuilds, type BuildHandle, type BuildPhase } from './referenceBuilds';
+import { byteSource, rowsSource, type ByteSource, type DataFormat, type RowSource } from './rowSources';
 import { REFERENCE_CHANGED_EVENT } from './referenceEvents';
 import type { ReferenceLineage, ReferenceStatistics } from './types';
 
@@ -31,6 +36,27 @@ export function parseCsvRows(text: string): Row[] {
   } catch (err) {
     throw new InvalidInputError(`malformed CSV: ${(err as Error).message}`);
   }
+}
+
+/** Where a run's data artifact is: experiment (in `project`), run number, artifact name. */
+export interface ArtifactLocation {
+  project: string;
+  experiment: string;
+  run: number;
+  artifact: string;
+}
+
+/** What references need of experiment tracking: reading a stored artifact. */
+export interface ArtifactReader {
+  openArtifact(
+    ref: ExperimentRef,
+    run: number,
+    artifact: string,
+  ): Promise<{ meta: ArtifactMeta; body: Readable }>;
+}
+
+export function formatOfArtifact(name: string, contentType: string): DataFormat {
+  return /\.(ndjson|jsonl)(\.gz)?$/i.test(name) || /ndjson|jsonl/i.test(contentType) ? 'ndjson' : 'csv';
 }
 
 /** The annotation a new reference version leaves on the endpoint's dashboards. */
@@ -58,11 +84,72 @@ export class ReferenceService {
   // Binning per endpoint, valid while the endpoint's reference version and columns are unchanged.
   private readonly binnings = new Map<string, { signature: string; binning: Binning }>();
 
+  readonly builds: ReferenceBuilds;
+
   constructor(
     private readonly store: Store,
     private readonly endpoints: EndpointService,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly artifacts?: ArtifactReader,
+  ) {
+    this.builds = new ReferenceBuilds(clock);
+  }
+
+  /** From CSV or NDJSON bytes (an upload spooled to disk); `build` reports the passes' progress. */
+  async registerBytes(
+    id: string,
+    source: ByteSource,
+    hint: ReferenceColumnsHint,
+    build?: BuildHandle,
+    lineage?: Omit<ReferenceLineage, 'rows'>,
+  ): Promise<ReferenceRecord> {
+    const onProgress = build
+      ? (p: ScanProgress) => build.update(p.pass as BuildPhase, p.bytesRead, p.totalBytes)
+      : source.onProgress;
+    return this.registerFrom(id, byteSource({ ...source, onProgress }), hint, lineage);
+  }
+
+  /**
+   * From a data artifact logged in an experiment run (CSV, or NDJSON when named *.ndjson / *.jsonl;
+   * gzip when named *.gz), read where it is stored, without another upload. The reference records
+   * the run, the artifact, its sha256 and size, and the rows read.
+   */
+  async registerFromArtifact(
+    id: string,
+    from: ArtifactLocation,
+    hint: ReferenceColumnsHint,
+  ): Promise<ReferenceRecord> {
+    if (!this.artifacts) throw new Error('ReferenceService: no artifact reader configured');
+    const artifacts = this.artifacts;
+    const ref = { project: from.project, name: from.experiment };
+    const { meta, body } = await artifacts.openArtifact(ref, from.run, from.artifact);
+    body.destroy();
+    const build = this.builds.start(id, meta.size);
+    try {
+      return await this.registerBytes(
+        id,
+        {
+          name: from.artifact,
+          format: formatOfArtifact(meta.artifact, meta.contentType),
+          gzip: /\.gz$/i.test(meta.artifact) || /gzip/i.test(meta.contentType),
+          totalBytes: meta.size,
+          open: async () => (await artifacts.openArtifact(ref, from.run, from.artifact)).body,
+        },
+        hint,
+        build,
+        {
+          project: from.project,
+          experiment: from.experiment,
+          run: from.run,
+          artifact: from.artifact,
+          sha256: meta.sha256,
+          size: meta.size,
+        },
+      );
+    } finally {
+      build.end();
+    }
+  }
 
   /**
    * Computes and stores a new reference version from training rows, and makes its columns the
