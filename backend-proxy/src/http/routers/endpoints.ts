@@ -5,6 +5,8 @@ import { InvalidInputError, PayloadTooLargeError } from '../../errors';
 import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
+import { firstTrafficEvents } from '../../monitoring/endpoints/firstTraffic';
+import { FIRST_TRAFFIC_EVENT } from '../../monitoring/reference/referenceEvents';
 import type { ReferenceService } from '../../monitoring/reference/referenceService';
 import type { DataFormat } from '../../monitoring/reference/rowSources';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
@@ -223,6 +225,37 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const body = parse(referenceJson, req.body, 'body');
     const stored = await references.register(endpoint.id, body.rows, 'features' in body ? body : {});
     res.status(201).json(stored);
+  });
+
+  /** Markers of the endpoint: reference changes, first traffic of the version, drift status changes, alerts. */
+  router.get('/:id/events', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const q = parse(
+      z.strictObject({
+        from: singleParam.optional(),
+        to: singleParam.optional(),
+        kind: listParam.optional(),
+        limit: intParam(1, 10_000).default(1_000),
+      }),
+      req.query,
+      'query',
+    );
+    const range = timeRange(q, new Date(), 30 * 86_400_000);
+    const from = new Date(range.from);
+    const to = new Date(range.to);
+    const stored = await deps.store.listMonitoringEvents({
+      from,
+      to,
+      endpointIds: [endpoint.id],
+      kinds: q.kind,
+      limit: q.limit,
+    });
+    const derived =
+      !q.kind || q.kind.includes(FIRST_TRAFFIC_EVENT) ? firstTrafficEvents([endpoint], from, to) : [];
+    const events = [...stored, ...derived]
+      .sort((a, b) => a.time.getTime() - b.time.getTime())
+      .slice(0, q.limit);
+    res.json({ events });
   });
 
   router.get('/:id/reference/progress', async (req, res) => {
