@@ -9,6 +9,7 @@ import { firstTrafficEvents } from '../../monitoring/endpoints/firstTraffic';
 import { FIRST_TRAFFIC_EVENT } from '../../monitoring/reference/referenceEvents';
 import type { ReferenceService } from '../../monitoring/reference/referenceService';
 import type { DataFormat } from '../../monitoring/reference/rowSources';
+import type { ReferenceStatistics } from '../../monitoring/reference/types';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
 import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';
@@ -171,8 +172,12 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     res.json({ endpoints: page.items, total: page.total, offset: q.offset, limit: q.limit });
   });
 
+  /** The endpoint, with where its active reference came from (`referenceLineage`: null when uploaded). */
   router.get('/:id', async (req, res) => {
-    res.json(await endpointFor(req, res));
+    const endpoint = await endpointFor(req, res);
+    const reference = endpoint.referenceVersion > 0 ? await deps.store.getReference(endpoint.id) : null;
+    const lineage = (reference?.statistics as ReferenceStatistics | undefined)?.lineage ?? null;
+    res.json({ ...endpoint, referenceLineage: lineage });
   });
 
   /**
