@@ -272,4 +272,106 @@ describe('training-scale references', () => {
     expect(badRun.status).toBe(400);
     expect(await versions(endpoints.run)).toHaveLength(1);
   });
+
+  it('marks reference changes and first traffic (annotations, events) and reports a window straddling a change', async () => {
+    const id = endpoints.markers;
+    const start = Date.now();
+    const ingest = async (batchId: string, n: number) => {
+      const reply = await call(url, 'POST', '/api/v1/predictions', {
+        body: {
+          batchId,
+          events: small.rows
+            .slice(0, n)
+            .map((row) => ({ endpoint: id, features: row, prediction: 1, latencyMs: 2 })),
+        },
+      });
+      expect(reply.status).toBe(201);
+    };
+    expect((await upload(id, small.csv, 'text/csv')).status).toBe(201);
+    await ingest('before', 30);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(
+      (await upload(id, large.csv.slice(0, 200_000).replace(/\n[^\n]*$/, '\n'), 'text/csv')).status,
+    ).toBe(201);
+    await ingest('after', 20);
+    const [v1, v2] = (
+      await call<{ versions: Array<{ version: number; createdAt: string }> }>(
+        url,
+        'GET',
+        `/api/v1/endpoints/${id}/reference/versions`,
+      )
+    ).body.versions;
+    const end = Date.now() + 60_000;
+
+    const drift = await call<{
+      window: { predictions: number };
+      referenceCoverage: {
+        straddlesChange: boolean;
+        scoredVersion: number;
+        segments: unknown[];
+        note: string;
+      };
+    }>(url, 'GET', `/api/v1/endpoints/${id}/drift?from=${start - 60_000}&to=${end}`);
+    expect(drift.status).toBe(200);
+    expect(drift.body.window.predictions).toBe(20);
+    expect(drift.body.referenceCoverage).toEqual({
+      straddlesChange: true,
+      scoredVersion: 2,
+      segments: [
+        { version: 1, from: Date.parse(v1.createdAt), to: Date.parse(v2.createdAt), predictions: 30 },
+        { version: 2, from: Date.parse(v2.createdAt), to: end, predictions: 20 },
+      ],
+      note: 'the window straddles a reference change: scores compare only the traffic counted under reference version 2; 30 predictions under version(s) 1 are not in them',
+    });
+    const later = await call<{ referenceCoverage: unknown }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${id}/drift?from=${Date.parse(v2.createdAt)}&to=${end}`,
+    );
+    expect(later.body.referenceCoverage).toEqual({
+      straddlesChange: false,
+      scoredVersion: 2,
+      segments: [{ version: 2, from: Date.parse(v2.createdAt), to: end, predictions: null }],
+    });
+
+    const endpoint = (await call<{ firstRequest: string }>(url, 'GET', `/api/v1/endpoints/${id}`)).body;
+    const annotations = await call<Array<{ title: string; time: number; tags: string[] }>>(
+      url,
+      'POST',
+      '/grafana/annotations',
+      {
+        body: {
+          range: { from: new Date(start - 60_000).toISOString(), to: new Date(end).toISOString() },
+          annotation: { name: 'markers', query: `endpoint_id=${id}` },
+        },
+      },
+    );
+    expect(annotations.status).toBe(200);
+    expect(annotations.body.map((a) => [a.title, a.time])).toEqual([
+      ['ref-markers:v1 reference v1', Date.parse(v1.createdAt)],
+      ['ref-markers:v1 first traffic', Date.parse(endpoint.firstRequest)],
+      ['ref-markers:v1 reference v2', Date.parse(v2.createdAt)],
+    ]);
+    const onlyReferences = await call<unknown[]>(url, 'POST', '/grafana/annotations', {
+      body: {
+        range: { from: new Date(start - 60_000).toISOString(), to: new Date(end).toISOString() },
+        annotation: { query: `endpoint_id=${id};kind=reference_changed` },
+      },
+    });
+    expect(onlyReferences.body).toHaveLength(2);
+    const events = await call<{ events: Array<{ kind: string; data: unknown }> }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${id}/events?from=${start - 60_000}&to=${end}`,
+    );
+    expect(events.body.events.map((e) => e.kind)).toEqual([
+      'reference_changed',
+      'model_version_first_traffic',
+      'reference_changed',
+    ]);
+    expect(events.body.events[0].data).toEqual({ version: 1, rowCount: small.rows.length, lineage: null });
+    const badKind = await call(url, 'GET', `/api/v1/endpoints/${id}/events?limit=0`);
+    expect(badKind.status).toBe(400);
+    expect(badKind.body).toMatchObject({ error: expect.stringMatching(/limit/) });
+  });
 });
