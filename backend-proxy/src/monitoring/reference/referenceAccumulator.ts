@@ -4,6 +4,7 @@ import type { FeatureKind, FeatureSpec } from '../../store/types';
 import { binnedQuantile, binnedQuantileError, equalWidthBin } from '../stats/binnedQuantile';
 import { binIndex, equalWidthEdges } from '../stats/histogramEdges';
 import { mean, sampleStd } from '../stats/moments';
+import { asCategory, isMissing } from './columnValues';
 import { quantileSorted } from '../stats/quantile';
 import {
   MAX_CATEGORIES,
@@ -20,15 +21,18 @@ import {
  *   pass 1 (`profile`): per column the kind, missing count, exact min, max and running sums, the
  *     frequencies of up to REFERENCE_LIMITS.maxTrackedDistinct distinct values and up to
  *     REFERENCE_LIMITS.rawValueLimit raw numbers (reports' ColumnProfiler);
- *   `plan` fixes the bins; pass 2 (`count`) is needed only when a numeric column had more values
- *     than were kept: it counts them on the bins (exact) and on QUANTILE_SKETCH_BINS equal-width
- *     bins over [min, max] for the quantiles (binnedQuantile: error at most (max - min) /
- *     QUANTILE_SKETCH_BINS, recorded per column as `quantileMaxError`; 0 when exact).
- * A categorical column with more distinct values than are tracked is refused (an identifier or
- * free text has no useful bins).
+ *   `plan` fixes the bins; pass 2 (`count`) is needed only when a column had more values than
+ *     pass 1 kept: a numeric column is counted on its bins (exact) and on QUANTILE_SKETCH_BINS
+ *     equal-width bins over [min, max] for the quantiles (binnedQuantile: error at most (max - min) /
+ *     QUANTILE_SKETCH_BINS, recorded per column as `quantileMaxError`; 0 when exact); a categorical
+ *     one has its frequencies counted, up to MAX_REFERENCE_CATEGORIES distinct values.
+ * A categorical column with more distinct values than that is refused (an identifier or free
+ * text has no useful bins). The small pass-1 limits keep a wide file's first rows from costing
+ * more memory than the rest: tens of MB for 50 columns.
  */
 
-export const REFERENCE_LIMITS = { maxTrackedDistinct: 10_000, rawValueLimit: 100_000 };
+export const REFERENCE_LIMITS = { maxTrackedDistinct: 1_000, rawValueLimit: 50_000 };
+export const MAX_REFERENCE_CATEGORIES = 10_000;
 export const QUANTILE_SKETCH_BINS = 1 << 14;
 
 export interface ReferenceColumns {
@@ -54,6 +58,8 @@ export class ReferenceAccumulator {
   private rows = 0;
   private columns: ReferenceColumns | null = null;
   private numeric: NumericPlan[] = [];
+  /** Categorical columns whose frequencies pass 1 could not keep: counted in pass 2. */
+  private recounted = new Map<string, { index: number; frequencies: Map<string, number> | null }>();
 
   constructor(readonly names: readonly string[]) {
     this.profilers = names.map((name) => new ColumnProfiler(name, REFERENCE_LIMITS));
@@ -81,9 +87,14 @@ export class ReferenceAccumulator {
     if (this.rows === 0) throw new UnprocessableError('the reference has no rows');
     this.columns = columns;
     this.numeric = [];
+    this.recounted = new Map();
     for (const spec of [...columns.features, ...columns.predictions, ...columns.labels]) {
-      if (spec.kind !== 'numeric') continue;
       const index = this.requireIndex(spec.name);
+      if (spec.kind !== 'numeric') {
+        if (!this.profilers[index].result().frequencies)
+          this.recounted.set(spec.name, { index, frequencies: new Map() });
+        continue;
+      }
       const profile = this.profilers[index].result();
       if (profile.numeric === 0) throw new UnprocessableError(`column "${spec.name}" has no numeric values`);
       let edges: number[];
@@ -98,7 +109,7 @@ export class ReferenceAccumulator {
       const sketch = profile.values ? null : new Float64Array(QUANTILE_SKETCH_BINS);
       this.numeric.push({ spec, index, edges, counts, sketch });
     }
-    return this.numeric.some((plan) => plan.sketch !== null);
+    return this.recounted.size > 0 || this.numeric.some((plan) => plan.sketch !== null);
   }
 
   /** Pass 2: the same records again, only when `plan` asked for it. */
@@ -110,6 +121,16 @@ export class ReferenceAccumulator {
       plan.counts[binIndex(plan.edges, n)] += 1;
       const profile = this.profilers[plan.index].result();
       plan.sketch[equalWidthBin(QUANTILE_SKETCH_BINS, profile.min, profile.max, n)] += 1;
+    }
+    for (const column of this.recounted.values()) {
+      const frequencies = column.frequencies;
+      const value = cells[column.index];
+      if (!frequencies || isMissing(value)) continue;
+      const key = asCategory(value);
+      const seen = frequencies.get(key);
+      if (seen !== undefined) frequencies.set(key, seen + 1);
+      else if (frequencies.size < MAX_REFERENCE_CATEGORIES) frequencies.set(key, 1);
+      else column.frequencies = null;
     }
   }
 
@@ -126,7 +147,10 @@ export class ReferenceAccumulator {
 
   private statistics(spec: FeatureSpec): ColumnStatistics {
     const profile = this.profilers[this.requireIndex(spec.name)].result();
-    if (spec.kind === 'categorical') return categoricalStatistics(profile);
+    if (spec.kind === 'categorical') {
+      const recounted = this.recounted.get(spec.name);
+      return categoricalStatistics(recounted ? { ...profile, frequencies: recounted.frequencies } : profile);
+    }
     const plan = this.numeric.find((p) => p.spec === spec);
     if (!plan) throw new Error(`ReferenceAccumulator: column "${spec.name}" was not planned`);
     return numericStatistics(profile, plan);
@@ -178,7 +202,7 @@ function numericStatistics(profile: ColumnProfile, plan: NumericPlan): NumericCo
 function categoricalStatistics(profile: ColumnProfile): CategoricalColumnStatistics {
   if (!profile.frequencies) {
     throw new UnprocessableError(
-      `column "${profile.name}" has more than ${REFERENCE_LIMITS.maxTrackedDistinct} distinct values (an identifier or free text?): leave it out of the features or make it numeric`,
+      `column "${profile.name}" has more than ${MAX_REFERENCE_CATEGORIES} distinct values (an identifier or free text?): leave it out of the features or make it numeric`,
     );
   }
   // Most frequent first; ties by name so the bins are deterministic.
