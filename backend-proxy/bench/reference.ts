@@ -53,7 +53,7 @@ async function writeCsv(path: string, rows: number, columns: number): Promise<vo
   const line = new Array<string>(columns);
   let chunk: string[] = [];
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) line[c] = (random.normal() * scales[c] + c).toFixed(5);
+    for (let c = 0; c < columns; c++) line[c] = (random.normal() * scales[c] + c).toFixed(7);
     chunk.push(line.join(','));
     if (chunk.length === 2_000) {
       if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
