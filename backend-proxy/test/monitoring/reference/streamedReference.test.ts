@@ -259,6 +259,62 @@ describe('training-scale references', () => {
     );
     expect(endpoint.body.referenceLineage).toEqual(lineage);
 
+    // Grafana: the Details and Experiments dashboards' lineage table.
+    const query = async (target: string) =>
+      (
+        await call<Array<{ columns: Array<{ text: string }>; rows: unknown[][] }>>(
+          url,
+          'POST',
+          '/grafana/query',
+          {
+            body: { targets: [{ refId: 'A', target }] },
+          },
+        )
+      ).body[0];
+    const byRun = await query('target_endpoint=reference_lineage;experiment=training');
+    expect(byRun.columns.map((c) => c.text)).toEqual([
+      'project',
+      'endpoint_id',
+      'endpoint_name',
+      'reference_version',
+      'reference_created',
+      'reference_rows',
+      'experiment',
+      'run',
+      'artifact',
+      'sha256',
+    ]);
+    expect(byRun.rows).toEqual([
+      [
+        'default',
+        endpoints.run,
+        'ref-run:v1',
+        1,
+        expect.any(Number),
+        small.rows.length,
+        'training',
+        1,
+        'train.csv.gz',
+        lineage.sha256,
+      ],
+    ]);
+    const uploadedRow = (await query(`target_endpoint=reference_lineage;endpoint_id=${endpoints.small}`))
+      .rows;
+    expect(uploadedRow).toEqual([
+      [
+        'default',
+        endpoints.small,
+        'ref-small:v1',
+        1,
+        expect.any(Number),
+        small.rows.length,
+        null,
+        null,
+        null,
+        null,
+      ],
+    ]);
+
     const missing = await call(url, 'PUT', `/api/v1/endpoints/${endpoints.run}/reference`, {
       body: { experiment: 'training', run: 1, artifact: 'nope.csv' },
     });
