@@ -197,7 +197,7 @@ export function detailsDashboard(): Dashboard {
                     'experiments',
                     {
                       [DATASOURCE_VARIABLE]: '${datasource}',
-                      project: '${__data.fields.project}',
+                      project: '${project}',
                       experiment: '${__data.fields.experiment}',
                       run: '${__data.fields.run}',
                     },

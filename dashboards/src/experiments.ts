@@ -100,7 +100,7 @@ export function experimentsDashboard(): Dashboard {
         },
         [targetString('reference_lineage', EXPERIMENT)],
         {
-          transformations: [organizeColumns([], ['project', 'endpoint_id', 'experiment', 'sha256'])],
+          transformations: [organizeColumns([], ['project', 'experiment', 'sha256'])],
           columns: {
             endpoint_name: {
               displayName: 'Endpoint',
@@ -109,12 +109,13 @@ export function experimentsDashboard(): Dashboard {
                   title: 'Details of ${__data.fields.endpoint_name}',
                   url: dashboardUrl('details', {
                     [DATASOURCE_VARIABLE]: '${datasource}',
-                    project: '${__data.fields.project}',
+                    project: '${project}',
                     endpoint: '${__data.fields.endpoint_id}',
                   }),
                 },
               ],
             },
+            endpoint_id: { displayName: 'Endpoint id' },
             reference_version: { displayName: 'Reference version', decimals: 0 },
             reference_created: { displayName: 'Registered', unit: 'dateTimeAsLocal' },
             reference_rows: { displayName: 'Rows', decimals: 0 },

@@ -1,5 +1,5 @@
 import { UnprocessableError } from '../../errors';
-import type { FeatureKind, FeatureSpec } from '../../store/types';
+import type { FeatureKind } from '../../store/types';
 import { binIndex, equalWidthEdges } from '../stats/histogramEdges';
 import { mean, sampleStd } from '../stats/moments';
 import { quantileSorted } from '../stats/quantile';
@@ -8,7 +8,6 @@ import {
   MAX_CATEGORIES,
   NUMERIC_BIN_COUNT,
   type CategoricalColumnStatistics,
-  type ColumnStatistics,
   type NumericColumnStatistics,
   type ReferenceStatistics,
 } from './types';
@@ -96,13 +95,6 @@ export function categoricalColumnStatistics(name: string, values: unknown[]): Ca
     counts: [...kept.map(([, n]) => n), other],
     distinct: frequencies.size,
   };
-}
-
-export function columnStatistics(spec: FeatureSpec, rows: Row[]): ColumnStatistics {
-  const values = rows.map((row) => row[spec.name]);
-  return spec.kind === 'numeric'
-    ? numericColumnStatistics(spec.name, values)
-    : categoricalColumnStatistics(spec.name, values);
 }
 
 /** Statistics and bin edges of every feature, prediction and label column of rows in memory (ReferenceAccumulator). */

@@ -4,7 +4,7 @@
  * request in flight on this replica, and is forgotten when the request ends.
  */
 
-export type BuildPhase = 'receiving' | 'profiling reference' | 'binning reference' | 'storing';
+export type BuildPhase = 'receiving' | 'profiling reference' | 'binning reference';
 
 export interface BuildProgress {
   endpointId: string;
