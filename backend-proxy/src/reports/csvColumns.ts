@@ -72,6 +72,8 @@ export interface ScanOptions {
   headerOnly?: boolean;
   /** The bytes are gzip-compressed (progress counts compressed bytes). */
   gunzip?: boolean;
+  /** Trim spaces around cells and header names (as reference CSV bodies always were). */
+  trim?: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function scanCsvStream(
 ): Promise<{ header: string[]; records: number }> {
   const { file: path, totalBytes } = options;
   const pass = options.pass ?? 'reading';
-  const parser = parse({ bom: true, skip_empty_lines: true });
+  const parser = parse({ bom: true, skip_empty_lines: true, trim: options.trim ?? false });
   const decoded = options.gunzip ? input.pipe(createGunzip()) : input;
   let bytesRead = 0;
   input.on('error', (err) => parser.destroy(err));

@@ -64,6 +64,7 @@ function csvSource(source: ByteSource): RowSource {
       file: source.name,
       totalBytes: source.totalBytes,
       gunzip: source.gzip,
+      trim: true,
       pass,
       headerOnly,
       onProgress: headerOnly ? undefined : source.onProgress,

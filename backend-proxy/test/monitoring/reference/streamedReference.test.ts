@@ -215,6 +215,13 @@ describe('training-scale references', () => {
     const notJson = await upload(endpoints.small, '{"a":1}\n{oops\n', 'application/x-ndjson');
     expect(notJson.status).toBe(400);
     expect((notJson.body as unknown as { error: string }).error).toMatch(/^upload line 2 is not JSON: /);
+    // Spaces around cells and names are trimmed; NA and empty cells are missing.
+    const spaced = await upload(endpoints.cut, 'x , kind\n 1 , a\n2,b \nNA, \n', 'text/csv');
+    expect(spaced.status).toBe(201);
+    expect(spaced.body.statistics.features).toMatchObject([
+      { name: 'x', kind: 'numeric', count: 2, missing: 1, min: 1, max: 2 },
+      { name: 'kind', kind: 'categorical', count: 2, missing: 1, categories: ['a', 'b'] },
+    ]);
     const noRows = await upload(endpoints.small, 'a,b\n', 'text/csv');
     expect(noRows.status).toBe(422);
     expect(noRows.body).toEqual({ error: 'the reference has no rows' });
