@@ -8,7 +8,6 @@ import { RESOLUTION_MS } from '../store/types';
 import type { ColumnDrift, ColumnSummary } from '../monitoring/analysis/columnDrift';
 import { referenceSummary } from '../monitoring/analysis/columnDrift';
 import type { DriftPoint, DriftReport } from '../monitoring/analysis/driftService';
-import { driftStatus } from '../monitoring/drift/driftStatus';
 import type { DriftMetric } from '../monitoring/drift/registry';
 import type { ReferenceStatistics } from '../monitoring/reference/types';
 import { niceStep } from '../monitoring/windows/windowService';
@@ -145,7 +144,6 @@ export async function overallFeatureAnalysis(ctx: QueryContext, q: TargetQuery):
 export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
   const report = await reportFor(ctx, endpoint);
-  const thresholds = report.overall.rule.thresholds;
   const columns = [
     ...keep(report.features, q.feature).map((f) => ({ group: 'feature', f })),
     ...(q.feature ? [] : report.predictions.map((f) => ({ group: 'prediction', f }))),
@@ -170,6 +168,12 @@ export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<T
         ['chi2', 'number'],
         ['chi2_p_value', 'number'],
         ['drift_status', 'string'],
+        ['n_reference', 'number'],
+        ['policy_measure', 'string'],
+        ['policy_value', 'number'],
+        ['policy_threshold', 'number'],
+        ['policy_p_value', 'number'],
+        ['why', 'string'],
       ],
       columns.map(({ group, f }) => [
         f.name,
@@ -187,11 +191,13 @@ export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<T
         m(f, 'wasserstein'),
         m(f, 'chi2'),
         finiteOrNull(f.measures.chi2?.pValue),
-        driftStatus(
-          f.measures.tvd?.value ?? Number.NaN,
-          f.measures.hellinger?.value ?? Number.NaN,
-          thresholds,
-        ),
+        f.decision?.status ?? 'UNKNOWN',
+        f.n.reference,
+        f.decision?.measure ?? null,
+        finiteOrNull(f.decision?.value ?? undefined),
+        f.decision?.threshold ?? null,
+        finiteOrNull(f.decision?.adjustedPValue ?? undefined),
+        f.decision?.reason ?? null,
       ]),
     ),
   ];
