@@ -106,7 +106,10 @@ export function decideDrift(input: DriftDecisionInput, config: DriftPolicyConfig
         measure: 'n',
         value: input.windowPredictions,
         threshold: { possibleDrift: config.minSample, driftDetected: config.minSample },
-        reason: `insufficient data: ${input.windowPredictions} predictions in the window${evaluated.length === 0 ? ' and no feature with enough values' : ''}, minimum ${config.minSample}`,
+        reason:
+          input.windowPredictions < config.minSample
+            ? `insufficient data: ${input.windowPredictions} predictions in the window, minimum ${config.minSample}`
+            : `insufficient data: no feature has ${config.minSample} values in the window and the reference`,
       },
     };
   }
