@@ -197,7 +197,7 @@ export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<T
         finiteOrNull(f.decision?.value ?? undefined),
         f.decision?.threshold ?? null,
         finiteOrNull(f.decision?.adjustedPValue ?? undefined),
-        f.decision?.reason ?? null,
+        why(f),
       ]),
     ),
   ];
@@ -350,33 +350,45 @@ export async function dataQualityOverTime(ctx: QueryContext, q: TargetQuery): Pr
  * compare. Numeric: the open outer bins are drawn one bin width beyond the reference range.
  * Categorical: bucket i is [i, i + 1), named in the `bin` field, the last one "other".
  */
-export function histogramFrame(drift: ColumnDrift): DataFrame {
-  const shares = (counts: number[]) => {
-    const total = counts.reduce((a, b) => a + b, 0);
-    return counts.map((c) => (total > 0 ? c / total : null));
-  };
-  let xMin: number[];
-  let xMax: number[];
-  let labels: string[];
+/** The bins' bounds and names: numeric open outer bins drawn one bin width beyond the reference range. */
+function binBounds(drift: ColumnDrift): { xMin: number[]; xMax: number[]; labels: string[] } {
   if ('edges' in drift.bins) {
     const edges = drift.bins.edges;
     const width = edges.length > 1 ? edges[1] - edges[0] : 1;
     const lows = [edges[0] - width, ...edges];
     const highs = [...edges, edges[edges.length - 1] + width];
-    xMin = lows;
-    xMax = highs;
-    labels = lows.map((lo, i) =>
+    const labels = lows.map((lo, i) =>
       i === 0
         ? `< ${edges[0]}`
         : i === lows.length - 1
           ? `> ${edges[edges.length - 1]}`
           : `${lo} – ${highs[i]}`,
     );
-  } else {
-    labels = [...drift.bins.categories, 'other'];
-    xMin = labels.map((_, i) => i);
-    xMax = labels.map((_, i) => i + 1);
+    return { xMin: lows, xMax: highs, labels };
   }
+  const labels = [...drift.bins.categories, 'other'];
+  return { xMin: labels.map((_, i) => i), xMax: labels.map((_, i) => i + 1), labels };
+}
+
+/** The policy's explanation of a column's status and the bins that moved most, for the `why` column. */
+function why(drift: ColumnDrift): string | null {
+  const decision = drift.decision;
+  if (!decision) return null;
+  const { labels } = binBounds(drift);
+  const bins = decision.topBins
+    .map(
+      (b) => `${labels[b.bin]} ${(100 * b.expectedShare).toFixed(1)}% → ${(100 * b.actualShare).toFixed(1)}%`,
+    )
+    .join(', ');
+  return bins ? `${decision.reason}; bins moving most: ${bins}` : decision.reason;
+}
+
+export function histogramFrame(drift: ColumnDrift): DataFrame {
+  const shares = (counts: number[]) => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    return counts.map((c) => (total > 0 ? c / total : null));
+  };
+  const { xMin, xMax, labels } = binBounds(drift);
   return frame(
     drift.name,
     [
@@ -390,7 +402,15 @@ export function histogramFrame(drift: ColumnDrift): DataFrame {
       }),
       field('bin', 'string', labels),
     ],
-    { custom: { feature: drift.name, kind: drift.kind, openOuterBins: 'edges' in drift.bins } },
+    {
+      custom: {
+        feature: drift.name,
+        kind: drift.kind,
+        openOuterBins: 'edges' in drift.bins,
+        // The bins contributing most to the distance (indices into the frame's rows), for highlighting.
+        topBins: drift.decision?.topBins.map((b) => b.bin) ?? [],
+      },
+    },
   );
 }
 
