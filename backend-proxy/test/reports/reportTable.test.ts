@@ -16,6 +16,7 @@ const current = Array.from({ length: 40 }, (_, i) => ({
 const report = compareRows(reference, current, {
   tests: { colour: { metric: 'psi' } },
   limits: { maxTrackedDistinct: 30 },
+  sharedColumns: true,
 });
 
 describe('report table', () => {
