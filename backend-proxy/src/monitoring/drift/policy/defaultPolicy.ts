@@ -33,9 +33,10 @@ import type { ColumnDecision, PolicyColumn } from './types';
  *   categorical  total variation distance: "this share of the traffic changed category". >= 0.05
  *                (five points) drifts; a ten-point move of one category's share is material.
  * Minimum sample: 100 production values per feature and per window. Below it no status is a drift
- *   status (INSUFFICIENT_DATA): the effect sizes' own noise at n < 100 (about 1 / sqrt(n) std)
- *   exceeds the thresholds, and the benchmark measures < 50% detection of a material shift there,
- *   so a status would say little either way.
+ *   status (INSUFFICIENT_DATA). Measured (bench/signalQuality, the same rule without a minimum): the
+ *   tests keep false alarms <= 0.5% at every n, but at n = 20 they find 5.6% of material numeric
+ *   shifts and 0.5% of categorical ones, at n = 100 81% and 22%: a status from fewer than 100
+ *   predictions says "no drift" to nearly every real shift, so it is better not given.
  * Endpoint: DRIFT_DETECTED when >= driftShare (0.5, as Evidently's dataset drift) of the evaluated
  *   features drifted; POSSIBLE_DRIFT when at least one did; NO_DRIFT otherwise.
  *
