@@ -497,6 +497,20 @@ def policy_cases(rng):
     return {"benjaminiHochberg": bh, "mergedChiSquared": merged, "normalisedWasserstein": wasserstein}
 
 
+def ks_exact_cases(rng):
+    """scipy.stats.ks_2samp (method='auto', exact at these sizes) on raw samples: ties, unequal sizes, tiny p."""
+    cases = []
+    for n1, n2, shift, rounding in ((5, 7, 0.5, None), (10, 10, 1.0, None), (30, 45, 0.3, 1), (100, 80, 0.8, None),
+                                   (13, 1000, 0.2, None), (500, 700, 1.5, None), (3, 4, 3.0, None), (60, 90, 0.0, 0)):
+        x = rng.normal(0, 1, n1)
+        y = rng.normal(shift, 1, n2)
+        if rounding is not None:
+            x, y = np.round(x, rounding), np.round(y, rounding)
+        result = stats.ks_2samp(x, y)
+        cases.append({"expected": floats(x), "actual": floats(y), "statistic": float(result.statistic), "pValue": float(result.pvalue)})
+    return cases
+
+
 def main():
     fixtures = {
         "generator": "backend-proxy/scripts/generate-math-fixtures.py",
@@ -512,6 +526,7 @@ def main():
         "classification": classification_cases(np.random.default_rng(6)),
         "regression": regression_cases(np.random.default_rng(7)),
         "policy": policy_cases(np.random.default_rng(8)),
+        "ksTwoSampleExact": ks_exact_cases(np.random.default_rng(9)),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures, indent=2, allow_nan=False) + "\n")

@@ -229,11 +229,12 @@ function runTest(
   let score: DriftScore;
   let values: ReportMethod['values'] = 'binned';
   if (rawValues && choice.metric === 'ks') {
-    const { statistic, pValue } = kolmogorovSmirnovOnValues(rawValues.reference, rawValues.current);
+    const { statistic, pValue, exact } = kolmogorovSmirnovOnValues(rawValues.reference, rawValues.current);
     const method: DriftMethod = {
       metric: 'ks',
-      description:
-        'Two-sample Kolmogorov-Smirnov statistic on the raw values; asymptotic p-value (kstwobign)',
+      description: exact
+        ? "Two-sample Kolmogorov-Smirnov statistic on the raw values; exact p-value, as scipy.stats.ks_2samp (method='auto')"
+        : "Two-sample Kolmogorov-Smirnov statistic on the raw values; p-value from Kolmogorov's limiting distribution (kstwobign), an approximation: scipy.stats.ks_2samp's 'auto' would use kstwo.sf at these sizes",
       bins: rawDescription,
     };
     score = { metric: 'ks', value: statistic, pValue, method };

@@ -51,7 +51,7 @@ describe('driftwatch compare (CLI)', () => {
       row('column', 'role', 'kind', 'values (ref/cur)', 'test', 'score', 'threshold', 'drifted'),
     );
     expect(run.stdout).toMatch(
-      row('sepal_length', 'feature', 'numeric', '75/75', 'ks', '0.5176', 'p < 0.05', 'no'),
+      row('sepal_length', 'feature', 'numeric', '75/75', 'ks', '0.5204', 'p < 0.05', 'no'),
     );
     expect(run.stdout).toMatch(
       row('petal_length', 'feature', 'numeric', '75/75', 'ks', '0.9999', 'p < 0.05', 'no'),
