@@ -24,7 +24,14 @@ import type {
   ObjectId,
   TransactionOptions,
 } from 'mongodb';
-import type { DriftStatusValue, FeatureSpec, Resolution, RunStatus, Scope } from '../types';
+import type {
+  DriftPolicySettings,
+  DriftStatusValue,
+  FeatureSpec,
+  Resolution,
+  RunStatus,
+  Scope,
+} from '../types';
 
 export const COLLECTIONS = {
   experiments: 'experiments',
@@ -128,7 +135,7 @@ export interface EndpointDoc {
   features: FeatureSpec[];
   predictionColumns: FeatureSpec[];
   labelColumns: string[];
-  thresholds: { possibleDrift: number; driftDetected: number } | null;
+  thresholds: DriftPolicySettings | null;
   monitoring: boolean;
   createdAt: Date;
   /**
@@ -222,7 +229,7 @@ export interface MonitoringEventDoc {
 
 export interface ProjectSettingsDoc {
   project: string;
-  thresholds: { possibleDrift: number; driftDetected: number } | null;
+  thresholds: DriftPolicySettings | null;
   updatedAt: Date;
 }
 
