@@ -42,7 +42,9 @@ import type {
   SampleRecord,
   Store,
 } from '../types';
+import { guardStore } from '../storeFault';
 import { MongoArtifacts } from './artifacts';
+import { classifyMongoFault } from './faults';
 import { ARTIFACT_BUCKET, ensureSchema, MongoContext } from './collections';
 import { redactUrl } from './codec';
 import { MongoEndpoints } from './endpoints';
@@ -90,7 +92,7 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     }
     await ensureSchema(db);
     const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }));
-    return new MongoStore(ctx);
+    return guardStore(new MongoStore(ctx), { classify: classifyMongoFault });
   } catch (error) {
     await client.close().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
