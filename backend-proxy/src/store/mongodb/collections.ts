@@ -195,6 +195,8 @@ export interface PredictionKeyDoc {
   predictionJson: string;
   expiresAt: Date;
   labelledAt: Date | null;
+  /** Token of the call that set `labelledAt` (batched compare-and-set); absent on older keys. */
+  labelClaim?: string;
 }
 
 export interface PendingLabelDoc {
@@ -203,6 +205,8 @@ export interface PendingLabelDoc {
   labelJson: string;
   receivedAt: Date;
   expiresAt: Date;
+  /** Token of the call that claimed it (batched claim); absent (null to queries) until claimed. */
+  claim?: string;
 }
 
 export interface MonitoringEventDoc {
