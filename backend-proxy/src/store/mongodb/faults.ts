@@ -27,14 +27,25 @@ const SERVER_FAULT_CODES: Record<number, string> = {
   13436: 'the MongoDB node is recovering',
 };
 
+/** Driver errors raised when a limit of timeLimits.ts runs out. */
+const TIMEOUT_NAMES = new Set([
+  'MongoOperationTimeoutError',
+  'MongoWaitQueueTimeoutError',
+  'MongoNetworkTimeoutError',
+]);
+
 export const classifyMongoFault: StoreFaultClassifier = (error) => {
-  if (error instanceof MongoServerSelectionError) return 'no MongoDB server is reachable';
+  if (error instanceof MongoServerSelectionError)
+    return 'the MongoDB store did not answer in time (no server could be selected)';
+  if (error instanceof Error && TIMEOUT_NAMES.has(error.name))
+    return 'the MongoDB store did not answer in time';
   if (error instanceof MongoNetworkError) return 'the connection to MongoDB failed';
+  if (error instanceof Error && error.name === 'MongoPoolClearedError')
+    return 'the connection to MongoDB failed';
   if (error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError)
     return 'the MongoDB client is not connected';
   if (error instanceof MongoWriteConcernError) return 'MongoDB could not confirm the write on a majority';
   if (!(error instanceof MongoError)) return null;
-  if (error.name === 'MongoOperationTimeoutError') return 'a MongoDB operation exceeded its time limit';
   const code = typeof error.code === 'number' ? error.code : undefined;
   if (code !== undefined && SERVER_FAULT_CODES[code]) return SERVER_FAULT_CODES[code];
   if (error.hasErrorLabel('TransientTransactionError')) return 'a MongoDB transaction hit a transient fault';
