@@ -22,5 +22,7 @@ export class ConflictError extends DomainError {}
 export class UnauthenticatedError extends DomainError {}
 export class ForbiddenError extends DomainError {}
 export class PayloadTooLargeError extends DomainError {}
+/** The body's media type is missing or not one the route reads. */
+export class UnsupportedMediaTypeError extends DomainError {}
 /** The store or another dependency is unreachable; retrying later may work. */
 export class UnavailableError extends DomainError {}

@@ -9,6 +9,7 @@ import {
   UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
 } from '../errors';
 import type { Logger } from '../logger';
 
@@ -20,6 +21,7 @@ const STATUS_BY_ERROR: Array<[new (...args: never[]) => DomainError, number]> = 
   [NotFoundError, 404],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
   [UnprocessableError, 422],
   [UnavailableError, 503],
 ];
