@@ -53,12 +53,12 @@ export function createServices(
   clock: () => Date = () => new Date(),
 ): Services {
   const endpoints = new EndpointService(store, clock);
-  const references = new ReferenceService(store, endpoints, clock);
+  const experiments = new ExperimentService(store, clock);
+  const references = new ReferenceService(store, endpoints, clock, experiments);
   const labels = new LabelService(store, references, DEFAULT_INGEST_OPTIONS.labelJoinWindowMs, clock);
   const windows = new WindowService(store);
   const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
-  const experiments = new ExperimentService(store, clock);
   const ingest = new IngestService(store, references, labels, DEFAULT_INGEST_OPTIONS, clock);
   const prometheus = new PrometheusMetrics(store, {
     ...DEFAULT_PROMETHEUS_OPTIONS,

@@ -71,7 +71,7 @@ export function dashboardUrl(
   return `/d/${DASHBOARD_UIDS[name]}?${[...query, extra].join('&')}`;
 }
 
-/** Drift status changes and alerts of the selected endpoints as annotations on every time series. */
+/** Markers of the selected endpoints (drift status changes, alerts, reference changes, first traffic) on every time series. */
 export function monitoringEventsAnnotation(params: TargetParams): AnnotationQueryBuilder {
   return new AnnotationQueryBuilder()
     .name('Drift status changes and alerts')

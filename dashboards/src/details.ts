@@ -5,7 +5,8 @@
  * Alert links and the Overview's table open it with `var-project` and `var-endpoint`.
  */
 import { RowBuilder, VariableSort, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { finish, monitoringEventsAnnotation, newDashboard } from './dashboard';
+import { DATASOURCE_VARIABLE } from './constants';
+import { dashboardUrl, finish, monitoringEventsAnnotation, newDashboard } from './dashboard';
 import {
   ACCURACY_THRESHOLDS,
   DRIFT_SCORE_THRESHOLDS,
@@ -166,6 +167,48 @@ export function detailsDashboard(): Dashboard {
             },
             accuracy: { displayName: 'Accuracy', unit: 'percentunit', decimals: 1 },
             endpoint_id: { displayName: 'Endpoint id' },
+          },
+        },
+      ),
+    )
+
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Reference lineage',
+          description:
+            'The active reference: its version, rows, and the experiment run artifact it was built from (empty when uploaded).',
+          width: 24,
+          height: 3,
+        },
+        [targetString('reference_lineage', ENDPOINT)],
+        {
+          transformations: [organizeColumns([], ['project', 'endpoint_id', 'endpoint_name'])],
+          columns: {
+            reference_version: { displayName: 'Version', decimals: 0 },
+            reference_created: { displayName: 'Registered', unit: 'dateTimeAsLocal' },
+            reference_rows: { displayName: 'Rows', decimals: 0 },
+            experiment: {
+              displayName: 'Experiment',
+              links: [
+                {
+                  title: 'Run ${__data.fields.run} of ${__data.fields.experiment}',
+                  url: dashboardUrl(
+                    'experiments',
+                    {
+                      [DATASOURCE_VARIABLE]: '${datasource}',
+                      project: '${project}',
+                      experiment: '${__data.fields.experiment}',
+                      run: '${__data.fields.run}',
+                    },
+                    '',
+                  ),
+                },
+              ],
+            },
+            run: { displayName: 'Run', decimals: 0 },
+            artifact: { displayName: 'Artifact' },
+            sha256: { displayName: 'sha256' },
           },
         },
       ),

@@ -4,8 +4,9 @@
  * provider's system statistics.
  */
 import { RowBuilder, VariableSort, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { finish, newDashboard } from './dashboard';
-import { tablePanel, timeSeriesPanel, trendPanel } from './panels';
+import { DATASOURCE_VARIABLE } from './constants';
+import { dashboardUrl, finish, newDashboard } from './dashboard';
+import { organizeColumns, tablePanel, timeSeriesPanel, trendPanel } from './panels';
 import { targetString } from './query';
 import { ALL_FILTER, datasourceVariable, queryVariable } from './variables';
 
@@ -85,6 +86,42 @@ export function experimentsDashboard(): Dashboard {
             duration_s: { displayName: 'Duration', unit: 's', decimals: 1 },
           },
           sortBy: { column: 'Run', desc: true },
+        },
+      ),
+    )
+
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Endpoints whose reference came from this experiment',
+          description: 'Endpoints whose active reference was built from an artifact of one of these runs.',
+          width: 24,
+          height: 5,
+        },
+        [targetString('reference_lineage', EXPERIMENT)],
+        {
+          transformations: [organizeColumns([], ['project', 'experiment', 'sha256'])],
+          columns: {
+            endpoint_name: {
+              displayName: 'Endpoint',
+              links: [
+                {
+                  title: 'Details of ${__data.fields.endpoint_name}',
+                  url: dashboardUrl('details', {
+                    [DATASOURCE_VARIABLE]: '${datasource}',
+                    project: '${project}',
+                    endpoint: '${__data.fields.endpoint_id}',
+                  }),
+                },
+              ],
+            },
+            endpoint_id: { displayName: 'Endpoint id' },
+            reference_version: { displayName: 'Reference version', decimals: 0 },
+            reference_created: { displayName: 'Registered', unit: 'dateTimeAsLocal' },
+            reference_rows: { displayName: 'Rows', decimals: 0 },
+            run: { displayName: 'Run', decimals: 0 },
+            artifact: { displayName: 'Artifact' },
+          },
         },
       ),
     )

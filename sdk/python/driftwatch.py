@@ -26,13 +26,17 @@ from __future__ import annotations
 
 import atexit
 import functools
+import gzip
 import json
 import math
 import os
 import pickle
 import platform
 import random
+import re
 import socket
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -372,6 +376,54 @@ class Driftwatch(object):
         return self.request('PUT', '/api/v1/endpoints/%s/reference' % urllib.parse.quote(endpoint_id, safe=''),
                             json_body=body, idempotent=False)
 
+    def set_reference(self, endpoint_id, source=None, experiment=None, run=None, artifact=None, project=None,
+                      prediction_columns=None, label_columns=None, categorical=None, progress=None):
+        """Makes training data of any size the endpoint's reference, streamed (never held in memory).
+
+        ``source`` is a file path (CSV, or NDJSON when named .ndjson/.jsonl; gzip when compressed),
+        a binary file object of CSV bytes, or any iterable of rows (dicts), written to a temporary
+        gzip-compressed NDJSON file first. Or name a data artifact logged in an experiment run
+        (``experiment``, ``run``, ``artifact``): the proxy reads it where it is stored and records
+        its lineage. ``progress``: a callable(sent_bytes, total_bytes), or True for a line on
+        stderr at every 10%. Returns the stored reference version.
+        """
+        path = '/api/v1/endpoints/%s/reference' % urllib.parse.quote(endpoint_id, safe='')
+        if (source is None) == (artifact is None):
+            raise ValueError('give either a source or experiment, run and artifact')
+        if source is None:
+            if experiment is None or run is None:
+                raise ValueError('a run artifact needs experiment, run and artifact')
+            body = {'experiment': experiment, 'run': int(run), 'artifact': artifact}
+            for key, value in (('project', project), ('prediction', prediction_columns), ('label', label_columns),
+                               ('categorical', categorical)):
+                if value is not None:
+                    body[key] = value if key == 'project' else list(value)
+            return self.request('PUT', path, json_body=body, idempotent=False, timeout=None)
+        query = {'prediction': _listing(prediction_columns), 'label': _listing(label_columns),
+                 'categorical': _listing(categorical)}
+        report = _progress_printer() if progress is True else progress
+        if isinstance(source, (str, os.PathLike)):
+            name = os.fspath(source)
+            kind = 'application/x-ndjson' if _NDJSON_NAME.search(name) else 'text/csv'
+            with open(name, 'rb') as handle:
+                return self._upload_reference(path, query, _ProgressReader(handle, report), kind)
+        if hasattr(source, 'read') and callable(source.read):
+            return self._upload_reference(path, query, _ProgressReader(source, report), 'text/csv')
+        with tempfile.TemporaryFile() as spool:
+            with gzip.GzipFile(fileobj=spool, mode='wb', compresslevel=1) as compressed:
+                for row in source:
+                    compressed.write(json.dumps(_jsonable(row, nonfinite=None), allow_nan=False).encode('utf-8'))
+                    compressed.write(b'\n')
+            spool.seek(0)
+            return self._upload_reference(path, query, _ProgressReader(spool, report), 'application/x-ndjson')
+
+    def _upload_reference(self, path, query, reader, content_type):
+        # each PUT stores a new version: a blind repeat would add a duplicate one
+        # without a length (a pipe) urllib sends the body chunked
+        headers = {'Content-Length': str(reader.total)} if reader.total is not None else None
+        return self.request('PUT', path, query=query, body=reader, content_type=content_type, idempotent=False,
+                            timeout=None, headers=headers)
+
     def log_predictions(self, events, endpoint=None, model=None, version=None, function=None, batch_id=None):
         """Sends prediction events now, as one batch; ``events`` are dicts of PredictionLogger.log()'s
         arguments. The batch id makes a retried send count once."""
@@ -513,6 +565,57 @@ def _error_message(payload, headers):
     except ValueError:
         pass  # not JSON (e.g. a load balancer's HTML page): use the raw text
     return (text.strip()[:300] or 'no message'), None
+
+
+_NDJSON_NAME = re.compile(r'\.(ndjson|jsonl)(\.gz)?$', re.IGNORECASE)
+
+
+class _ProgressReader(object):
+    """A binary file that reports the bytes read from it (the bytes sent) to ``report(sent, total)``."""
+
+    def __init__(self, handle, report):
+        self._handle = handle
+        self._report = report
+        self._start = handle.tell() if handle.seekable() else 0
+        self._total = None
+        if handle.seekable():
+            self._total = handle.seek(0, os.SEEK_END) - self._start
+            handle.seek(self._start)
+
+    @property
+    def total(self):
+        """Bytes from the start position to the end, or None for a stream that cannot seek."""
+        return self._total
+
+    def read(self, size=-1):
+        chunk = self._handle.read(size)
+        if self._report is not None:
+            self._report(self._handle.tell() - self._start if self._handle.seekable() else None, self._total)
+        return chunk
+
+    def seekable(self):
+        return self._handle.seekable()
+
+    def tell(self):
+        return self._handle.tell()
+
+    def seek(self, offset, whence=0):
+        return self._handle.seek(offset, whence)
+
+
+def _progress_printer(stream=None):
+    """A progress callback writing one line per 10% sent to stderr."""
+    state = {'step': -1}
+
+    def report(sent, total):
+        if not total or sent is None:
+            return
+        step = min(100, int(sent * 100 / total) // 10 * 10)
+        if step > state['step']:
+            state['step'] = step
+            (stream or sys.stderr).write('driftwatch: uploading reference: %d%% (%.1f of %.1f MB)\n'
+                                         % (step, sent / 1048576.0, total / 1048576.0))
+    return report
 
 
 def connect(url=None, **options):

@@ -6,6 +6,7 @@ import { keysCommand } from './keys';
 import { monitorsCommand } from './monitors';
 import { simulateCommand } from './simulate';
 import { compareCommand } from './compare';
+import { referenceCommand } from './reference';
 import { version } from '../../package.json';
 
 const program = new Command()
@@ -19,6 +20,7 @@ program.addCommand(keysCommand());
 program.addCommand(monitorsCommand());
 program.addCommand(simulateCommand());
 program.addCommand(compareCommand());
+program.addCommand(referenceCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -3,6 +3,8 @@
  * firing/resolving once alerting records them), for SimpleJSON's `/annotations` and as a frame
  * through `/query` (Grafana reads `time`, `timeEnd`, `title`, `text` and `tags` fields as annotations).
  */
+import { firstTrafficEvents } from '../monitoring/endpoints/firstTraffic';
+import { FIRST_TRAFFIC_EVENT } from '../monitoring/reference/referenceEvents';
 import type { MonitoringEventRecord } from '../store/types';
 import { selectEndpoints, visible, type QueryContext } from './context';
 import { field, frame, type DataFrame } from './frames';
@@ -18,14 +20,20 @@ export async function monitoringEvents(ctx: QueryContext, q: TargetQuery): Promi
   const byEndpoint = q.endpoint_id || q.model || q.function || q.labels;
   const endpointIds = byEndpoint ? (await selectEndpoints(ctx, q)).map((e) => e.id) : undefined;
   if (endpointIds && endpointIds.length === 0) return [];
-  return ctx.deps.store.listMonitoringEvents({
-    from: new Date(ctx.window.from),
-    to: new Date(ctx.window.to),
+  const limit = q.limit ?? DEFAULT_LIMIT;
+  const from = new Date(ctx.window.from);
+  const to = new Date(ctx.window.to);
+  const stored = await ctx.deps.store.listMonitoringEvents({
+    from,
+    to,
     projects,
     endpointIds,
     kinds: q.kind,
-    limit: q.limit ?? DEFAULT_LIMIT,
+    limit,
   });
+  if (q.kind && !q.kind.includes(FIRST_TRAFFIC_EVENT)) return stored;
+  const derived = firstTrafficEvents(await selectEndpoints(ctx, q), from, to);
+  return [...stored, ...derived].sort((a, b) => a.time.getTime() - b.time.getTime()).slice(0, limit);
 }
 
 /** SimpleJSON's annotation answer: the request's annotation echoed with each event. */

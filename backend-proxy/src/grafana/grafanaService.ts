@@ -5,6 +5,7 @@
  */
 import { InvalidInputError } from '../errors';
 import { parseTime } from '../time';
+import { referenceLineage } from './lineageQueries';
 import { annotationsFrame, monitoringEvents, toAnnotations, type Annotation } from './annotations';
 import { requestCache, type Access, type GrafanaDeps, type QueryContext, type QueryWindow } from './context';
 import {
@@ -108,6 +109,7 @@ const HANDLERS: Record<TargetName, Handler> = {
   profiling: profilingTable,
   profiling_series: profilingSeries,
   annotations: annotationsFrame,
+  reference_lineage: referenceLineage,
   alert_state: alertStates,
   job_state: jobStates,
   projects: nameTable,

@@ -47,8 +47,10 @@ export const TARGET_NAMES = [
   'run_params',
   'profiling',
   'profiling_series',
-  // Annotations as a query (drift status changes, alerts).
+  // Annotations as a query (drift status changes, alerts, reference changes, first traffic).
   'annotations',
+  // Where endpoints' references came from (experiment run artifacts).
+  'reference_lineage',
   // Alerting and monitor jobs.
   'alert_state',
   'job_state',

@@ -38,7 +38,14 @@ export function createApp(services: Services): Express {
   app.use('/api/v1/experiments', experimentsRouter(services.experiments, config.maxArtifactBytes));
   app.use('/api/v1/keys', keysRouter(services.keys));
   app.use('/api/v1/projects', projectsRouter(services.endpoints));
-  app.use('/api/v1/endpoints', endpointsRouter({ ...services, maxBodyBytes: config.maxBodyBytes }));
+  app.use(
+    '/api/v1/endpoints',
+    endpointsRouter({
+      ...services,
+      maxBodyBytes: config.maxBodyBytes,
+      maxUploadBytes: config.maxArtifactBytes,
+    }),
+  );
   app.use('/api/v1/monitors', monitorsRouter(services.monitors, services.jobs, config.maxBodyBytes));
   app.use('/api/v1/jobs', jobsRouter(services.jobs));
   app.use('/api/v1/alerts', alertsRouter(services.alerts, services.deliveries));

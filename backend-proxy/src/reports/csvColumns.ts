@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import { InvalidInputError } from '../errors';
+import { DomainError, InvalidInputError } from '../errors';
 import { DatasetCollector, type CollectedDatasets, type CollectorLimits } from './datasetCollector';
 
 /**
@@ -64,6 +66,16 @@ export async function csvFileSize(path: string, role: string): Promise<number> {
   }
 }
 
+export interface ScanOptions {
+  pass?: string;
+  onProgress?: ProgressListener;
+  headerOnly?: boolean;
+  /** The bytes are gzip-compressed (progress counts compressed bytes). */
+  gunzip?: boolean;
+  /** Trim spaces around cells and header names (as reference CSV bodies always were). */
+  trim?: boolean;
+}
+
 /**
  * Streams the records of a CSV file after its header: `visit` gets each record's cells (missing
  * markers as null), in header order. Resolves with the header and the number of records.
@@ -71,17 +83,35 @@ export async function csvFileSize(path: string, role: string): Promise<number> {
 export async function scanCsv(
   path: string,
   visit: (cells: readonly CsvCell[]) => void,
-  options: { pass?: string; onProgress?: ProgressListener; headerOnly?: boolean } = {},
+  options: ScanOptions = {},
 ): Promise<{ header: string[]; records: number }> {
   const totalBytes = await csvFileSize(path, 'CSV');
+  return scanCsvStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), visit, {
+    ...options,
+    file: path,
+    totalBytes,
+  });
+}
+
+/** As scanCsv, from any byte stream (an upload spooled to disk, a stored artifact); `totalBytes` for progress. */
+export async function scanCsvStream(
+  input: Readable,
+  visit: (cells: readonly CsvCell[]) => void,
+  options: ScanOptions & { file: string; totalBytes: number },
+): Promise<{ header: string[]; records: number }> {
+  const { file: path, totalBytes } = options;
   const pass = options.pass ?? 'reading';
-  const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  const parser = parse({ bom: true, skip_empty_lines: true });
+  const parser = parse({ bom: true, skip_empty_lines: true, trim: options.trim ?? false });
+  const decoded = options.gunzip ? input.pipe(createGunzip()) : input;
+  let bytesRead = 0;
   input.on('error', (err) => parser.destroy(err));
-  const report = (done: boolean) =>
-    options.onProgress?.({ file: path, pass, bytesRead: input.bytesRead, totalBytes, done });
-  if (options.onProgress) input.on('data', () => report(false));
-  input.pipe(parser);
+  if (decoded !== input) decoded.on('error', (err) => parser.destroy(err));
+  const report = (done: boolean) => options.onProgress?.({ file: path, pass, bytesRead, totalBytes, done });
+  input.on('data', (chunk: Buffer) => {
+    bytesRead += chunk.length;
+    report(false);
+  });
+  decoded.pipe(parser);
   let header: string[] | null = null;
   let records = 0;
   try {
@@ -98,9 +128,12 @@ export async function scanCsv(
       records += 1;
     }
   } catch (err) {
+    // Errors of `visit` (e.g. a column that cannot be binned) are the caller's, not the file's.
+    if (err instanceof DomainError) throw err;
     throw new InvalidInputError(`"${path}" is not a readable CSV file: ${(err as Error).message}`);
   } finally {
     input.destroy();
+    if (decoded !== input) decoded.destroy();
   }
   if (!header) throw new InvalidInputError(`"${path}" is empty: a CSV file needs a header row`);
   report(true);

@@ -712,7 +712,9 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         'project',
         'endpoint_id',
       ]);
-      expect(frame.fields[2].values).toEqual(['churn:v1 UNKNOWN -> DRIFT_DETECTED']);
+      // Without a kind, every marker of the range: the churn reference registered by the fixture too.
+      expect(frame.fields[2].values).toEqual(['churn:v1 reference v1', 'churn:v1 UNKNOWN -> DRIFT_DETECTED']);
+      expect(frame.fields[5].values).toEqual(['reference_changed', 'drift_status']);
     });
   });
 

@@ -4,6 +4,12 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DriftwatchError, DriftwatchNetworkError, DriftwatchServerError, requestErrorFor } from './errors';
 import { Experiment, type ExperimentOptions } from './experiment';
+import {
+  referenceBody,
+  type ReferenceSource,
+  type ReferenceUploadOptions,
+  type RunArtifact,
+} from './reference';
 import { timeParam } from './time';
 import {
   PredictionLogger,
@@ -204,6 +210,36 @@ export class DriftwatchClient {
     return this.requestJson('PUT', `/api/v1/endpoints/${encodeURIComponent(endpointId)}/reference`, {
       json: { rows, ...columns },
       // Each PUT stores a new version: a blind repeat would add a duplicate version.
+      idempotent: false,
+    });
+  }
+
+  /**
+   * Makes training data of any size the endpoint's reference, streamed (see ReferenceSource);
+   * `onProgress` follows the bytes sent.
+   */
+  async setReference(
+    endpointId: string,
+    source: ReferenceSource,
+    options: ReferenceUploadOptions = {},
+  ): Promise<ReferenceInfo> {
+    const { body, contentType } = await referenceBody(source, options);
+    return this.requestJson('PUT', `/api/v1/endpoints/${encodeURIComponent(endpointId)}/reference`, {
+      query: { prediction: options.prediction, label: options.label, categorical: options.categorical },
+      body,
+      contentType,
+      idempotent: false,
+    });
+  }
+
+  /** Makes a data artifact of an experiment run the endpoint's reference; it records the lineage. */
+  setReferenceFromRun(
+    endpointId: string,
+    from: RunArtifact,
+    options: Pick<ReferenceUploadOptions, 'prediction' | 'label' | 'categorical'> = {},
+  ): Promise<ReferenceInfo> {
+    return this.requestJson('PUT', `/api/v1/endpoints/${encodeURIComponent(endpointId)}/reference`, {
+      json: { ...from, ...options },
       idempotent: false,
     });
   }

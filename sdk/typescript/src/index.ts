@@ -7,6 +7,7 @@ export type {
   RetryNotice,
   RetryPolicy,
 } from './client';
+export type { ReferenceSource, ReferenceUploadOptions, RunArtifact } from './reference';
 export { Experiment } from './experiment';
 export type { ArtifactStream, DataQuery, ExperimentOptions } from './experiment';
 export { Run, MAX_EVENTS_PER_REQUEST } from './run';

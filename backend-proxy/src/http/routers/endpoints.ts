@@ -1,15 +1,20 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { assertProject, visibleProjects } from '../../auth/apiKeyService';
-import { InvalidInputError } from '../../errors';
+import { InvalidInputError, PayloadTooLargeError } from '../../errors';
 import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
-import { parseCsvRows, type ReferenceService } from '../../monitoring/reference/referenceService';
+import { firstTrafficEvents } from '../../monitoring/endpoints/firstTraffic';
+import { FIRST_TRAFFIC_EVENT } from '../../monitoring/reference/referenceEvents';
+import type { ReferenceService } from '../../monitoring/reference/referenceService';
+import type { DataFormat } from '../../monitoring/reference/rowSources';
+import type { ReferenceStatistics } from '../../monitoring/reference/types';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
 import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
+import { spoolBody } from '../spoolBody';
 import { identifier, intParam, listParam, parse, projectName, singleParam } from '../validation';
 
 const featureSpec = z.strictObject({
@@ -73,6 +78,34 @@ const referenceCsvQuery = z.strictObject({
   label: listParam.optional(),
   categorical: listParam.optional(),
 });
+/** A run's data artifact as the reference: PUT /endpoints/:id/reference with this JSON body. */
+const referenceFromRun = z.strictObject({
+  project: projectName.optional(),
+  experiment: identifier,
+  run: z.number().int().min(1),
+  artifact: z.string().min(1).max(512),
+  prediction: z.array(z.string().min(1).max(256)).max(1_000).optional(),
+  label: z.array(z.string().min(1).max(256)).max(1_000).optional(),
+  categorical: z.array(z.string().min(1).max(256)).max(10_000).optional(),
+});
+/** Content types of a streamed reference upload (any size up to the artifact limit, gzip or not). */
+const STREAMED_TYPES: Record<string, DataFormat> = {
+  'text/csv': 'csv',
+  'text/plain': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+};
+
+function columnsHint(q: { prediction?: string[]; label?: string[]; categorical?: string[] }) {
+  return {
+    predictionColumns: q.prediction?.map((name) => ({
+      name,
+      kind: q.categorical?.includes(name) ? ('categorical' as const) : ('numeric' as const),
+    })),
+    labelColumns: q.label,
+    categorical: q.categorical,
+  };
+}
 
 const windowQuery = z.strictObject({
   from: singleParam.optional(),
@@ -106,6 +139,8 @@ export interface EndpointRouterDeps {
   drift: DriftService;
   accuracy: AccuracyService;
   maxBodyBytes: number;
+  /** Largest streamed reference upload (the artifact limit). */
+  maxUploadBytes: number;
 }
 
 export function endpointsRouter(deps: EndpointRouterDeps): Router {
@@ -137,35 +172,101 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     res.json({ endpoints: page.items, total: page.total, offset: q.offset, limit: q.limit });
   });
 
+  /** The endpoint, with where its active reference came from (`referenceLineage`: null when uploaded). */
   router.get('/:id', async (req, res) => {
-    res.json(await endpointFor(req, res));
+    const endpoint = await endpointFor(req, res);
+    const reference = endpoint.referenceVersion > 0 ? await deps.store.getReference(endpoint.id) : null;
+    const lineage = (reference?.statistics as ReferenceStatistics | undefined)?.lineage ?? null;
+    res.json({ ...endpoint, referenceLineage: lineage });
   });
 
-  router.put(
-    '/:id/reference',
-    express.text({ type: ['text/csv', 'text/plain'], limit: deps.maxBodyBytes }),
-    async (req, res) => {
-      const endpoint = await endpointFor(req, res);
-      let stored;
-      if (req.is('text/csv') || req.is('text/plain')) {
-        const q = parse(referenceCsvQuery, req.query, 'query');
-        const rows = parseCsvRows(typeof req.body === 'string' ? req.body : '');
-        if (rows.length === 0) throw new InvalidInputError('the CSV has no data rows');
-        stored = await references.register(endpoint.id, rows, {
-          predictionColumns: q.prediction?.map((name) => ({
-            name,
-            kind: q.categorical?.includes(name) ? 'categorical' : 'numeric',
-          })),
-          labelColumns: q.label,
-          categorical: q.categorical,
-        });
-      } else {
-        const body = parse(referenceJson, req.body, 'body');
-        stored = await references.register(endpoint.id, body.rows, 'features' in body ? body : {});
+  /**
+   * CSV or NDJSON (optionally gzip-compressed, recognised by its bytes) is streamed to a temporary
+   * file up to the artifact limit, then read twice; JSON rows in the body, or a run's artifact.
+   */
+  router.put('/:id/reference', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const format = STREAMED_TYPES[(req.get('content-type') ?? '').split(';')[0].trim().toLowerCase()];
+    if (format) {
+      const q = parse(referenceCsvQuery, req.query, 'query');
+      const declared = Number(req.get('content-length') ?? NaN);
+      if (declared > deps.maxUploadBytes)
+        throw new PayloadTooLargeError(`the upload exceeds the limit of ${deps.maxUploadBytes} bytes`);
+      const build = references.builds.start(endpoint.id, Number.isFinite(declared) ? declared : null);
+      try {
+        const body = await spoolBody(req, deps.maxUploadBytes, (bytes) => build.update('receiving', bytes));
+        try {
+          const stored = await references.registerBytes(
+            endpoint.id,
+            { name: 'upload', format, gzip: body.gzip, totalBytes: body.bytes, open: body.open },
+            columnsHint(q),
+            build,
+          );
+          res.status(201).json(stored);
+        } finally {
+          await body.remove();
+        }
+      } finally {
+        build.end();
       }
+      return;
+    }
+    if (!req.is('application/json'))
+      throw new InvalidInputError(
+        `a reference is JSON rows, {experiment, run, artifact}, CSV (text/csv) or NDJSON (application/x-ndjson); got "${req.get('content-type') ?? 'no content type'}"`,
+      );
+    if (req.body && typeof req.body === 'object' && !Array.isArray(req.body) && 'artifact' in req.body) {
+      const body = parse(referenceFromRun, req.body, 'body');
+      const project = body.project ?? endpoint.project;
+      assertProject(principalOf(res), project);
+      const stored = await references.registerFromArtifact(
+        endpoint.id,
+        { project, experiment: body.experiment, run: body.run, artifact: body.artifact },
+        columnsHint(body),
+      );
       res.status(201).json(stored);
-    },
-  );
+      return;
+    }
+    const body = parse(referenceJson, req.body, 'body');
+    const stored = await references.register(endpoint.id, body.rows, 'features' in body ? body : {});
+    res.status(201).json(stored);
+  });
+
+  /** Markers of the endpoint: reference changes, first traffic of the version, drift status changes, alerts. */
+  router.get('/:id/events', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const q = parse(
+      z.strictObject({
+        from: singleParam.optional(),
+        to: singleParam.optional(),
+        kind: listParam.optional(),
+        limit: intParam(1, 10_000).default(1_000),
+      }),
+      req.query,
+      'query',
+    );
+    const range = timeRange(q, new Date(), 30 * 86_400_000);
+    const from = new Date(range.from);
+    const to = new Date(range.to);
+    const stored = await deps.store.listMonitoringEvents({
+      from,
+      to,
+      endpointIds: [endpoint.id],
+      kinds: q.kind,
+      limit: q.limit,
+    });
+    const derived =
+      !q.kind || q.kind.includes(FIRST_TRAFFIC_EVENT) ? firstTrafficEvents([endpoint], from, to) : [];
+    const events = [...stored, ...derived]
+      .sort((a, b) => a.time.getTime() - b.time.getTime())
+      .slice(0, q.limit);
+    res.json({ events });
+  });
+
+  router.get('/:id/reference/progress', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    res.json({ builds: references.builds.of(endpoint.id) });
+  });
 
   router.get('/:id/reference', async (req, res) => {
     const endpoint = await endpointFor(req, res);

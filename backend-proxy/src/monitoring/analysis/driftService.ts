@@ -1,3 +1,4 @@
+import { referenceSegments, type ReferenceCoverage } from './referenceCoverage';
 import type { EndpointRecord } from '../../store/types';
 import { readWindow, type ColumnWindow } from '../aggregates/layout';
 import { driftStatus, type DriftStatus, type DriftThresholds } from '../drift/driftStatus';
@@ -33,6 +34,8 @@ export interface DriftReport {
   overall: OverallDrift;
   /** Why there are no measures, when there are none. */
   reason?: string;
+  /** Which reference version covered which part of the window (see referenceCoverage.ts). */
+  referenceCoverage?: ReferenceCoverage;
 }
 
 /** Drift of one step of a series: the step's window against the reference. */
@@ -125,6 +128,7 @@ export class DriftService {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
     const thresholds = await this.endpoints.thresholdsFor(endpoint);
     const version = endpoint.referenceVersion;
+    const coverage = version === 0 ? undefined : await this.coverage(endpoint, from, to);
     const empty = (reason: string, predictions = 0): DriftReport => ({
       endpointId: endpoint.id,
       window: { from, to, predictions },
@@ -133,6 +137,7 @@ export class DriftService {
       predictions: [],
       overall: overallDrift([], thresholds),
       reason,
+      ...(coverage ? { referenceCoverage: coverage } : {}),
     });
     if (version === 0)
       return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
@@ -155,6 +160,30 @@ export class DriftService {
       features,
       predictions: compareColumns(statistics.predictions, actual.outputs, base?.outputs),
       overall: overallDrift(features, thresholds),
+      ...(coverage ? { referenceCoverage: coverage } : {}),
+    };
+  }
+
+  /** The window's parts per reference version; predictions are counted only when it straddles a change. */
+  private async coverage(endpoint: EndpointRecord, from: number, to: number): Promise<ReferenceCoverage> {
+    const versions = await this.references.versions(endpoint.id);
+    const segments = referenceSegments(versions, from, to);
+    const scoredVersion = endpoint.referenceVersion;
+    if (segments.length <= 1) return { straddlesChange: false, scoredVersion, segments };
+    for (const segment of segments) {
+      const binning = await this.references.binningFor(endpoint, segment.version);
+      const counters = await this.windows.counters(endpoint.id, from, to, {
+        families: ['ops'],
+        referenceVersion: segment.version,
+      });
+      segment.predictions = readWindow(counters, binning).predictions;
+    }
+    const left = segments.filter((s) => s.version !== scoredVersion);
+    return {
+      straddlesChange: true,
+      scoredVersion,
+      segments,
+      note: `the window straddles a reference change: scores compare only the traffic counted under reference version ${scoredVersion}; ${left.reduce((n, s) => n + (s.predictions ?? 0), 0)} predictions under version(s) ${left.map((s) => s.version).join(', ')} are not in them`,
     };
   }
 

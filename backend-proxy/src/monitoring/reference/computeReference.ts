@@ -1,5 +1,5 @@
 import { UnprocessableError } from '../../errors';
-import type { FeatureKind, FeatureSpec } from '../../store/types';
+import type { FeatureKind } from '../../store/types';
 import { binIndex, equalWidthEdges } from '../stats/histogramEdges';
 import { mean, sampleStd } from '../stats/moments';
 import { quantileSorted } from '../stats/quantile';
@@ -8,10 +8,10 @@ import {
   MAX_CATEGORIES,
   NUMERIC_BIN_COUNT,
   type CategoricalColumnStatistics,
-  type ColumnStatistics,
   type NumericColumnStatistics,
   type ReferenceStatistics,
 } from './types';
+import { ReferenceAccumulator, type ReferenceColumns } from './referenceAccumulator';
 
 export type Row = Record<string, unknown>;
 
@@ -97,25 +97,21 @@ export function categoricalColumnStatistics(name: string, values: unknown[]): Ca
   };
 }
 
-export function columnStatistics(spec: FeatureSpec, rows: Row[]): ColumnStatistics {
-  const values = rows.map((row) => row[spec.name]);
-  return spec.kind === 'numeric'
-    ? numericColumnStatistics(spec.name, values)
-    : categoricalColumnStatistics(spec.name, values);
-}
-
-export interface ReferenceColumns {
-  features: FeatureSpec[];
-  predictions: FeatureSpec[];
-  labels: FeatureSpec[];
-}
-
-/** Statistics and bin edges of every feature, prediction and label column of a training set. */
+/** Statistics and bin edges of every feature, prediction and label column of rows in memory (ReferenceAccumulator). */
 export function computeReference(rows: Row[], columns: ReferenceColumns): ReferenceStatistics {
   if (rows.length === 0) throw new UnprocessableError('the reference has no rows');
-  return {
-    features: columns.features.map((c) => columnStatistics(c, rows)),
-    predictions: columns.predictions.map((c) => columnStatistics(c, rows)),
-    labels: columns.labels.map((c) => columnStatistics(c, rows)),
+  const names = [
+    ...new Set([...columns.features, ...columns.predictions, ...columns.labels].map((c) => c.name)),
+  ];
+  const accumulator = new ReferenceAccumulator(names);
+  const feed = (visit: (cells: unknown[]) => void) => {
+    const cells = new Array<unknown>(names.length);
+    for (const row of rows) {
+      for (let i = 0; i < names.length; i++) cells[i] = row[names[i]];
+      visit(cells);
+    }
   };
+  feed((cells) => accumulator.profile(cells));
+  if (accumulator.plan(columns)) feed((cells) => accumulator.count(cells));
+  return accumulator.result();
 }

@@ -1,10 +1,25 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InvalidInputError, NotFoundError, UnprocessableError } from '../../errors';
-import type { EndpointRecord, FeatureKind, FeatureSpec, ReferenceRecord, Store } from '../../store/types';
+import type { Readable } from 'node:stream';
+import type { ScanProgress } from '../../reports/csvColumns';
+import type {
+  ArtifactMeta,
+  EndpointRecord,
+  ExperimentRef,
+  FeatureKind,
+  FeatureSpec,
+  MonitoringEventRecord,
+  ReferenceRecord,
+  Store,
+} from '../../store/types';
 import { buildBinning, type Binning } from '../aggregates/binning';
 import type { EndpointService } from '../endpoints/endpointService';
-import { computeReference, inferKind, type Row } from './computeReference';
-import type { ReferenceStatistics } from './types';
+import type { Row } from './computeReference';
+import { ReferenceAccumulator, type ReferenceColumns } from './referenceAccumulator';
+import { ReferenceBuilds, type BuildHandle, type BuildPhase } from './referenceBuilds';
+import { byteSource, rowsSource, type ByteSource, type DataFormat, type RowSource } from './rowSources';
+import { REFERENCE_CHANGED_EVENT } from './referenceEvents';
+import type { ReferenceLineage, ReferenceStatistics } from './types';
 
 /** Which columns of the training set are features, predictions and labels; all optional. */
 export interface ReferenceColumnsHint {
@@ -23,33 +38,179 @@ export function parseCsvRows(text: string): Row[] {
   }
 }
 
-function columnsOf(rows: Row[]): string[] {
-  const seen = new Set<string>();
-  for (const row of rows.slice(0, 1_000)) for (const key of Object.keys(row)) seen.add(key);
-  return [...seen];
+/** Where a run's data artifact is: experiment (in `project`), run number, artifact name. */
+export interface ArtifactLocation {
+  project: string;
+  experiment: string;
+  run: number;
+  artifact: string;
+}
+
+/** What references need of experiment tracking: reading a stored artifact. */
+export interface ArtifactReader {
+  openArtifact(
+    ref: ExperimentRef,
+    run: number,
+    artifact: string,
+  ): Promise<{ meta: ArtifactMeta; body: Readable }>;
+}
+
+export function formatOfArtifact(name: string, contentType: string): DataFormat {
+  return /\.(ndjson|jsonl)(\.gz)?$/i.test(name) || /ndjson|jsonl/i.test(contentType) ? 'ndjson' : 'csv';
+}
+
+/** The annotation a new reference version leaves on the endpoint's dashboards. */
+function referenceChangedEvent(
+  endpoint: EndpointRecord,
+  reference: ReferenceRecord,
+  lineage: ReferenceLineage | undefined,
+): MonitoringEventRecord {
+  const origin = lineage
+    ? ` from artifact "${lineage.artifact}" of run ${lineage.run} of experiment "${lineage.experiment}"`
+    : '';
+  return {
+    time: reference.createdAt,
+    project: endpoint.project,
+    endpointId: endpoint.id,
+    kind: REFERENCE_CHANGED_EVENT,
+    title: `${endpoint.model}:${endpoint.version} reference v${reference.version}`,
+    text: `reference version ${reference.version} of ${endpoint.model}:${endpoint.version} (${reference.rowCount} rows)${origin}`,
+    tags: ['reference', endpoint.project, endpoint.model],
+    data: { version: reference.version, rowCount: reference.rowCount, lineage: lineage ?? null },
+  };
 }
 
 export class ReferenceService {
   // Binning per endpoint, valid while the endpoint's reference version and columns are unchanged.
   private readonly binnings = new Map<string, { signature: string; binning: Binning }>();
 
+  readonly builds: ReferenceBuilds;
+
   constructor(
     private readonly store: Store,
     private readonly endpoints: EndpointService,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly artifacts?: ArtifactReader,
+  ) {
+    this.builds = new ReferenceBuilds(clock);
+  }
+
+  /** From CSV or NDJSON bytes (an upload spooled to disk); `build` reports the passes' progress. */
+  async registerBytes(
+    id: string,
+    source: ByteSource,
+    hint: ReferenceColumnsHint,
+    build?: BuildHandle,
+    lineage?: Omit<ReferenceLineage, 'rows'>,
+  ): Promise<ReferenceRecord> {
+    const onProgress = build
+      ? (p: ScanProgress) => build.update(p.pass as BuildPhase, p.bytesRead, p.totalBytes)
+      : source.onProgress;
+    return this.registerFrom(id, byteSource({ ...source, onProgress }), hint, lineage);
+  }
+
+  /**
+   * From a data artifact logged in an experiment run (CSV, or NDJSON when named *.ndjson / *.jsonl;
+   * gzip when named *.gz), read where it is stored, without another upload. The reference records
+   * the run, the artifact, its sha256 and size, and the rows read.
+   */
+  async registerFromArtifact(
+    id: string,
+    from: ArtifactLocation,
+    hint: ReferenceColumnsHint,
+  ): Promise<ReferenceRecord> {
+    if (!this.artifacts) throw new Error('ReferenceService: no artifact reader configured');
+    const artifacts = this.artifacts;
+    const ref = { project: from.project, name: from.experiment };
+    const { meta, body } = await artifacts.openArtifact(ref, from.run, from.artifact);
+    body.destroy();
+    const build = this.builds.start(id, meta.size);
+    try {
+      return await this.registerBytes(
+        id,
+        {
+          name: from.artifact,
+          format: formatOfArtifact(meta.artifact, meta.contentType),
+          gzip: /\.gz$/i.test(meta.artifact) || /gzip/i.test(meta.contentType),
+          totalBytes: meta.size,
+          open: async () => (await artifacts.openArtifact(ref, from.run, from.artifact)).body,
+        },
+        hint,
+        build,
+        {
+          project: from.project,
+          experiment: from.experiment,
+          run: from.run,
+          artifact: from.artifact,
+          sha256: meta.sha256,
+          size: meta.size,
+        },
+      );
+    } finally {
+      build.end();
+    }
+  }
 
   /**
    * Computes and stores a new reference version from training rows, and makes its columns the
    * endpoint's columns: from now on production values are counted on its bins.
    */
   async register(id: string, rows: Row[], hint: ReferenceColumnsHint): Promise<ReferenceRecord> {
+    return this.registerFrom(id, rowsSource(rows), hint);
+  }
+
+  /**
+   * As `register`, from any source of rows, read at most twice (see ReferenceAccumulator); nothing
+   * is stored unless every pass succeeds. `lineage` records where the data came from.
+   */
+  async registerFrom(
+    id: string,
+    source: RowSource,
+    hint: ReferenceColumnsHint,
+    lineage?: Omit<ReferenceLineage, 'rows'>,
+  ): Promise<ReferenceRecord> {
     const endpoint = await this.endpoints.get(id);
-    const present = columnsOf(rows);
+    const present = await source.columns();
     if (present.length === 0) throw new UnprocessableError('the reference has no columns');
+    const accumulator = new ReferenceAccumulator(present);
+    const rowCount = await source.scan((cells) => accumulator.profile(cells), 'profiling reference');
+    if (rowCount === 0) throw new UnprocessableError('the reference has no rows');
+    const columns = this.columnsFor(endpoint, present, hint, (name) => accumulator.kindOf(name));
+    if (accumulator.plan(columns)) {
+      const again = await source.scan((cells) => accumulator.count(cells), 'binning reference');
+      if (again !== rowCount)
+        throw new UnprocessableError(
+          `the reference changed while it was read (${rowCount} then ${again} rows)`,
+        );
+    }
+    const statistics: ReferenceStatistics = {
+      ...accumulator.result(),
+      ...(lineage ? { lineage: { ...lineage, rows: rowCount } } : {}),
+    };
+    await this.store.updateEndpointSpec(id, {
+      modelClass: endpoint.modelClass,
+      labels: endpoint.labels,
+      features: columns.features,
+      predictionColumns: columns.allPredictions,
+      labelColumns: columns.labelNames,
+      thresholds: endpoint.thresholds,
+      monitoring: endpoint.monitoring,
+    });
+    const stored = await this.store.putReference(id, rowCount, statistics, this.clock());
+    await this.store.appendMonitoringEvents([referenceChangedEvent(endpoint, stored, statistics.lineage)]);
+    return stored;
+  }
+
+  /** Which columns are features, predictions and labels, and their kinds (hints first, then the data). */
+  private columnsFor(
+    endpoint: EndpointRecord,
+    present: string[],
+    hint: ReferenceColumnsHint,
+    inferredKind: (name: string) => FeatureKind,
+  ): ReferenceColumns & { allPredictions: FeatureSpec[]; labelNames: string[] } {
     const categorical = new Set(hint.categorical ?? []);
     const kindOf = (name: string, given?: FeatureKind): FeatureKind =>
-      given ?? (categorical.has(name) ? 'categorical' : inferKind(rows, name));
+      given ?? (categorical.has(name) ? 'categorical' : inferredKind(name));
 
     const predictionNames = (hint.predictionColumns ?? endpoint.predictionColumns).map((c) => c.name);
     const labelNames = hint.labelColumns ?? endpoint.labelColumns;
@@ -78,23 +239,13 @@ export class ReferenceService {
     const labelSpecs = labelNames
       .filter((n) => present.includes(n))
       .map((name, i) => ({ name, kind: predictionSpecs[i]?.kind ?? kindOf(name) }));
-
-    const statistics = computeReference(rows, {
+    return {
       features: featureSpecs,
       predictions: predictionSpecs.filter((p) => present.includes(p.name)),
       labels: labelSpecs,
-    });
-    await this.store.updateEndpointSpec(id, {
-      modelClass: endpoint.modelClass,
-      labels: endpoint.labels,
-      features: featureSpecs,
-      predictionColumns: predictionSpecs,
-      labelColumns: labelNames,
-      thresholds: endpoint.thresholds,
-      monitoring: endpoint.monitoring,
-    });
-    const stored = await this.store.putReference(id, rows.length, statistics, this.clock());
-    return stored;
+      allPredictions: predictionSpecs,
+      labelNames,
+    };
   }
 
   async get(id: string, version?: number): Promise<ReferenceRecord> {

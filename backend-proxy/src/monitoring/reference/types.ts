@@ -28,6 +28,8 @@ export interface NumericColumnStatistics extends ColumnStatisticsBase {
   min: number;
   max: number;
   quantiles: { p05: number; p25: number; p50: number; p75: number; p95: number };
+  /** Largest error of `quantiles`: 0 when exact, one sketch bin width past the raw-value limit (referenceAccumulator.ts). */
+  quantileMaxError?: number;
   edges: number[];
 }
 
@@ -45,4 +47,17 @@ export interface ReferenceStatistics {
   features: ColumnStatistics[];
   predictions: ColumnStatistics[];
   labels: ColumnStatistics[];
+  /** Where the training data came from, when it was an experiment run's artifact. */
+  lineage?: ReferenceLineage;
+}
+
+/** A reference built from a data artifact logged in an experiment run. */
+export interface ReferenceLineage {
+  project: string;
+  experiment: string;
+  run: number;
+  artifact: string;
+  sha256: string;
+  size: number;
+  rows: number;
 }
