@@ -2,7 +2,11 @@ import type { Request } from 'express';
 import { UnsupportedMediaTypeError } from '../errors';
 
 /** What bodies the API reads: JSON everywhere, CSV where a route says so (README, HTTP API). */
-export const EXPECTED_BODY_TYPES = ['application/json', 'text/csv (references, compare reports)'] as const;
+export const EXPECTED_BODY_TYPES = [
+  'application/json',
+  'text/csv (references, compare reports)',
+  'application/x-ndjson (references)',
+] as const;
 
 /**
  * A body without a Content-Type would reach validation as "no body" and get a puzzling

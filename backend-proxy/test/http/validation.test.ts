@@ -32,7 +32,13 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(reply.status).toBe(415);
     expect(reply.body).toEqual({
       error: 'the request body has no Content-Type',
-      details: { expected: ['application/json', 'text/csv (references, compare reports)'] },
+      details: {
+        expected: [
+          'application/json',
+          'text/csv (references, compare reports)',
+          'application/x-ndjson (references)',
+        ],
+      },
     });
     expect(await eventCount()).toBe(before);
   });
