@@ -7,8 +7,8 @@ numpy / scipy, so the Jest suite checks `driftwatch compare`'s numbers without P
     python3 backend-proxy/scripts/generate-compare-expectations.py
 
 For every column, what the report computes by rule and by --test:
-  numeric      ks on raw values (ks_2samp's statistic; asymptotic p-value kstwobign.sf, as the
-               report documents), wasserstein / np.std(reference) on raw values, and on the
+  numeric      ks on raw values (scipy.stats.ks_2samp's statistic and default p-value,
+               method='auto': exact at these sizes), wasserstein / np.std(reference) on raw values, and on the
                reference's bins (numpy.histogram_bin_edges(bins=20, range=(min, max)) + an open bin
                below and above; bin positions = midpoints, outer ones half a bin beyond): ks,
                wasserstein normed, js (base 2), chi2_contingency(correction=False), psi;
@@ -82,12 +82,12 @@ def psi(p_counts, q_counts):
 
 def numeric_column(reference, current):
     std = max(float(np.std(reference)), 0.001)
-    d = stats.ks_2samp(reference, current).statistic
-    n, m = len(reference), len(current)
+    ks = stats.ks_2samp(reference, current)
+    d = ks.statistic
     p_counts, q_counts, positions = binned(reference, current)
     return {
         "kind": "numeric",
-        "ks": {"statistic": float(d), "pValue": float(special.kolmogorov(math.sqrt(n * m / (n + m)) * d))},
+        "ks": {"statistic": float(d), "pValue": float(ks.pvalue)},
         "wassersteinNormed": float(stats.wasserstein_distance(reference, current)) / std,
         "binned": {
             "ks": ks_from_counts(p_counts, q_counts),

@@ -445,6 +445,72 @@ def regression_cases(rng):
     return cases
 
 
+def merge_sparse(expected, actual, min_expected=5.0):
+    """Adjacent bins merged until each expects >= min_expected actual counts (src/monitoring/drift/mergeSparseBins.ts)."""
+    share = sum(actual) / (sum(expected) + sum(actual))
+    e_out, a_out, e, a = [], [], 0.0, 0.0
+    for x, y in zip(expected, actual):
+        e, a = e + x, a + y
+        if (e + a) * share >= min_expected:
+            e_out.append(e)
+            a_out.append(a)
+            e, a = 0.0, 0.0
+    if e + a > 0:
+        if e_out:
+            e_out[-1] += e
+            a_out[-1] += a
+        else:
+            e_out.append(e)
+            a_out.append(a)
+    return e_out, a_out
+
+
+def policy_cases(rng):
+    """The default drift policy's statistics: Benjamini-Hochberg, chi-squared on merged sparse bins, W1 / std."""
+    bh = []
+    for m in (1, 2, 5, 10, 40):
+        p = rng.uniform(0, 0.2, m) ** 2
+        if m >= 5:
+            p[1] = p[0]  # a tie
+        bh.append({"pValues": floats(p), "adjusted": floats(stats.false_discovery_control(p, method="bh"))})
+    bh.append({"pValues": [0.0, 1.0, 0.5, 0.01], "adjusted": floats(stats.false_discovery_control([0.0, 1.0, 0.5, 0.01], method="bh"))})
+    merged = []
+    for name, k, n, m in (("50 categories, 200 predictions", 50, 20000, 200), ("22 bins, 30 predictions", 22, 5000, 30), ("5 bins, 1000 predictions", 5, 5000, 1000)):
+        shares = rng.dirichlet(np.ones(k) * 0.5)
+        expected = rng.multinomial(n, shares).astype(float)
+        actual = rng.multinomial(m, rng.dirichlet(shares * 200 + 0.01)).astype(float)
+        e, a = merge_sparse(expected.tolist(), actual.tolist())
+        table = np.array([e, a])
+        keep = table.sum(axis=0) > 0
+        if keep.sum() > 1:
+            stat, pvalue, dof, _ = stats.chi2_contingency(table[:, keep], correction=False)
+        else:
+            stat, pvalue, dof = 0.0, 1.0, 0
+        merged.append({"name": name, "expected": floats(expected), "actual": floats(actual), "mergedExpected": floats(e), "mergedActual": floats(a), "statistic": float(stat), "degreesOfFreedom": int(dof), "pValue": float(pvalue)})
+    wasserstein = []
+    for scale in (1.0, 2.5, 0.3):
+        positions = np.sort(rng.normal(0, 3, 22))
+        expected = rng.integers(0, 50, 22).astype(float)
+        actual = rng.integers(0, 50, 22).astype(float)
+        w = stats.wasserstein_distance(positions, positions, expected, actual)
+        wasserstein.append({"positions": floats(positions), "expected": floats(expected), "actual": floats(actual), "scale": scale, "normalised": float(w / scale)})
+    return {"benjaminiHochberg": bh, "mergedChiSquared": merged, "normalisedWasserstein": wasserstein}
+
+
+def ks_exact_cases(rng):
+    """scipy.stats.ks_2samp (method='auto', exact at these sizes) on raw samples: ties, unequal sizes, tiny p."""
+    cases = []
+    for n1, n2, shift, rounding in ((5, 7, 0.5, None), (10, 10, 1.0, None), (30, 45, 0.3, 1), (100, 80, 0.8, None),
+                                   (13, 1000, 0.2, None), (500, 700, 1.5, None), (3, 4, 3.0, None), (60, 90, 0.0, 0)):
+        x = rng.normal(0, 1, n1)
+        y = rng.normal(shift, 1, n2)
+        if rounding is not None:
+            x, y = np.round(x, rounding), np.round(y, rounding)
+        result = stats.ks_2samp(x, y)
+        cases.append({"expected": floats(x), "actual": floats(y), "statistic": float(result.statistic), "pValue": float(result.pvalue)})
+    return cases
+
+
 def main():
     fixtures = {
         "generator": "backend-proxy/scripts/generate-math-fixtures.py",
@@ -459,6 +525,8 @@ def main():
         "drift": drift_cases(np.random.default_rng(5)),
         "classification": classification_cases(np.random.default_rng(6)),
         "regression": regression_cases(np.random.default_rng(7)),
+        "policy": policy_cases(np.random.default_rng(8)),
+        "ksTwoSampleExact": ks_exact_cases(np.random.default_rng(9)),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures, indent=2, allow_nan=False) + "\n")

@@ -4,6 +4,7 @@
  * Each rule is an instant PromQL query (refId A) and a threshold on it (refId C): Grafana
  * evaluates them on its server, which a frontend data source could not do.
  */
+import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
 import { DASHBOARD_UIDS, EXPRESSION_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID } from './constants';
 
 /** The labels of every per-endpoint series (ENDPOINT_LABELS in the proxy). */
@@ -40,15 +41,17 @@ const ALERT_RULES: AlertRuleSpec[] = [
   {
     uid: 'driftwatch-drift-detected',
     title: 'Driftwatch: drift detected',
-    expr: `max by (${BY_ENDPOINT}) (driftwatch_drift_status)`,
-    // Status 2 is DRIFT_DETECTED; 1 possible drift, 0 none, -1 unknown.
-    threshold: { type: 'gt', value: 1.5 },
+    // Gated on n: only endpoints whose evaluated window held at least the policy's minimum sample
+    // (below it the status is already -2, INSUFFICIENT_DATA; the gate keeps that true in PromQL).
+    expr: `max by (${BY_ENDPOINT}) (driftwatch_drift_status) and on (${BY_ENDPOINT}) (max by (${BY_ENDPOINT}) (driftwatch_drift_window_predictions) >= max by (${BY_ENDPOINT}) (driftwatch_drift_min_sample))`,
+    // Status 2 is DRIFT_DETECTED; 1 possible drift, 0 none, -1 unknown, -2 insufficient data.
+    threshold: { type: 'gt', value: DRIFT_STATUS_LEVEL.POSSIBLE_DRIFT + 0.5 },
     for: '10m',
     severity: 'critical',
     category: 'drift',
     summary: `Drift detected on ${endpointName}`,
     description:
-      'The latest drift evaluations of {{ $labels.endpoint }} have found drift (the mean of the TVD and Hellinger feature means at or above the endpoint’s drift threshold, 0.7 by default) for 10 minutes. The Details dashboard shows which features moved.',
+      'The latest drift evaluations of {{ $labels.endpoint }} have found drift for 10 minutes: under the default policy at least half of the features drifted (a significant test after the Benjamini-Hochberg correction and an effect size above its threshold), on a window of at least the minimum sample. The Details dashboard shows which features moved and why.',
     noData: 'OK',
     perEndpoint: true,
   },

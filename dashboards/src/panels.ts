@@ -42,7 +42,7 @@ export function thresholds(...steps: ThresholdStep[]): ThresholdsConfigBuilder {
     .steps(steps.map(([value, color]) => ({ value, color })));
 }
 
-/** MLRun's drift colours: green, yellow, red; unknown (no reference or no data yet) stays neutral. */
+/** MLRun's drift colours: green, yellow, red; unknown (no reference or no data yet) and insufficient data (fewer predictions than the policy's minimum) stay neutral. */
 export const DRIFT_STATUS_MAPPINGS: ValueMapping[] = [
   {
     type: MappingType.ValueToText,
@@ -51,6 +51,7 @@ export const DRIFT_STATUS_MAPPINGS: ValueMapping[] = [
       POSSIBLE_DRIFT: { text: 'Possible drift', color: 'yellow', index: 1 },
       DRIFT_DETECTED: { text: 'Drift detected', color: 'red', index: 2 },
       UNKNOWN: { text: 'Unknown', color: 'text', index: 3 },
+      INSUFFICIENT_DATA: { text: 'Insufficient data', color: 'text', index: 4 },
     },
   },
 ];

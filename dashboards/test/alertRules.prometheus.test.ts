@@ -47,6 +47,42 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Registers `sparse/scorer` with a reference and 10 predictions far outside it, and evaluates it. */
+async function seedSparseEndpoint(seeded: SeededProxy): Promise<string> {
+  const post = async (path: string, method: string, body: unknown) => {
+    const response = await fetch(`${seeded.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  const { id } = await post('/api/v1/endpoints', 'POST', {
+    project: 'sparse',
+    model: 'scorer',
+    version: 'v1',
+    features: [{ name: 'x', kind: 'numeric' }],
+  });
+  await post(`/api/v1/endpoints/${id}/reference`, 'PUT', {
+    rows: Array.from({ length: 200 }, (_, i) => ({ x: i })),
+  });
+  const now = Date.now();
+  await post(
+    '/api/v1/predictions',
+    'POST',
+    Array.from({ length: 10 }, (_, i) => ({
+      endpoint: id,
+      timestamp: now - 60_000 + i,
+      features: { x: 1_000 + i },
+    })),
+  );
+  const endpoint = await seeded.proxy.services.store.getEndpoint(id);
+  if (!endpoint) throw new Error('sparse endpoint vanished');
+  await seeded.proxy.services.evaluator.evaluate(endpoint);
+  return id;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 (binary.skipped ? describe.skip : describe)(
@@ -58,6 +94,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     let workDir = '';
     let prometheusUrl = '';
     const evaluations = new Map<string, Evaluation>();
+    /** An endpoint of another project whose evaluated window (10 predictions, all drifted) is below the minimum sample. */
+    let sparseId = '';
 
     async function query(expr: string): Promise<QueryAnswer> {
       const response = await fetch(`${prometheusUrl}/api/v1/query`, {
@@ -90,6 +128,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     beforeAll(async () => {
       if (!binary.path) throw new Error(binary.missingMessage);
       seeded = await startSeededProxy();
+      sparseId = await seedSparseEndpoint(seeded);
       await seeded.startTraffic();
       workDir = mkdtempSync(join(tmpdir(), 'driftwatch-prometheus-'));
       const target = new URL(seeded.url).host;
@@ -177,7 +216,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         'driftwatch-no-predictions',
         'driftwatch-evaluation-stale',
       ]) {
-        const series = (evaluations.get(uid) as Evaluation).series;
+        const series = (evaluations.get(uid) as Evaluation).series.filter((s) => s.metric.project === 'demo');
         expect({ uid, endpoints: series.map((s) => s.metric.endpoint).sort() }).toEqual({
           uid,
           endpoints: ids,
@@ -205,6 +244,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       expect(evaluations.get('driftwatch-drift-detected')?.firing).toEqual(drifting);
     });
 
+    it('drift detected is gated on n: an endpoint below the minimum sample exports -2 and no drift series', async () => {
+      const status = await query(`driftwatch_drift_status{endpoint="${sparseId}"}`);
+      expect(status.data.result.map((s) => Number(s.value[1]))).toEqual([-2]);
+      const n = await query(`driftwatch_drift_window_predictions{endpoint="${sparseId}"}`);
+      expect(n.data.result.map((s) => Number(s.value[1]))).toEqual([10]);
+      const minimum = await query(`driftwatch_drift_min_sample{endpoint="${sparseId}"}`);
+      expect(minimum.data.result.map((s) => Number(s.value[1]))).toEqual([100]);
+      const drift = evaluations.get('driftwatch-drift-detected') as Evaluation;
+      expect(drift.series.map((s) => s.metric.endpoint)).not.toContain(sparseId);
+      expect(drift.firing).not.toContain(sparseId);
+    });
+
     it('accuracy drop fires for exactly the endpoints whose accuracy is below the threshold', async () => {
       const { items } = await seeded.proxy.services.store.listEndpoints(
         { projects: ['demo'] },
@@ -230,7 +281,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         'driftwatch-evaluation-stale',
         'driftwatch-proxy-down',
       ]) {
-        expect({ uid, firing: evaluations.get(uid)?.firing }).toEqual({ uid, firing: [] });
+        // The sparse endpoint sent its 10 predictions before Prometheus started: it is silent, rightly.
+        const firing = evaluations.get(uid)?.firing.filter((id) => id !== sparseId);
+        expect({ uid, firing }).toEqual({ uid, firing: [] });
       }
     });
   },

@@ -40,6 +40,7 @@ const flags = z.object({
     .transform((s) => (s.trim() === '' ? NaN : Number(s)))
     .pipe(z.number().gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]')),
   progress: z.boolean(),
+  sharedColumns: z.boolean().optional(),
 });
 
 export function compareOptions(raw: unknown): CompareOptions & { json?: string; progress: boolean } {
@@ -49,6 +50,7 @@ export function compareOptions(raw: unknown): CompareOptions & { json?: string; 
     prediction: f.prediction,
     tests: f.test,
     driftShare: f.driftShare,
+    sharedColumns: f.sharedColumns === true,
     json: f.json,
     progress: f.progress,
   };
@@ -79,6 +81,12 @@ export function compareCommand(): Command {
         '--drift-share <share>',
         'dataset drift when at least this share of feature columns drifted',
       ).default('0.5'),
+    )
+    .addOption(
+      new Option(
+        '--shared-columns',
+        'compare only the columns both files have (without it, different columns exit 2, naming them)',
+      ),
     )
     .addOption(new Option('--no-progress', 'no progress output on stderr'))
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))

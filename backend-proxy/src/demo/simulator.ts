@@ -44,7 +44,9 @@ interface SimulatedEndpoint {
   labelled: boolean;
 }
 
-// The first model stays healthy; the second drifts hard (most features); the third drifts mildly.
+// The first model stays healthy (NO_DRIFT); the second drifts hard on every feature (DRIFT_DETECTED);
+// the third drifts on one feature of four, half a standard deviation (POSSIBLE_DRIFT under the default
+// policy: one drifted feature, below its drift share of 0.5).
 const DRIFT_PLANS: Array<DriftInjection | null> = [
   null,
   {
@@ -53,7 +55,7 @@ const DRIFT_PLANS: Array<DriftInjection | null> = [
     sepal_width: (v) => v * 0.6,
     petal_width: (v) => v + 1.5,
   },
-  { petal_length: (v) => v + 2, petal_width: (v) => v + 1, sepal_width: (v) => v * 0.8 },
+  { petal_width: (v) => v + 0.4 },
 ];
 
 interface PendingLabel {

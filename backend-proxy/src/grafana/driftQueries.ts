@@ -8,7 +8,6 @@ import { RESOLUTION_MS } from '../store/types';
 import type { ColumnDrift, ColumnSummary } from '../monitoring/analysis/columnDrift';
 import { referenceSummary } from '../monitoring/analysis/columnDrift';
 import type { DriftPoint, DriftReport } from '../monitoring/analysis/driftService';
-import { driftStatus } from '../monitoring/drift/driftStatus';
 import type { DriftMetric } from '../monitoring/drift/registry';
 import type { ReferenceStatistics } from '../monitoring/reference/types';
 import { niceStep } from '../monitoring/windows/windowService';
@@ -145,7 +144,6 @@ export async function overallFeatureAnalysis(ctx: QueryContext, q: TargetQuery):
 export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
   const report = await reportFor(ctx, endpoint);
-  const thresholds = report.overall.rule.thresholds;
   const columns = [
     ...keep(report.features, q.feature).map((f) => ({ group: 'feature', f })),
     ...(q.feature ? [] : report.predictions.map((f) => ({ group: 'prediction', f }))),
@@ -170,6 +168,12 @@ export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<T
         ['chi2', 'number'],
         ['chi2_p_value', 'number'],
         ['drift_status', 'string'],
+        ['n_reference', 'number'],
+        ['policy_measure', 'string'],
+        ['policy_value', 'number'],
+        ['policy_threshold', 'number'],
+        ['policy_p_value', 'number'],
+        ['why', 'string'],
       ],
       columns.map(({ group, f }) => [
         f.name,
@@ -187,11 +191,13 @@ export async function featureDrift(ctx: QueryContext, q: TargetQuery): Promise<T
         m(f, 'wasserstein'),
         m(f, 'chi2'),
         finiteOrNull(f.measures.chi2?.pValue),
-        driftStatus(
-          f.measures.tvd?.value ?? Number.NaN,
-          f.measures.hellinger?.value ?? Number.NaN,
-          thresholds,
-        ),
+        f.decision?.status ?? 'UNKNOWN',
+        f.n.reference,
+        f.decision?.measure ?? null,
+        finiteOrNull(f.decision?.value ?? undefined),
+        f.decision?.threshold ?? null,
+        finiteOrNull(f.decision?.adjustedPValue ?? undefined),
+        why(f),
       ]),
     ),
   ];
@@ -344,33 +350,45 @@ export async function dataQualityOverTime(ctx: QueryContext, q: TargetQuery): Pr
  * compare. Numeric: the open outer bins are drawn one bin width beyond the reference range.
  * Categorical: bucket i is [i, i + 1), named in the `bin` field, the last one "other".
  */
-export function histogramFrame(drift: ColumnDrift): DataFrame {
-  const shares = (counts: number[]) => {
-    const total = counts.reduce((a, b) => a + b, 0);
-    return counts.map((c) => (total > 0 ? c / total : null));
-  };
-  let xMin: number[];
-  let xMax: number[];
-  let labels: string[];
+/** The bins' bounds and names: numeric open outer bins drawn one bin width beyond the reference range. */
+function binBounds(drift: ColumnDrift): { xMin: number[]; xMax: number[]; labels: string[] } {
   if ('edges' in drift.bins) {
     const edges = drift.bins.edges;
     const width = edges.length > 1 ? edges[1] - edges[0] : 1;
     const lows = [edges[0] - width, ...edges];
     const highs = [...edges, edges[edges.length - 1] + width];
-    xMin = lows;
-    xMax = highs;
-    labels = lows.map((lo, i) =>
+    const labels = lows.map((lo, i) =>
       i === 0
         ? `< ${edges[0]}`
         : i === lows.length - 1
           ? `> ${edges[edges.length - 1]}`
           : `${lo} – ${highs[i]}`,
     );
-  } else {
-    labels = [...drift.bins.categories, 'other'];
-    xMin = labels.map((_, i) => i);
-    xMax = labels.map((_, i) => i + 1);
+    return { xMin: lows, xMax: highs, labels };
   }
+  const labels = [...drift.bins.categories, 'other'];
+  return { xMin: labels.map((_, i) => i), xMax: labels.map((_, i) => i + 1), labels };
+}
+
+/** The policy's explanation of a column's status and the bins that moved most, for the `why` column. */
+function why(drift: ColumnDrift): string | null {
+  const decision = drift.decision;
+  if (!decision) return null;
+  const { labels } = binBounds(drift);
+  const bins = decision.topBins
+    .map(
+      (b) => `${labels[b.bin]} ${(100 * b.expectedShare).toFixed(1)}% → ${(100 * b.actualShare).toFixed(1)}%`,
+    )
+    .join(', ');
+  return bins ? `${decision.reason}; bins moving most: ${bins}` : decision.reason;
+}
+
+export function histogramFrame(drift: ColumnDrift): DataFrame {
+  const shares = (counts: number[]) => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    return counts.map((c) => (total > 0 ? c / total : null));
+  };
+  const { xMin, xMax, labels } = binBounds(drift);
   return frame(
     drift.name,
     [
@@ -384,7 +402,15 @@ export function histogramFrame(drift: ColumnDrift): DataFrame {
       }),
       field('bin', 'string', labels),
     ],
-    { custom: { feature: drift.name, kind: drift.kind, openOuterBins: 'edges' in drift.bins } },
+    {
+      custom: {
+        feature: drift.name,
+        kind: drift.kind,
+        openOuterBins: 'edges' in drift.bins,
+        // The bins contributing most to the distance (indices into the frame's rows), for highlighting.
+        topBins: drift.decision?.topBins.map((b) => b.bin) ?? [],
+      },
+    },
   );
 }
 

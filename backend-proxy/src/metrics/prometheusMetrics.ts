@@ -46,7 +46,16 @@ const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 const measure = z.number().nullable().optional();
 const storedMeasures = z
   .object({
-    overall: z.object({ tvdMean: measure, hellingerMean: measure, kldMean: measure }).loose().optional(),
+    window: z.object({ predictions: measure }).loose().optional(),
+    overall: z
+      .object({
+        tvdMean: measure,
+        hellingerMean: measure,
+        kldMean: measure,
+        n: z.object({ minSample: measure }).loose().optional(),
+      })
+      .loose()
+      .optional(),
     features: z
       .array(z.object({ name: z.string(), tvd: measure, hellinger: measure, kld: measure }).loose())
       .optional(),
@@ -133,8 +142,18 @@ export class PrometheusMetrics {
       });
     endpointGauge(
       'driftwatch_drift_status',
-      'Drift status of the latest evaluation: 0 no drift, 1 possible drift, 2 drift detected, -1 unknown.',
+      'Drift status of the latest evaluation: 0 no drift, 1 possible drift, 2 drift detected, -1 unknown, -2 insufficient data (fewer predictions than the policy minimum).',
       (e) => DRIFT_STATUS_LEVEL[e.driftStatus],
+    );
+    endpointGauge(
+      'driftwatch_drift_window_predictions',
+      'Predictions in the window the latest drift evaluation decided on (its sample size n).',
+      (e) => measuresOf(e).window?.predictions,
+    );
+    endpointGauge(
+      'driftwatch_drift_min_sample',
+      "The drift policy's minimum sample: below it the status is insufficient data (-2), never drift.",
+      (e) => measuresOf(e).overall?.n?.minSample,
     );
     endpointGauge(
       'driftwatch_drift_tvd_mean',

@@ -42,6 +42,8 @@ export interface CompareOptions {
   tests?: Readonly<Record<string, TestOverride>>;
   /** Dataset drift when at least this share of the tested feature columns drifted; default 0.5. */
   driftShare?: number;
+  /** Compare only the columns both datasets have; without it, different columns are an error. */
+  sharedColumns?: boolean;
   limits?: Partial<ComparisonLimits>;
 }
 
@@ -62,7 +64,8 @@ export function resolveLimits(options: CompareOptions): ComparisonLimits {
 
 /**
  * Checks the options against the two datasets' columns, so a CLI can fail before reading files:
- * target, prediction and forced tests must name columns of both.
+ * both must have the same columns (unless `sharedColumns`), and target, prediction and forced
+ * tests must name columns of both.
  */
 export function checkOptions(
   referenceColumns: readonly string[],
@@ -72,6 +75,22 @@ export function checkOptions(
   const problems: Array<{ path: string; message: string }> = [];
   const reference = new Set(referenceColumns);
   const current = new Set(currentColumns);
+  // A dataset without rows has no columns to compare; its emptiness is reported on its own.
+  if (!options.sharedColumns && referenceColumns.length > 0 && currentColumns.length > 0) {
+    const onlyInReference = referenceColumns.filter((c) => !current.has(c));
+    const onlyInCurrent = currentColumns.filter((c) => !reference.has(c));
+    const list = (columns: string[]) => columns.map((c) => `"${c}"`).join(', ');
+    if (onlyInReference.length > 0 || onlyInCurrent.length > 0)
+      problems.push({
+        path: 'columns',
+        message: `the datasets have different columns (${[
+          onlyInReference.length ? `only in the reference: ${list(onlyInReference)}` : '',
+          onlyInCurrent.length ? `only in the current: ${list(onlyInCurrent)}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ')}); to compare the shared columns only, ask for sharedColumns (--shared-columns)`,
+      });
+  }
   const requireShared = (path: string, column: string) => {
     const inReference = reference.has(column);
     const inCurrent = current.has(column);
@@ -210,11 +229,12 @@ function runTest(
   let score: DriftScore;
   let values: ReportMethod['values'] = 'binned';
   if (rawValues && choice.metric === 'ks') {
-    const { statistic, pValue } = kolmogorovSmirnovOnValues(rawValues.reference, rawValues.current);
+    const { statistic, pValue, exact } = kolmogorovSmirnovOnValues(rawValues.reference, rawValues.current);
     const method: DriftMethod = {
       metric: 'ks',
-      description:
-        'Two-sample Kolmogorov-Smirnov statistic on the raw values; asymptotic p-value (kstwobign)',
+      description: exact
+        ? "Two-sample Kolmogorov-Smirnov statistic on the raw values; exact p-value, as scipy.stats.ks_2samp (method='auto')"
+        : "Two-sample Kolmogorov-Smirnov statistic on the raw values; p-value from Kolmogorov's limiting distribution (kstwobign), an approximation: scipy.stats.ks_2samp's 'auto' would use kstwo.sf at these sizes",
       bins: rawDescription,
     };
     score = { metric: 'ks', value: statistic, pValue, method };

@@ -10,6 +10,8 @@
  * - Dates are JS `Date`s in and out; JSON values (`unknown`) round-trip unchanged.
  */
 import type { Readable } from 'node:stream';
+import type { DriftStatus } from '../monitoring/drift/driftStatus';
+import type { DriftPolicySettings } from '../monitoring/drift/policy/policyConfig';
 
 // ---------------------------------------------------------------- tracking
 
@@ -151,7 +153,8 @@ export interface FeatureSpec {
   kind: FeatureKind;
 }
 
-export type DriftStatusValue = 'NO_DRIFT' | 'POSSIBLE_DRIFT' | 'DRIFT_DETECTED' | 'UNKNOWN';
+export type DriftStatusValue = DriftStatus;
+export type { DriftPolicySettings };
 
 export interface EndpointRecord {
   id: string;
@@ -166,8 +169,8 @@ export interface EndpointRecord {
   predictionColumns: FeatureSpec[];
   /** Ground-truth (target) columns. */
   labelColumns: string[];
-  /** Per-endpoint override of the drift thresholds; null uses the project's or the default. */
-  thresholds: { possibleDrift: number; driftDetected: number } | null;
+  /** Per-endpoint drift policy settings (any subset); null uses the project's or the defaults. */
+  thresholds: DriftPolicySettings | null;
   monitoring: boolean;
   createdAt: Date;
   firstRequest: Date | null;
@@ -452,8 +455,8 @@ export interface LeaseStore {
 
 export interface ProjectSettings {
   project: string;
-  /** Drift status thresholds for the project's endpoints without their own; null uses the defaults. */
-  thresholds: { possibleDrift: number; driftDetected: number } | null;
+  /** Drift policy settings for the project's endpoints (endpoint settings override them field by field); null: the defaults. */
+  thresholds: DriftPolicySettings | null;
   updatedAt: Date;
 }
 

@@ -70,7 +70,8 @@ describe('alert rules and webhook delivery', () => {
   });
   afterEach(() => proxy.close());
 
-  const seedDriftingEndpoint = async () => {
+  /** Every prediction beyond the reference's range; 150 by default, above the minimum sample of 100. */
+  const seedDriftingEndpoint = async (predictions = 150) => {
     const { url } = proxy;
     const endpoint = await call<{ id: string }>(url, 'POST', '/api/v1/endpoints', {
       body: { project: 'a', model: 'scorer', features: [{ name: 'x', kind: 'numeric' }] },
@@ -79,7 +80,7 @@ describe('alert rules and webhook delivery', () => {
       body: { rows: Array.from({ length: 100 }, (_, i) => ({ x: i })) },
     });
     await call(url, 'POST', '/api/v1/predictions', {
-      body: Array.from({ length: 50 }, (_, i) => ({
+      body: Array.from({ length: predictions }, (_, i) => ({
         endpoint: endpoint.body.id,
         timestamp: now - 10 * minute + i * 1000,
         features: { x: 500 + i },
@@ -88,6 +89,37 @@ describe('alert rules and webhook delivery', () => {
     });
     return endpoint.body.id;
   };
+
+  it('never fires a drift rule on a window below the minimum sample (INSUFFICIENT_DATA), whatever its comparison', async () => {
+    const endpointId = await seedDriftingEndpoint(50);
+    for (const [comparison, threshold] of [
+      ['>=', 1],
+      ['<', 0],
+      ['!=', 0],
+    ] as const) {
+      const rule = await call(proxy.url, 'POST', '/api/v1/alerts/rules', {
+        body: {
+          name: `drift ${comparison} ${threshold}`,
+          project: 'a',
+          metric: 'drift_status',
+          comparison,
+          threshold,
+          for: 0,
+        },
+      });
+      expect(rule.status).toBe(201);
+    }
+    await proxy.services.evaluator.evaluateAll();
+    const endpoint = await call<{ driftStatus: string }>(proxy.url, 'GET', `/api/v1/endpoints/${endpointId}`);
+    expect(endpoint.body.driftStatus).toBe('INSUFFICIENT_DATA');
+    const states = await call<{ alerts: Array<{ phase: string; value: number | null }> }>(
+      proxy.url,
+      'GET',
+      '/api/v1/alerts?project=a',
+    );
+    expect(states.body.alerts).toHaveLength(3);
+    for (const alert of states.body.alerts) expect(alert).toMatchObject({ phase: 'inactive', value: null });
+  });
 
   it('fires, records an annotation, delivers the webhook with retries and backoff; a rule with `for` waits as pending', async () => {
     const hook = await receiver(2);

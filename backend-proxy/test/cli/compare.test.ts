@@ -51,7 +51,7 @@ describe('driftwatch compare (CLI)', () => {
       row('column', 'role', 'kind', 'values (ref/cur)', 'test', 'score', 'threshold', 'drifted'),
     );
     expect(run.stdout).toMatch(
-      row('sepal_length', 'feature', 'numeric', '75/75', 'ks', '0.5176', 'p < 0.05', 'no'),
+      row('sepal_length', 'feature', 'numeric', '75/75', 'ks', '0.5204', 'p < 0.05', 'no'),
     );
     expect(run.stdout).toMatch(
       row('petal_length', 'feature', 'numeric', '75/75', 'ks', '0.9999', 'p < 0.05', 'no'),
@@ -192,8 +192,22 @@ describe('driftwatch compare (CLI)', () => {
 
     const ragged = join(folder, 'ragged.csv');
     writeFileSync(ragged, 'a,b\n1,2\n3\n');
-    const bad = await driftwatch([ragged, NO_DRIFT[1]]);
+    const bad = await driftwatch([ragged, NO_DRIFT[1], '--shared-columns']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not a readable CSV file: .*Invalid Record Length/);
+
+    // Different columns: exit 2 naming them, unless the shared columns are asked for.
+    const renamed = join(folder, 'renamed.csv');
+    writeFileSync(
+      renamed,
+      'sepal_length,sepal_width,petal_length,petal_width,species,colour\n5.1,3.5,1.4,0.2,setosa,red\n',
+    );
+    const mismatch = await driftwatch([NO_DRIFT[0], renamed]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain(
+      'the datasets have different columns (only in the reference: "predicted_species"; only in the current: "colour")',
+    );
+    const shared = await driftwatch([NO_DRIFT[0], renamed, '--shared-columns', '--no-progress']);
+    expect(shared.code).not.toBe(2);
   });
 });

@@ -71,6 +71,12 @@ export async function startFixture(overrides: Partial<Config> = {}): Promise<Fix
     if (reply.status !== 201) throw new Error(`register: ${reply.status} ${JSON.stringify(reply.body)}`);
     return reply.body.id;
   };
+  // The fixture's windows hold a handful of predictions (hand-countable), below the default
+  // policy's minimum sample of 100: the shop project lowers it to 5 so its windows get a status.
+  const settings = await call(url, 'PUT', '/api/v1/projects/shop/settings', {
+    body: { thresholds: { minSample: 5 } },
+  });
+  if (settings.status !== 200) throw new Error(`project settings: ${settings.status}`);
   const churn = await register({
     project: 'shop',
     model: 'churn',

@@ -520,6 +520,24 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
       expect(drift[0].ks).not.toBeNull();
       expect(drift[1].chi2).not.toBeNull();
       expect(drift[1].ks).toBeNull();
+      // n and the policy's decision, explained, on every row (features and the prediction column).
+      expect(drift[0]).toMatchObject({
+        count: 18,
+        n_reference: 100,
+        policy_measure: 'wasserstein_std',
+        policy_threshold: 0.1,
+        policy_p_value: expect.any(Number),
+      });
+      expect(drift[1]).toMatchObject({ n_reference: 100, policy_measure: 'tvd', policy_threshold: 0.05 });
+      expect(drift.map((row) => /; n (\d+) vs (\d+)/.exec(String(row.why))?.slice(1))).toEqual([
+        ['18', '100'],
+        ['18', '100'],
+        ['20', '100'],
+      ]);
+      expect(drift[0].why).toMatch(
+        /^(drifted|no significant change|significant but negligible): wasserstein_std /,
+      );
+      expect(drift[0].why).toMatch(/bins moving most: /);
       const quality = records(await one<Table>(`endpoint_id=${f.churn};target_endpoint=data_quality`));
       expect(quality[0]).toMatchObject({
         feature_name: 'x',

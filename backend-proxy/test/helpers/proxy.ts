@@ -1,15 +1,20 @@
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startProxy, type RunningProxy } from '../../src/server';
+import { freshDatabaseUrl, mongoTarget } from './mongoTarget';
 
-/** A real proxy on a loopback port with an in-memory embedded store and no background work (tests tick it themselves). */
+/**
+ * A real proxy on a loopback port with no background work (tests tick it themselves), on an
+ * in-memory embedded store, or in the MongoDB run on a fresh MongoDB database.
+ */
 export async function startTestProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
+  const mongo = mongoTarget();
   const config = loadConfig(
     {},
     {
       port: 0,
       host: '127.0.0.1',
-      store: ':memory:',
+      store: mongo ? freshDatabaseUrl(mongo, 'http') : ':memory:',
       evaluationIntervalMs: 0,
       jobTickMs: 0,
       webhookPollMs: 0,

@@ -1,5 +1,6 @@
 import type { RunningProxy } from '../../src/server';
 import { call, startTestProxy } from '../helpers/proxy';
+import { mongoTarget } from '../helpers/mongoTarget';
 
 describe('API keys and scopes', () => {
   let proxy: RunningProxy;
@@ -89,6 +90,7 @@ describe('API keys and scopes', () => {
 
   it('health endpoints need no key', async () => {
     expect((await call(url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await call(url, 'GET', '/readyz')).body).toEqual({ status: 'ready', store: 'embedded' });
+    const storeKind = mongoTarget() ? 'mongodb' : 'embedded';
+    expect((await call(url, 'GET', '/readyz')).body).toEqual({ status: 'ready', store: storeKind });
   });
 });

@@ -55,6 +55,9 @@ describe('Prometheus /metrics on the API port', () => {
     );
     expect(sampleValue(samples, 'driftwatch_drift_status', { endpoint: f.churn })).toBe(2);
     expect(sampleValue(samples, 'driftwatch_drift_status', { endpoint: f.fraud })).toBe(-1);
+    // n behind the status: the evaluated hour's 6 predictions, against the shop project's minimum of 5.
+    expect(sampleValue(samples, 'driftwatch_drift_window_predictions', { endpoint: f.churn })).toBe(6);
+    expect(sampleValue(samples, 'driftwatch_drift_min_sample', { endpoint: f.churn })).toBe(5);
     // The evaluated hour holds only the recent batch: every value outside the reference.
     expect(sampleValue(samples, 'driftwatch_drift_tvd_mean', { endpoint: f.churn })).toBe(1);
     expect(sampleValue(samples, 'driftwatch_drift_hellinger_mean', { endpoint: f.churn })).toBe(1);

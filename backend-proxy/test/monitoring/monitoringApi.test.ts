@@ -17,12 +17,28 @@ interface ColumnDrift {
   expected: { min: number | null; max: number | null; mean: number | null };
   actual: { min: number | null; max: number | null; mean: number | null; count: number; missing: number };
   quality: { missingShare: number | null; outOfRangeShare: number | null };
+  n: { production: number; reference: number };
+  decision?: { status: string; test: string | null; pValue: number | null; threshold: number };
 }
 interface DriftReport {
   window: { predictions: number };
   features: ColumnDrift[];
   predictions: ColumnDrift[];
-  overall: { tvdMean: number; hellingerMean: number; kldMean: number; status: string; driftedShare: number };
+  overall: {
+    tvdMean: number;
+    hellingerMean: number;
+    kldMean: number;
+    status: string;
+    driftedShare: number;
+    policy: string;
+    n: { production: number; reference: number; minSample: number };
+    explanation: {
+      reason: string;
+      measure: string;
+      value: number | null;
+      threshold: { possibleDrift: number };
+    };
+  };
   reason?: string;
 }
 
@@ -183,12 +199,66 @@ describe('model monitoring over HTTP', () => {
     expect(report.body.overall.tvdMean).toBeCloseTo(tvdMean, 12);
     expect(report.body.overall.hellingerMean).toBeCloseTo(hellingerMean, 12);
     const score = (tvdMean + hellingerMean) / 2;
-    expect(report.body.overall.status).toBe(
-      score >= 0.7 ? 'DRIFT_DETECTED' : score >= 0.5 ? 'POSSIBLE_DRIFT' : 'NO_DRIFT',
-    );
     // The same, from figures computed by hand: TVD mean 0.5083, Hellinger mean 0.5417, score 0.525.
     expect(score).toBeCloseTo(0.525, 3);
-    expect(report.body.overall.status).toBe('POSSIBLE_DRIFT');
+
+    // 20 predictions are fewer than the default policy's minimum sample (100): no drift status,
+    // though MLRun's score would say POSSIBLE_DRIFT.
+    expect(report.body.overall).toMatchObject({
+      status: 'INSUFFICIENT_DATA',
+      policy: 'default',
+      n: { production: 20, reference: 100, minSample: 100 },
+      explanation: { reason: 'insufficient data: 20 predictions in the window, minimum 100' },
+    });
+    expect(x.n).toEqual({ production: 18, reference: 100 });
+    expect(c.n).toEqual({ production: 18, reference: 100 });
+    expect(x.decision).toMatchObject({ status: 'INSUFFICIENT_DATA', threshold: 100 });
+
+    const drift = () =>
+      call<DriftReport>(
+        url,
+        'GET',
+        `/api/v1/endpoints/${endpoint.id}/drift?from=${t0}&to=${t0 + 5 * minute}`,
+      );
+    // The project chooses MLRun's rule without a minimum: MLRun's status, explained by its score.
+    const project = await call(url, 'PUT', '/api/v1/projects/shop/settings', {
+      body: { thresholds: { policy: 'mlrun', minSample: 1 } },
+    });
+    expect(project.status).toBe(200);
+    const mlrun = await drift();
+    expect(mlrun.body.overall).toMatchObject({ status: 'POSSIBLE_DRIFT', policy: 'mlrun' });
+    expect(mlrun.body.overall.explanation).toMatchObject({
+      measure: 'mlrun_score',
+      threshold: { possibleDrift: 0.5 },
+    });
+    expect(mlrun.body.overall.explanation.value).toBeCloseTo(score, 12);
+
+    // The endpoint's own settings override the project's field by field: the default policy with
+    // the project's minimum sample of 1 decides per feature with a test, an effect size and n.
+    const reRegistered = await call(url, 'POST', '/api/v1/endpoints', {
+      body: {
+        project: 'shop',
+        model: 'churn',
+        version: 'v1',
+        thresholds: { policy: 'default' },
+      },
+    });
+    expect(reRegistered.status).toBe(200);
+    const own = await drift();
+    expect(own.body.overall.policy).toBe('default');
+    expect(own.body.overall.n.minSample).toBe(1);
+    for (const f of own.body.features) {
+      expect(f.decision).toMatchObject({ test: f.name === 'x' ? 'ks' : 'chi2', n: f.n, alpha: 0.01 });
+      expect(f.decision?.pValue).toEqual(expect.any(Number));
+    }
+    const invalid = await call(url, 'PUT', '/api/v1/projects/shop/settings', {
+      body: { thresholds: { policy: 'evidently' } },
+    });
+    expect(invalid.status).toBe(400);
+    await call(url, 'PUT', '/api/v1/projects/shop/settings', { body: { thresholds: null } });
+    await call(url, 'POST', '/api/v1/endpoints', {
+      body: { project: 'shop', model: 'churn', version: 'v1', thresholds: null },
+    });
 
     // The prediction column drifts too: no/yes over the reference's 50/50.
     expect(report.body.predictions[0].histograms.actual).toEqual([8, 12, 0]);

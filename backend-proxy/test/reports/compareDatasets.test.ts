@@ -160,6 +160,7 @@ describe('compareRows (the in-memory entry point)', () => {
     const report = compareRows(
       Array.from({ length: 50 }, (_, i) => ({ x: i, y: i % 7 === 0 ? 'a' : 'b', only: 1 })),
       Array.from({ length: 50 }, (_, i) => ({ x: '', y: i % 7 === 0 ? 'a' : 'b', extra: 2 })),
+      { sharedColumns: true },
     );
     expect(report.columns[0]).toMatchObject({
       name: 'x',
@@ -174,6 +175,18 @@ describe('compareRows (the in-memory entry point)', () => {
       driftedShare: 0,
     });
     expect(report.schema).toEqual({ onlyInReference: ['only'], onlyInCurrent: ['extra'] });
+  });
+
+  it('rejects datasets with different columns, naming them, unless asked to compare the shared ones', () => {
+    const reference = [{ x: 1, y: 'a', only: 1 }];
+    const current = [{ x: 2, y: 'b', extra: 2, more: 3 }];
+    expect(() => compareRows(reference, current)).toThrow(
+      'the datasets have different columns (only in the reference: "only"; only in the current: "extra", "more")',
+    );
+    expect(compareRows(reference, current, { sharedColumns: true }).columns.map((c) => c.name)).toEqual([
+      'x',
+      'y',
+    ]);
   });
 
   it('rejects options naming absent columns, wrong tests, and empty datasets', () => {

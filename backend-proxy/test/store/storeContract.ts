@@ -166,7 +166,20 @@ const JSON_VALUES: unknown[] = [
 const sortBy = <T>(items: T[], key: (t: T) => string): T[] =>
   [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-export function describeStoreContract(label: string, open: () => Promise<Store>): void {
+/**
+ * `skipped` names tests a target cannot pass for a documented reason (the MongoDB stand-in never
+ * enforces unique indexes); they are reported as skipped, by name, never silently dropped.
+ */
+export function describeStoreContract(
+  label: string,
+  open: () => Promise<Store>,
+  skipped: readonly string[] = [],
+): void {
+  const names = new Set<string>();
+  const contractTest = (name: string, fn: () => Promise<void>, timeout?: number): void => {
+    names.add(name);
+    (skipped.includes(name) ? test.skip : test)(name, fn, timeout);
+  };
   describe(`store contract: ${label}`, () => {
     let store: Store;
 
@@ -180,7 +193,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     // ============================================================ basics
 
-    test('kind and ping', async () => {
+    contractTest('kind and ping', async () => {
       expect(typeof store.kind).toBe('string');
       expect(store.kind.length).toBeGreaterThan(0);
       await expect(store.ping()).resolves.toBeUndefined();
@@ -191,7 +204,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     describe('experiments and runs', () => {
       const ref: ExperimentRef = { project: 'proj', name: 'exp' };
 
-      test('ensureExperiment creates once and keeps the first provider', async () => {
+      contractTest('ensureExperiment creates once and keeps the first provider', async () => {
         const created = await store.ensureExperiment(ref, 'default', at(0));
         expect(created).toEqual({
           ...ref,
@@ -207,7 +220,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.getExperiment({ project: 'proj', name: 'missing' })).toBeNull();
       });
 
-      test('listExperiments with and without a project filter', async () => {
+      contractTest('listExperiments with and without a project filter', async () => {
         await store.ensureExperiment({ project: 'p1', name: 'b' }, 'default', at(0));
         await store.ensureExperiment({ project: 'p2', name: 'c' }, 'notrack', at(0));
         await store.ensureExperiment({ project: 'p1', name: 'a' }, 'default', at(0));
@@ -219,7 +232,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.listExperiments({ projects: ['{"$ne":null}'] })).toEqual([]);
       });
 
-      test('startRun numbers runs 1, 2, ... per experiment; stopRun, getRun, listRuns', async () => {
+      contractTest('startRun numbers runs 1, 2, ... per experiment; stopRun, getRun, listRuns', async () => {
         await store.ensureExperiment(ref, 'default', at(0));
         await store.ensureExperiment({ project: 'proj', name: 'other' }, 'default', at(0));
         const r1 = await store.startRun(ref, at(1000));
@@ -250,7 +263,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(experiment?.lastActivity.getTime()).toBeGreaterThanOrEqual(at(0).getTime());
       });
 
-      test('50 concurrent startRun calls get 1..50 without duplicates or gaps', async () => {
+      contractTest('50 concurrent startRun calls get 1..50 without duplicates or gaps', async () => {
         await store.ensureExperiment(ref, 'default', at(0));
         const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => store.startRun(ref, at(i))));
         expect(runs.map((r) => r.run).sort((a, b) => a - b)).toEqual(
@@ -305,7 +318,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         await store.appendEvents([{ ...all[0], name: 'other', node: 'noise' }]);
       });
 
-      test('query returns every event, sorted by (dt, seq), values round-trip', async () => {
+      contractTest('query returns every event, sorted by (dt, seq), values round-trip', async () => {
         const page = await store.queryEvents({ ...ref, limit: 100 });
         expect(page.next).toBeUndefined();
         expect(withoutSeq(page.events)).toEqual(ordered(all));
@@ -315,81 +328,84 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
       });
 
-      test('appendEvents of nothing appends nothing', async () => {
+      contractTest('appendEvents of nothing appends nothing', async () => {
         expect(await store.appendEvents([])).toBe(0);
         expect((await store.queryEvents({ ...ref, limit: 100 })).events).toHaveLength(20);
       });
 
-      test('appendEventsOnce appends a batch id once per experiment and replays its first receipt', async () => {
-        const extra = (node: string, exp: ExperimentRef = ref): NewTrackingEvent => ({
-          ...all[0],
-          ...exp,
-          node,
-          dt: at(99_000),
-        });
-        const other = { project: 'proj', name: 'other' };
-        expect(
-          await store.appendEventsOnce(ref, [extra('once-1'), extra('once-2')], {
-            batchId: 'b1',
-            receipt: { n: 1 },
-            now: at(1),
-          }),
-        ).toEqual({ applied: true });
-        expect(
-          await store.appendEventsOnce(ref, [extra('once-3')], {
-            batchId: 'b1',
-            receipt: { n: 2 },
-            now: at(2),
-          }),
-        ).toEqual({ applied: false, receipt: { n: 1 } });
-        // Same id, other experiment: its own batch. No events (a provider kept none): the id is still recorded.
-        expect(
-          await store.appendEventsOnce(other, [extra('once-4', other)], {
-            batchId: 'b1',
-            receipt: 'o',
-            now: at(3),
-          }),
-        ).toEqual({ applied: true });
-        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'e', now: at(4) })).toEqual(
-          { applied: true },
-        );
-        expect(await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'x', now: at(5) })).toEqual(
-          { applied: false, receipt: 'e' },
-        );
-        // Events of another experiment are refused and nothing, the id included, is kept.
-        await expect(
-          store.appendEventsOnce(ref, [extra('stray', other)], { batchId: 'b2', receipt: 'r', now: at(6) }),
-        ).rejects.toThrow();
-        expect(
-          await store.appendEventsOnce(ref, [extra('once-5')], { batchId: 'b2', receipt: 'r', now: at(7) }),
-        ).toEqual({ applied: true });
-        const nodes = async (exp: ExperimentRef) =>
-          (await store.queryEvents({ ...exp, limit: 100 })).events
-            .map((e) => e.node)
-            .filter((n) => n.startsWith('once') || n === 'stray');
-        expect(await nodes(ref)).toEqual(['once-1', 'once-2', 'once-5']);
-        expect(await nodes(other)).toEqual(['once-4']);
-        // Concurrent commits of one id: one applies.
-        const racing = await Promise.all(
-          [1, 2, 3].map((i) =>
-            store.appendEventsOnce(ref, [extra(`once-race-${i}`)], {
-              batchId: 'race',
-              receipt: i,
-              now: at(8),
+      contractTest(
+        'appendEventsOnce appends a batch id once per experiment and replays its first receipt',
+        async () => {
+          const extra = (node: string, exp: ExperimentRef = ref): NewTrackingEvent => ({
+            ...all[0],
+            ...exp,
+            node,
+            dt: at(99_000),
+          });
+          const other = { project: 'proj', name: 'other' };
+          expect(
+            await store.appendEventsOnce(ref, [extra('once-1'), extra('once-2')], {
+              batchId: 'b1',
+              receipt: { n: 1 },
+              now: at(1),
             }),
-          ),
-        );
-        expect(racing.filter((o) => o.applied)).toHaveLength(1);
-        expect((await nodes(ref)).filter((n) => n.startsWith('once-race'))).toHaveLength(1);
-        // Clearing the experiment forgets its ids.
-        await store.deleteExperiment(ref);
-        await store.ensureExperiment(ref, 'default', at(9));
-        expect(
-          await store.appendEventsOnce(ref, [], { batchId: 'b1', receipt: 'fresh', now: at(10) }),
-        ).toEqual({ applied: true });
-      });
+          ).toEqual({ applied: true });
+          expect(
+            await store.appendEventsOnce(ref, [extra('once-3')], {
+              batchId: 'b1',
+              receipt: { n: 2 },
+              now: at(2),
+            }),
+          ).toEqual({ applied: false, receipt: { n: 1 } });
+          // Same id, other experiment: its own batch. No events (a provider kept none): the id is still recorded.
+          expect(
+            await store.appendEventsOnce(other, [extra('once-4', other)], {
+              batchId: 'b1',
+              receipt: 'o',
+              now: at(3),
+            }),
+          ).toEqual({ applied: true });
+          expect(
+            await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'e', now: at(4) }),
+          ).toEqual({ applied: true });
+          expect(
+            await store.appendEventsOnce(ref, [], { batchId: 'empty', receipt: 'x', now: at(5) }),
+          ).toEqual({ applied: false, receipt: 'e' });
+          // Events of another experiment are refused and nothing, the id included, is kept.
+          await expect(
+            store.appendEventsOnce(ref, [extra('stray', other)], { batchId: 'b2', receipt: 'r', now: at(6) }),
+          ).rejects.toThrow();
+          expect(
+            await store.appendEventsOnce(ref, [extra('once-5')], { batchId: 'b2', receipt: 'r', now: at(7) }),
+          ).toEqual({ applied: true });
+          const nodes = async (exp: ExperimentRef) =>
+            (await store.queryEvents({ ...exp, limit: 100 })).events
+              .map((e) => e.node)
+              .filter((n) => n.startsWith('once') || n === 'stray');
+          expect(await nodes(ref)).toEqual(['once-1', 'once-2', 'once-5']);
+          expect(await nodes(other)).toEqual(['once-4']);
+          // Concurrent commits of one id: one applies.
+          const racing = await Promise.all(
+            [1, 2, 3].map((i) =>
+              store.appendEventsOnce(ref, [extra(`once-race-${i}`)], {
+                batchId: 'race',
+                receipt: i,
+                now: at(8),
+              }),
+            ),
+          );
+          expect(racing.filter((o) => o.applied)).toHaveLength(1);
+          expect((await nodes(ref)).filter((n) => n.startsWith('once-race'))).toHaveLength(1);
+          // Clearing the experiment forgets its ids.
+          await store.deleteExperiment(ref);
+          await store.ensureExperiment(ref, 'default', at(9));
+          expect(
+            await store.appendEventsOnce(ref, [], { batchId: 'b1', receipt: 'fresh', now: at(10) }),
+          ).toEqual({ applied: true });
+        },
+      );
 
-      test('every filter alone and combined', async () => {
+      contractTest('every filter alone and combined', async () => {
         const query = async (q: Partial<Parameters<Store['queryEvents']>[0]>) =>
           withoutSeq((await store.queryEvents({ ...ref, limit: 100, ...q })).events);
         const expectOf = (keep: (e: NewTrackingEvent) => boolean) => ordered(all).filter(keep);
@@ -434,7 +450,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         });
       });
 
-      test('cursor paging reaches the last event in order, ties included', async () => {
+      contractTest('cursor paging reaches the last event in order, ties included', async () => {
         const expected = ordered(all);
         for (const limit of [1, 3, 4, 7]) {
           const seen: TrackingEvent[] = [];
@@ -454,7 +470,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         }
       });
 
-      test('a malformed cursor is rejected as invalid input', async () => {
+      contractTest('a malformed cursor is rejected as invalid input', async () => {
         for (const after of [
           'not a cursor',
           Buffer.from('{"$gt":1}').toString('base64url'),
@@ -466,7 +482,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         }
       });
 
-      test('cursor paging with filters', async () => {
+      contractTest('cursor paging with filters', async () => {
         const expected = ordered(all).filter((e) => e.run === 1 && e.dt >= at(1000));
         const seen: TrackingEvent[] = [];
         let after: string | undefined;
@@ -478,7 +494,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(withoutSeq(seen)).toEqual(expected);
       });
 
-      test('concurrent appends get distinct seq numbers and keep each call in order', async () => {
+      contractTest('concurrent appends get distinct seq numbers and keep each call in order', async () => {
         const ref2: ExperimentRef = { project: 'proj', name: 'parallel' };
         await store.ensureExperiment(ref2, 'default', at(0));
         const calls = Array.from({ length: 10 }, (_, c) =>
@@ -513,7 +529,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         await store.startRun(ref, at(0));
       });
 
-      test('a 3 MB artifact round-trips byte for byte with size and sha256', async () => {
+      contractTest('a 3 MB artifact round-trips byte for byte with size and sha256', async () => {
         const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17);
         const stored = await store.putArtifact(meta('model.bin'), Readable.from(pieces(bytes, 64 * 1024)));
         expect(stored).toEqual({ ...meta('model.bin'), size: bytes.length, sha256: sha256(bytes) });
@@ -523,7 +539,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(back.equals(bytes)).toBe(true);
       });
 
-      test('an empty artifact and a replaced artifact', async () => {
+      contractTest('an empty artifact and a replaced artifact', async () => {
         const empty = await store.putArtifact(meta('empty.txt'), Readable.from([]));
         expect(empty.size).toBe(0);
         expect(empty.sha256).toBe(sha256(Buffer.alloc(0)));
@@ -539,7 +555,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect((await readAll(await store.openArtifact(second))).toString()).toBe('second, longer version');
       });
 
-      test('a failed stream leaves no metadata', async () => {
+      contractTest('a failed stream leaves no metadata', async () => {
         async function* failing(): AsyncGenerator<Buffer> {
           yield pseudoRandomBytes(300 * 1024, 1);
           yield pseudoRandomBytes(300 * 1024, 2);
@@ -552,7 +568,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.getArtifactMeta(ref, 1, 'missing')).toBeNull();
       });
 
-      test('deleteExperiment removes the experiment, runs, events and artifacts', async () => {
+      contractTest('deleteExperiment removes the experiment, runs, events and artifacts', async () => {
         const other: ExperimentRef = { project: 'proj', name: 'keep' };
         await store.ensureExperiment(other, 'default', at(0));
         await store.startRun(other, at(0));
@@ -603,7 +619,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     // ============================================================ API keys
 
-    test('keys: insert, find by hash, list, revoke, count active', async () => {
+    contractTest('keys: insert, find by hash, list, revoke, count active', async () => {
       const k1: ApiKeyRecord = {
         id: 'k1',
         name: 'ci',
@@ -640,7 +656,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     // ============================================================ endpoints
 
     describe('endpoints', () => {
-      test('insertEndpointIfAbsent inserts once; getEndpoint round-trips every field', async () => {
+      contractTest('insertEndpointIfAbsent inserts once; getEndpoint round-trips every field', async () => {
         const e = endpoint('e1', {
           labels: { team: 'ml', 'a.b': 'dotted', $where: '1', 'k=v': 'w' },
           thresholds: { possibleDrift: 0.4, driftDetected: 0.6 },
@@ -663,14 +679,14 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.getEndpoint('e2')).toEqual(plain);
       });
 
-      test('concurrent inserts of one id: exactly one reports it inserted', async () => {
+      contractTest('concurrent inserts of one id: exactly one reports it inserted', async () => {
         const results = await Promise.all(
           Array.from({ length: 10 }, () => store.insertEndpointIfAbsent(endpoint('race'))),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
-      test('updateEndpointSpec replaces the descriptive fields only', async () => {
+      contractTest('updateEndpointSpec replaces the descriptive fields only', async () => {
         const e = endpoint('e1', {
           labels: { team: 'ml' },
           predictionCount: 5,
@@ -706,7 +722,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         ).toBe(1);
       });
 
-      test('listEndpoints: sort order, every filter, paging with total', async () => {
+      contractTest('listEndpoints: sort order, every filter, paging with total', async () => {
         const records = [
           endpoint('z', { project: 'p2', model: 'm1', version: '1', function: 'f1', labels: { team: 'a' } }),
           endpoint('b', {
@@ -772,7 +788,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         });
       });
 
-      test('listProjects: projects with endpoints or experiments, sorted, once each', async () => {
+      contractTest('listProjects: projects with endpoints or experiments, sorted, once each', async () => {
         expect(await store.listProjects()).toEqual([]);
         await store.insertEndpointIfAbsent(endpoint('e1', { project: 'p2' }));
         await store.insertEndpointIfAbsent(endpoint('e2', { project: 'p1' }));
@@ -782,7 +798,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.listProjects()).toEqual(['p0', 'p1', 'p2']);
       });
 
-      test('recordEvaluation sets the evaluation fields only', async () => {
+      contractTest('recordEvaluation sets the evaluation fields only', async () => {
         const e = endpoint('e1', { predictionCount: 3, firstRequest: at(1), lastRequest: at(2) });
         await store.insertEndpointIfAbsent(e);
         const measures = { tvd_mean: 0.6, hellinger_mean: 0.7, features: { 'sepal.length': { tvd: 0.6 } } };
@@ -824,7 +840,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     // ============================================================ references
 
-    test('references: versions kept, newest active, endpoint switched', async () => {
+    contractTest('references: versions kept, newest active, endpoint switched', async () => {
       await store.insertEndpointIfAbsent(endpoint('e1'));
       await store.insertEndpointIfAbsent(endpoint('e2'));
       const stats1 = {
@@ -864,84 +880,93 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     describe('ingest and aggregates', () => {
       const M = (n: number) => T0 + n * MINUTE;
 
-      test('commitIngest applies everything; a replayed batch id returns the stored receipt and changes nothing', async () => {
-        const receipt = { accepted: 3, rejected: 0, batch: 'b1' };
-        const first = ingest({
-          batchId: 'b1',
-          newEndpoints: [endpoint('e1')],
-          activity: [
-            { endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) },
-          ],
-          aggregates: [
-            delta('e1', M(0), {
-              add: { n: 3, err: 1, 'f:0:h:2': 2 },
-              min: { 'f:0': 1.5 },
-              max: { 'f:0': 9 },
-            }),
-          ],
-          samples: [
-            sample('e1', 1000),
-            sample('e1', 5000, { error: 'boom', prediction: null, latencyUs: null, requestId: null }),
-          ],
-          predictionKeys: [predictionKey('r1', 60_000)],
-          receipt,
-        });
-        expect(await store.commitIngest(first)).toEqual({ applied: true });
+      contractTest(
+        'commitIngest applies everything; a replayed batch id returns the stored receipt and changes nothing',
+        async () => {
+          const receipt = { accepted: 3, rejected: 0, batch: 'b1' };
+          const first = ingest({
+            batchId: 'b1',
+            newEndpoints: [endpoint('e1')],
+            activity: [
+              { endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) },
+            ],
+            aggregates: [
+              delta('e1', M(0), {
+                add: { n: 3, err: 1, 'f:0:h:2': 2 },
+                min: { 'f:0': 1.5 },
+                max: { 'f:0': 9 },
+              }),
+            ],
+            samples: [
+              sample('e1', 1000),
+              sample('e1', 5000, { error: 'boom', prediction: null, latencyUs: null, requestId: null }),
+            ],
+            predictionKeys: [predictionKey('r1', 60_000)],
+            receipt,
+          });
+          expect(await store.commitIngest(first)).toEqual({ applied: true });
 
-        const after = await store.getEndpoint('e1');
-        expect(after).toEqual({
-          ...endpoint('e1'),
-          predictionCount: 3,
-          errorCount: 1,
-          firstRequest: at(1000),
-          lastRequest: at(5000),
-        });
-        const aggregates = await store.listAggregates({
-          endpointId: 'e1',
-          family: 'ops',
-          resolution: 'minute',
-          from: M(0),
-          to: M(1),
-        });
-        expect(aggregates).toEqual([
-          {
-            key: first.aggregates[0].key,
-            sums: { n: 3, err: 1, 'f:0:h:2': 2 },
-            min: { 'f:0': 1.5 },
-            max: { 'f:0': 9 },
-          },
-        ]);
-        expect(await store.listSamples('e1', at(0), at(10_000), 10)).toEqual(first.samples);
-        expect(await store.findPredictionKeys(['r1'])).toEqual(first.predictionKeys);
-
-        const replay = ingest({
-          ...first,
-          newEndpoints: [endpoint('e2')],
-          activity: [
-            { endpointId: 'e1', predictions: 100, errors: 100, firstRequest: at(1), lastRequest: at(99_000) },
-          ],
-          aggregates: [delta('e1', M(0), { add: { n: 100 }, min: { 'f:0': -1 }, max: { 'f:0': 100 } })],
-          samples: [sample('e1', 2000)],
-          predictionKeys: [predictionKey('r2', 60_000)],
-          receipt: { different: true },
-        });
-        expect(await store.commitIngest(replay)).toEqual({ applied: false, receipt });
-        expect(await store.getEndpoint('e1')).toEqual(after);
-        expect(await store.getEndpoint('e2')).toBeNull();
-        expect(
-          await store.listAggregates({
+          const after = await store.getEndpoint('e1');
+          expect(after).toEqual({
+            ...endpoint('e1'),
+            predictionCount: 3,
+            errorCount: 1,
+            firstRequest: at(1000),
+            lastRequest: at(5000),
+          });
+          const aggregates = await store.listAggregates({
             endpointId: 'e1',
             family: 'ops',
             resolution: 'minute',
             from: M(0),
             to: M(1),
-          }),
-        ).toEqual(aggregates);
-        expect(await store.listSamples('e1', at(0), at(10_000), 10)).toHaveLength(2);
-        expect(await store.findPredictionKeys(['r2'])).toEqual([]);
-      });
+          });
+          expect(aggregates).toEqual([
+            {
+              key: first.aggregates[0].key,
+              sums: { n: 3, err: 1, 'f:0:h:2': 2 },
+              min: { 'f:0': 1.5 },
+              max: { 'f:0': 9 },
+            },
+          ]);
+          expect(await store.listSamples('e1', at(0), at(10_000), 10)).toEqual(first.samples);
+          expect(await store.findPredictionKeys(['r1'])).toEqual(first.predictionKeys);
 
-      test('concurrent commits of one batch id apply it once', async () => {
+          const replay = ingest({
+            ...first,
+            newEndpoints: [endpoint('e2')],
+            activity: [
+              {
+                endpointId: 'e1',
+                predictions: 100,
+                errors: 100,
+                firstRequest: at(1),
+                lastRequest: at(99_000),
+              },
+            ],
+            aggregates: [delta('e1', M(0), { add: { n: 100 }, min: { 'f:0': -1 }, max: { 'f:0': 100 } })],
+            samples: [sample('e1', 2000)],
+            predictionKeys: [predictionKey('r2', 60_000)],
+            receipt: { different: true },
+          });
+          expect(await store.commitIngest(replay)).toEqual({ applied: false, receipt });
+          expect(await store.getEndpoint('e1')).toEqual(after);
+          expect(await store.getEndpoint('e2')).toBeNull();
+          expect(
+            await store.listAggregates({
+              endpointId: 'e1',
+              family: 'ops',
+              resolution: 'minute',
+              from: M(0),
+              to: M(1),
+            }),
+          ).toEqual(aggregates);
+          expect(await store.listSamples('e1', at(0), at(10_000), 10)).toHaveLength(2);
+          expect(await store.findPredictionKeys(['r2'])).toEqual([]);
+        },
+      );
+
+      contractTest('concurrent commits of one batch id apply it once', async () => {
         await store.insertEndpointIfAbsent(endpoint('e1'));
         const commit = ingest({
           batchId: 'same',
@@ -968,80 +993,101 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         ).toEqual({ n: 1 });
       });
 
-      test('two commits sum counters, keep min/max, move first/last request, never overwrite an endpoint', async () => {
-        await store.commitIngest(
-          ingest({
-            batchId: 'b1',
-            newEndpoints: [endpoint('e1')],
+      contractTest(
+        'two commits sum counters, keep min/max, move first/last request, never overwrite an endpoint',
+        async () => {
+          await store.commitIngest(
+            ingest({
+              batchId: 'b1',
+              newEndpoints: [endpoint('e1')],
+              activity: [
+                {
+                  endpointId: 'e1',
+                  predictions: 3,
+                  errors: 1,
+                  firstRequest: at(1000),
+                  lastRequest: at(5000),
+                },
+              ],
+              aggregates: [
+                delta('e1', M(0), {
+                  add: { n: 3, 'lat:4': 1 },
+                  min: { 'f:0': 1.5, 'f:1': 2 },
+                  max: { 'f:0': 9 },
+                }),
+              ],
+            }),
+          );
+          await store.commitIngest(
+            ingest({
+              batchId: 'b2',
+              newEndpoints: [endpoint('e1', { model: 'other', predictionCount: 999 })],
+              activity: [
+                { endpointId: 'e1', predictions: 2, errors: 0, firstRequest: at(500), lastRequest: at(3000) },
+              ],
+              aggregates: [
+                delta('e1', M(0), {
+                  add: { n: 2, 'f:0:h:3': 1 },
+                  min: { 'f:0': 0.5, 'f:1': 7 },
+                  max: { 'f:0': 4, 'f:1': 8 },
+                }),
+                delta('e1', M(1), { add: { n: 1 } }),
+              ],
+            }),
+          );
+          // batchId null: applied every time
+          const anonymous = ingest({
             activity: [
-              { endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) },
+              { endpointId: 'e1', predictions: 1, errors: 1, firstRequest: at(6000), lastRequest: at(7000) },
             ],
-            aggregates: [
-              delta('e1', M(0), {
-                add: { n: 3, 'lat:4': 1 },
-                min: { 'f:0': 1.5, 'f:1': 2 },
-                max: { 'f:0': 9 },
-              }),
-            ],
-          }),
-        );
-        await store.commitIngest(
-          ingest({
-            batchId: 'b2',
-            newEndpoints: [endpoint('e1', { model: 'other', predictionCount: 999 })],
-            activity: [
-              { endpointId: 'e1', predictions: 2, errors: 0, firstRequest: at(500), lastRequest: at(3000) },
-            ],
-            aggregates: [
-              delta('e1', M(0), {
-                add: { n: 2, 'f:0:h:3': 1 },
-                min: { 'f:0': 0.5, 'f:1': 7 },
-                max: { 'f:0': 4, 'f:1': 8 },
-              }),
-              delta('e1', M(1), { add: { n: 1 } }),
-            ],
-          }),
-        );
-        // batchId null: applied every time
-        const anonymous = ingest({
-          activity: [
-            { endpointId: 'e1', predictions: 1, errors: 1, firstRequest: at(6000), lastRequest: at(7000) },
-          ],
-        });
-        expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
-        expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
+          });
+          expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
+          expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
 
-        expect(await store.getEndpoint('e1')).toMatchObject({
-          model: 'model',
-          predictionCount: 7,
-          errorCount: 3,
-          firstRequest: at(500),
-          lastRequest: at(7000),
-        });
-        const list = await store.listAggregates({
-          endpointId: 'e1',
-          family: 'ops',
-          resolution: 'minute',
-          from: M(0),
-          to: M(2),
-        });
-        expect(sortBy(list, (a) => String(a.key.start))).toEqual([
-          {
-            key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 0 },
-            sums: { n: 5, 'lat:4': 1, 'f:0:h:3': 1 },
-            min: { 'f:0': 0.5, 'f:1': 2 },
-            max: { 'f:0': 9, 'f:1': 8 },
-          },
-          {
-            key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(1), referenceVersion: 0 },
-            sums: { n: 1 },
-            min: {},
-            max: {},
-          },
-        ]);
-      });
+          expect(await store.getEndpoint('e1')).toMatchObject({
+            model: 'model',
+            predictionCount: 7,
+            errorCount: 3,
+            firstRequest: at(500),
+            lastRequest: at(7000),
+          });
+          const list = await store.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(2),
+          });
+          expect(sortBy(list, (a) => String(a.key.start))).toEqual([
+            {
+              key: {
+                endpointId: 'e1',
+                family: 'ops',
+                resolution: 'minute',
+                start: M(0),
+                referenceVersion: 0,
+              },
+              sums: { n: 5, 'lat:4': 1, 'f:0:h:3': 1 },
+              min: { 'f:0': 0.5, 'f:1': 2 },
+              max: { 'f:0': 9, 'f:1': 8 },
+            },
+            {
+              key: {
+                endpointId: 'e1',
+                family: 'ops',
+                resolution: 'minute',
+                start: M(1),
+                referenceVersion: 0,
+              },
+              sums: { n: 1 },
+              min: {},
+              max: {},
+            },
+          ]);
+        },
+      );
 
-      test('a failing commit writes nothing and does not consume its batch id', async () => {
+      contractTest('a failing commit writes nothing and does not consume its batch id', async () => {
         const bad = ingest({
           batchId: 'bad',
           newEndpoints: [endpoint('e9')],
@@ -1069,7 +1115,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect((await store.getEndpoint('e9'))?.predictionCount).toBe(1);
       });
 
-      test('applyAggregates creates and adds', async () => {
+      contractTest('applyAggregates creates and adds', async () => {
         await store.applyAggregates([
           delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),
         ]);
@@ -1101,43 +1147,46 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         ]);
       });
 
-      test('listAggregates: inclusive from, exclusive to, family, resolution, endpoint and referenceVersion filters', async () => {
-        await store.applyAggregates([
-          delta('e1', M(1), { add: { n: 7, 'f:0:h:1': 3 } }, 'minute', 0, 'columns'),
-          delta('e1', M(0), { add: { n: 1 } }),
-          delta('e1', M(1), { add: { n: 2 } }),
-          delta('e1', M(2), { add: { n: 3 } }),
-          delta('e1', M(3), { add: { n: 4 } }),
-          delta('e1', M(1), { add: { n: 20 } }, 'minute', 1),
-          delta('e1', M(0), { add: { n: 100 } }, 'hour'),
-          delta('e2', M(1), { add: { n: 1000 } }),
-        ]);
-        const starts = async (q: Partial<Parameters<Store['listAggregates']>[0]>) =>
-          (
-            await store.listAggregates({
-              endpointId: 'e1',
-              family: 'ops',
-              resolution: 'minute',
-              from: M(0),
-              to: M(4),
-              ...q,
-            })
-          ).map((a) => `${(a.key.start - T0) / MINUTE}@${a.key.referenceVersion}=${a.sums.n}`);
-        // pinned: ordered by start, then referenceVersion
-        expect(await starts({})).toEqual(['0@0=1', '1@0=2', '1@1=20', '2@0=3', '3@0=4']);
-        expect(await starts({ from: M(1), to: M(3) })).toEqual(['1@0=2', '1@1=20', '2@0=3']);
-        expect(await starts({ from: M(1), to: M(1) })).toEqual([]);
-        expect(await starts({ referenceVersion: 1 })).toEqual(['1@1=20']);
-        expect(await starts({ referenceVersion: 0, from: M(1) })).toEqual(['1@0=2', '2@0=3', '3@0=4']);
-        expect(await starts({ resolution: 'hour' })).toEqual(['0@0=100']);
-        expect(await starts({ resolution: 'day' })).toEqual([]);
-        expect(await starts({ endpointId: 'e2' })).toEqual(['1@0=1000']);
-        // The family is part of the key: same interval, separate record.
-        expect(await starts({ family: 'columns' })).toEqual(['1@0=7']);
-        expect(await starts({ family: 'nope' })).toEqual([]);
-      });
+      contractTest(
+        'listAggregates: inclusive from, exclusive to, family, resolution, endpoint and referenceVersion filters',
+        async () => {
+          await store.applyAggregates([
+            delta('e1', M(1), { add: { n: 7, 'f:0:h:1': 3 } }, 'minute', 0, 'columns'),
+            delta('e1', M(0), { add: { n: 1 } }),
+            delta('e1', M(1), { add: { n: 2 } }),
+            delta('e1', M(2), { add: { n: 3 } }),
+            delta('e1', M(3), { add: { n: 4 } }),
+            delta('e1', M(1), { add: { n: 20 } }, 'minute', 1),
+            delta('e1', M(0), { add: { n: 100 } }, 'hour'),
+            delta('e2', M(1), { add: { n: 1000 } }),
+          ]);
+          const starts = async (q: Partial<Parameters<Store['listAggregates']>[0]>) =>
+            (
+              await store.listAggregates({
+                endpointId: 'e1',
+                family: 'ops',
+                resolution: 'minute',
+                from: M(0),
+                to: M(4),
+                ...q,
+              })
+            ).map((a) => `${(a.key.start - T0) / MINUTE}@${a.key.referenceVersion}=${a.sums.n}`);
+          // pinned: ordered by start, then referenceVersion
+          expect(await starts({})).toEqual(['0@0=1', '1@0=2', '1@1=20', '2@0=3', '3@0=4']);
+          expect(await starts({ from: M(1), to: M(3) })).toEqual(['1@0=2', '1@1=20', '2@0=3']);
+          expect(await starts({ from: M(1), to: M(1) })).toEqual([]);
+          expect(await starts({ referenceVersion: 1 })).toEqual(['1@1=20']);
+          expect(await starts({ referenceVersion: 0, from: M(1) })).toEqual(['1@0=2', '2@0=3', '3@0=4']);
+          expect(await starts({ resolution: 'hour' })).toEqual(['0@0=100']);
+          expect(await starts({ resolution: 'day' })).toEqual([]);
+          expect(await starts({ endpointId: 'e2' })).toEqual(['1@0=1000']);
+          // The family is part of the key: same interval, separate record.
+          expect(await starts({ family: 'columns' })).toEqual(['1@0=7']);
+          expect(await starts({ family: 'nope' })).toEqual([]);
+        },
+      );
 
-      test('aggregateExtent per endpoint and resolution', async () => {
+      contractTest('aggregateExtent per endpoint and resolution', async () => {
         expect(await store.aggregateExtent('e1', 'minute')).toBeNull();
         await store.applyAggregates([
           delta('e1', M(5), { add: { n: 1 } }),
@@ -1154,7 +1203,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.aggregateExtent('e2', 'minute')).toEqual({ first: M(0), last: M(0) });
       });
 
-      test('pruneAggregates deletes one resolution before a start and counts', async () => {
+      contractTest('pruneAggregates deletes one resolution before a start and counts', async () => {
         await store.applyAggregates([
           delta('e1', M(0), { add: { n: 1 } }),
           delta('e1', M(1), { add: { n: 1 } }, 'minute', 1),
@@ -1170,7 +1219,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.pruneAggregates('minute', M(2))).toBe(0);
       });
 
-      test('listSamples by time window with a limit', async () => {
+      contractTest('listSamples by time window with a limit', async () => {
         const samples = [5000, 1000, 3000, 2000, 4000].map((ms) =>
           sample('e1', ms, { features: { 'a.b': ms, $x: 'y', list: [1, null] }, prediction: [0.1, 0.9] }),
         );
@@ -1186,7 +1235,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.listSamples('e3', at(0), at(10_000), 10)).toEqual([]);
       });
 
-      test('findPredictionKeys returns the known ones', async () => {
+      contractTest('findPredictionKeys returns the known ones', async () => {
         const keys = [
           predictionKey('r1', 60_000),
           { ...predictionKey('r2', 70_000), endpointId: 'e2', prediction: null, referenceVersion: 0 },
@@ -1197,35 +1246,40 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.findPredictionKeys(['{"$ne":null}'])).toEqual([]);
       });
 
-      test('markPredictionKeysLabelled marks each key once and keeps labels that came with the prediction', async () => {
-        const keys = [
-          predictionKey('r1', 60_000),
-          predictionKey('r2', 60_000),
-          { ...predictionKey('r3', 60_000), labelledAt: at(500) },
-        ];
-        await store.commitIngest(ingest({ predictionKeys: keys }));
-        expect((await store.markPredictionKeysLabelled(['r1', 'r3', 'r9'], at(1000))).sort()).toEqual(['r1']);
-        // Concurrent callers: exactly one gets each key.
-        const racing = await Promise.all([
-          store.markPredictionKeysLabelled(['r1', 'r2'], at(2000)),
-          store.markPredictionKeysLabelled(['r2'], at(2000)),
-        ]);
-        expect(racing.flat()).toEqual(['r2']);
-        const found = sortBy(await store.findPredictionKeys(['r1', 'r2', 'r3']), (k) => k.requestId);
-        expect(found.map((k) => k.labelledAt?.getTime())).toEqual([
-          at(1000).getTime(),
-          at(2000).getTime(),
-          at(500).getTime(),
-        ]);
-        expect(await store.markPredictionKeysLabelled([], at(3000))).toEqual([]);
-        expect(await store.markPredictionKeysLabelled(['{"$ne":null}'], at(3000))).toEqual([]);
-      });
+      contractTest(
+        'markPredictionKeysLabelled marks each key once and keeps labels that came with the prediction',
+        async () => {
+          const keys = [
+            predictionKey('r1', 60_000),
+            predictionKey('r2', 60_000),
+            { ...predictionKey('r3', 60_000), labelledAt: at(500) },
+          ];
+          await store.commitIngest(ingest({ predictionKeys: keys }));
+          expect((await store.markPredictionKeysLabelled(['r1', 'r3', 'r9'], at(1000))).sort()).toEqual([
+            'r1',
+          ]);
+          // Concurrent callers: exactly one gets each key.
+          const racing = await Promise.all([
+            store.markPredictionKeysLabelled(['r1', 'r2'], at(2000)),
+            store.markPredictionKeysLabelled(['r2'], at(2000)),
+          ]);
+          expect(racing.flat()).toEqual(['r2']);
+          const found = sortBy(await store.findPredictionKeys(['r1', 'r2', 'r3']), (k) => k.requestId);
+          expect(found.map((k) => k.labelledAt?.getTime())).toEqual([
+            at(1000).getTime(),
+            at(2000).getTime(),
+            at(500).getTime(),
+          ]);
+          expect(await store.markPredictionKeysLabelled([], at(3000))).toEqual([]);
+          expect(await store.markPredictionKeysLabelled(['{"$ne":null}'], at(3000))).toEqual([]);
+        },
+      );
     });
 
     // ============================================================ pending labels and pruning
 
     describe('pending labels and pruning', () => {
-      test('claimPendingLabels takes each label once', async () => {
+      contractTest('claimPendingLabels takes each label once', async () => {
         const labels = [
           pendingLabel('r1', 60_000, { y: 1, 'a.b': [1] }),
           pendingLabel('r2', 60_000, null),
@@ -1241,99 +1295,109 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
         expect(await store.claimPendingLabels([])).toEqual([]);
       });
 
-      test('two concurrent claims of the same ids: each label is returned exactly once in total', async () => {
-        const ids = Array.from({ length: 40 }, (_, i) => `req-${i}`);
-        await store.insertPendingLabels(ids.map((id) => pendingLabel(id, 60_000, id)));
-        const [a, b] = await Promise.all([
-          store.claimPendingLabels(ids),
-          store.claimPendingLabels([...ids].reverse()),
-        ]);
-        const claimed = [...a, ...b].map((l) => l.requestId).sort();
-        expect(claimed).toEqual([...ids].sort());
-        expect(await store.claimPendingLabels(ids)).toEqual([]);
-      });
+      contractTest(
+        'two concurrent claims of the same ids: each label is returned exactly once in total',
+        async () => {
+          const ids = Array.from({ length: 40 }, (_, i) => `req-${i}`);
+          await store.insertPendingLabels(ids.map((id) => pendingLabel(id, 60_000, id)));
+          const [a, b] = await Promise.all([
+            store.claimPendingLabels(ids),
+            store.claimPendingLabels([...ids].reverse()),
+          ]);
+          const claimed = [...a, ...b].map((l) => l.requestId).sort();
+          expect(claimed).toEqual([...ids].sort());
+          expect(await store.claimPendingLabels(ids)).toEqual([]);
+        },
+      );
 
-      test('pruneExpired removes expired keys and labels, old and surplus samples, old batch ids, and counts them', async () => {
-        const now = at(5000);
-        await store.commitIngest(
-          ingest({
-            batchId: 'old-batch',
-            now: at(0),
-            samples: [1000, 2000, 3000, 4000, 5000, 6000]
-              .map((ms) => sample('e1', ms))
-              .concat([sample('e2', 2500), sample('e2', 8000)]),
-            predictionKeys: [
-              predictionKey('r1', 1000),
-              predictionKey('r2', 10_000),
-              predictionKey('r3', 5000),
-            ],
-            receipt: 'old',
-          }),
-        );
-        await store.commitIngest(ingest({ batchId: 'new-batch', now: at(20_000), receipt: 'new' }));
-        const experiment = { project: 'proj', name: 'batches' };
-        await store.ensureExperiment(experiment, 'default', at(0));
-        await store.appendEventsOnce(experiment, [], { batchId: 'old-events', receipt: 'old', now: at(0) });
-        await store.appendEventsOnce(experiment, [], {
-          batchId: 'new-events',
-          receipt: 'new',
-          now: at(20_000),
-        });
-        await store.insertPendingLabels([
-          pendingLabel('l1', 1000),
-          pendingLabel('l2', 10_000),
-          pendingLabel('l3', 5000),
-        ]);
-
-        const removed = await store.pruneExpired(now, {
-          samplesBefore: at(2500),
-          maxSamplesPerEndpoint: 3,
-          batchesBefore: at(10_000),
-        });
-        // samples: e1 1000, 2000 (old) + 3000 (beyond the newest 3); e2 2500 is not older than samplesBefore
-        // keys r1, r3 (expiresAt <= now); labels l1, l3; batch ids old-batch and old-events
-        expect(removed).toBe(3 + 2 + 2 + 2);
-
-        const times = (list: SampleRecord[]) => list.map((s) => s.time.getTime() - T0);
-        expect(times(await store.listSamples('e1', at(0), at(100_000), 100))).toEqual([4000, 5000, 6000]);
-        expect(times(await store.listSamples('e2', at(0), at(100_000), 100))).toEqual([2500, 8000]);
-        expect((await store.findPredictionKeys(['r1', 'r2', 'r3'])).map((k) => k.requestId)).toEqual(['r2']);
-        expect((await store.claimPendingLabels(['l1', 'l2', 'l3'])).map((l) => l.requestId)).toEqual(['l2']);
-        expect(await store.commitIngest(ingest({ batchId: 'new-batch', receipt: 'again' }))).toEqual({
-          applied: false,
-          receipt: 'new',
-        });
-        expect(
-          await store.commitIngest(ingest({ batchId: 'old-batch', receipt: 'again', now: at(20_000) })),
-        ).toEqual({ applied: true });
-        expect(
+      contractTest(
+        'pruneExpired removes expired keys and labels, old and surplus samples, old batch ids, and counts them',
+        async () => {
+          const now = at(5000);
+          await store.commitIngest(
+            ingest({
+              batchId: 'old-batch',
+              now: at(0),
+              samples: [1000, 2000, 3000, 4000, 5000, 6000]
+                .map((ms) => sample('e1', ms))
+                .concat([sample('e2', 2500), sample('e2', 8000)]),
+              predictionKeys: [
+                predictionKey('r1', 1000),
+                predictionKey('r2', 10_000),
+                predictionKey('r3', 5000),
+              ],
+              receipt: 'old',
+            }),
+          );
+          await store.commitIngest(ingest({ batchId: 'new-batch', now: at(20_000), receipt: 'new' }));
+          const experiment = { project: 'proj', name: 'batches' };
+          await store.ensureExperiment(experiment, 'default', at(0));
+          await store.appendEventsOnce(experiment, [], { batchId: 'old-events', receipt: 'old', now: at(0) });
           await store.appendEventsOnce(experiment, [], {
             batchId: 'new-events',
-            receipt: 'again',
+            receipt: 'new',
             now: at(20_000),
-          }),
-        ).toEqual({ applied: false, receipt: 'new' });
-        expect(
-          await store.appendEventsOnce(experiment, [], {
-            batchId: 'old-events',
-            receipt: 'again',
-            now: at(20_000),
-          }),
-        ).toEqual({ applied: true });
+          });
+          await store.insertPendingLabels([
+            pendingLabel('l1', 1000),
+            pendingLabel('l2', 10_000),
+            pendingLabel('l3', 5000),
+          ]);
 
-        expect(
-          await store.pruneExpired(now, {
+          const removed = await store.pruneExpired(now, {
             samplesBefore: at(2500),
             maxSamplesPerEndpoint: 3,
             batchesBefore: at(10_000),
-          }),
-        ).toBe(0);
-      });
+          });
+          // samples: e1 1000, 2000 (old) + 3000 (beyond the newest 3); e2 2500 is not older than samplesBefore
+          // keys r1, r3 (expiresAt <= now); labels l1, l3; batch ids old-batch and old-events
+          expect(removed).toBe(3 + 2 + 2 + 2);
+
+          const times = (list: SampleRecord[]) => list.map((s) => s.time.getTime() - T0);
+          expect(times(await store.listSamples('e1', at(0), at(100_000), 100))).toEqual([4000, 5000, 6000]);
+          expect(times(await store.listSamples('e2', at(0), at(100_000), 100))).toEqual([2500, 8000]);
+          expect((await store.findPredictionKeys(['r1', 'r2', 'r3'])).map((k) => k.requestId)).toEqual([
+            'r2',
+          ]);
+          expect((await store.claimPendingLabels(['l1', 'l2', 'l3'])).map((l) => l.requestId)).toEqual([
+            'l2',
+          ]);
+          expect(await store.commitIngest(ingest({ batchId: 'new-batch', receipt: 'again' }))).toEqual({
+            applied: false,
+            receipt: 'new',
+          });
+          expect(
+            await store.commitIngest(ingest({ batchId: 'old-batch', receipt: 'again', now: at(20_000) })),
+          ).toEqual({ applied: true });
+          expect(
+            await store.appendEventsOnce(experiment, [], {
+              batchId: 'new-events',
+              receipt: 'again',
+              now: at(20_000),
+            }),
+          ).toEqual({ applied: false, receipt: 'new' });
+          expect(
+            await store.appendEventsOnce(experiment, [], {
+              batchId: 'old-events',
+              receipt: 'again',
+              now: at(20_000),
+            }),
+          ).toEqual({ applied: true });
+
+          expect(
+            await store.pruneExpired(now, {
+              samplesBefore: at(2500),
+              maxSamplesPerEndpoint: 3,
+              batchesBefore: at(10_000),
+            }),
+          ).toBe(0);
+        },
+      );
     });
 
     // ============================================================ monitoring events
 
-    test('monitoring events: filters, order by time, limit, JSON data', async () => {
+    contractTest('monitoring events: filters, order by time, limit, JSON data', async () => {
       const event = (ms: number, over: Partial<MonitoringEventRecord> = {}): MonitoringEventRecord => ({
         time: at(ms),
         project: 'p1',
@@ -1378,23 +1442,26 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
     // ============================================================ leases
 
     describe('leases', () => {
-      test('one of two holders wins; same holder renews; expiry allows takeover; release frees', async () => {
-        expect(await store.acquireLease('jobs', 'A', 10_000, at(0))).toBe(true);
-        expect(await store.acquireLease('jobs', 'B', 10_000, at(1000))).toBe(false);
-        expect(await store.acquireLease('jobs', 'A', 10_000, at(2000))).toBe(true); // renewed until 12 000
-        expect(await store.acquireLease('jobs', 'B', 10_000, at(11_000))).toBe(false);
-        expect(await store.acquireLease('jobs', 'B', 10_000, at(13_000))).toBe(true); // A's lease expired
-        expect(await store.acquireLease('jobs', 'A', 10_000, at(14_000))).toBe(false);
-        await store.releaseLease('jobs', 'A'); // not the holder: no effect
-        expect(await store.acquireLease('jobs', 'A', 10_000, at(14_500))).toBe(false);
-        await store.releaseLease('jobs', 'B');
-        expect(await store.acquireLease('jobs', 'A', 10_000, at(15_000))).toBe(true);
-        // Leases are independent by name.
-        expect(await store.acquireLease('other', 'B', 10_000, at(15_000))).toBe(true);
-        await store.releaseLease('never-taken', 'X');
-      });
+      contractTest(
+        'one of two holders wins; same holder renews; expiry allows takeover; release frees',
+        async () => {
+          expect(await store.acquireLease('jobs', 'A', 10_000, at(0))).toBe(true);
+          expect(await store.acquireLease('jobs', 'B', 10_000, at(1000))).toBe(false);
+          expect(await store.acquireLease('jobs', 'A', 10_000, at(2000))).toBe(true); // renewed until 12 000
+          expect(await store.acquireLease('jobs', 'B', 10_000, at(11_000))).toBe(false);
+          expect(await store.acquireLease('jobs', 'B', 10_000, at(13_000))).toBe(true); // A's lease expired
+          expect(await store.acquireLease('jobs', 'A', 10_000, at(14_000))).toBe(false);
+          await store.releaseLease('jobs', 'A'); // not the holder: no effect
+          expect(await store.acquireLease('jobs', 'A', 10_000, at(14_500))).toBe(false);
+          await store.releaseLease('jobs', 'B');
+          expect(await store.acquireLease('jobs', 'A', 10_000, at(15_000))).toBe(true);
+          // Leases are independent by name.
+          expect(await store.acquireLease('other', 'B', 10_000, at(15_000))).toBe(true);
+          await store.releaseLease('never-taken', 'X');
+        },
+      );
 
-      test('concurrent acquisition: exactly one holder wins', async () => {
+      contractTest('concurrent acquisition: exactly one holder wins', async () => {
         const holders = Array.from({ length: 10 }, (_, i) => `h${i}`);
         const results = await Promise.all(holders.map((h) => store.acquireLease('race', h, 10_000, at(0))));
         expect(results.filter(Boolean)).toHaveLength(1);
@@ -1405,7 +1472,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     // ============================================================ project settings
 
-    test('project settings: absent, stored, replaced', async () => {
+    contractTest('project settings: absent, stored, replaced', async () => {
       expect(await store.getProjectSettings('p1')).toBeNull();
       const settings = {
         project: 'p1',
@@ -1425,31 +1492,34 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
 
     // ============================================================ documents
 
-    test('documents: insert once, compare-and-set updates, list by kind and project, delete', async () => {
-      const doc = {
-        kind: 'monitor',
-        id: 'm1',
-        project: 'p1',
-        body: { a: 1, nested: { $gt: 'kept as data' } },
-      };
-      expect(await store.putDocument(doc, 0, at(1000))).toBe(1);
-      expect(await store.putDocument(doc, 0, at(1000))).toBeNull();
-      expect(await store.getDocument('monitor', 'm1')).toEqual({ ...doc, version: 1, updatedAt: at(1000) });
-      expect(await store.putDocument({ ...doc, body: { a: 2 } }, 1, at(2000))).toBe(2);
-      // A writer holding the old version loses.
-      expect(await store.putDocument({ ...doc, body: { a: 3 } }, 1, at(3000))).toBeNull();
-      expect((await store.getDocument('monitor', 'm1'))?.body).toEqual({ a: 2 });
-      await store.putDocument({ kind: 'monitor', id: 'm0', project: 'p2', body: {} }, 0, at(1000));
-      await store.putDocument({ kind: 'job', id: 'm1', project: 'p1', body: {} }, 0, at(1000));
-      expect((await store.listDocuments('monitor', {})).map((d) => d.id)).toEqual(['m0', 'm1']);
-      expect((await store.listDocuments('monitor', { projects: ['p1'] })).map((d) => d.id)).toEqual(['m1']);
-      expect(await store.deleteDocument('monitor', 'm1')).toBe(true);
-      expect(await store.deleteDocument('monitor', 'm1')).toBe(false);
-      expect(await store.getDocument('monitor', 'm1')).toBeNull();
-      expect(await store.getDocument('job', 'm1')).not.toBeNull();
-    });
+    contractTest(
+      'documents: insert once, compare-and-set updates, list by kind and project, delete',
+      async () => {
+        const doc = {
+          kind: 'monitor',
+          id: 'm1',
+          project: 'p1',
+          body: { a: 1, nested: { $gt: 'kept as data' } },
+        };
+        expect(await store.putDocument(doc, 0, at(1000))).toBe(1);
+        expect(await store.putDocument(doc, 0, at(1000))).toBeNull();
+        expect(await store.getDocument('monitor', 'm1')).toEqual({ ...doc, version: 1, updatedAt: at(1000) });
+        expect(await store.putDocument({ ...doc, body: { a: 2 } }, 1, at(2000))).toBe(2);
+        // A writer holding the old version loses.
+        expect(await store.putDocument({ ...doc, body: { a: 3 } }, 1, at(3000))).toBeNull();
+        expect((await store.getDocument('monitor', 'm1'))?.body).toEqual({ a: 2 });
+        await store.putDocument({ kind: 'monitor', id: 'm0', project: 'p2', body: {} }, 0, at(1000));
+        await store.putDocument({ kind: 'job', id: 'm1', project: 'p1', body: {} }, 0, at(1000));
+        expect((await store.listDocuments('monitor', {})).map((d) => d.id)).toEqual(['m0', 'm1']);
+        expect((await store.listDocuments('monitor', { projects: ['p1'] })).map((d) => d.id)).toEqual(['m1']);
+        expect(await store.deleteDocument('monitor', 'm1')).toBe(true);
+        expect(await store.deleteDocument('monitor', 'm1')).toBe(false);
+        expect(await store.getDocument('monitor', 'm1')).toBeNull();
+        expect(await store.getDocument('job', 'm1')).not.toBeNull();
+      },
+    );
 
-    test('documents: concurrent compare-and-set, exactly one writer wins', async () => {
+    contractTest('documents: concurrent compare-and-set, exactly one writer wins', async () => {
       await store.putDocument({ kind: 'job', id: 'race', project: 'p', body: { n: 0 } }, 0, at(0));
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
@@ -1460,4 +1530,7 @@ export function describeStoreContract(label: string, open: () => Promise<Store>)
       expect(results.filter((r) => r === null)).toHaveLength(7);
     });
   });
+  // A skip list naming a test that no longer exists would hide nothing and mislead: refuse it.
+  const unknown = skipped.filter((name) => !names.has(name));
+  if (unknown.length > 0) throw new Error(`skipped tests not in the contract: ${unknown.join('; ')}`);
 }

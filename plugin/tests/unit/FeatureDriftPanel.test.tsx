@@ -45,7 +45,15 @@ const panel = (...args: Parameters<typeof panelElement>) => render(panelElement(
 const series = () => [
   featureDriftTable([
     { name: 'age', tvd: 0.1, hellinger: 0.12, kld: 0.05, psi: 0.2, status: 'NO_DRIFT' },
-    { name: 'plan', tvd: 0.8, hellinger: 0.75, kld: 4, psi: 3.1, status: 'DRIFT_DETECTED' },
+    {
+      name: 'plan',
+      tvd: 0.8,
+      hellinger: 0.75,
+      kld: 4,
+      psi: 3.1,
+      status: 'DRIFT_DETECTED',
+      why: 'drifted: tvd 0.800 >= 0.05; chi2 p 1.00e-30 (BH 2.00e-30) <= 0.01; n 500 vs 10000',
+    },
     { name: 'city', tvd: 0.55, hellinger: 0.5, kld: 1.2, psi: 0.9, status: 'POSSIBLE_DRIFT' },
   ]),
   analysisTable([
@@ -53,7 +61,7 @@ const series = () => [
     { name: 'plan', actual: [0, 1, 2], expected: [0, 0.5, 1] },
   ]),
   histogramFrame('age', [0.5, 0.5, 0], [0.25, 0.5, 0.25]),
-  histogramFrame('plan', [0.6, 0.4, 0], [0, 0.2, 0.8], ['basic', 'pro', 'other']),
+  histogramFrame('plan', [0.6, 0.4, 0], [0, 0.2, 0.8], ['basic', 'pro', 'other'], [2]),
 ];
 
 const names = () =>
@@ -62,6 +70,13 @@ const names = () =>
     .map((r) => r.getAttribute('data-testid')?.replace('feature-row-', ''));
 
 describe('FeatureDriftPanel', () => {
+  it('shows a window below the minimum sample as too few, not as drift', () => {
+    panel([
+      featureDriftTable([{ name: 'few', tvd: 0.9, hellinger: 0.9, kld: 5, status: 'INSUFFICIENT_DATA' }]),
+    ]);
+    expect(screen.getByTestId('cell-few-status')).toHaveTextContent('Too few');
+  });
+
   it('draws one row per feature with histograms, statistics, every measure and the status, sorted by TVD', () => {
     panel(series());
     expect(names()).toEqual(['plan', 'city', 'age']);
@@ -73,6 +88,10 @@ describe('FeatureDriftPanel', () => {
     expect(screen.getByTestId('cell-plan-status')).toHaveTextContent('Drift');
     expect(screen.getByTestId('cell-city-status')).toHaveTextContent('Possible drift');
     expect(screen.getByTestId('cell-age-status')).toHaveTextContent('No drift');
+    // The status explains itself (policy measure vs threshold, p-value, n), and the bin moving most is outlined.
+    expect(within(screen.getByTestId('cell-plan-status')).getByTitle(/chi2 p 1\.00e-30/)).toBeInTheDocument();
+    expect(screen.getByTestId('top-bin-plan-2')).toBeInTheDocument();
+    expect(screen.queryByTestId('top-bin-plan-0')).toBeNull();
     expect(screen.getByTestId('histogram-plan')).toBeInTheDocument();
     expect(within(screen.getByTestId('cell-city-shift')).getByText('–')).toBeInTheDocument();
     expect(screen.getByRole('columnheader', { name: /TVD/ })).toHaveAttribute('aria-sort', 'descending');

@@ -10,6 +10,8 @@ export function featureDriftTable(
     kld: number | null;
     psi?: number | null;
     status?: string;
+    why?: string;
+    policyValue?: number | null;
   }>,
 ): DataFrame {
   return toDataFrame({
@@ -23,6 +25,8 @@ export function featureDriftTable(
       { text: 'kld', type: 'number' },
       { text: 'psi', type: 'number' },
       { text: 'drift_status', type: 'string' },
+      { text: 'policy_value', type: 'number' },
+      { text: 'why', type: 'string' },
     ],
     rows: rows.map((r) => [
       r.name,
@@ -32,6 +36,8 @@ export function featureDriftTable(
       r.kld,
       r.psi ?? null,
       r.status ?? 'NO_DRIFT',
+      r.policyValue ?? null,
+      r.why ?? '',
     ]),
   });
 }
@@ -66,11 +72,12 @@ export function histogramFrame(
   expected: number[],
   actual: number[],
   labels?: string[],
+  topBins: number[] = [],
 ): DataFrame {
   return toDataFrame({
     name,
     refId: 'C',
-    meta: { custom: { feature: name } },
+    meta: { custom: { feature: name, topBins } },
     fields: [
       { name: 'xMin', type: 'number', values: expected.map((_, i) => i) },
       { name: 'xMax', type: 'number', values: expected.map((_, i) => i + 1) },

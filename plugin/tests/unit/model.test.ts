@@ -1,17 +1,20 @@
-import {
-  binShift,
-  buildModel,
-  deriveStatus,
-  formatNumber,
-  sortRows,
-} from '../../src/panels/featureDrift/model';
+import { binShift, buildModel, formatNumber, sortRows } from '../../src/panels/featureDrift/model';
 import { analysisTable, featureDriftTable, histogramFrame } from './frames';
 
 describe('feature-drift model', () => {
   const frames = [
     featureDriftTable([
       { name: 'age', tvd: 0.1, hellinger: 0.12, kld: 0.05, psi: 0.2, status: 'NO_DRIFT' },
-      { name: 'plan', tvd: 0.8, hellinger: 0.75, kld: 4, psi: 3.1, status: 'DRIFT_DETECTED' },
+      {
+        name: 'plan',
+        tvd: 0.8,
+        hellinger: 0.75,
+        kld: 4,
+        psi: 3.1,
+        status: 'DRIFT_DETECTED',
+        policyValue: 0.8,
+        why: 'drifted: tvd 0.800 >= 0.05; chi2 p 1.00e-30 (BH 2.00e-30) <= 0.01; n 500 vs 10000',
+      },
       { name: 'prediction', column: 'prediction', tvd: 0.3, hellinger: 0.2, kld: 0.4, status: 'NO_DRIFT' },
     ]),
     analysisTable([
@@ -19,7 +22,7 @@ describe('feature-drift model', () => {
       { name: 'plan', actual: [0, 1, 2], expected: [0, 0.5, 1] },
     ]),
     histogramFrame('age', [0.5, 0.5, 0], [0.25, 0.5, 0.25]),
-    histogramFrame('plan', [0.6, 0.4, 0], [0, 0.2, 0.8], ['basic', 'pro', 'other']),
+    histogramFrame('plan', [0.6, 0.4, 0], [0, 0.2, 0.8], ['basic', 'pro', 'other'], [2, 0]),
   ];
 
   it('merges tables and histograms by feature name, keeping measures over gaps', () => {
@@ -31,7 +34,13 @@ describe('feature-drift model', () => {
     expect(plan.actual).toEqual({ min: 0, mean: 1, max: 2 });
     expect(plan.status).toBe('DRIFT_DETECTED');
     expect(plan.statusSource).toBe('proxy');
+    // The policy's explanation is the status's, not a measure column.
+    expect(plan.why).toBe(
+      'drifted: tvd 0.800 >= 0.05; chi2 p 1.00e-30 (BH 2.00e-30) <= 0.01; n 500 vs 10000',
+    );
     expect(plan.bins.map((b) => b.label)).toEqual(['basic', 'pro', 'other']);
+    // The bins the proxy names as moving most are marked for highlighting.
+    expect(plan.bins.map((b) => b.top === true)).toEqual([true, false, true]);
     expect(plan.shift).toBeCloseTo(0.8);
     expect(model.rows[2].column).toBe('prediction');
     expect(model.measures).toEqual(['tvd', 'hellinger', 'kld', 'psi']);
@@ -44,13 +53,13 @@ describe('feature-drift model', () => {
     expect(model.rows.map((r) => r.name)).toEqual(['age', 'plan']);
   });
 
-  it("derives the status with MLRun's rule when the query has no drift_status", () => {
-    expect(deriveStatus(0.8, 0.7)).toBe('DRIFT_DETECTED');
-    expect(deriveStatus(0.5, 0.55)).toBe('POSSIBLE_DRIFT');
-    expect(deriveStatus(0.1, 0.2)).toBe('NO_DRIFT');
-    expect(deriveStatus(null, 0.2)).toBe('UNKNOWN');
+  it('takes the status only from the proxy: without drift_status it stays UNKNOWN, INSUFFICIENT_DATA is kept', () => {
     const model = buildModel([analysisTable([{ name: 'x', actual: [0, 1, 2], expected: [0, 1, 2] }])]);
-    expect(model.rows[0].status).toBe('UNKNOWN');
+    expect(model.rows[0]).toMatchObject({ status: 'UNKNOWN', statusSource: 'none' });
+    const few = buildModel([
+      featureDriftTable([{ name: 'x', tvd: 0.9, hellinger: 0.9, kld: 5, status: 'INSUFFICIENT_DATA' }]),
+    ]);
+    expect(few.rows[0]).toMatchObject({ status: 'INSUFFICIENT_DATA', statusSource: 'proxy' });
   });
 
   it('sorts by any column, rows without a value last in both directions', () => {

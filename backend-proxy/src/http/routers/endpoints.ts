@@ -4,6 +4,7 @@ import { assertProject, visibleProjects } from '../../auth/apiKeyService';
 import { InvalidInputError, PayloadTooLargeError } from '../../errors';
 import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
+import { DRIFT_POLICY_NAMES } from '../../monitoring/drift/policy/policyConfig';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
 import { firstTrafficEvents } from '../../monitoring/endpoints/firstTraffic';
 import { FIRST_TRAFFIC_EVENT } from '../../monitoring/reference/referenceEvents';
@@ -21,9 +22,23 @@ const featureSpec = z.strictObject({
   name: z.string().min(1).max(256),
   kind: z.enum(['numeric', 'categorical']),
 });
+/** Drift policy settings (policy/policyConfig.ts): any subset, the rest comes from the project or the defaults. */
 const thresholds = z
-  .strictObject({ possibleDrift: z.number().min(0).max(1), driftDetected: z.number().min(0).max(1) })
-  .refine((t) => t.possibleDrift <= t.driftDetected, 'possibleDrift must not exceed driftDetected');
+  .strictObject({
+    policy: z.enum(DRIFT_POLICY_NAMES).optional(),
+    minSample: z.number().int().min(1).max(1_000_000_000).optional(),
+    alpha: z.number().gt(0).lt(1).optional(),
+    numericEffect: z.number().min(0).optional(),
+    categoricalEffect: z.number().min(0).max(1).optional(),
+    driftShare: z.number().gt(0).max(1).optional(),
+    possibleDrift: z.number().min(0).max(1).optional(),
+    driftDetected: z.number().min(0).max(1).optional(),
+  })
+  .refine(
+    (t) =>
+      t.possibleDrift === undefined || t.driftDetected === undefined || t.possibleDrift <= t.driftDetected,
+    'possibleDrift must not exceed driftDetected',
+  );
 const labelKey = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,63}$/, 'label keys: letters, digits and "_ . - /"');

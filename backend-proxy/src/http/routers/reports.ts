@@ -30,6 +30,7 @@ const compareBody = z.strictObject({
     )
     .optional(),
   driftShare: z.number().gt(0).max(1).optional(),
+  sharedColumns: z.boolean().optional(),
 });
 
 /** `/api/v1/reports`: the batch reference-vs-current report of `driftwatch compare`, kept in an experiment. */
@@ -57,6 +58,7 @@ export function reportsRouter(reports: ReportService): Router {
         prediction: body.prediction,
         tests: body.tests,
         driftShare: body.driftShare,
+        sharedColumns: body.sharedColumns,
       },
     );
     res.status(201).json(result);

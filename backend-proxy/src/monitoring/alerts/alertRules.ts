@@ -1,4 +1,5 @@
 import type { DriftReport } from '../analysis/driftService';
+import { DRIFT_STATUS_LEVEL, isDriftStatus } from '../drift/driftStatus';
 import type { OperationalFigures } from '../windows/operationalFigures';
 
 export const ALERT_METRICS = [
@@ -39,13 +40,6 @@ export interface AlertRule {
   createdAt: string;
 }
 
-/** drift_status as a number, as the Prometheus gauge exports it. */
-export const DRIFT_STATUS_LEVEL: Record<string, number> = {
-  NO_DRIFT: 0,
-  POSSIBLE_DRIFT: 1,
-  DRIFT_DETECTED: 2,
-};
-
 export function holds(value: number | null, comparison: AlertComparison, threshold: number): boolean {
   if (value === null || !Number.isFinite(value)) return false;
   switch (comparison) {
@@ -85,7 +79,8 @@ export function metricValue(rule: Pick<AlertRule, 'metric' | 'feature'>, inputs:
   };
   switch (rule.metric) {
     case 'drift_status':
-      return DRIFT_STATUS_LEVEL[o.status] ?? null;
+      // INSUFFICIENT_DATA and UNKNOWN are no value, so no rule (whatever its comparison) fires on them.
+      return isDriftStatus(o.status) || o.status === 'NO_DRIFT' ? DRIFT_STATUS_LEVEL[o.status] : null;
     case 'tvd_mean':
       return o.tvdMean;
     case 'hellinger_mean':

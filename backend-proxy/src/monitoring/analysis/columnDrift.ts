@@ -1,3 +1,4 @@
+import type { ColumnDecision } from '../drift/policy/types';
 import { computeDriftScore, type DriftMetric, type DriftScore } from '../drift/registry';
 import type { ColumnWindow } from '../aggregates/layout';
 import { mean, sampleStd } from '../stats/moments';
@@ -24,12 +25,16 @@ export interface ColumnDrift {
   /** The bins both histograms are counted on. Numeric: edges (open bins below/above). Categorical: categories then "other". */
   bins: { edges: number[] } | { categories: string[] };
   histograms: { expected: number[]; actual: number[] };
+  /** Values counted in the histograms: production (the window) and reference (or baseline). */
+  n: { production: number; reference: number };
   measures: Partial<Record<DriftMetric, DriftScore>>;
   quality: {
     missingShare: number | null;
     /** Numeric: share outside the reference's range. Categorical: share of categories the reference did not keep. */
     outOfRangeShare: number | null;
   };
+  /** The drift policy's decision on this column (set when the window is decided). */
+  decision?: ColumnDecision;
 }
 
 /** The metrics each column kind gets. KS and Wasserstein need an order, chi-squared needs categories. */
@@ -45,6 +50,7 @@ export const NUMERIC_METRICS: DriftMetric[] = [
 ];
 export const CATEGORICAL_METRICS: DriftMetric[] = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'chi2'];
 
+const total = (counts: number[]): number => counts.reduce((a, b) => a + b, 0);
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
@@ -115,6 +121,7 @@ export function columnDrift(
     actual: windowSummary(actual),
     bins: reference.kind === 'numeric' ? { edges: reference.edges } : { categories: reference.categories },
     histograms: { expected: expected.histogram, actual: histogram },
+    n: { production: total(histogram), reference: total(expected.histogram) },
     measures,
     quality: {
       missingShare: rows > 0 ? actual.missing / rows : null,

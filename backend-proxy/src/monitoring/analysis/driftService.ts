@@ -1,13 +1,16 @@
 import { referenceSegments, type ReferenceCoverage } from './referenceCoverage';
 import type { EndpointRecord } from '../../store/types';
 import { readWindow, type ColumnWindow } from '../aggregates/layout';
-import { driftStatus, type DriftStatus, type DriftThresholds } from '../drift/driftStatus';
+import type { DriftStatus } from '../drift/driftStatus';
+import { decideDrift } from '../drift/policy/decideDrift';
+import type { DriftPolicyConfig, DriftPolicyName } from '../drift/policy/policyConfig';
+import type { EndpointDecision, PolicyColumn, SampleSizes } from '../drift/policy/types';
 import { DEFAULT_FEATURE_METRICS, type DriftMetric } from '../drift/registry';
 import type { EndpointService } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { ColumnStatistics, ReferenceStatistics } from '../reference/types';
 import type { WindowService } from '../windows/windowService';
-import { columnDrift, referenceSummary, windowSummary, type ColumnDrift } from './columnDrift';
+import { binPositions, columnDrift, referenceSummary, windowSummary, type ColumnDrift } from './columnDrift';
 
 export interface OverallDrift {
   tvdSum: number | null;
@@ -16,12 +19,16 @@ export interface OverallDrift {
   hellingerMean: number | null;
   kldSum: number | null;
   kldMean: number | null;
-  /** Features whose own (tvd + hellinger) / 2 reaches the possible-drift threshold. */
+  /** Features the policy found drifted, and their share of the evaluated features. */
   driftedFeatures: number;
   driftedShare: number | null;
   status: DriftStatus;
-  /** How `status` was decided. */
-  rule: { description: string; thresholds: DriftThresholds };
+  policy: DriftPolicyName;
+  /** Predictions in the window and reference rows behind the status. */
+  n: SampleSizes & { minSample: number };
+  /** Why: the policy, the drifted features with their deciding measure, threshold, p-value and n. */
+  explanation: EndpointDecision;
+  config: DriftPolicyConfig;
 }
 
 export interface DriftReport {
@@ -55,9 +62,6 @@ export interface DriftSeries {
   reason?: string;
 }
 
-const RULE =
-  'MLRun: mean of tvd_mean and hellinger_mean; >= possibleDrift: POSSIBLE_DRIFT, >= driftDetected: DRIFT_DETECTED';
-
 function sumAndMean(values: number[]): { sum: number | null; mean: number | null } {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return { sum: null, mean: null };
@@ -65,21 +69,40 @@ function sumAndMean(values: number[]): { sum: number | null; mean: number | null
   return { sum, mean: sum / finite.length };
 }
 
-export function overallDrift(features: ColumnDrift[], thresholds: DriftThresholds): OverallDrift {
+function policyColumn(column: ColumnDrift): PolicyColumn {
+  return {
+    name: column.name,
+    kind: column.kind,
+    expected: column.histograms.expected,
+    actual: column.histograms.actual,
+    positions: 'edges' in column.bins ? binPositions(column.bins.edges) : undefined,
+    scale: column.expected.std,
+  };
+}
+
+/**
+ * Decides the window with the policy: sets each column's `decision` (features and predictions)
+ * and returns the overall figures and status. MLRun's TVD/Hellinger/KLD sums and means are there
+ * whatever the policy.
+ */
+export function overallDrift(
+  features: ColumnDrift[],
+  predictions: ColumnDrift[],
+  windowPredictions: number,
+  config: DriftPolicyConfig,
+): OverallDrift {
+  const decision = decideDrift(
+    { features: features.map(policyColumn), predictions: predictions.map(policyColumn), windowPredictions },
+    config,
+  );
+  features.forEach((f, i) => (f.decision = decision.features[i]));
+  predictions.forEach((p, i) => (p.decision = decision.predictions[i]));
   const pick = (metric: 'tvd' | 'hellinger' | 'kld') =>
     sumAndMean(features.map((f) => f.measures[metric]?.value ?? Number.NaN));
   const tvd = pick('tvd');
   const hellinger = pick('hellinger');
   const kld = pick('kld');
-  const drifted = features.filter((f) => {
-    const status = driftStatus(
-      f.measures.tvd?.value ?? Number.NaN,
-      f.measures.hellinger?.value ?? Number.NaN,
-      thresholds,
-    );
-    return status === 'POSSIBLE_DRIFT' || status === 'DRIFT_DETECTED';
-  }).length;
-  const measured = features.filter((f) => Number.isFinite(f.measures.tvd?.value ?? Number.NaN)).length;
+  const endpoint = decision.endpoint;
   return {
     tvdSum: tvd.sum,
     tvdMean: tvd.mean,
@@ -87,10 +110,13 @@ export function overallDrift(features: ColumnDrift[], thresholds: DriftThreshold
     hellingerMean: hellinger.mean,
     kldSum: kld.sum,
     kldMean: kld.mean,
-    driftedFeatures: drifted,
-    driftedShare: measured > 0 ? drifted / measured : null,
-    status: driftStatus(tvd.mean ?? Number.NaN, hellinger.mean ?? Number.NaN, thresholds),
-    rule: { description: RULE, thresholds },
+    driftedFeatures: endpoint.driftedFeatures.length,
+    driftedShare: endpoint.driftedShare,
+    status: endpoint.status,
+    policy: endpoint.policy,
+    n: endpoint.n,
+    explanation: endpoint,
+    config,
   };
 }
 
@@ -126,7 +152,7 @@ export class DriftService {
     baseline?: { from: number; to: number },
   ): Promise<DriftReport> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
-    const thresholds = await this.endpoints.thresholdsFor(endpoint);
+    const config = await this.endpoints.policyFor(endpoint);
     const version = endpoint.referenceVersion;
     const coverage = version === 0 ? undefined : await this.coverage(endpoint, from, to);
     const empty = (reason: string, predictions = 0): DriftReport => ({
@@ -135,7 +161,7 @@ export class DriftService {
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features: [],
       predictions: [],
-      overall: overallDrift([], thresholds),
+      overall: overallDrift([], [], predictions, config),
       reason,
       ...(coverage ? { referenceCoverage: coverage } : {}),
     });
@@ -153,13 +179,14 @@ export class DriftService {
       : null;
 
     const features = compareColumns(statistics.features, actual.features, base?.features);
+    const predictions = compareColumns(statistics.predictions, actual.outputs, base?.outputs);
     return {
       endpointId: endpoint.id,
       window: { from, to, predictions: actual.predictions },
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features,
-      predictions: compareColumns(statistics.predictions, actual.outputs, base?.outputs),
-      overall: overallDrift(features, thresholds),
+      predictions,
+      overall: overallDrift(features, predictions, actual.predictions, config),
       ...(coverage ? { referenceCoverage: coverage } : {}),
     };
   }
@@ -203,7 +230,7 @@ export class DriftService {
     const version = endpoint.referenceVersion;
     if (version === 0)
       return { endpointId: endpoint.id, stepMs, points: [], reason: 'no reference registered' };
-    const thresholds = await this.endpoints.thresholdsFor(endpoint);
+    const config = await this.endpoints.policyFor(endpoint);
     const statistics = (await this.references.get(endpoint.id, version)).statistics as ReferenceStatistics;
     const binning = await this.references.binningFor(endpoint, version);
     const wanted = [...new Set<DriftMetric>(['tvd', 'hellinger', ...metrics])];
@@ -221,7 +248,7 @@ export class DriftService {
         time: step.time,
         predictions: window.predictions,
         features,
-        overall: overallDrift(features, thresholds),
+        overall: overallDrift(features, [], window.predictions, config),
       };
     });
     return { endpointId: endpoint.id, stepMs, points };

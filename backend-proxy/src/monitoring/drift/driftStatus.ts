@@ -1,39 +1,35 @@
 /**
- * MLRun's general drift rule (HistogramDataDriftApplication + DataDriftClassifier):
- *   value = (mean TVD over the features + mean Hellinger distance over the features) / 2,
- *   DRIFT_DETECTED if value >= driftDetected, else POSSIBLE_DRIFT if value >= possibleDrift,
- *   else NO_DRIFT; UNKNOWN when value is NaN (nothing to compare).
- * Defaults as MLRun: possibleDrift 0.5, driftDetected 0.7.
+ * The drift status vocabulary, defined once: the API, the store, Prometheus, the alert rules, the
+ * plugin and the dashboards import it. Which status a window gets is decided by a drift policy
+ * (`./policy`).
+ *   NO_DRIFT / POSSIBLE_DRIFT / DRIFT_DETECTED  the policy's decision,
+ *   INSUFFICIENT_DATA                           fewer predictions than the policy's minimum sample,
+ *   UNKNOWN                                     nothing to compare (no reference, no predictions).
  */
 
-export type DriftStatus = 'NO_DRIFT' | 'POSSIBLE_DRIFT' | 'DRIFT_DETECTED' | 'UNKNOWN';
+export const DRIFT_STATUSES = Object.freeze([
+  'NO_DRIFT',
+  'POSSIBLE_DRIFT',
+  'DRIFT_DETECTED',
+  'INSUFFICIENT_DATA',
+  'UNKNOWN',
+] as const);
 
-export interface DriftThresholds {
-  possibleDrift: number;
-  driftDetected: number;
-}
+export type DriftStatus = (typeof DRIFT_STATUSES)[number];
 
-/** Statuses as ordered numbers, for gauges and comparisons: -1 unknown, 0 no drift, 1 possible, 2 detected. */
+/**
+ * Statuses as ordered numbers, for gauges and comparisons: -2 insufficient data, -1 unknown, 0 no
+ * drift, 1 possible, 2 detected. Negative levels are not drift, so rules on `>= 1` never fire on them.
+ */
 export const DRIFT_STATUS_LEVEL: Readonly<Record<DriftStatus, number>> = Object.freeze({
+  INSUFFICIENT_DATA: -2,
   UNKNOWN: -1,
   NO_DRIFT: 0,
   POSSIBLE_DRIFT: 1,
   DRIFT_DETECTED: 2,
 });
 
-export const DEFAULT_DRIFT_THRESHOLDS: Readonly<DriftThresholds> = Object.freeze({
-  possibleDrift: 0.5,
-  driftDetected: 0.7,
-});
-
-export function driftStatus(
-  tvdMean: number,
-  hellingerMean: number,
-  thresholds: DriftThresholds = DEFAULT_DRIFT_THRESHOLDS,
-): DriftStatus {
-  const value = (tvdMean + hellingerMean) / 2;
-  if (Number.isNaN(value)) return 'UNKNOWN';
-  if (value >= thresholds.driftDetected) return 'DRIFT_DETECTED';
-  if (value >= thresholds.possibleDrift) return 'POSSIBLE_DRIFT';
-  return 'NO_DRIFT';
+/** Whether a status reports drift (the ones alert rules page on). */
+export function isDriftStatus(status: DriftStatus): boolean {
+  return status === 'POSSIBLE_DRIFT' || status === 'DRIFT_DETECTED';
 }

@@ -1,6 +1,10 @@
 import { NotFoundError } from '../../errors';
 import type { EndpointFilter, EndpointRecord, FeatureSpec, ProjectSettings, Store } from '../../store/types';
-import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../drift/driftStatus';
+import {
+  resolvePolicyConfig,
+  type DriftPolicyConfig,
+  type DriftPolicySettings,
+} from '../drift/policy/policyConfig';
 import { endpointId } from './endpointId';
 
 /** What a client says about a deployed model; everything but project and model has a default. */
@@ -14,7 +18,8 @@ export interface EndpointSpec {
   features?: FeatureSpec[];
   predictionColumns?: FeatureSpec[];
   labelColumns?: string[];
-  thresholds?: DriftThresholds | null;
+  /** Drift policy settings of this endpoint (any subset; the project's and the defaults fill the rest). */
+  thresholds?: DriftPolicySettings | null;
   monitoring?: boolean;
 }
 
@@ -90,14 +95,16 @@ export class EndpointService {
     return this.store.listProjects();
   }
 
-  /** Endpoint's own thresholds, else its project's, else MLRun's defaults (0.5 / 0.7). */
-  async thresholdsFor(endpoint: EndpointRecord): Promise<DriftThresholds> {
-    if (endpoint.thresholds) return endpoint.thresholds;
+  /** The drift policy of an endpoint: its own settings over its project's over the defaults, field by field. */
+  async policyFor(endpoint: EndpointRecord): Promise<DriftPolicyConfig> {
     const settings = await this.store.getProjectSettings(endpoint.project);
-    return settings?.thresholds ?? DEFAULT_DRIFT_THRESHOLDS;
+    return resolvePolicyConfig(endpoint.thresholds, settings?.thresholds);
   }
 
-  async setProjectThresholds(project: string, thresholds: DriftThresholds | null): Promise<ProjectSettings> {
+  async setProjectThresholds(
+    project: string,
+    thresholds: DriftPolicySettings | null,
+  ): Promise<ProjectSettings> {
     const settings: ProjectSettings = { project, thresholds, updatedAt: this.clock() };
     await this.store.putProjectSettings(settings);
     return settings;

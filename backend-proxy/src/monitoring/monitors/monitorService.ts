@@ -3,7 +3,8 @@ import type { EndpointRecord, ExperimentRef, Store } from '../../store/types';
 import type { ExperimentService, Origin } from '../../tracking/experimentService';
 import { readWindow } from '../aggregates/layout';
 import { holds } from '../alerts/alertRules';
-import { DEFAULT_DRIFT_THRESHOLDS, DRIFT_STATUS_LEVEL } from '../drift/driftStatus';
+import { DRIFT_STATUS_LEVEL, isDriftStatus } from '../drift/driftStatus';
+import { DEFAULT_POLICY_CONFIG } from '../drift/policy/policyConfig';
 import { overallDrift, type OverallDrift } from '../analysis/driftService';
 import { columnDrift, windowSummary, type ColumnDrift } from '../analysis/columnDrift';
 import type { EndpointService } from '../endpoints/endpointService';
@@ -238,7 +239,7 @@ export class MonitorService {
           ? comparison.accuracy.baseline - comparison.accuracy.recent
           : Number.NaN,
     };
-    const drift = o.status === 'POSSIBLE_DRIFT' || o.status === 'DRIFT_DETECTED';
+    const drift = isDriftStatus(o.status);
     const alerts = monitor.alerts
       .filter((a) => holds(values[a.measure], a.comparison, a.threshold))
       .map((a) => ({ ...a, value: values[a.measure] }));
@@ -284,7 +285,12 @@ export class MonitorService {
       baseline: { index: b, takenAt: baseline.takenAt },
       recent: { index: r, takenAt: recent.takenAt },
       columns,
-      overall: overallDrift(columns, DEFAULT_DRIFT_THRESHOLDS),
+      overall: overallDrift(
+        columns,
+        [],
+        Math.max(0, ...columns.map((c) => c.actual.count + c.actual.missing)),
+        DEFAULT_POLICY_CONFIG,
+      ),
       accuracy:
         monitor.kind === 'model' ? { baseline: accuracyOf(baseline), recent: accuracyOf(recent) } : null,
     };

@@ -24,7 +24,14 @@ import type {
   ObjectId,
   TransactionOptions,
 } from 'mongodb';
-import type { DriftStatusValue, FeatureSpec, Resolution, RunStatus, Scope } from '../types';
+import type {
+  DriftPolicySettings,
+  DriftStatusValue,
+  FeatureSpec,
+  Resolution,
+  RunStatus,
+  Scope,
+} from '../types';
 
 export const COLLECTIONS = {
   experiments: 'experiments',
@@ -128,7 +135,7 @@ export interface EndpointDoc {
   features: FeatureSpec[];
   predictionColumns: FeatureSpec[];
   labelColumns: string[];
-  thresholds: { possibleDrift: number; driftDetected: number } | null;
+  thresholds: DriftPolicySettings | null;
   monitoring: boolean;
   createdAt: Date;
   /**
@@ -195,6 +202,8 @@ export interface PredictionKeyDoc {
   predictionJson: string;
   expiresAt: Date;
   labelledAt: Date | null;
+  /** Token of the call that set `labelledAt` (batched compare-and-set); absent on older keys. */
+  labelClaim?: string;
 }
 
 export interface PendingLabelDoc {
@@ -203,6 +212,8 @@ export interface PendingLabelDoc {
   labelJson: string;
   receivedAt: Date;
   expiresAt: Date;
+  /** Token of the call that claimed it (batched claim); absent (null to queries) until claimed. */
+  claim?: string;
 }
 
 export interface MonitoringEventDoc {
@@ -218,7 +229,7 @@ export interface MonitoringEventDoc {
 
 export interface ProjectSettingsDoc {
   project: string;
-  thresholds: { possibleDrift: number; driftDetected: number } | null;
+  thresholds: DriftPolicySettings | null;
   updatedAt: Date;
 }
 

@@ -10,6 +10,7 @@ import {
   toJsonText,
   validDate,
 } from './codec';
+import { assertDocumentFits } from './documentSize';
 
 const fromDoc = (d: DocumentDoc): StoredDocument => ({
   kind: d.kind,
@@ -49,6 +50,7 @@ export class MongoDocuments implements DocumentStore {
     const project = plainString(doc.project, 'project');
     const body = toJsonText(doc.body);
     const updatedAt = validDate(now, 'now');
+    assertDocumentFits({ kind, id, project, body }, `the ${kind} document`);
     if (plainNumber(expectedVersion, 'expectedVersion') === 0) {
       try {
         await this.ctx.c.documents.insertOne({ kind, id, project, version: 1, updatedAt, body });

@@ -1,4 +1,5 @@
 /** Model endpoints: descriptive spec, activity counters (written by ingest) and evaluation results. */
+import { policySettingsDoc } from './policySettings';
 import type { Filter } from 'mongodb';
 import type {
   EndpointEvaluation,
@@ -29,14 +30,6 @@ const featureSpecs = (specs: FeatureSpec[]): FeatureSpec[] =>
     kind: plainString(f.kind, 'feature kind') as FeatureSpec['kind'],
   }));
 
-const thresholds = (t: EndpointRecord['thresholds']): EndpointDoc['thresholds'] =>
-  t === null
-    ? null
-    : {
-        possibleDrift: plainNumber(t.possibleDrift, 'possibleDrift'),
-        driftDetected: plainNumber(t.driftDetected, 'driftDetected'),
-      };
-
 function specFields(
   spec: EndpointSpec,
 ): Pick<
@@ -57,7 +50,7 @@ function specFields(
     features: featureSpecs(spec.features),
     predictionColumns: featureSpecs(spec.predictionColumns),
     labelColumns: plainStrings(spec.labelColumns, 'labelColumns'),
-    thresholds: thresholds(spec.thresholds),
+    thresholds: policySettingsDoc(spec.thresholds),
     monitoring: spec.monitoring === true,
   };
 }
@@ -96,10 +89,7 @@ export const endpointFromDoc = (d: EndpointDoc): EndpointRecord => ({
   features: d.features.map((f) => ({ name: f.name, kind: f.kind })),
   predictionColumns: d.predictionColumns.map((f) => ({ name: f.name, kind: f.kind })),
   labelColumns: [...d.labelColumns],
-  thresholds:
-    d.thresholds === null
-      ? null
-      : { possibleDrift: d.thresholds.possibleDrift, driftDetected: d.thresholds.driftDetected },
+  thresholds: policySettingsDoc(d.thresholds),
   monitoring: d.monitoring,
   createdAt: d.createdAt,
   firstRequest: d.firstRequest ?? null,

@@ -54,12 +54,21 @@ import { MongoProjectSettings } from './projectSettings';
 import { MongoDocuments } from './documents';
 import { MongoReferences } from './references';
 import { MongoTracking } from './tracking';
+import { DEFAULT_OPERATION_TIMEOUT_MS, urlMillis, withUnavailableErrors } from './timeLimits';
 
 export interface MongoStoreOptions {
   /** Database name; defaults to the one in the URL path, else `driftwatch`. */
   dbName?: string;
   /** How long to wait for a reachable server before failing (ms, default 10 000). */
   serverSelectionTimeoutMS?: number;
+  /**
+   * Time limit of every operation (ms): server selection, pool wait and reply each; options
+   * `socketTimeoutMS=` / `waitQueueTimeoutMS=` in the URL win. Default 10 000. A timed-out
+   * operation answers 503.
+   */
+  operationTimeoutMS?: number;
+  /** Observes the name of every command sent (diagnostics; driver command monitoring). */
+  onCommand?: (commandName: string) => void;
 }
 
 /** The database named in a connection string's path (`mongodb://h1,h2/name?...`), if any. */
@@ -71,12 +80,18 @@ export function databaseFromUrl(url: string): string | undefined {
 
 export async function openMongoStore(url: string, options: MongoStoreOptions = {}): Promise<Store> {
   const dbName = options.dbName ?? databaseFromUrl(url) ?? 'driftwatch';
+  const operationLimit = options.operationTimeoutMS ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
     // Acknowledged means durable: a write counts once a majority has it in its journal.
     writeConcern: { w: 'majority', journal: true },
     appName: 'driftwatch',
+    monitorCommands: options.onCommand !== undefined,
+    socketTimeoutMS: urlMillis(url, 'socketTimeoutMS') ?? operationLimit,
+    waitQueueTimeoutMS: urlMillis(url, 'waitQueueTimeoutMS') ?? operationLimit,
   });
+  const onCommand = options.onCommand;
+  if (onCommand) client.on('commandStarted', (event) => onCommand(event.commandName));
   try {
     await client.connect();
     const db = client.db(dbName);
@@ -90,7 +105,7 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     }
     await ensureSchema(db);
     const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }));
-    return new MongoStore(ctx);
+    return withUnavailableErrors(new MongoStore(ctx));
   } catch (error) {
     await client.close().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,5 @@
 /** Ingest commits, aggregates, samples, prediction keys, pending labels and pruning. */
+import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, ClientSession, Filter } from 'mongodb';
 import type {
   AggregateDelta,
@@ -231,16 +232,29 @@ export class MongoMonitoring implements MonitoringStore {
     return found;
   }
 
+  /**
+   * Batched: per 1000 ids, one `updateMany` stamps the unlabelled keys with this call's claim
+   * token and one `find` reads back which carry it. Each document update is atomic and re-checks
+   * `labelledAt: null`, so of concurrent callers exactly one stamps (and so marks) each key.
+   */
   async markPredictionKeysLabelled(requestIds: string[], at: Date): Promise<string[]> {
     const marked: string[] = [];
-    // One conditional update per key: atomic per document, so exactly one caller marks each.
-    for (const requestId of plainStrings(requestIds, 'requestIds')) {
-      const updated = await this.ctx.c.predictionKeys.findOneAndUpdate(
-        { requestId, labelledAt: null },
-        { $set: { labelledAt: validDate(at, 'at') } },
-        { projection: { requestId: 1 } },
+    const labelledAt = validDate(at, 'at');
+    for (const ids of chunked([...new Set(plainStrings(requestIds, 'requestIds'))], 1000)) {
+      const claim = newClaimToken();
+      const { modifiedCount } = await this.ctx.c.predictionKeys.updateMany(
+        { requestId: { $in: ids }, labelledAt: null },
+        { $set: { labelledAt, labelClaim: claim } },
       );
-      if (updated) marked.push(requestId);
+      if (modifiedCount === 0) continue;
+      const docs = await this.ctx.c.predictionKeys
+        .find(
+          { requestId: { $in: ids }, labelClaim: claim },
+          // One reply for the whole chunk (no getMore round trips).
+          { projection: { requestId: 1 }, batchSize: ids.length },
+        )
+        .toArray();
+      marked.push(...docs.map((d) => d.requestId));
     }
     return marked;
   }
@@ -257,21 +271,27 @@ export class MongoMonitoring implements MonitoringStore {
   }
 
   /**
-   * `findOneAndDelete` is atomic per document: of any number of concurrent claimers exactly one
-   * gets each label. Looping per id until nothing is left also takes several labels of one id.
+   * Batched like markPredictionKeysLabelled: per 1000 ids, one `updateMany` stamps the unclaimed
+   * labels with this call's token (atomic per document: exactly one claimer stamps each), one
+   * `find` reads them and one `deleteMany` removes them; nothing is read or deleted when none
+   * was waiting (the usual case after an ingest). A claimer that dies between stamp and delete
+   * leaves its labels claimed until their TTL: they are not counted twice, nor at all.
    */
   async claimPendingLabels(requestIds: string[]): Promise<PendingLabelRecord[]> {
     const claimed: PendingLabelRecord[] = [];
-    // Ingest asks for every request id of a batch and few have labels waiting: find those first, in
-    // one query per 1000 ids, then claim each label atomically.
-    const waiting: string[] = [];
     for (const ids of chunked([...new Set(plainStrings(requestIds, 'requestIds'))], 1000)) {
-      waiting.push(...(await this.ctx.c.pendingLabels.distinct('requestId', { requestId: { $in: ids } })));
-    }
-    for (const requestId of waiting) {
-      for (;;) {
-        const doc = await this.ctx.c.pendingLabels.findOneAndDelete({ requestId }, { sort: { _id: 1 } });
-        if (!doc) break;
+      const claim = newClaimToken();
+      const { modifiedCount } = await this.ctx.c.pendingLabels.updateMany(
+        { requestId: { $in: ids }, claim: { $exists: false } },
+        { $set: { claim } },
+      );
+      if (modifiedCount === 0) continue;
+      const docs = await this.ctx.c.pendingLabels
+        .find({ requestId: { $in: ids }, claim }, { batchSize: ids.length })
+        .sort({ _id: 1 })
+        .toArray();
+      await this.ctx.c.pendingLabels.deleteMany({ requestId: { $in: ids }, claim });
+      for (const doc of docs) {
         claimed.push({
           requestId: doc.requestId,
           endpointId: doc.endpointId,
@@ -366,3 +386,6 @@ function predictionKeyDoc(k: PredictionKeyRecord): PredictionKeyDoc {
     labelledAt: k.labelledAt === null ? null : validDate(k.labelledAt, 'labelledAt'),
   };
 }
+
+/** One claimer's mark on the documents it took; unique per call. */
+const newClaimToken = (): string => randomUUID();

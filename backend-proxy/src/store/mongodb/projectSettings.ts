@@ -1,7 +1,8 @@
 /** Per-project settings (drift thresholds): one document per project, replaced whole. */
 import type { ProjectSettings, ProjectSettingsStore } from '../types';
 import type { MongoContext } from './collections';
-import { plainNumber, plainString, retryOnDuplicateKey, validDate } from './codec';
+import { policySettingsDoc } from './policySettings';
+import { plainString, retryOnDuplicateKey, validDate } from './codec';
 
 export class MongoProjectSettings implements ProjectSettingsStore {
   constructor(private readonly ctx: MongoContext) {}
@@ -11,26 +12,16 @@ export class MongoProjectSettings implements ProjectSettingsStore {
     if (!doc) return null;
     return {
       project: doc.project,
-      thresholds:
-        doc.thresholds === null
-          ? null
-          : { possibleDrift: doc.thresholds.possibleDrift, driftDetected: doc.thresholds.driftDetected },
+      thresholds: policySettingsDoc(doc.thresholds),
       updatedAt: doc.updatedAt,
     };
   }
 
   async putProjectSettings(settings: ProjectSettings): Promise<void> {
     const project = plainString(settings.project, 'project');
-    const t = settings.thresholds;
     const replacement = {
       project,
-      thresholds:
-        t === null
-          ? null
-          : {
-              possibleDrift: plainNumber(t.possibleDrift, 'possibleDrift'),
-              driftDetected: plainNumber(t.driftDetected, 'driftDetected'),
-            },
+      thresholds: policySettingsDoc(settings.thresholds),
       updatedAt: validDate(settings.updatedAt, 'updatedAt'),
     };
     await retryOnDuplicateKey(() =>

@@ -26,6 +26,7 @@ const STATUS_TEXT: Record<DriftStatus, string> = {
   NO_DRIFT: 'No drift',
   POSSIBLE_DRIFT: 'Possible drift',
   DRIFT_DETECTED: 'Drift',
+  INSUFFICIENT_DATA: 'Too few',
   UNKNOWN: 'Unknown',
 };
 const STAT_COLUMNS = ['min', 'mean', 'max'] as const;
@@ -205,6 +206,7 @@ export function FeatureDriftPanel({
       NO_DRIFT: theme.visualization.getColorByName('green'),
       POSSIBLE_DRIFT: theme.visualization.getColorByName('yellow'),
       DRIFT_DETECTED: theme.visualization.getColorByName('red'),
+      INSUFFICIENT_DATA: theme.colors.text.disabled,
       UNKNOWN: theme.colors.text.disabled,
     } as Record<DriftStatus, string>,
     hover: theme.colors.action.hover,
@@ -285,14 +287,7 @@ export function FeatureDriftPanel({
         );
       case 'status':
         return (
-          <span
-            className={s.pill}
-            title={
-              row.statusSource === 'derived'
-                ? 'From TVD and Hellinger with the default thresholds'
-                : undefined
-            }
-          >
+          <span className={s.pill} title={row.why}>
             <span className={s.dot} style={{ background: colors.status[row.status] }} />
             {STATUS_TEXT[row.status]}
           </span>

@@ -1,13 +1,15 @@
 /**
  * Reads the frames of the Driftwatch queries into one row per feature:
  * - tables with a `feature_name` field (`individual_feature_analysis`: expected/actual
- *   min/mean/max, tvd, hellinger, kld; `feature_drift`: every measure and `drift_status`;
+ *   min/mean/max, tvd, hellinger, kld; `feature_drift`: every measure, the policy's `drift_status`
+ *   and its `why`;
  *   `data_quality`), merged by feature name;
  * - pre-bucketed histogram frames (`feature_histogram`: `xMin`, `xMax`, `expected`, `actual`
  *   shares and `bin` labels), one per feature, named after it.
  * Any other numeric field of a feature table is a measure, so new measures show without a change here.
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
+import { DRIFT_STATUSES } from '../../../../backend-proxy/src/monitoring/drift/driftStatus';
 import type { Bin, DriftStatus, FeatureModel, FeatureRow, Stats } from './types';
 
 /** Feature-table fields that are not measures. */
@@ -26,6 +28,13 @@ const NOT_MEASURES = new Set([
   'missing',
   'missing_share',
   'out_of_range_share',
+  // feature_drift's policy decision: shown through the status and its `why`, not as measures.
+  'n_reference',
+  'policy_measure',
+  'policy_value',
+  'policy_threshold',
+  'policy_p_value',
+  'why',
 ]);
 
 /** Measures first in this order when present; others follow as the queries list them. */
@@ -43,33 +52,12 @@ const MEASURE_ORDER = [
   'chi2_p_value',
 ];
 
-/** MLRun's defaults: possible drift from 0.5, drift from 0.7 of (TVD + Hellinger) / 2. */
-const DEFAULT_THRESHOLDS = { possibleDrift: 0.5, driftDetected: 0.7 };
-
-const STATUSES: DriftStatus[] = ['NO_DRIFT', 'POSSIBLE_DRIFT', 'DRIFT_DETECTED', 'UNKNOWN'];
-
-export function deriveStatus(
-  tvd: number | null | undefined,
-  hellinger: number | null | undefined,
-): DriftStatus {
-  if (
-    typeof tvd !== 'number' ||
-    typeof hellinger !== 'number' ||
-    !Number.isFinite(tvd) ||
-    !Number.isFinite(hellinger)
-  )
-    return 'UNKNOWN';
-  const value = (tvd + hellinger) / 2;
-  if (value >= DEFAULT_THRESHOLDS.driftDetected) return 'DRIFT_DETECTED';
-  if (value >= DEFAULT_THRESHOLDS.possibleDrift) return 'POSSIBLE_DRIFT';
-  return 'NO_DRIFT';
-}
-
 /** Severity for sorting: detected > possible > none > unknown. */
 const STATUS_RANK: Record<DriftStatus, number> = {
-  DRIFT_DETECTED: 3,
-  POSSIBLE_DRIFT: 2,
-  NO_DRIFT: 1,
+  DRIFT_DETECTED: 4,
+  POSSIBLE_DRIFT: 3,
+  NO_DRIFT: 2,
+  INSUFFICIENT_DATA: 1,
   UNKNOWN: 0,
 };
 
@@ -121,6 +109,8 @@ function readBins(frame: DataFrame): Bin[] {
   const expected = fieldOf(frame, 'expected');
   const actual = fieldOf(frame, 'actual');
   const labels = fieldOf(frame, 'bin');
+  const custom = frame.meta?.custom as { topBins?: unknown } | undefined;
+  const topBins = new Set(Array.isArray(custom?.topBins) ? custom.topBins : []);
   const bins: Bin[] = [];
   const length = Math.max(frame.length ?? 0, xMin?.values.length ?? 0);
   for (let i = 0; i < length; i++) {
@@ -136,6 +126,7 @@ function readBins(frame: DataFrame): Bin[] {
             : `bin ${i + 1}`,
       expected: num(valueAt(expected, i)),
       actual: num(valueAt(actual, i)),
+      ...(topBins.has(i) ? { top: true } : {}),
     });
   }
   return bins;
@@ -200,10 +191,13 @@ export function buildModel(
             row.count = num(value);
             break;
           case 'drift_status':
-            if (typeof value === 'string' && (STATUSES as string[]).includes(value)) {
+            if (typeof value === 'string' && (DRIFT_STATUSES as readonly string[]).includes(value)) {
               row.status = value as DriftStatus;
               row.statusSource = 'proxy';
             }
+            break;
+          case 'why':
+            if (typeof value === 'string' && value !== '') row.why = value;
             break;
           case 'actual_min':
           case 'actual_mean':
@@ -225,14 +219,6 @@ export function buildModel(
             if (num(value) !== null || !(field.name in row.measures)) row.measures[field.name] = num(value);
         }
       }
-    }
-  }
-
-  for (const row of rows.values()) {
-    if (row.statusSource !== 'proxy') {
-      const derived = deriveStatus(row.measures.tvd, row.measures.hellinger);
-      row.status = derived;
-      row.statusSource = derived === 'UNKNOWN' ? 'none' : 'derived';
     }
   }
 

@@ -23,13 +23,17 @@ export const DEFAULT_OPTIONS: FeatureDriftOptions = {
   rowHeight: 44,
 };
 
-export type DriftStatus = 'NO_DRIFT' | 'POSSIBLE_DRIFT' | 'DRIFT_DETECTED' | 'UNKNOWN';
+/** The proxy's status vocabulary, defined once there. */
+export type { DriftStatus } from '../../../../backend-proxy/src/monitoring/drift/driftStatus';
+import type { DriftStatus } from '../../../../backend-proxy/src/monitoring/drift/driftStatus';
 
 export interface Bin {
   label: string;
   /** Shares of the reference (expected) and of the range (actual); null when that side is empty. */
   expected: number | null;
   actual: number | null;
+  /** One of the bins that contribute most to the feature's distance (the proxy's `topBins`). */
+  top?: boolean;
 }
 
 export interface Stats {
@@ -49,8 +53,10 @@ export interface FeatureRow {
   /** Every measure the queries returned for this feature, by field name (tvd, hellinger, kld, psi, ...). */
   measures: Record<string, number | null>;
   status: DriftStatus;
-  /** Whether `status` came from the proxy (drift_status) or from TVD and Hellinger here. */
-  statusSource: 'proxy' | 'derived' | 'none';
+  /** Whether `status` came from the proxy's drift policy (drift_status); the panel never derives one. */
+  statusSource: 'proxy' | 'none';
+  /** The policy's explanation of the status (feature_drift's `why`: measure vs threshold, p-value, n). */
+  why?: string;
   bins: Bin[];
   /** Largest |actual - expected| share over the bins: how far the histogram moved. */
   shift: number | null;

@@ -74,6 +74,18 @@ export function MiniHistogram({
         return (
           <g key={i}>
             {hovered === i && <rect x={x} y={0} width={slot} height={height} fill={hoverColor} />}
+            {b.top && (
+              <rect
+                data-testid={`top-bin-${feature}-${i}`}
+                x={x + 0.5}
+                y={0.5}
+                width={slot - 1}
+                height={height - 1}
+                fill="none"
+                stroke={actualColor}
+                strokeDasharray="2 1"
+              />
+            )}
             <rect x={x + gap / 2} y={height - he} width={bar} height={he} fill={expectedColor} />
             <rect x={x + gap / 2 + bar} y={height - ha} width={bar} height={ha} fill={actualColor} />
             <rect
@@ -86,7 +98,7 @@ export function MiniHistogram({
               onMouseEnter={(e) => position(e, i)}
               onMouseMove={(e) => position(e, i)}
             >
-              <title>{`${b.label}: expected ${formatShare(b.expected)}, actual ${formatShare(b.actual)}`}</title>
+              <title>{`${b.label}: expected ${formatShare(b.expected)}, actual ${formatShare(b.actual)}${b.top ? ' (moves most)' : ''}`}</title>
             </rect>
           </g>
         );
