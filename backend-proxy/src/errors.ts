@@ -22,8 +22,8 @@ export class ConflictError extends DomainError {}
 export class UnauthenticatedError extends DomainError {}
 export class ForbiddenError extends DomainError {}
 export class PayloadTooLargeError extends DomainError {}
-/** The body's content type or content encoding is not one the route reads. */
-export class UnsupportedMediaError extends DomainError {}
+/** The body's media type is missing, or its content type or content encoding is not one the route reads. */
+export class UnsupportedMediaTypeError extends DomainError {}
 /** The store or another dependency is unreachable; retrying later may work (`Retry-After` seconds). */
 export class UnavailableError extends DomainError {
   constructor(

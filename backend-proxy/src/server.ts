@@ -35,7 +35,7 @@ export async function startProxy(
   let server: Server;
   let metricsServer: Server | null;
   try {
-    server = await listen(app, config.port, config.host);
+    server = await listen(app, config.port, config.host, '--port or DRIFTWATCH_PORT');
   } catch (err) {
     await store.close();
     throw err;
@@ -89,12 +89,20 @@ async function listenMetrics(services: Services, config: Config): Promise<Server
   const app = express();
   app.disable('x-powered-by');
   app.use(prometheusRouter(services.prometheus));
-  return listen(app, config.metricsPort ?? 0, config.host);
+  return listen(app, config.metricsPort ?? 0, config.host, 'DRIFTWATCH_METRICS_PORT');
 }
 
-/** Express 5 hands a listen error (e.g. the port is taken) to the callback: reject with it. */
-function listen(app: express.Express, port: number, host: string): Promise<Server> {
+/**
+ * Express 5 hands a listen error to the callback: reject with it, and when the port is taken
+ * say which setting picks another (`setting`), keeping the error's code.
+ */
+function listen(app: express.Express, port: number, host: string, setting: string): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(port, host, (err?: Error) => {
+      if (!err) return resolve(s);
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        err.message = `port ${port} on ${host} is already in use; choose another with ${setting}`;
+      reject(err);
+    });
   });
 }

@@ -137,6 +137,7 @@ export function createServices(
       experiments,
       alerts,
       jobs,
+      logger: logger.child({ component: 'grafana' }),
     }),
     prometheus,
     monitors,

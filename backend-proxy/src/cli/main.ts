@@ -7,10 +7,12 @@ import { monitorsCommand } from './monitors';
 import { simulateCommand } from './simulate';
 import { compareCommand } from './compare';
 import { referenceCommand } from './reference';
+import { version } from '../../package.json';
 
 const program = new Command()
   .name('driftwatch')
   .description('Driftwatch: experiment tracking and model monitoring for Grafana')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 program.addCommand(serveCommand());

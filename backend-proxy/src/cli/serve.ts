@@ -56,6 +56,8 @@ export function serveCommand(): Command {
         `  health       ${base}/healthz   ${base}/readyz`,
         `  endpoints    ${base}/api/v1/endpoints`,
         `  experiments  ${base}/api/v1/experiments`,
+        `  Grafana      data source URL ${base}/grafana (Driftwatch app plugin or Infinity): docs/grafana-setup.md`,
+        '               or everything, Grafana included: docker compose up --build, then http://localhost:3000',
       ];
       if (simulator) {
         const { items: endpoints } = await proxy.services.endpoints.list(

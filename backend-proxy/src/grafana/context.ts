@@ -11,6 +11,7 @@ import type { ReferenceService } from '../monitoring/reference/referenceService'
 import type { MetricsService } from '../monitoring/windows/metricsService';
 import type { WindowService } from '../monitoring/windows/windowService';
 import type { EndpointRecord, Store } from '../store/types';
+import type { Logger } from '../logger';
 import type { ExperimentService } from '../tracking/experimentService';
 import type { TargetQuery } from './targets';
 
@@ -24,6 +25,7 @@ export interface GrafanaDeps {
   experiments: ExperimentService;
   alerts: AlertService;
   jobs: JobService;
+  logger: Logger;
 }
 
 /** [from, to) in epoch ms, with Grafana's step hints. */

@@ -207,6 +207,8 @@ export class GrafanaService {
       );
     // Parse all first: one bad target fails the request before any work is done.
     const parsed = targets.map(({ t, where }) => parseTarget(t, where));
+    for (const { refId, ignoredKeys } of parsed)
+      if (ignoredKeys.length > 0) this.deps.logger.debug({ refId, ignoredKeys }, 'target keys ignored');
     const results = await Promise.all(
       parsed.map(async ({ refId, query }) => {
         const q = applyAdhoc(query, request.adhocFilters);

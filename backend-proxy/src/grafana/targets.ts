@@ -247,12 +247,25 @@ export type TargetQuery = z.output<typeof querySchema>;
 export interface ParsedTarget {
   refId: string | undefined;
   query: TargetQuery;
+  /** Keys the query carried that no target uses (e.g. MLRun's `filter_router`), dropped. */
+  ignoredKeys: string[];
 }
 
-/** Unescaped, split values with "All" turned into "no filter"; then validated. */
-export function normalizeQuery(raw: RawQuery, where: string): TargetQuery {
+/** The keys a target may carry; any other key is ignored, as MLRun's proxy ignores keys it does not read. */
+export const QUERY_KEYS: ReadonlySet<string> = new Set(Object.keys(querySchema.shape));
+
+/**
+ * Unescaped, split values with "All" turned into "no filter"; then validated. Keys outside
+ * QUERY_KEYS are dropped and their names pushed onto `ignoredKeys` (MLRun 1.4+ Overview sends
+ * `filter_router=True`); a known key with a bad value, or an unknown target, is still a 400.
+ */
+export function normalizeQuery(raw: RawQuery, where: string, ignoredKeys: string[] = []): TargetQuery {
   const lists: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (!QUERY_KEYS.has(key)) {
+      ignoredKeys.push(key);
+      continue;
+    }
     // simpod interpolates each array item on its own, so an item can itself be a multi-value "(a|b)".
     const values = (Array.isArray(value) ? value.flatMap(splitMultiValue) : splitMultiValue(value))
       .map((v) => v.trim())
@@ -286,7 +299,9 @@ export function parseTarget(
 ): ParsedTarget {
   const fromString = target.target ? parseTargetString(target.target, `${where}.target`) : {};
   const fromPayload = target.payload === undefined ? {} : payloadToRaw(target.payload, `${where}.payload`);
-  return { refId: target.refId, query: normalizeQuery({ ...fromString, ...fromPayload }, where) };
+  const ignoredKeys: string[] = [];
+  const query = normalizeQuery({ ...fromString, ...fromPayload }, where, ignoredKeys);
+  return { refId: target.refId, query, ignoredKeys };
 }
 
 /** Throws a 400 naming the metrics a target accepts. */

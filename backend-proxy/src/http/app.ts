@@ -14,6 +14,7 @@ import { predictionsRouter } from './routers/predictions';
 import { projectsRouter } from './routers/projects';
 import { reportsRouter } from './routers/reports';
 import { prometheusRouter } from './routers/prometheus';
+import { requireContentType } from './contentType';
 
 const ARTIFACT_PATH = /^\/api\/v1\/experiments\/[^/]+\/runs\/[^/]+\/artifacts\/[^/]+$/;
 
@@ -28,9 +29,11 @@ export function createApp(services: Services): Express {
   app.use(healthRouter(store));
   // Artifact uploads stream their own bodies, whatever their content type (a JSON artifact is bytes too).
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
-  app.use((req, res, next) =>
-    req.method === 'PUT' && ARTIFACT_PATH.test(req.path) ? next() : json(req, res, next),
-  );
+  app.use((req, res, next) => {
+    if (req.method === 'PUT' && ARTIFACT_PATH.test(req.path)) return next();
+    requireContentType(req);
+    json(req, res, next);
+  });
   app.use('/api/v1', authenticate(services.keys));
   app.use('/api/v1/experiments', experimentsRouter(services.experiments, config.maxArtifactBytes));
   app.use('/api/v1/keys', keysRouter(services.keys));

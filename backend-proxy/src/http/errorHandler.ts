@@ -9,7 +9,7 @@ import {
   UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
-  UnsupportedMediaError,
+  UnsupportedMediaTypeError,
 } from '../errors';
 import type { Logger } from '../logger';
 
@@ -21,7 +21,7 @@ const STATUS_BY_ERROR: Array<[new (...args: never[]) => DomainError, number]> = 
   [NotFoundError, 404],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
-  [UnsupportedMediaError, 415],
+  [UnsupportedMediaTypeError, 415],
   [UnprocessableError, 422],
   [UnavailableError, 503],
 ];
@@ -45,10 +45,10 @@ function fromHttpError(err: unknown): DomainError | null {
     return new PayloadTooLargeError(`request body exceeds the limit of ${limit ?? '?'} bytes`);
   }
   if (type === 'entity.parse.failed') return new InvalidInputError(`malformed JSON body: ${err.message}`);
-  if (type === 'encoding.unsupported') return new UnsupportedMediaError(err.message);
+  if (type === 'encoding.unsupported') return new UnsupportedMediaTypeError(err.message);
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
   if (status === 413) return new PayloadTooLargeError(err.message);
-  if (status === 415) return new UnsupportedMediaError(err.message);
+  if (status === 415) return new UnsupportedMediaTypeError(err.message);
   return new InvalidInputError(err.message);
 }
 export function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -44,6 +44,9 @@ describe('driftwatch serve', () => {
     const base = `http://127.0.0.1:${port}`;
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', store: 'embedded' });
+    // The banner says how to see it in Grafana.
+    expect(output()).toContain(`Grafana      data source URL http://localhost:${port}/grafana`);
+    expect(output()).toContain('docker compose up --build, then http://localhost:3000');
     await fetch(`${base}/api/v1/experiments/graceful/runs`, { method: 'POST' });
 
     // An artifact upload is half sent when SIGTERM arrives; it must still complete.

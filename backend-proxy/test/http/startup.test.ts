@@ -6,7 +6,12 @@ describe('proxy start-up', () => {
     const first = await startTestProxy();
     try {
       const port = Number(new URL(first.url).port);
-      await expect(startTestProxy({ port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startTestProxy({ port })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+        message: expect.stringMatching(
+          new RegExp(`^port ${port} on .+ is already in use; choose another with --port or DRIFTWATCH_PORT$`),
+        ),
+      });
     } finally {
       await first.close();
     }
@@ -16,7 +21,10 @@ describe('proxy start-up', () => {
     const first = await startTestProxy();
     try {
       const taken = Number(new URL(first.url).port);
-      await expect(startTestProxy({ metricsPort: taken })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startTestProxy({ metricsPort: taken })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+        message: expect.stringMatching(/choose another with DRIFTWATCH_METRICS_PORT$/),
+      });
     } finally {
       await first.close();
     }

@@ -23,6 +23,26 @@ describe('bad input gets a clear error and changes nothing', () => {
     (await call<{ events: unknown[] }>(url, 'GET', '/api/v1/experiments/v/data?run=all&limit=10000')).body
       .events.length;
 
+  it('a body without a Content-Type gets 415 naming the expected types, and changes nothing', async () => {
+    const before = await eventCount();
+    // A Buffer body makes fetch send no Content-Type at all.
+    const reply = await call<ErrorReply>(url, 'POST', '/api/v1/experiments/v/events', {
+      rawBody: Buffer.from('{"event": "metric", "key": "k", "value": 2}'),
+    });
+    expect(reply.status).toBe(415);
+    expect(reply.body).toEqual({
+      error: 'the request body has no Content-Type',
+      details: {
+        expected: [
+          'application/json',
+          'text/csv (references, compare reports)',
+          'application/x-ndjson (references)',
+        ],
+      },
+    });
+    expect(await eventCount()).toBe(before);
+  });
+
   it.each([
     [
       'malformed JSON',

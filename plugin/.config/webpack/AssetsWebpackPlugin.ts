@@ -31,7 +31,7 @@ export function includedDashboards(pluginJson: PluginJson): string[] {
 
 /**
  * Everything Grafana loads from the plugin folder besides the bundles: every plugin.json (with
- * placeholders replaced), README, CHANGELOG, LICENSE (if any), each plugin's logos and screenshots,
+ * placeholders replaced), README, CHANGELOG, LICENSE, each plugin's logos and screenshots,
  * and the dashboards the app includes. A listed file that does not exist fails the build with its
  * name, so a missing dashboard cannot go unnoticed.
  */
@@ -50,7 +50,9 @@ export class AssetsWebpackPlugin {
 
     add(hasReadme() ? path.join(src, 'README.md') : path.join(root, 'README.md'), 'README.md', true);
     add(path.join(root, 'CHANGELOG.md'), 'CHANGELOG.md');
-    add(path.join(root, 'LICENSE'), 'LICENSE', false, false);
+    // The plugin's own LICENSE when it has one, else the repository's (the validator wants one in the package).
+    const ownLicense = path.join(root, 'LICENSE');
+    add(fs.existsSync(ownLicense) ? ownLicense : path.join(root, '..', 'LICENSE'), 'LICENSE');
 
     for (const relative of findPluginJsons()) {
       const folder = path.dirname(relative);

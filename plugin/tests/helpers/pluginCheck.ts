@@ -128,7 +128,7 @@ export function checkPluginDir(dist: string, options: CheckOptions): string[] {
       problem(file, `is not JSON: ${(err as Error).message}`);
     }
   }
-  for (const file of ['README.md', 'CHANGELOG.md'])
+  for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE'])
     if (!fs.existsSync(path.join(dist, file))) problem(file, 'missing in dist');
 
   for (const [file, json] of jsons) {

@@ -42,11 +42,16 @@ describe('the built plugin', () => {
       'panels/featureDrift/module.js',
       'README.md',
       'CHANGELOG.md',
+      'LICENSE',
       'img/logo.svg',
       ...DASHBOARDS,
     ]) {
       expect(fs.existsSync(path.join(DIST, f))).toBe(true);
     }
+    // The repository's Apache-2.0 LICENSE, as the packages' "license" fields say.
+    expect(fs.readFileSync(path.join(DIST, 'LICENSE'), 'utf8')).toBe(
+      fs.readFileSync(path.join(__dirname, '..', '..', '..', 'LICENSE'), 'utf8'),
+    );
     const app = JSON.parse(fs.readFileSync(path.join(DIST, 'plugin.json'), 'utf8')) as {
       includes: Array<{ type: string; path?: string }>;
     };
