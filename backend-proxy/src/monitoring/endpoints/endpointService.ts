@@ -5,6 +5,7 @@ import {
   type DriftPolicyConfig,
   type DriftPolicySettings,
 } from '../drift/policy/policyConfig';
+import type { PredictionTask } from '../accuracy/task';
 import { endpointId } from './endpointId';
 
 /** What a client says about a deployed model; everything but project and model has a default. */
@@ -20,6 +21,8 @@ export interface EndpointSpec {
   labelColumns?: string[];
   /** Drift policy settings of this endpoint (any subset; the project's and the defaults fill the rest). */
   thresholds?: DriftPolicySettings | null;
+  /** Overrides task inference; null clears it. */
+  task?: PredictionTask | null;
   monitoring?: boolean;
 }
 
@@ -41,6 +44,7 @@ export function newEndpointRecord(spec: EndpointSpec, now: Date): EndpointRecord
     predictionColumns: spec.predictionColumns ?? [DEFAULT_PREDICTION_COLUMN],
     labelColumns: spec.labelColumns ?? [],
     thresholds: spec.thresholds ?? null,
+    task: spec.task ?? null,
     monitoring: spec.monitoring ?? true,
     createdAt: now,
     firstRequest: null,
@@ -73,6 +77,7 @@ export class EndpointService {
       predictionColumns: spec.predictionColumns ?? existing.predictionColumns,
       labelColumns: spec.labelColumns ?? existing.labelColumns,
       thresholds: spec.thresholds === undefined ? existing.thresholds : spec.thresholds,
+      task: spec.task === undefined ? (existing.task ?? null) : spec.task,
       monitoring: spec.monitoring ?? existing.monitoring,
     });
     return { endpoint: await this.get(record.id), created: false };
