@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../errors';
+import { InvalidInputError, NotFoundError } from '../../errors';
 import type { EndpointFilter, EndpointRecord, FeatureSpec, ProjectSettings, Store } from '../../store/types';
 import {
   resolvePolicyConfig,
@@ -68,6 +68,14 @@ export class EndpointService {
   /** Registers an endpoint, or updates the descriptive fields of an existing one with the same id. */
   async register(spec: EndpointSpec): Promise<{ endpoint: EndpointRecord; created: boolean }> {
     const record = newEndpointRecord(spec, this.clock());
+    const previous = await this.store.getEndpoint(record.id);
+    const task = spec.task === undefined ? (previous?.task ?? null) : spec.task;
+    const output = (spec.predictionColumns ?? previous?.predictionColumns ?? record.predictionColumns)[0];
+    // Regression needs numbers: its errors are differences.
+    if (task === 'regression' && output?.kind === 'categorical')
+      throw new InvalidInputError(
+        `task "regression" needs a numeric prediction column; "${output.name}" is categorical`,
+      );
     if (await this.store.insertEndpointIfAbsent(record)) return { endpoint: record, created: true };
     const existing = await this.get(record.id);
     await this.store.updateEndpointSpec(record.id, {
@@ -77,7 +85,7 @@ export class EndpointService {
       predictionColumns: spec.predictionColumns ?? existing.predictionColumns,
       labelColumns: spec.labelColumns ?? existing.labelColumns,
       thresholds: spec.thresholds === undefined ? existing.thresholds : spec.thresholds,
-      task: spec.task === undefined ? (existing.task ?? null) : spec.task,
+      task,
       monitoring: spec.monitoring ?? existing.monitoring,
     });
     return { endpoint: await this.get(record.id), created: false };

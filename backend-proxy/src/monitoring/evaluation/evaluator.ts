@@ -128,7 +128,8 @@ export class Evaluator {
     await this.store.recordEvaluation(endpoint.id, {
       driftStatus: status,
       driftMeasures: measuresSummary(report),
-      accuracy: figures.accuracy ?? endpoint.accuracy,
+      // Kept through a window without labels; dropped when the endpoint is (now) a regression.
+      accuracy: figures.task === 'classification' ? (figures.accuracy ?? endpoint.accuracy) : null,
       evaluatedAt: now,
     });
     if (status !== endpoint.driftStatus) {
