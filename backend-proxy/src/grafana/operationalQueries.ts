@@ -86,7 +86,10 @@ export async function operationalSeries(ctx: QueryContext, q: TargetQuery): Prom
   return mapLimit(endpoints, CONCURRENCY, async (e) => {
     const points = await opsSeries(ctx, e.id, stepMs);
     const task = taskSettingOf(e);
-    const datapoints: Datapoint[] = points.map((p) => [finiteOrNull(figure(p.counters, stepMs, task)), p.time]);
+    const datapoints: Datapoint[] = points.map((p) => [
+      finiteOrNull(figure(p.counters, stepMs, task)),
+      p.time,
+    ]);
     return timeSeries(`${names.get(e.id)}${suffix}`, datapoints);
   });
 }

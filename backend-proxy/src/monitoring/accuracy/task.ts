@@ -29,11 +29,14 @@ export function isIntegerClass(x: number): boolean {
 }
 
 /** Counter names of integer-class agreement: actual class a, predicted class p. */
-export const integerClassCounter = (actual: number, predicted: number): string => `l:k:${actual}:${predicted}`;
+export const integerClassCounter = (actual: number, predicted: number): string =>
+  `l:k:${actual}:${predicted}`;
 const INTEGER_CLASS_PREFIX = 'l:k:';
 
 /** The integer classes counted in a window, with their confusion cells. */
-export function integerClassCells(counters: CounterSet): { actual: string; predicted: string; count: number }[] {
+export function integerClassCells(
+  counters: CounterSet,
+): { actual: string; predicted: string; count: number }[] {
   const cells: { actual: string; predicted: string; count: number }[] = [];
   for (const [name, count] of Object.entries(counters.add)) {
     if (!name.startsWith(INTEGER_CLASS_PREFIX) || count <= 0) continue;

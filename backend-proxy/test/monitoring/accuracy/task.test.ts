@@ -10,7 +10,10 @@ import {
   taskSettingOf,
 } from '../../../src/monitoring/accuracy/task';
 
-const numeric = buildBinning({ features: [], predictions: [{ name: 'p', kind: 'numeric' }], labels: [] }, null);
+const numeric = buildBinning(
+  { features: [], predictions: [{ name: 'p', kind: 'numeric' }], labels: [] },
+  null,
+);
 const folded = (pairs: Array<[unknown, unknown]>) => {
   const counters = new CounterSet();
   for (const [p, y] of pairs) foldLabel(counters, numeric, p, y);
@@ -25,18 +28,44 @@ describe('task decision', () => {
   });
 
   it('a numeric 0/1 prediction with 0/1 labels is classification (inferred)', () => {
-    expect(decideTask(inferredNumeric, folded([[0, 0], [1, 0], [1, 1]]))).toEqual({
+    expect(
+      decideTask(
+        inferredNumeric,
+        folded([
+          [0, 0],
+          [1, 0],
+          [1, 1],
+        ]),
+      ),
+    ).toEqual({
       task: 'classification',
       taskSource: 'inferred',
     });
   });
 
   it('integer values given as strings count as classes (JSON clients send "1")', () => {
-    expect(decideTask(inferredNumeric, folded([['1', 1], ['0', '0']])).task).toBe('classification');
+    expect(
+      decideTask(
+        inferredNumeric,
+        folded([
+          ['1', 1],
+          ['0', '0'],
+        ]),
+      ).task,
+    ).toBe('classification');
   });
 
   it('one continuous pair makes the window regression', () => {
-    expect(decideTask(inferredNumeric, folded([[0, 0], [1, 1], [0.3, 0]]))).toEqual({
+    expect(
+      decideTask(
+        inferredNumeric,
+        folded([
+          [0, 0],
+          [1, 1],
+          [0.3, 0],
+        ]),
+      ),
+    ).toEqual({
       task: 'regression',
       taskSource: 'inferred',
     });
@@ -58,12 +87,18 @@ describe('task decision', () => {
   });
 
   it('an explicit task wins over the counters', () => {
-    const classes = folded([[0, 0], [1, 0]]);
+    const classes = folded([
+      [0, 0],
+      [1, 0],
+    ]);
     expect(decideTask({ explicit: 'regression', predictionKind: 'numeric' }, classes)).toEqual({
       task: 'regression',
       taskSource: 'explicit',
     });
     const setting = taskSettingOf({ task: 'classification', predictionColumns: [{ kind: 'numeric' }] });
-    expect(decideTask(setting, folded([[0.5, 0.25]]))).toEqual({ task: 'classification', taskSource: 'explicit' });
+    expect(decideTask(setting, folded([[0.5, 0.25]]))).toEqual({
+      task: 'classification',
+      taskSource: 'explicit',
+    });
   });
 });

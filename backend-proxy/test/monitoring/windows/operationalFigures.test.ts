@@ -47,7 +47,13 @@ describe('operational figures from joined labels', () => {
 
   it('an integer 0/1 prediction with 0/1 labels is classification: accuracy, no MAE', () => {
     const counters = new CounterSet();
-    for (const [p, y] of [[1, 1], [0, 0], [1, 0], [0, 0]]) foldLabel(counters, binningFor('numeric'), p, y);
+    for (const [p, y] of [
+      [1, 1],
+      [0, 0],
+      [1, 0],
+      [0, 0],
+    ])
+      foldLabel(counters, binningFor('numeric'), p, y);
     expect(operationalFigures(counters, 60_000, inferred('numeric'))).toMatchObject({
       labeled: 4,
       task: 'classification',
@@ -60,7 +66,13 @@ describe('operational figures from joined labels', () => {
 
   it('an explicit regression task wins over integer values', () => {
     const counters = new CounterSet();
-    for (const [p, y] of [[1, 1], [0, 0], [1, 0], [0, 0]]) foldLabel(counters, binningFor('numeric'), p, y);
+    for (const [p, y] of [
+      [1, 1],
+      [0, 0],
+      [1, 0],
+      [0, 0],
+    ])
+      foldLabel(counters, binningFor('numeric'), p, y);
     expect(
       operationalFigures(counters, 60_000, { explicit: 'regression', predictionKind: 'numeric' }),
     ).toMatchObject({ task: 'regression', taskSource: 'explicit', accuracy: null, mae: 0.25, rmse: 0.5 });
