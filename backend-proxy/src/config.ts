@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors';
+import { DEFAULT_EVENT_TIME_WINDOW } from './monitoring/ingest/eventTimeWindow';
 
 /** Everything the proxy reads from its environment; flags override these (see cli/). */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   grafanaUrl: string | null;
   /** This proxy's externally reachable base URL, for links when Grafana's is not set. */
   publicUrl: string | null;
+  /** How far into the future a prediction's time may lie (clock skew of senders), ms. */
+  maxClockSkewMs: number;
 }
 
 export const DEFAULT_STORE_PATH = './data/driftwatch.db';
@@ -48,6 +51,7 @@ const DEFAULTS: Config = {
   webhookPollMs: 1_000,
   grafanaUrl: null,
   publicUrl: null,
+  maxClockSkewMs: DEFAULT_EVENT_TIME_WINDOW.maxFutureSkewMs,
 };
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +101,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhookPollMs: integer(env, 'DRIFTWATCH_WEBHOOK_POLL_MS', DEFAULTS.webhookPollMs, 0),
     grafanaUrl: url(env, 'DRIFTWATCH_GRAFANA_URL'),
     publicUrl: url(env, 'DRIFTWATCH_PUBLIC_URL'),
+    maxClockSkewMs: integer(env, 'DRIFTWATCH_MAX_CLOCK_SKEW_MS', DEFAULTS.maxClockSkewMs, 0),
     ...overrides,
   };
 }

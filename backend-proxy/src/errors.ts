@@ -22,5 +22,17 @@ export class ConflictError extends DomainError {}
 export class UnauthenticatedError extends DomainError {}
 export class ForbiddenError extends DomainError {}
 export class PayloadTooLargeError extends DomainError {}
-/** The store or another dependency is unreachable; retrying later may work. */
-export class UnavailableError extends DomainError {}
+/** The body's content type or content encoding is not one the route reads. */
+export class UnsupportedMediaError extends DomainError {}
+/** The store or another dependency is unreachable; retrying later may work (`Retry-After` seconds). */
+export class UnavailableError extends DomainError {
+  constructor(
+    message: string,
+    details?: unknown,
+    readonly retryAfterSeconds?: number,
+    cause?: unknown,
+  ) {
+    super(message, details);
+    if (cause !== undefined) this.cause = cause;
+  }
+}

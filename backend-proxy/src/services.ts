@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_TIME_WINDOW } from './monitoring/ingest/eventTimeWindow';
 import { ApiKeyService } from './auth/apiKeyService';
 import type { Config } from './config';
 import { GrafanaService } from './grafana/grafanaService';
@@ -59,7 +60,16 @@ export function createServices(
   const windows = new WindowService(store);
   const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
-  const ingest = new IngestService(store, references, labels, DEFAULT_INGEST_OPTIONS, clock);
+  const ingest = new IngestService(
+    store,
+    references,
+    labels,
+    {
+      ...DEFAULT_INGEST_OPTIONS,
+      eventTimeWindow: { ...DEFAULT_EVENT_TIME_WINDOW, maxFutureSkewMs: config.maxClockSkewMs },
+    },
+    clock,
+  );
   const prometheus = new PrometheusMetrics(store, {
     ...DEFAULT_PROMETHEUS_OPTIONS,
     perFeature: config.metricsPerFeature,

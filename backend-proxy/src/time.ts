@@ -8,6 +8,10 @@ export function parseDuration(text: string): number | null {
   return match ? Number(match[1]) * UNIT_MS[match[2]] : null;
 }
 
+/** ECMAScript's Date range: ±100,000,000 days around 1970. Beyond it a Date is invalid. */
+export const MAX_TIME_MS = 8.64e15;
+export const isTimeMs = (ms: number): boolean => Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS;
+
 /**
  * A point in time from an ISO-8601 string, epoch milliseconds, Grafana's `now`/`now-6h`, or a
  * duration meaning "that long ago" (`5h`, `30m`).
@@ -18,7 +22,10 @@ export function parseTime(text: string, now: Date, name = 'time'): Date {
   const grafana = /^now-(.+)$/.exec(trimmed);
   const ago = parseDuration(grafana ? grafana[1] : trimmed);
   if (ago !== null) return new Date(now.getTime() - ago);
-  if (/^\d{10,}$/.test(trimmed)) return new Date(Number(trimmed));
+  if (/^\d{10,}$/.test(trimmed)) {
+    const ms = Number(trimmed);
+    if (isTimeMs(ms)) return new Date(ms);
+  }
   // Only full ISO dates: Date.parse accepts too much ("1", "March") to be a validator.
   if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed)) {
     const date = new Date(trimmed);

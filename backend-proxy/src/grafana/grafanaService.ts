@@ -4,7 +4,7 @@
  * Knows nothing of HTTP: the router hands it validated bodies and the caller's visible projects.
  */
 import { InvalidInputError } from '../errors';
-import { parseTime } from '../time';
+import { isTimeMs, MAX_TIME_MS, parseTime } from '../time';
 import { referenceLineage } from './lineageQueries';
 import { annotationsFrame, monitoringEvents, toAnnotations, type Annotation } from './annotations';
 import { requestCache, type Access, type GrafanaDeps, type QueryContext, type QueryWindow } from './context';
@@ -126,7 +126,12 @@ const HANDLERS: Record<TargetName, Handler> = {
 const DEFAULT_RANGE_MS = 3_600_000;
 
 function instant(value: string | number, now: Date, name: string): number {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') {
+    if (isTimeMs(value)) return value;
+    throw new InvalidInputError(`${name} is not a time`, [
+      { path: name, message: `${value} is outside the range of dates (±${MAX_TIME_MS} ms around 1970)` },
+    ]);
+  }
   try {
     return parseTime(value, now, name).getTime();
   } catch (err) {

@@ -68,7 +68,7 @@ describe('driftwatch reference set (CLI over HTTP)', () => {
     expect(run.stderr).toMatch(/driftwatch: uploading big\.csv: 10% /);
     expect(run.stderr).toMatch(/driftwatch: uploading big\.csv: 100% /);
     expect(JSON.parse(run.stdout)).toMatchObject({ version: 1, rowCount: 2_000 * copies });
-  }, 120_000);
+  }, 300_000);
 
   it('makes a run artifact the reference, and refuses ambiguous or failing requests (exit 2)', async () => {
     await call(proxy.url, 'POST', '/api/v1/experiments/cli-train/runs');

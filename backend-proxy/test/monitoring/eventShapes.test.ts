@@ -49,6 +49,6 @@ describe('isCommonPlainEvent', () => {
 
   it('takes the fast path for the common shape and refuses the bad variants', () => {
     expect(isCommonPlainEvent(base)).toBe(true);
-    expect(variants.filter((v) => isCommonPlainEvent(v)).length).toBe(4);
+    expect(variants.filter((v) => isCommonPlainEvent(v)).length).toBe(5);
   });
 });

@@ -25,7 +25,8 @@ export function isValues(v: unknown): v is Values {
 const VALUES_MESSAGE = 'an array or object of numbers, strings (max 1,000 characters), booleans or null';
 const featureValues = z.custom<Values>(isValues, VALUES_MESSAGE);
 const output = z.custom<Scalar | Values>((v) => isScalar(v) || isValues(v), `a scalar or ${VALUES_MESSAGE}`);
-const time = z.union([z.iso.datetime({ offset: true }), z.number().int().min(946_684_800_000)]);
+// Which times are accepted is one rule for both forms, checked after conversion (eventTimeWindow.ts).
+const time = z.union([z.iso.datetime({ offset: true }), z.number().int()]);
 const name = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-:]{0,127}$/, 'letters, digits and "_ . - :" (max 128)');
@@ -77,7 +78,7 @@ export function isCommonPlainEvent(e: Record<string, unknown>): e is PlainEvent 
   return (
     typeof endpoint === 'string' &&
     ENDPOINT_ID.test(endpoint) &&
-    (timestamp === undefined || (Number.isInteger(timestamp) && (timestamp as number) >= 946_684_800_000)) &&
+    (timestamp === undefined || Number.isInteger(timestamp)) &&
     isValues(e.features) &&
     (e.prediction === undefined || isOutput(e.prediction)) &&
     (latencyMs === undefined ||

@@ -17,6 +17,7 @@ import { alignDown } from '../aggregates/tiling';
 import { newEndpointRecord } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { PredictionBatch } from './eventShapes';
+import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from './eventTimeWindow';
 import { normalizeEvents, type NormalizedEvent } from './normalize';
 import { firstLabelValue, type LabelService } from './labelService';
 
@@ -25,11 +26,14 @@ export interface IngestOptions {
   samplesPerMinute: number;
   /** How long a request id can still be joined with a late label. */
   labelJoinWindowMs: number;
+  /** Which prediction times are accepted. */
+  eventTimeWindow: EventTimeWindow;
 }
 
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   samplesPerMinute: 10,
   labelJoinWindowMs: 7 * 86_400_000,
+  eventTimeWindow: DEFAULT_EVENT_TIME_WINDOW,
 };
 
 export interface IngestReceipt {
@@ -185,7 +189,12 @@ export class IngestService {
 
   async ingest(batch: PredictionBatch, authorize: (project: string) => void): Promise<IngestReceipt> {
     const now = this.clock();
-    const events = normalizeEvents(batch.events, batch.project ?? 'default', now);
+    const events = normalizeEvents(
+      batch.events,
+      batch.project ?? 'default',
+      now,
+      this.options.eventTimeWindow,
+    );
     const { resolved, registered, learned } = await this.resolve(events, authorize, now);
 
     const binnings = new Map<string, Binning>();

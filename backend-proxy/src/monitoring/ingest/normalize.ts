@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../errors';
+import { checkEventTime, type EventTimeWindow } from './eventTimeWindow';
 import { isCommonPlainEvent, mlrunEvent, plainEvent, type MlrunEvent, type PlainEvent } from './eventShapes';
 
 type Scalar = number | string | boolean | null;
@@ -74,16 +75,24 @@ function fromMlrun(e: MlrunEvent, index: number, project: string, now: Date): No
   }));
 }
 
-/** Validates each event with the schema its shape calls for and flattens multi-row requests. */
+/**
+ * Validates each event with the schema its shape calls for, checks its time against the window,
+ * and flattens multi-row requests.
+ */
 export function normalizeEvents(
   events: Array<Record<string, unknown>>,
   project: string,
   now: Date,
+  timeWindow: EventTimeWindow,
 ): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
+  const push = (event: NormalizedEvent) => {
+    checkEventTime(event.time, event.index, now, timeWindow);
+    out.push(event);
+  };
   events.forEach((raw, index) => {
     if (isCommonPlainEvent(raw)) {
-      out.push(fromPlain(raw, index, project, now));
+      push(fromPlain(raw, index, project, now));
       return;
     }
     const isMlrun = 'request' in raw;
@@ -97,8 +106,8 @@ export function normalizeEvents(
         })),
       );
     }
-    if (isMlrun) out.push(...fromMlrun(parsed.data as MlrunEvent, index, project, now));
-    else out.push(fromPlain(parsed.data as PlainEvent, index, project, now));
+    if (isMlrun) fromMlrun(parsed.data as MlrunEvent, index, project, now).forEach(push);
+    else push(fromPlain(parsed.data as PlainEvent, index, project, now));
   });
   return out;
 }

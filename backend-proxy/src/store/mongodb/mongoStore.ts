@@ -42,7 +42,9 @@ import type {
   SampleRecord,
   Store,
 } from '../types';
+import { guardStore } from '../storeFault';
 import { MongoArtifacts } from './artifacts';
+import { classifyMongoFault } from './faults';
 import { ARTIFACT_BUCKET, ensureSchema, MongoContext } from './collections';
 import { redactUrl } from './codec';
 import { MongoEndpoints } from './endpoints';
@@ -54,7 +56,7 @@ import { MongoProjectSettings } from './projectSettings';
 import { MongoDocuments } from './documents';
 import { MongoReferences } from './references';
 import { MongoTracking } from './tracking';
-import { DEFAULT_OPERATION_TIMEOUT_MS, urlMillis, withUnavailableErrors } from './timeLimits';
+import { DEFAULT_OPERATION_TIMEOUT_MS, urlMillis } from './timeLimits';
 
 export interface MongoStoreOptions {
   /** Database name; defaults to the one in the URL path, else `driftwatch`. */
@@ -105,7 +107,7 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
     }
     await ensureSchema(db);
     const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }));
-    return withUnavailableErrors(new MongoStore(ctx));
+    return guardStore(new MongoStore(ctx), { classify: classifyMongoFault });
   } catch (error) {
     await client.close().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Store } from '../types';
@@ -12,6 +12,8 @@ import { sqliteLeases } from './leases';
 import { sqliteMonitoring } from './monitoring';
 import { sqliteProjectSettings } from './projectSettings';
 import { sqliteReferences } from './references';
+import { guardStore } from '../storeFault';
+import { classifySqliteFault, fileIdentityCheck } from './faults';
 import { migrateSchema, SCHEMA_SQL } from './schema';
 import { sqliteTracking } from './tracking';
 
@@ -41,9 +43,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
   if (!inMemory) db.pragma('mmap_size = 1073741824');
   db.exec(SCHEMA_SQL);
   migrateSchema(db);
+  removeUnfinishedArtifacts(db, artifactDir);
+  const probe = db.prepare('INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)');
 
   const ctx: SqliteContext = { db, artifactDir };
-  return {
+  const store: Store = {
     kind: 'embedded',
     ...sqliteTracking(ctx),
     ...sqliteKeys(ctx),
@@ -55,11 +59,28 @@ export async function openSqliteStore(path: string): Promise<Store> {
     ...sqliteProjectSettings(ctx),
     ...sqliteDocuments(ctx),
     async ping() {
-      db.prepare('SELECT 1').get();
+      // A write, not a read: a full or read-only disk still answers reads.
+      probe.run(Date.now());
     },
     async close() {
       if (db.open) db.close();
       if (inMemory) rmSync(artifactDir, { recursive: true, force: true });
     },
   };
+  return guardStore(store, {
+    classify: classifySqliteFault,
+    precheck: inMemory ? undefined : fileIdentityCheck(resolve(path), artifactDir),
+  });
+}
+
+/**
+ * Uploads are written to `<uuid>.part` and renamed once complete, then recorded; a crash leaves a
+ * `.part` file, or a renamed file no row points to. Both are removed at open (one process per store file).
+ */
+function removeUnfinishedArtifacts(db: Database.Database, artifactDir: string): void {
+  const rows = db.prepare('SELECT file FROM artifacts').all() as Array<{ file: string }>;
+  const referenced = new Set(rows.map((row) => row.file));
+  for (const entry of readdirSync(artifactDir)) {
+    if (!referenced.has(entry)) rmSync(join(artifactDir, entry), { force: true, recursive: true });
+  }
 }

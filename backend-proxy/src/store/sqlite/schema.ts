@@ -5,6 +5,8 @@ export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row rewritten by readiness checks: proves the store can still commit.
+CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
 
 CREATE TABLE IF NOT EXISTS experiments (
   project TEXT NOT NULL, name TEXT NOT NULL, provider TEXT NOT NULL,
