@@ -13,6 +13,7 @@ module.exports = {
     '<rootDir>/test/store/mongoTimeLimits.test.ts',
     '<rootDir>/test/http/**/*.test.ts',
     '<rootDir>/test/monitoring/monitoringApi.test.ts',
+    '<rootDir>/test/monitoring/taskAgreement.test.ts',
     '<rootDir>/test/monitors/monitorsApi.test.ts',
     '<rootDir>/test/reports/reportsApi.test.ts',
   ],

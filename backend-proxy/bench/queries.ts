@@ -3,6 +3,7 @@
  * and listing all 100 endpoints, through the services directly and over HTTP, on the embedded
  * store seeded by lib/seedAggregates.ts. Run: `npx tsx bench/queries.ts`. Prints p50/p95 (ms).
  */
+import { taskSettingOf } from '../src/monitoring/accuracy/task';
 import { RESOLUTION_MS } from '../src/store/types';
 import { machineDescription } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
     const ids = seed.endpointIds;
     // Each run asks for another endpoint, so no run profits from the previous one's pages being hot.
     const pick = (run: number) => ids[run % ids.length];
+    const tasks = new Map(
+      await Promise.all(ids.map(async (id) => [id, taskSettingOf(await endpoints.get(id))] as const)),
+    );
+    const taskOf = (id: string) => tasks.get(id) ?? taskSettingOf({ predictionColumns: [] });
     const window = () => {
       const to = Date.now();
       return { from: to - DAYS_30, to };
@@ -42,8 +47,8 @@ async function main(): Promise<void> {
       await time('metrics, 30 days, one endpoint (service: series + window + rolling)', RUNS, (run) => {
         const { from, to } = window();
         return Promise.all([
-          metrics.series(pick(run), from, to, { maxDataPoints: 1_000 }),
-          metrics.window(pick(run), from, to),
+          metrics.series(pick(run), taskOf(pick(run)), from, to, { maxDataPoints: 1_000 }),
+          metrics.window(pick(run), taskOf(pick(run)), from, to),
           metrics.rolling(pick(run)),
         ]);
       }),

@@ -5,6 +5,7 @@
 import { RESOLUTION_MS } from '../store/types';
 import type { CounterSet } from '../monitoring/aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../monitoring/aggregates/layout';
+import { taskSettingOf, type TaskSetting } from '../monitoring/accuracy/task';
 import { operationalFigures, type OperationalFigures } from '../monitoring/windows/operationalFigures';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
 import {
@@ -32,15 +33,15 @@ function opsSeries(ctx: QueryContext, endpointId: string, stepMs: number) {
 export const HEATMAP_MIN_STEP_MS = 15 * RESOLUTION_MS.minute;
 
 /** A figure of one step's merged counters. Cheap ones read counters directly; percentiles and accuracy go through operationalFigures. */
-type Figure = (counters: CounterSet, stepMs: number) => number | null;
+type Figure = (counters: CounterSet, stepMs: number, task: TaskSetting) => number | null;
 
 const predictionsPerSecond: Figure = (c, stepMs) => c.get('n') / (stepMs / 1_000);
 const errorRate: Figure = (c) => (c.get('n') > 0 ? c.get('err') / c.get('n') : null);
 const latencyMean: Figure = (c) => (c.get('lat:n') > 0 ? c.get('lat:sum') / c.get('lat:n') / 1_000 : null);
 const viaFigures =
   (pick: (f: OperationalFigures) => number | null): Figure =>
-  (c, stepMs) =>
-    pick(operationalFigures(c, stepMs));
+  (c, stepMs, task) =>
+    pick(operationalFigures(c, stepMs, task));
 
 export const LATENCY_STATS = ['mean', 'p50', 'p95', 'p99'] as const;
 const LATENCY: Record<(typeof LATENCY_STATS)[number], Figure> = {
@@ -84,7 +85,11 @@ export async function operationalSeries(ctx: QueryContext, q: TargetQuery): Prom
   const stepMs = budgetedStep(ctx, seriesStep(ctx, q), endpoints.length, OPS_RECORD_BUDGET);
   return mapLimit(endpoints, CONCURRENCY, async (e) => {
     const points = await opsSeries(ctx, e.id, stepMs);
-    const datapoints: Datapoint[] = points.map((p) => [finiteOrNull(figure(p.counters, stepMs)), p.time]);
+    const task = taskSettingOf(e);
+    const datapoints: Datapoint[] = points.map((p) => [
+      finiteOrNull(figure(p.counters, stepMs, task)),
+      p.time,
+    ]);
     return timeSeries(`${names.get(e.id)}${suffix}`, datapoints);
   });
 }
@@ -131,7 +136,7 @@ export async function endpointHeatmap(ctx: QueryContext, q: TargetQuery): Promis
           field(
             names.get(e.id) ?? e.id,
             'number',
-            series[i].map((p) => finiteOrNull(figure(p.counters, stepMs))),
+            series[i].map((p) => finiteOrNull(figure(p.counters, stepMs, taskSettingOf(e)))),
             {
               labels: { endpoint_id: e.id, project: e.project },
               config: unit ? { unit } : undefined,

@@ -11,6 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { DriftStatus } from '../monitoring/drift/driftStatus';
+import type { PredictionTask } from '../monitoring/accuracy/task';
 import type { DriftPolicySettings } from '../monitoring/drift/policy/policyConfig';
 
 // ---------------------------------------------------------------- tracking
@@ -171,6 +172,8 @@ export interface EndpointRecord {
   labelColumns: string[];
   /** Per-endpoint drift policy settings (any subset); null uses the project's or the defaults. */
   thresholds: DriftPolicySettings | null;
+  /** The registration's task (classification | regression); absent or null: inferred (accuracy/task.ts). */
+  task?: PredictionTask | null;
   monitoring: boolean;
   createdAt: Date;
   firstRequest: Date | null;
@@ -217,6 +220,7 @@ export interface EndpointStore {
       | 'predictionColumns'
       | 'labelColumns'
       | 'thresholds'
+      | 'task'
       | 'monitoring'
     >,
   ): Promise<boolean>;

@@ -47,7 +47,7 @@ describe('embedded store schema migration', () => {
     }
     const reopened = new Database(file, { readonly: true });
     expect(reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
-      value: '2',
+      value: '3',
     });
     reopened.close();
     // Opening an up-to-date file again is a no-op.

@@ -75,6 +75,7 @@ function endpoint(id: string, overrides: Partial<EndpointRecord> = {}): Endpoint
     predictionColumns: [{ name: 'label', kind: 'categorical' }],
     labelColumns: ['label'],
     thresholds: null,
+    task: null,
     monitoring: true,
     createdAt: at(0),
     firstRequest: null,
@@ -707,6 +708,7 @@ export function describeStoreContract(
           predictionColumns: [{ name: 'y', kind: 'numeric' as const }],
           labelColumns: ['y_true'],
           thresholds: { possibleDrift: 0.3, driftDetected: 0.8 },
+          task: 'classification' as const,
           monitoring: false,
         };
         expect(await store.updateEndpointSpec('e1', spec)).toBe(true);

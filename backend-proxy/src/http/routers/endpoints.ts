@@ -11,6 +11,7 @@ import { FIRST_TRAFFIC_EVENT } from '../../monitoring/reference/referenceEvents'
 import type { ReferenceService } from '../../monitoring/reference/referenceService';
 import type { DataFormat } from '../../monitoring/reference/rowSources';
 import type { ReferenceStatistics } from '../../monitoring/reference/types';
+import { PREDICTION_TASKS, taskSettingOf } from '../../monitoring/accuracy/task';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
 import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';
@@ -54,6 +55,8 @@ export const endpointSpecBody = z.strictObject({
   predictionColumns: z.array(featureSpec).min(1).max(1_000).optional(),
   labelColumns: z.array(z.string().min(1).max(256)).max(1_000).optional(),
   thresholds: thresholds.nullable().optional(),
+  /** Overrides task inference (accuracy/task.ts); null clears it. */
+  task: z.enum(PREDICTION_TASKS).nullable().optional(),
   monitoring: z.boolean().optional(),
 });
 
@@ -306,12 +309,12 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     if (q.step !== undefined && stepMs === undefined)
       throw new InvalidInputError(`step "${q.step}" is not a duration like 1m, 15m, 1h`);
     const [series, rolling, total] = await Promise.all([
-      metrics.series(endpoint.id, range.from, range.to, {
+      metrics.series(endpoint.id, taskSettingOf(endpoint), range.from, range.to, {
         intervalMs: stepMs,
         maxDataPoints: q.maxDataPoints ?? (stepMs ? undefined : 1_000),
       }),
       metrics.rolling(endpoint.id),
-      metrics.window(endpoint.id, range.from, range.to),
+      metrics.window(endpoint.id, taskSettingOf(endpoint), range.from, range.to),
     ]);
     res.json({ endpointId: endpoint.id, from: range.from, to: range.to, ...series, total, rolling });
   });

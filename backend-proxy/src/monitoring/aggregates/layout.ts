@@ -7,9 +7,11 @@
  *   <c>:<i>:n|miss|sum|sq|oor   column i of group c (f features, p predictions, y labels):
  *                               present, missing, sum, sum of squares, outside the reference's bins
  *   <c>:<i>:h:<b>               count in reference bin b; min/max kept under <c>:<i>
- *   l:n, l:ok, l:ae, l:se       joined labels, correct, sum |error|, sum error²
- *   l:reg                       joined labels of a numeric prediction (regression; its errors may all be 0)
- *   l:c:<a>:<p>                 confusion: actual class bin a, predicted class bin p
+ *   l:n, l:ok, l:ae, l:se       joined labels, correct, sum |error|, sum error² (the last two: numeric)
+ *   l:reg                       written before task inference (aggregates of older versions; unread)
+ *   l:c:<a>:<p>                 confusion: actual class bin a, predicted class bin p (categorical)
+ *   l:int, l:k:<a>:<p>          numeric pairs whose prediction and label are both integer classes
+ *                               (accuracy/task.ts), and their confusion by class value
  *
  * Counters are stored in two families: `columns` (names starting f:, p:, y:) and `ops` (the
  * rest), so operational queries read small records.
@@ -19,6 +21,7 @@ import { binIndex } from '../stats/histogramEdges';
 import { latencyBucketBoundsUs } from '../stats/histogramQuantile';
 import { binCount, type Binning, type ColumnBinning } from './binning';
 import type { CounterSet } from './counterSet';
+import { integerClassCounter, isIntegerClass } from '../accuracy/task';
 
 export type ColumnGroup = 'f' | 'p' | 'y';
 
@@ -67,7 +70,8 @@ function foldLabelColumn(counters: CounterSet, column: ColumnBinning, value: unk
 /**
  * Adds one ground-truth label joined to its prediction (rare next to predictions, so by name
  * rather than through a fold plan): label distribution, and agreement with
- * the first prediction column (classification when it is categorical, regression when numeric).
+ * the first prediction column. A numeric pair is counted both ways (errors, and integer classes
+ * when it has them): which task applies is decided on reading (accuracy/task.ts).
  */
 export function foldLabel(counters: CounterSet, binning: Binning, prediction: unknown, label: unknown): void {
   const labelColumn = binning.labels[0];
@@ -86,9 +90,13 @@ export function foldLabel(counters: CounterSet, binning: Binning, prediction: un
   const y = asNumber(label);
   if (p === null || y === null) return;
   counters.increment('l:n');
-  counters.increment('l:reg');
   counters.increment('l:ae', Math.abs(p - y));
   counters.increment('l:se', (p - y) * (p - y));
+  if (p === y) counters.increment('l:ok');
+  if (isIntegerClass(p) && isIntegerClass(y)) {
+    counters.increment('l:int');
+    counters.increment(integerClassCounter(y, p));
+  }
 }
 
 // ------------------------------------------------------------------ reading windows back

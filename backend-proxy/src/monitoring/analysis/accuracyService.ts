@@ -2,6 +2,7 @@ import type { EndpointRecord } from '../../store/types';
 import { readWindow } from '../aggregates/layout';
 import { classificationMetrics, type ClassMetrics } from '../accuracy/classificationMetrics';
 import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
+import { decideTask, integerClassCells, taskSettingOf, type TaskSource } from '../accuracy/task';
 import type { ReferenceService } from '../reference/referenceService';
 import type { WindowService } from '../windows/windowService';
 
@@ -12,6 +13,7 @@ export type AccuracyReport =
       from: number;
       to: number;
       task: 'classification';
+      taskSource: TaskSource;
       labeled: number;
       accuracy: number | null;
       classes: ClassMetrics[];
@@ -21,6 +23,7 @@ export type AccuracyReport =
       from: number;
       to: number;
       task: 'regression';
+      taskSource: TaskSource;
       labeled: number;
       mae: number | null;
       rmse: number | null;
@@ -47,14 +50,22 @@ export class AccuracyService {
     const labeled = counters.get('l:n');
     if (!output)
       return { ...base, task: 'unknown', labeled, reason: 'the endpoint has no prediction column' };
-    if (output.kind === 'numeric') {
+    const { task, taskSource } = decideTask(taskSettingOf(endpoint), counters);
+    if (task === 'regression') {
       return {
         ...base,
-        task: 'regression',
+        task,
+        taskSource,
         labeled,
         mae: labeled > 0 ? meanAbsoluteError(labeled, counters.get('l:ae')) : null,
         rmse: labeled > 0 ? rootMeanSquaredError(labeled, counters.get('l:se')) : null,
       };
+    }
+    const accuracy = labeled > 0 ? counters.get('l:ok') / labeled : null;
+    if (output.kind === 'numeric') {
+      // Integer classes are counted by value (layout.ts l:k:<a>:<p>), not on the reference's bins.
+      const metrics = classificationMetrics(integerClassCells(counters));
+      return { ...base, task, taskSource, labeled, accuracy, classes: metrics.classes };
     }
     const binning = await this.references.binningFor(endpoint, version);
     const column = binning.predictions[0]?.reference;
@@ -73,12 +84,6 @@ export class AccuracyService {
     );
     const metrics = classificationMetrics(cells.filter((c) => c.count > 0));
     // Accuracy from the exact agreement counter: classes folded into "other" could look equal in the matrix.
-    return {
-      ...base,
-      task: 'classification',
-      labeled,
-      accuracy: labeled > 0 ? counters.get('l:ok') / labeled : null,
-      classes: metrics.classes,
-    };
+    return { ...base, task, taskSource, labeled, accuracy, classes: metrics.classes };
   }
 }

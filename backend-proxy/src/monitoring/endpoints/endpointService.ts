@@ -1,10 +1,11 @@
-import { NotFoundError } from '../../errors';
+import { InvalidInputError, NotFoundError } from '../../errors';
 import type { EndpointFilter, EndpointRecord, FeatureSpec, ProjectSettings, Store } from '../../store/types';
 import {
   resolvePolicyConfig,
   type DriftPolicyConfig,
   type DriftPolicySettings,
 } from '../drift/policy/policyConfig';
+import type { PredictionTask } from '../accuracy/task';
 import { endpointId } from './endpointId';
 
 /** What a client says about a deployed model; everything but project and model has a default. */
@@ -20,6 +21,8 @@ export interface EndpointSpec {
   labelColumns?: string[];
   /** Drift policy settings of this endpoint (any subset; the project's and the defaults fill the rest). */
   thresholds?: DriftPolicySettings | null;
+  /** Overrides task inference; null clears it. */
+  task?: PredictionTask | null;
   monitoring?: boolean;
 }
 
@@ -41,6 +44,7 @@ export function newEndpointRecord(spec: EndpointSpec, now: Date): EndpointRecord
     predictionColumns: spec.predictionColumns ?? [DEFAULT_PREDICTION_COLUMN],
     labelColumns: spec.labelColumns ?? [],
     thresholds: spec.thresholds ?? null,
+    task: spec.task ?? null,
     monitoring: spec.monitoring ?? true,
     createdAt: now,
     firstRequest: null,
@@ -64,6 +68,14 @@ export class EndpointService {
   /** Registers an endpoint, or updates the descriptive fields of an existing one with the same id. */
   async register(spec: EndpointSpec): Promise<{ endpoint: EndpointRecord; created: boolean }> {
     const record = newEndpointRecord(spec, this.clock());
+    const previous = await this.store.getEndpoint(record.id);
+    const task = spec.task === undefined ? (previous?.task ?? null) : spec.task;
+    const output = (spec.predictionColumns ?? previous?.predictionColumns ?? record.predictionColumns)[0];
+    // Regression needs numbers: its errors are differences.
+    if (task === 'regression' && output?.kind === 'categorical')
+      throw new InvalidInputError(
+        `task "regression" needs a numeric prediction column; "${output.name}" is categorical`,
+      );
     if (await this.store.insertEndpointIfAbsent(record)) return { endpoint: record, created: true };
     const existing = await this.get(record.id);
     await this.store.updateEndpointSpec(record.id, {
@@ -73,6 +85,7 @@ export class EndpointService {
       predictionColumns: spec.predictionColumns ?? existing.predictionColumns,
       labelColumns: spec.labelColumns ?? existing.labelColumns,
       thresholds: spec.thresholds === undefined ? existing.thresholds : spec.thresholds,
+      task,
       monitoring: spec.monitoring ?? existing.monitoring,
     });
     return { endpoint: await this.get(record.id), created: false };

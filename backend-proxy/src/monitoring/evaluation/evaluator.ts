@@ -4,6 +4,7 @@ import { type EndpointRecord, type MonitoringEventRecord, type Store } from '../
 import type { AlertService } from '../alerts/alertService';
 import type { DriftService } from '../analysis/driftService';
 import { PeriodicTask } from '../periodicTask';
+import { taskSettingOf } from '../accuracy/task';
 import type { MetricsService } from '../windows/metricsService';
 
 export interface EvaluatorOptions {
@@ -120,14 +121,15 @@ export class Evaluator {
     const from = to - this.options.windowMs;
     const [report, figures, rolling] = await Promise.all([
       this.drift.report(endpoint, from, to),
-      this.metrics.window(endpoint.id, from, to),
+      this.metrics.window(endpoint.id, taskSettingOf(endpoint), from, to),
       this.metrics.rolling(endpoint.id),
     ]);
     const status = report.overall.status;
     await this.store.recordEvaluation(endpoint.id, {
       driftStatus: status,
       driftMeasures: measuresSummary(report),
-      accuracy: figures.accuracy ?? endpoint.accuracy,
+      // Kept through a window without labels; dropped when the endpoint is (now) a regression.
+      accuracy: figures.task === 'classification' ? (figures.accuracy ?? endpoint.accuracy) : null,
       evaluatedAt: now,
     });
     if (status !== endpoint.driftStatus) {

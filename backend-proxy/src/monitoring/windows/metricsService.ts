@@ -3,6 +3,7 @@ import { CounterSet } from '../aggregates/counterSet';
 import { alignUp } from '../aggregates/tiling';
 import type { WindowService } from './windowService';
 import { stepFor } from './windowService';
+import type { TaskSetting } from '../accuracy/task';
 import { operationalFigures, type OperationalFigures } from './operationalFigures';
 
 export interface MetricsPoint extends OperationalFigures {
@@ -20,6 +21,8 @@ export interface RollingFigures {
 }
 
 const FIVE_MINUTES = 5 * RESOLUTION_MS.minute;
+/** Rolling figures read no labelled figure, so no endpoint's task is needed for them. */
+const UNLABELLED: TaskSetting = { explicit: null, predictionKind: undefined };
 
 export class MetricsService {
   constructor(
@@ -30,6 +33,7 @@ export class MetricsService {
   /** Operational figures per step over [from, to); predictions/s per step. */
   async series(
     endpointId: string,
+    task: TaskSetting,
     from: number,
     to: number,
     step: { intervalMs?: number; maxDataPoints?: number },
@@ -38,15 +42,16 @@ export class MetricsService {
     const points = await this.windows.series(endpointId, from, to, stepMs, { families: ['ops'] });
     return {
       stepMs,
-      points: points.map((p) => ({ time: p.time, ...operationalFigures(p.counters, stepMs) })),
+      points: points.map((p) => ({ time: p.time, ...operationalFigures(p.counters, stepMs, task) })),
     };
   }
 
   /** Figures of the whole of [from, to). */
-  async window(endpointId: string, from: number, to: number): Promise<OperationalFigures> {
+  async window(endpointId: string, task: TaskSetting, from: number, to: number): Promise<OperationalFigures> {
     return operationalFigures(
       await this.windows.counters(endpointId, from, to, { families: ['ops'] }),
       to - from,
+      task,
     );
   }
 
@@ -65,7 +70,7 @@ export class MetricsService {
     const merged = (length: number) => {
       const counters = new CounterSet();
       for (const m of minutes) if (m.time >= end - length) counters.merge(m.counters);
-      return operationalFigures(counters, now - (end - length));
+      return operationalFigures(counters, now - (end - length), UNLABELLED);
     };
     const last5m = merged(FIVE_MINUTES);
     const last1h = merged(RESOLUTION_MS.hour);

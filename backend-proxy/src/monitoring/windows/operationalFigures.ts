@@ -1,6 +1,7 @@
 import type { CounterSet } from '../aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../aggregates/layout';
 import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
+import { decideTask, type PredictionTask, type TaskSetting, type TaskSource } from '../accuracy/task';
 import { histogramQuantile } from '../stats/histogramQuantile';
 
 /** What devops read off a window: throughput, errors, latency (ms), and label agreement. */
@@ -16,6 +17,9 @@ export interface OperationalFigures {
   latencyP99Ms: number | null;
   /** Labels joined to predictions of the window. */
   labeled: number;
+  /** The task the labelled figures are computed for (accuracy/task.ts), and how it was decided. */
+  task: PredictionTask;
+  taskSource: TaskSource;
   /** Classification: share of correct predictions among labelled ones. */
   accuracy: number | null;
   /** Regression: mean absolute and root mean squared error. */
@@ -27,7 +31,11 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 // Built once: series call this for every step, and the names were most of its cost.
 const BUCKET_NAMES = LATENCY_BOUNDS.map((_bound, k) => `lat:b:${k}`);
 
-export function operationalFigures(counters: CounterSet, durationMs: number): OperationalFigures {
+export function operationalFigures(
+  counters: CounterSet,
+  durationMs: number,
+  taskSetting: TaskSetting,
+): OperationalFigures {
   const predictions = counters.get('n');
   const errors = counters.get('err');
   const latencyCount = counters.get('lat:n');
@@ -35,8 +43,8 @@ export function operationalFigures(counters: CounterSet, durationMs: number): Op
   const quantileMs = (q: number) =>
     latencyCount > 0 ? finiteOrNull(histogramQuantile(LATENCY_BOUNDS, buckets, q) / 1_000) : null;
   const labeled = counters.get('l:n');
-  // l:reg tells regression apart when every error is 0; l:ae/l:se cover aggregates written before it.
-  const regression = counters.get('l:reg') > 0 || counters.get('l:ae') > 0 || counters.get('l:se') > 0;
+  const { task, taskSource } = decideTask(taskSetting, counters);
+  const regression = task === 'regression';
   return {
     predictions,
     errors,
@@ -47,6 +55,8 @@ export function operationalFigures(counters: CounterSet, durationMs: number): Op
     latencyP95Ms: quantileMs(0.95),
     latencyP99Ms: quantileMs(0.99),
     labeled,
+    task,
+    taskSource,
     accuracy: labeled > 0 && !regression ? counters.get('l:ok') / labeled : null,
     mae: labeled > 0 && regression ? meanAbsoluteError(labeled, counters.get('l:ae')) : null,
     rmse: labeled > 0 && regression ? rootMeanSquaredError(labeled, counters.get('l:se')) : null,

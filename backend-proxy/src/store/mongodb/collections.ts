@@ -14,6 +14,7 @@
  *   artifactFiles.chunks { files_id: 1, n: 1 }
  * The others stay small and unsharded.
  */
+import type { PredictionTask } from '../../monitoring/accuracy/task';
 import type {
   ClientSession,
   Collection,
@@ -136,6 +137,8 @@ export interface EndpointDoc {
   predictionColumns: FeatureSpec[];
   labelColumns: string[];
   thresholds: DriftPolicySettings | null;
+  /** Absent in documents written before task inference: read as null. */
+  task?: PredictionTask | null;
   monitoring: boolean;
   createdAt: Date;
   /**

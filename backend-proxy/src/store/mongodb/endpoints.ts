@@ -1,4 +1,5 @@
 /** Model endpoints: descriptive spec, activity counters (written by ingest) and evaluation results. */
+import { PREDICTION_TASKS, type PredictionTask } from '../../monitoring/accuracy/task';
 import { policySettingsDoc } from './policySettings';
 import type { Filter } from 'mongodb';
 import type {
@@ -24,6 +25,10 @@ import {
 type EndpointSpec = Parameters<EndpointStore['updateEndpointSpec']>[1];
 
 /** Copies only the two known fields, so nothing else a caller attached gets stored. */
+/** A stored task is one of the known words; anything else (or absent) means inferred. */
+const predictionTask = (task: unknown): PredictionTask | null =>
+  PREDICTION_TASKS.find((t) => t === task) ?? null;
+
 const featureSpecs = (specs: FeatureSpec[]): FeatureSpec[] =>
   specs.map((f) => ({
     name: plainString(f.name, 'feature name'),
@@ -41,6 +46,7 @@ function specFields(
   | 'predictionColumns'
   | 'labelColumns'
   | 'thresholds'
+  | 'task'
   | 'monitoring'
 > {
   return {
@@ -51,6 +57,7 @@ function specFields(
     predictionColumns: featureSpecs(spec.predictionColumns),
     labelColumns: plainStrings(spec.labelColumns, 'labelColumns'),
     thresholds: policySettingsDoc(spec.thresholds),
+    task: predictionTask(spec.task),
     monitoring: spec.monitoring === true,
   };
 }
@@ -90,6 +97,7 @@ export const endpointFromDoc = (d: EndpointDoc): EndpointRecord => ({
   predictionColumns: d.predictionColumns.map((f) => ({ name: f.name, kind: f.kind })),
   labelColumns: [...d.labelColumns],
   thresholds: policySettingsDoc(d.thresholds),
+  task: predictionTask(d.task),
   monitoring: d.monitoring,
   createdAt: d.createdAt,
   firstRequest: d.firstRequest ?? null,

@@ -1,4 +1,5 @@
 import type { DriftStatusValue, EndpointRecord, EndpointStore, FeatureSpec } from '../types';
+import type { PredictionTask } from '../../monitoring/accuracy/task';
 import { addInFilter, fromJson, toDate, toJson, type SqliteContext } from './context';
 
 interface EndpointRow {
@@ -13,6 +14,7 @@ interface EndpointRow {
   prediction_columns: string;
   label_columns: string;
   thresholds: string | null;
+  task: PredictionTask | null;
   monitoring: number;
   created_at: number;
   first_request: number | null;
@@ -38,6 +40,7 @@ export const endpointFromRow = (r: EndpointRow): EndpointRecord => ({
   predictionColumns: fromJson<FeatureSpec[]>(r.prediction_columns),
   labelColumns: fromJson<string[]>(r.label_columns),
   thresholds: fromJson<EndpointRecord['thresholds']>(r.thresholds),
+  task: r.task,
   monitoring: r.monitoring === 1,
   createdAt: new Date(r.created_at),
   firstRequest: toDate(r.first_request),
@@ -56,9 +59,9 @@ export function insertEndpointIfAbsentSync({ db }: SqliteContext, e: EndpointRec
   const { changes } = db
     .prepare(
       `INSERT OR IGNORE INTO endpoints (id, project, model, version, function, model_class, labels, features,
-        prediction_columns, label_columns, thresholds, monitoring, created_at, first_request, last_request,
+        prediction_columns, label_columns, thresholds, task, monitoring, created_at, first_request, last_request,
         prediction_count, error_count, accuracy, drift_status, drift_measures, drift_evaluated_at, reference_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       e.id,
@@ -72,6 +75,7 @@ export function insertEndpointIfAbsentSync({ db }: SqliteContext, e: EndpointRec
       toJson(e.predictionColumns),
       toJson(e.labelColumns),
       e.thresholds === null ? null : toJson(e.thresholds),
+      e.task ?? null,
       e.monitoring ? 1 : 0,
       e.createdAt.getTime(),
       e.firstRequest?.getTime() ?? null,
@@ -102,7 +106,7 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
       const { changes } = db
         .prepare(
           `UPDATE endpoints SET model_class = ?, labels = ?, features = ?, prediction_columns = ?, label_columns = ?,
-         thresholds = ?, monitoring = ? WHERE id = ?`,
+         thresholds = ?, task = ?, monitoring = ? WHERE id = ?`,
         )
         .run(
           spec.modelClass,
@@ -111,6 +115,7 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
           toJson(spec.predictionColumns),
           toJson(spec.labelColumns),
           spec.thresholds === null ? null : toJson(spec.thresholds),
+          spec.task ?? null,
           spec.monitoring ? 1 : 0,
           id,
         );

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify` text. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS endpoints (
   id TEXT PRIMARY KEY, project TEXT NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL,
   function TEXT NOT NULL, model_class TEXT NOT NULL, labels TEXT NOT NULL,
   features TEXT NOT NULL, prediction_columns TEXT NOT NULL, label_columns TEXT NOT NULL,
-  thresholds TEXT, monitoring INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  thresholds TEXT, task TEXT, monitoring INTEGER NOT NULL, created_at INTEGER NOT NULL,
   first_request INTEGER, last_request INTEGER,
   prediction_count INTEGER NOT NULL DEFAULT 0, error_count INTEGER NOT NULL DEFAULT 0,
   accuracy REAL, drift_status TEXT NOT NULL, drift_measures TEXT, drift_evaluated_at INTEGER,
@@ -121,6 +121,11 @@ export function migrateSchema(db: Database.Database): void {
   // Version 2: a prediction's label counts once (labelled_at).
   if (!columns.some((c) => c.name === 'labelled_at'))
     db.exec('ALTER TABLE prediction_keys ADD COLUMN labelled_at INTEGER');
+  const endpointColumns = db.prepare("SELECT name FROM pragma_table_info('endpoints')").all() as {
+    name: string;
+  }[];
+  // Version 3: a registration may set the prediction task (null: inferred).
+  if (!endpointColumns.some((c) => c.name === 'task')) db.exec('ALTER TABLE endpoints ADD COLUMN task TEXT');
   db.prepare(
     "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(SCHEMA_VERSION));
