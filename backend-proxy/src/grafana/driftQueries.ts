@@ -89,6 +89,9 @@ export async function individualFeatureAnalysis(ctx: QueryContext, q: TargetQuer
         measure('tvd'),
         measure('hellinger'),
         measure('kld'),
+        drift?.n.production ?? 0,
+        drift?.n.reference ?? ref.count,
+        drift?.decision?.status ?? 'UNKNOWN',
       ];
     });
   return [
@@ -104,6 +107,10 @@ export async function individualFeatureAnalysis(ctx: QueryContext, q: TargetQuer
         ['tvd', 'number'],
         ['hellinger', 'number'],
         ['kld', 'number'],
+        // Ours, after MLRun's columns (its dashboards read them by index): the sample behind each row.
+        ['n_production', 'number'],
+        ['n_reference', 'number'],
+        ['drift_status', 'string'],
       ],
       rows,
     ),
@@ -113,7 +120,7 @@ export async function individualFeatureAnalysis(ctx: QueryContext, q: TargetQuer
 /** MLRun's overall table: sums and means over the features; no row when nothing could be measured. */
 export async function overallFeatureAnalysis(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
-  const { overall, features } = await reportFor(ctx, endpoint);
+  const { overall, features, window } = await reportFor(ctx, endpoint);
   return [
     table(
       [
@@ -123,18 +130,29 @@ export async function overallFeatureAnalysis(ctx: QueryContext, q: TargetQuery):
         ['hellinger_mean', 'number'],
         ['kld_sum', 'number'],
         ['kld_mean', 'number'],
+        // Ours, after MLRun's columns: the window's predictions, the minimum sample and the policy's status.
+        ['n_production', 'number'],
+        ['min_sample', 'number'],
+        ['drift_status', 'string'],
+        ['policy', 'string'],
       ],
       features.length === 0
         ? []
         : [
             [
-              overall.tvdSum,
-              overall.tvdMean,
-              overall.hellingerSum,
-              overall.hellingerMean,
-              overall.kldSum,
-              overall.kldMean,
-            ].map(finiteOrNull),
+              ...[
+                overall.tvdSum,
+                overall.tvdMean,
+                overall.hellingerSum,
+                overall.hellingerMean,
+                overall.kldSum,
+                overall.kldMean,
+              ].map(finiteOrNull),
+              window.predictions,
+              overall.n.minSample,
+              overall.status,
+              overall.policy,
+            ],
           ],
     ),
   ];

@@ -24,6 +24,7 @@ interface Table {
   columns: Array<{ text: string; type: string }>;
   rows: unknown[][];
 }
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 interface Series {
   target: string;
   refId?: string;
@@ -143,8 +144,14 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         'tvd',
         'hellinger',
         'kld',
+        'n_production',
+        'n_reference',
+        'drift_status',
       ]);
       const [x, c] = records(table);
+      // The sample behind each row, counted on the aligned bins.
+      expect([x.n_production, x.n_reference]).toEqual([sum(ACTUAL_X), sum(REFERENCE_X)]);
+      expect([c.n_production, c.n_reference]).toEqual([sum(ACTUAL_C), sum(REFERENCE_C)]);
       expect(x.feature_name).toBe('x');
       expect(x.actual_min).toBe(-5);
       expect(x.actual_max).toBe(120);
@@ -187,8 +194,18 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         'hellinger_mean',
         'kld_sum',
         'kld_mean',
+        'n_production',
+        'min_sample',
+        'drift_status',
+        'policy',
       ]);
       const [row] = table.rows as number[][];
+      const [nProduction, minSample, status, policy] = row.slice(6) as unknown[];
+      // The shop project lowers the minimum sample to 5.
+      expect([minSample, policy]).toEqual([5, 'default']);
+      // Every prediction of the range: c's counted values plus its two missing ones.
+      expect(nProduction).toBe(sum(ACTUAL_C) + 2);
+      expect(['NO_DRIFT', 'POSSIBLE_DRIFT', 'DRIFT_DETECTED']).toContain(status);
       const tvds = [tvd(REFERENCE_X, ACTUAL_X), tvd(REFERENCE_C, ACTUAL_C)];
       const hs = [hellinger(REFERENCE_X, ACTUAL_X), hellinger(REFERENCE_C, ACTUAL_C)];
       const ks = [kld(REFERENCE_X, ACTUAL_X), kld(REFERENCE_C, ACTUAL_C)];
@@ -200,7 +217,7 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         ks[0] + ks[1],
         (ks[0] + ks[1]) / 2,
       ];
-      row.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 9));
+      row.slice(0, 6).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 9));
       // No row when nothing was measured, as MLRun's.
       expect(
         (await one<Table>(`endpoint_id=${f.fraud};target_endpoint=overall_feature_analysis`)).rows,
