@@ -14,7 +14,7 @@ import { predictionsRouter } from './routers/predictions';
 import { projectsRouter } from './routers/projects';
 import { reportsRouter } from './routers/reports';
 import { prometheusRouter } from './routers/prometheus';
-import { requireContentType } from './contentType';
+import { JSON_TYPES, requireContentType } from './contentType';
 
 const ARTIFACT_PATH = /^\/api\/v1\/experiments\/[^/]+\/runs\/[^/]+\/artifacts\/[^/]+$/;
 
@@ -28,7 +28,7 @@ export function createApp(services: Services): Express {
 
   app.use(healthRouter(store));
   // Artifact uploads stream their own bodies, whatever their content type (a JSON artifact is bytes too).
-  const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
+  const json = express.json({ limit: config.maxBodyBytes, type: JSON_TYPES });
   app.use((req, res, next) => {
     if (req.method === 'PUT' && ARTIFACT_PATH.test(req.path)) return next();
     requireContentType(req);

@@ -23,8 +23,6 @@ interface Route {
   query?: string[];
   /** False where unknown query parameters are ignored by design. */
   strictQuery?: boolean;
-  /** The route takes no body or an empty one, so a body it does not read is not an error. */
-  bodyOptional?: boolean;
 }
 
 export interface Seed {
@@ -45,12 +43,11 @@ export function routes(seed: Seed): Route[] {
     { method: 'GET', path: '/api/v1/experiments', query: ['project'], strictQuery: false },
     { method: 'GET', path: x },
     { method: 'DELETE', path: x, query: ['force'] },
-    { method: 'POST', path: `${x}/runs`, body: { provider: 'default' }, bodyOptional: true },
+    { method: 'POST', path: `${x}/runs`, body: { provider: 'default' } },
     {
       method: 'POST',
       path: `${x}/runs/{run}/stop`,
       body: { status: 'FAILED', error: 'x' },
-      bodyOptional: true,
     },
     {
       method: 'POST',
@@ -113,8 +110,8 @@ export function routes(seed: Seed): Route[] {
       path: '/api/v1/reports/compare',
       body: { experiment: 'hostile-report', reference: 'x\n1\n2\n', current: 'x\n1\n2\n' },
     },
-    { method: 'POST', path: '/grafana/search', body: { target: 'endpoints' }, bodyOptional: true },
-    { method: 'POST', path: '/grafana/metrics', body: { metric: 'drift' }, bodyOptional: true },
+    { method: 'POST', path: '/grafana/search', body: { target: 'endpoints' } },
+    { method: 'POST', path: '/grafana/metrics', body: { metric: 'drift' } },
     { method: 'POST', path: '/grafana/metric-payload-options', body: { metric: 'drift', name: 'endpoint' } },
     {
       method: 'POST',
@@ -138,9 +135,8 @@ export function routes(seed: Seed): Route[] {
       method: 'POST',
       path: '/grafana/variable',
       body: { payload: { target: 'endpoints' } },
-      bodyOptional: true,
     },
-    { method: 'POST', path: '/grafana/tag-keys', body: {}, bodyOptional: true },
+    { method: 'POST', path: '/grafana/tag-keys', body: {} },
     { method: 'POST', path: '/grafana/tag-values', body: { key: 'project' } },
   ];
 }
@@ -191,6 +187,12 @@ const RAW_BODIES: Array<{ name: string; headers: Record<string, string>; body: s
     body: gzipSync('{"a":'),
   },
   { name: 'ucs-4 charset', headers: { 'content-type': 'application/json; charset=ucs-4' }, body: '{}' },
+  { name: 'utf-7 charset', headers: { 'content-type': 'application/json; charset=utf-7' }, body: '{}' },
+  {
+    name: 'utf-16 charset',
+    headers: { 'content-type': 'application/json; charset=utf-16le' },
+    body: Buffer.from('{}', 'utf16le'),
+  },
   {
     name: 'truncated UTF-8',
     headers: { 'content-type': 'application/json' },
@@ -244,6 +246,13 @@ const QUERY_VALUES = [
   '1.5e10',
   '1,2',
   '1e-400x',
+  '0x1F',
+  '1e3',
+  '%2012',
+  '0b11',
+  '0o17',
+  '%2B5',
+  '12abc',
 ];
 
 /** Values for fields of a JSON body that no field accepts (1e400 parses to Infinity). */
@@ -260,7 +269,7 @@ const FIELD_VALUES: Array<[string, string]> = [
 
 /**
  * Fields that take any JSON by design (an event's value, a reference row's cell, a label, the
- * rows of a report), so no value there is hostile by type.
+ * rows of a report): no type is hostile there, but non-finite numbers and operator objects are.
  */
 const FREE_FORM_FIELDS = new Set([
   '/api/v1/experiments/{experiment}/events value',
@@ -269,6 +278,7 @@ const FREE_FORM_FIELDS = new Set([
   '/api/v1/reports/compare reference',
   '/api/v1/reports/compare current',
 ]);
+const FREE_FORM_VALUES = new Set(['Infinity', '-Infinity', '$ operator', '$where']);
 
 /** Numbers no time, interval or count takes. */
 const HUGE_NUMBERS = ['1e308', '-1e308', '1e400', '-1e400', '-1e20', '1e20', '9e15'];
@@ -335,8 +345,10 @@ export function hostileRequests(seed: Seed): HostileRequest[] {
     if (route.body) {
       const template = route.body;
       const fields = Array.isArray(template) ? Object.keys(template[0] as object) : Object.keys(template);
-      for (const field of fields.filter((f) => !FREE_FORM_FIELDS.has(`${route.path} ${f}`)))
-        for (const [valueName, value] of FIELD_VALUES) {
+      for (const field of fields)
+        for (const [valueName, value] of FIELD_VALUES.filter(
+          ([name]) => !FREE_FORM_FIELDS.has(`${route.path} ${field}`) || FREE_FORM_VALUES.has(name),
+        )) {
           const text = JSON.stringify(template).replace(
             new RegExp(`"${field}":(?:"[^"]*"|[^,}\\]]+|\\{[^}]*\\}|\\[[^\\]]*\\])`),
             `"${field}":${value}`,
@@ -349,14 +361,13 @@ export function hostileRequests(seed: Seed): HostileRequest[] {
             body: text,
           });
         }
-      if (!route.bodyOptional)
-        out.push({
-          name: `${label}: JSON as text/plain garbage`,
-          method: route.method,
-          path,
-          headers: { 'content-type': 'text/csv' },
-          body: '\u0000\u0001,"unterminated\n\r\n,,,\n"',
-        });
+      out.push({
+        name: `${label}: JSON as text/plain garbage`,
+        method: route.method,
+        path,
+        headers: { 'content-type': 'text/csv' },
+        body: '\u0000\u0001,"unterminated\n\r\n,,,\n"',
+      });
     }
   }
   // Grafana ranges and sizes.

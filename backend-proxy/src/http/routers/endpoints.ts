@@ -17,7 +17,7 @@ import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
 import { spoolBody } from '../spoolBody';
-import { identifier, intParam, listParam, parse, projectName, singleParam } from '../validation';
+import { dataRow, identifier, intParam, listParam, parse, projectName, singleParam } from '../validation';
 
 const featureSpec = z.strictObject({
   name: z.string().min(1).max(256),
@@ -80,11 +80,11 @@ const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint 
 
 const referenceJson = z.union([
   z
-    .array(z.record(z.string(), z.unknown()))
+    .array(dataRow)
     .min(1)
     .transform((rows) => ({ rows })),
   z.strictObject({
-    rows: z.array(z.record(z.string(), z.unknown())).min(1),
+    rows: z.array(dataRow).min(1),
     features: endpointSpecBody.shape.features,
     predictionColumns: endpointSpecBody.shape.predictionColumns,
     labelColumns: endpointSpecBody.shape.labelColumns,

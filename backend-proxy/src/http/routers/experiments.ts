@@ -15,6 +15,7 @@ import {
   intParam,
   listParam,
   parse,
+  plainJson,
   projectName,
   singleParam,
 } from '../validation';
@@ -29,7 +30,7 @@ const artifactParams = runParams.extend({
   artifact: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/, 'letters, digits and "_ . -" (max 200)'),
 });
 
-const jsonValue: z.ZodType<unknown> = z.unknown().refine((v) => v !== undefined, 'required');
+const jsonValue: z.ZodType<unknown> = plainJson.refine((v) => v !== undefined, 'required');
 const eventInput = z.strictObject({
   event: z
     .string()

@@ -7,7 +7,7 @@ import type { Monitor, MonitorService } from '../../monitoring/monitors/monitorS
 import { parseCsvRows } from '../../monitoring/reference/referenceService';
 import { parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
-import { experimentName, identifier, listParam, parse, projectName } from '../validation';
+import { dataRow, experimentName, identifier, listParam, parse, projectName } from '../validation';
 
 const monitorBody = z.strictObject({
   name: identifier,
@@ -44,7 +44,7 @@ const snapshotBody = z
     since: z.literal('last').optional(),
     from: z.string().optional(),
     to: z.string().optional(),
-    rows: z.array(z.record(z.string(), z.unknown())).min(1).max(1_000_000).optional(),
+    rows: z.array(dataRow).min(1).max(1_000_000).optional(),
   })
   .default({});
 const compareBody = z

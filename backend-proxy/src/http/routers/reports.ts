@@ -6,13 +6,10 @@ import { parseCsvRows } from '../../monitoring/reference/referenceService';
 import type { ReportService } from '../../reports/reportService';
 import { withMissingMarkers } from '../../reports/csvColumns';
 import { principalOf } from '../authenticate';
-import { experimentName, identifier, parse, projectName } from '../validation';
+import { dataRow, experimentName, identifier, parse, projectName } from '../validation';
 
 // A dataset is JSON rows or CSV text.
-const dataset = z.union([
-  z.array(z.record(z.string(), z.unknown())).min(1).max(1_000_000),
-  z.string().min(1),
-]);
+const dataset = z.union([z.array(dataRow).min(1).max(1_000_000), z.string().min(1)]);
 const compareBody = z.strictObject({
   experiment: experimentName,
   report: identifier.default('compare'),

@@ -11,14 +11,20 @@ type Values = Scalar[] | Record<string, Scalar>;
 // and ingest throughput depends on them.
 export const isScalar = (v: unknown): v is Scalar =>
   v === null ||
-  typeof v === 'number' ||
+  (typeof v === 'number' && Number.isFinite(v)) ||
   typeof v === 'boolean' ||
   (typeof v === 'string' && v.length <= 1_000);
 export function isValues(v: unknown): v is Values {
   if (Array.isArray(v)) return v.length <= 10_000 && v.every(isScalar);
   if (typeof v !== 'object' || v === null) return false;
   for (const key in v) {
-    if (key.length === 0 || key.length > 256 || !isScalar((v as Record<string, unknown>)[key])) return false;
+    if (
+      key.length === 0 ||
+      key.length > 256 ||
+      key.startsWith('$') ||
+      !isScalar((v as Record<string, unknown>)[key])
+    )
+      return false;
   }
   return true;
 }
