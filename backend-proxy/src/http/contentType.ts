@@ -56,6 +56,9 @@ export function requireContentType(req: Request): void {
     throw new UnsupportedMediaTypeError(`unsupported charset "${charset}": send the body in UTF-8`, {
       expected: 'charset=utf-8',
     });
+  // The body parser knows UTF-8 by its canonical name only.
+  if (charset !== undefined)
+    req.headers['content-type'] = contentType.replace(/charset=[^;]*/i, 'charset=utf-8');
   const route = NON_JSON_ROUTES.find((r) => r.method === req.method && r.path.test(req.path));
   const accepted = [...JSON_TYPES, ...(route?.types ?? [])];
   if (!req.is(accepted))
