@@ -3,10 +3,12 @@
  * (`driftwatch serve` on one embedded store file); a client sends batches with fixed batch ids and
  * retries each until it gets a 2xx, restarting the proxy whenever it has died; a seeded killer
  * SIGKILLs the child at random moments while batches are in flight. After a final restart the stored
- * prediction count must equal the events sent exactly.
+ * prediction count must equal the events sent exactly. And a SIGKILL in the middle of an artifact
+ * upload leaves a partial file that the next start removes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -82,13 +84,13 @@ describe('kill -9 during ingest on the embedded store', () => {
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'driftwatch-crash-'));
   });
-  afterAll(async () => {
-    if (proxy && proxy.child.exitCode === null) {
+  afterEach(async () => {
+    if (proxy && proxy.child.exitCode === null && proxy.child.signalCode === null) {
       proxy.child.kill('SIGKILL');
       await proxy.exited;
     }
-    rmSync(folder, { recursive: true, force: true });
   });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it(`survives ${KILLS} SIGKILLs at random points with a retrying client: every event counted once`, async () => {
     const store = join(folder, 'store.db');
@@ -200,4 +202,54 @@ describe('kill -9 during ingest on the embedded store', () => {
     expect(interrupted).toBeGreaterThanOrEqual(KILLS / 2);
     expect(stored).toBe(sent);
   }, 90_000);
+
+  it('removes the partial file of an artifact upload cut by SIGKILL at the next start', async () => {
+    const store = join(folder, 'artifacts.db');
+    const artifacts = `${store}.artifacts`;
+    proxy = await serve(store);
+    const base = `${proxy.url}/api/v1/experiments/crash`;
+    expect((await fetch(`${base}/runs`, { method: 'POST' })).status).toBe(201);
+    const kept = Buffer.alloc(4_096, 7);
+    const put = await fetch(`${base}/runs/1/artifacts/kept.bin`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: kept,
+    });
+    expect(put.status).toBe(201);
+    expect(readdirSync(artifacts)).toHaveLength(1);
+
+    // Half an upload is on disk when the proxy is killed.
+    const cut = request(`${base}/runs/1/artifacts/cut.bin`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    const cutClosed = new Promise<void>((resolve) => cut.on('error', () => resolve()).on('close', resolve));
+    cut.write(Buffer.alloc(256 * 1024, 1));
+    const partial = async (): Promise<string | undefined> => {
+      for (let i = 0; i < 100; i += 1) {
+        const part = readdirSync(artifacts).find((f) => f.endsWith('.part'));
+        if (part && statSync(join(artifacts, part)).size > 0) return part;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return undefined;
+    };
+    const part = await partial();
+    expect(part).toBeDefined();
+    proxy.child.kill('SIGKILL');
+    await proxy.exited;
+    await cutClosed;
+    expect(existsSync(join(artifacts, part as string))).toBe(true);
+
+    proxy = await serve(store);
+    expect(readdirSync(artifacts)).toHaveLength(1);
+    expect(existsSync(join(artifacts, part as string))).toBe(false);
+    const back = await fetch(`${proxy.url}/api/v1/experiments/crash/runs/1/artifacts/kept.bin`);
+    expect(back.status).toBe(200);
+    expect(Buffer.from(await back.arrayBuffer()).equals(kept)).toBe(true);
+    const missing = await fetch(`${proxy.url}/api/v1/experiments/crash/runs/1/artifacts/cut.bin`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: 'artifact "cut.bin" of run 1 in experiment "crash" does not exist',
+    });
+  }, 60_000);
 });
