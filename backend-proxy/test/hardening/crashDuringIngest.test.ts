@@ -139,7 +139,8 @@ describe('kill -9 during ingest on the embedded store', () => {
         batchId: `crash-${b}`,
         events: Array.from({ length: size }, (_, i) => ({
           endpoint: id,
-          timestamp: now - minute + b * 1_000 + i,
+          // Spread over the past half hour even at MAX_BATCHES, inside the read window below.
+          timestamp: now - 30 * minute + b * 250 + i,
           features: { x: (b * 7 + i) % 97 },
           latencyMs: i % 50,
           requestId: `crash-${b}-${i}`,
