@@ -270,6 +270,29 @@ describe('project isolation: a key limited to alpha on every route', () => {
     expect(await betaState()).toEqual(before);
   });
 
+  it('an alert rule names an endpoint of its own project only (rules are evaluated per project)', async () => {
+    const rule = {
+      name: 'cross',
+      project: 'alpha',
+      endpoint: seeded.beta.endpoint,
+      metric: 'tvd_mean',
+      comparison: '>',
+      threshold: 0.1,
+    };
+    const reply = await call<{ error: string }>(proxy.url, 'POST', '/api/v1/alerts/rules', {
+      token: admin,
+      body: rule,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toBe(
+      `endpoint ${seeded.beta.endpoint} is in project "beta", not the rule's project "alpha"`,
+    );
+    const rules = await call<{ rules: unknown[] }>(proxy.url, 'GET', '/api/v1/alerts/rules', {
+      token: admin,
+    });
+    expect(rules.body.rules).toHaveLength(2);
+  });
+
   it('every listing holds only alpha items, also when beta is asked for', async () => {
     const a = seeded.alpha;
     const list = async <T>(path: string): Promise<T> => {
