@@ -116,14 +116,17 @@ export function assertScope(principal: Principal, needed: Scope): void {
   }
 }
 
-export function assertProject(principal: Principal, project: string): void {
+/** What project checks need of a principal (Grafana's queries carry only this). */
+export type ProjectAccess = Pick<Principal, 'name' | 'projects'>;
+
+export function assertProject(principal: ProjectAccess, project: string): void {
   if (principal.projects !== null && !principal.projects.includes(project)) {
     throw new ForbiddenError(`API key "${principal.name}" may not access project "${project}"`);
   }
 }
 
 /** The projects a principal may see, intersected with what was asked (undefined: no restriction). */
-export function visibleProjects(principal: Principal, asked?: string[]): string[] | undefined {
+export function visibleProjects(principal: ProjectAccess, asked?: string[]): string[] | undefined {
   if (principal.projects === null) return asked;
   return asked ? asked.filter((p) => principal.projects?.includes(p)) : principal.projects;
 }

@@ -2,7 +2,8 @@
  * What every query family gets: the services it reads, the request's time window and step
  * budget, and which projects the caller may see. Also the one way targets pick endpoints.
  */
-import { ForbiddenError, InvalidInputError } from '../errors';
+import { assertProject, visibleProjects, type ProjectAccess } from '../auth/apiKeyService';
+import { InvalidInputError } from '../errors';
 import type { AlertService } from '../monitoring/alerts/alertService';
 import type { DriftService } from '../monitoring/analysis/driftService';
 import type { EndpointService } from '../monitoring/endpoints/endpointService';
@@ -36,10 +37,8 @@ export interface QueryWindow {
   maxDataPoints?: number;
 }
 
-/** The caller's project restriction: null sees every project. */
-export interface Access {
-  projects: string[] | null;
-}
+/** The caller's name and project restriction (projects null: every project). */
+export type Access = ProjectAccess;
 
 export interface QueryContext {
   deps: GrafanaDeps;
@@ -68,20 +67,21 @@ export function requestCache(): QueryContext['once'] {
 /** More than any dashboard lists; the store pages below this. */
 const MAX_ENDPOINTS = 10_000;
 
-export function canSee(access: Access, project: string): boolean {
-  return access.projects === null || access.projects.includes(project);
-}
-
 /** The asked projects narrowed to the visible ones (undefined: all visible ones). */
-export function visible(access: Access, asked?: string[]): string[] | undefined {
-  if (access.projects === null) return asked;
-  return asked ? asked.filter((p) => access.projects?.includes(p)) : access.projects;
-}
+export const visible = visibleProjects;
 
 /**
  * The endpoints a target names: by `endpoint_id` (each must exist, else 400, and be visible,
  * else 403), narrowed by the other filters; or every visible endpoint matching the filters.
  */
+/** A target naming an endpoint the caller may not see is refused, whatever the target reads. */
+export async function authorizeNamedEndpoints(ctx: QueryContext, q: TargetQuery): Promise<void> {
+  for (const id of q.endpoint_id ?? []) {
+    const endpoint = await ctx.deps.store.getEndpoint(id);
+    if (endpoint) assertProject(ctx.access, endpoint.project);
+  }
+}
+
 export async function selectEndpoints(ctx: QueryContext, q: TargetQuery): Promise<EndpointRecord[]> {
   const { store } = ctx.deps;
   if (q.endpoint_id) {
@@ -92,8 +92,7 @@ export async function selectEndpoints(ctx: QueryContext, q: TargetQuery): Promis
         endpoint_id: unknown,
       });
     const endpoints = found as EndpointRecord[];
-    const hidden = endpoints.find((e) => !canSee(ctx.access, e.project));
-    if (hidden) throw new ForbiddenError(`this key may not read project "${hidden.project}"`);
+    for (const endpoint of endpoints) assertProject(ctx.access, endpoint.project);
     return endpoints.filter(
       (e) =>
         (!q.project || q.project.includes(e.project)) &&

@@ -2,10 +2,11 @@
  * Experiment tracking in Grafana: experiments and runs tables, metric series by step or by time
  * per run, params, and the profiling provider's system statistics.
  */
-import { ForbiddenError, InvalidInputError } from '../errors';
+import { assertProject } from '../auth/apiKeyService';
+import { InvalidInputError } from '../errors';
 import type { ExperimentRef, TrackingEvent } from '../store/types';
 import type { DataFilter } from '../tracking/experimentService';
-import { canSee, visible, type QueryContext } from './context';
+import { visible, type QueryContext } from './context';
 import {
   field,
   finiteOrNull,
@@ -30,8 +31,7 @@ async function selectExperiments(ctx: QueryContext, q: TargetQuery): Promise<Exp
       { path: 'experiment', message: 'give one or more experiment names' },
     ]);
   const projects = q.project ?? [DEFAULT_PROJECT];
-  const hidden = projects.find((p) => !canSee(ctx.access, p));
-  if (hidden) throw new ForbiddenError(`this key may not read project "${hidden}"`);
+  for (const project of projects) assertProject(ctx.access, project);
   const refs = projects.flatMap((project) => (q.experiment ?? []).map((name) => ({ project, name })));
   const found = await Promise.all(refs.map((ref) => ctx.deps.store.getExperiment(ref)));
   const existing = refs.filter((_, i) => found[i] !== null);

@@ -7,7 +7,14 @@ import { InvalidInputError } from '../errors';
 import { isTimeMs, MAX_TIME_MS, parseTime } from '../time';
 import { referenceLineage } from './lineageQueries';
 import { annotationsFrame, monitoringEvents, toAnnotations, type Annotation } from './annotations';
-import { requestCache, type Access, type GrafanaDeps, type QueryContext, type QueryWindow } from './context';
+import {
+  authorizeNamedEndpoints,
+  requestCache,
+  type Access,
+  type GrafanaDeps,
+  type QueryContext,
+  type QueryWindow,
+} from './context';
 import {
   dataQuality,
   dataQualityOverTime,
@@ -212,6 +219,7 @@ export class GrafanaService {
     const results = await Promise.all(
       parsed.map(async ({ refId, query }) => {
         const q = applyAdhoc(query, request.adhocFilters);
+        await authorizeNamedEndpoints(ctx, q);
         if (TAG_KEYS.some((k) => q[k]?.length === 0)) return [];
         return withRefId(await HANDLERS[q.target_endpoint](ctx, q), refId);
       }),

@@ -43,14 +43,17 @@ describe('monitor jobs across replicas', () => {
       { events: [{ endpoint: endpoint.id, timestamp: now - 5 * minute, features: { x: 3 } }] },
       () => undefined,
     );
-    const monitor = await a.monitors.save({
-      name: 'mon',
-      project: 'p',
-      kind: 'data',
-      experiment: 'exp',
-      endpointId: endpoint.id,
-      alerts: [],
-    });
+    const monitor = await a.monitors.save(
+      {
+        name: 'mon',
+        project: 'p',
+        kind: 'data',
+        experiment: 'exp',
+        endpointId: endpoint.id,
+        alerts: [],
+      },
+      () => undefined,
+    );
     const job = await a.jobs.track(monitor, 'hourly');
     expect(job).toMatchObject({ name: 'monitors/exp/m', nextRunAt: '2026-03-01T10:00:00.000Z', runs: 0 });
   });
@@ -102,14 +105,17 @@ describe('monitor jobs across replicas', () => {
       features: [{ name: 'x', kind: 'numeric' }],
     });
     // No reference: snapshots of this endpoint fail.
-    const monitor = await a.monitors.save({
-      name: 'mon2',
-      project: 'p',
-      kind: 'data',
-      experiment: 'exp',
-      endpointId: endpoint.id,
-      alerts: [],
-    });
+    const monitor = await a.monitors.save(
+      {
+        name: 'mon2',
+        project: 'p',
+        kind: 'data',
+        experiment: 'exp',
+        endpointId: endpoint.id,
+        alerts: [],
+      },
+      () => undefined,
+    );
     await a.jobs.track(monitor, '*/5 * * * *');
     now = Date.parse('2026-03-01T10:00:05Z');
     expect(await a.jobs.tick()).toBe(2);

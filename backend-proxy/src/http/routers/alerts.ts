@@ -43,8 +43,15 @@ export function alertsRouter(alerts: AlertService, deliveries: DeliveryService):
 
   router.post('/rules', async (req, res) => {
     const { endpoint, for: forSeconds, ...body } = parse(ruleBody, req.body, 'body');
-    assertProject(principalOf(res), body.project);
-    res.status(201).json(await alerts.create({ ...body, endpointId: endpoint, forSeconds }));
+    const principal = principalOf(res);
+    assertProject(principal, body.project);
+    res
+      .status(201)
+      .json(
+        await alerts.create({ ...body, endpointId: endpoint, forSeconds }, (project) =>
+          assertProject(principal, project),
+        ),
+      );
   });
 
   router.get('/rules', async (req, res) => {

@@ -21,7 +21,7 @@ import { parse } from '../validation';
 export function grafanaRouter(grafana: GrafanaService): Router {
   const router = Router();
   router.use(requireScope('read'));
-  const access = (res: Response): Access => ({ projects: principalOf(res).projects });
+  const access = (res: Response): Access => principalOf(res);
 
   // "Save & test": reaching here means the key (if keys exist) was accepted.
   router.get('/', (_req, res) => {

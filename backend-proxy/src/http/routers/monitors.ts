@@ -70,9 +70,16 @@ export function monitorsRouter(monitors: MonitorService, jobs: JobService, maxBo
 
   router.post('/', async (req, res) => {
     const body = parse(monitorBody, req.body, 'body');
-    assertProject(principalOf(res), body.project);
+    const principal = principalOf(res);
+    assertProject(principal, body.project);
     const { endpoint, ...rest } = body;
-    res.status(201).json(await monitors.save({ ...rest, endpointId: endpoint }));
+    res
+      .status(201)
+      .json(
+        await monitors.save({ ...rest, endpointId: endpoint }, (project) =>
+          assertProject(principal, project),
+        ),
+      );
   });
 
   router.get('/', async (req, res) => {

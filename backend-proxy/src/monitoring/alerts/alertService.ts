@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../../errors';
+import { InvalidInputError, NotFoundError } from '../../errors';
 import type { EndpointRecord, MonitoringEventRecord, Store } from '../../store/types';
 import { metricValue, holds, type AlertInputs, type AlertRule } from './alertRules';
 import { nextAlertState, type AlertPhase } from './alertState';
@@ -36,7 +36,20 @@ export class AlertService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async create(input: AlertRuleInput): Promise<AlertRule> {
+  /**
+   * A rule on one endpoint must be in the endpoint's project (rules are evaluated per project);
+   * `authorize` sees that project first (it throws to refuse).
+   */
+  async create(input: AlertRuleInput, authorize: (project: string) => void): Promise<AlertRule> {
+    if (input.endpointId !== null) {
+      const endpoint = await this.store.getEndpoint(input.endpointId);
+      if (!endpoint) throw new NotFoundError(`endpoint ${input.endpointId} does not exist`);
+      authorize(endpoint.project);
+      if (endpoint.project !== input.project)
+        throw new InvalidInputError(
+          `endpoint ${input.endpointId} is in project "${endpoint.project}", not the rule's project "${input.project}"`,
+        );
+    }
     const rule: AlertRule = { ...input, id: randomUUID(), createdAt: this.clock().toISOString() };
     await this.store.putDocument(
       { kind: RULE, id: rule.id, project: rule.project, body: rule },

@@ -67,8 +67,9 @@ export class MonitorService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async save(spec: Omit<Monitor, 'createdAt'>): Promise<Monitor> {
-    if (spec.endpointId) await this.endpoints.get(spec.endpointId);
+  /** `authorize` sees the project of the endpoint the monitor will read (it throws to refuse). */
+  async save(spec: Omit<Monitor, 'createdAt'>, authorize: (project: string) => void): Promise<Monitor> {
+    if (spec.endpointId) authorize((await this.endpoints.get(spec.endpointId)).project);
     const id = monitorId(spec.project, spec.name);
     const existing = await this.store.getDocument(DOCUMENT, id);
     const monitor: Monitor = {
