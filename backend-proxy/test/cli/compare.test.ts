@@ -27,6 +27,9 @@ function driftwatch(args: string[]): Promise<{ code: number; stdout: string; std
 const row = (...cells: string[]) =>
   new RegExp(`^${cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+')}$`, 'm');
 
+// Each case starts several CLIs through tsx (a few seconds each on a loaded 2-core machine).
+jest.setTimeout(120_000);
+
 describe('driftwatch compare (CLI)', () => {
   let folder: string;
   beforeAll(() => {
