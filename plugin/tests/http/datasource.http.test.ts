@@ -188,7 +188,7 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
       );
       expect(response.errors?.[0]).toMatchObject({ refId: 'A', status: 403 });
       expect(response.errors?.[0].message).toMatch(
-        /^The API key is valid but not allowed to do this: this key may not read project "demo"/,
+        /^The API key is valid but not allowed to do this: API key "grafana-other" may not access project "demo"/,
       );
     });
 
