@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InvalidInputError, UnprocessableError } from '../../src/errors';
-import {
-  categoricalColumnStatistics,
-  numericColumnStatistics,
-} from '../../src/monitoring/reference/computeReference';
+import { computeReference } from '../../src/monitoring/reference/computeReference';
+import type {
+  CategoricalColumnStatistics,
+  NumericColumnStatistics,
+} from '../../src/monitoring/reference/types';
 import { compareCsvFiles, compareRows, type Row } from '../../src/reports';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'compare');
@@ -101,14 +102,16 @@ describe('compareRows (the in-memory entry point)', () => {
 
   it('bins exactly as Driftwatch reference statistics do, in one pass or two', () => {
     const reference = rows(300, 0, 3);
-    const expectedA = numericColumnStatistics(
-      'a',
-      reference.map((r) => r.a),
-    );
-    const expectedD = categoricalColumnStatistics(
-      'd',
-      reference.map((r) => r.d),
-    );
+    const statistics = computeReference(reference, {
+      features: [
+        { name: 'a', kind: 'numeric' },
+        { name: 'd', kind: 'categorical' },
+      ],
+      predictions: [],
+      labels: [],
+    }).features;
+    const expectedA = statistics.find((c) => c.name === 'a') as NumericColumnStatistics;
+    const expectedD = statistics.find((c) => c.name === 'd') as CategoricalColumnStatistics;
     // Default limits: histograms from pass 1's frequencies. Tiny limits: a second pass counts them.
     for (const limits of [{}, { rawValueLimit: 0, maxTrackedDistinct: 2 }]) {
       const report = compareRows(reference, rows(300, 1, 4), { limits });
