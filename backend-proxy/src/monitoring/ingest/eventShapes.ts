@@ -145,36 +145,17 @@ export type PlainEvent = z.output<typeof plainEvent>;
 export type MlrunEvent = z.output<typeof mlrunEvent>;
 export type PredictionBatch = z.output<typeof predictionBatch>;
 
+const labelInput = z.strictObject({
+  requestId: z.string().min(1).max(256),
+  label: output,
+  endpoint: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+});
+const labelList = z.array(labelInput).min(1).max(50_000);
 export const labelBatch = z.union([
-  z
-    .array(
-      z.strictObject({
-        requestId: z.string().min(1).max(256),
-        label: output,
-        endpoint: z
-          .string()
-          .regex(/^[0-9a-f]{40}$/)
-          .optional(),
-      }),
-    )
-    .min(1)
-    .max(50_000),
-  z
-    .strictObject({
-      labels: z
-        .array(
-          z.strictObject({
-            requestId: z.string().min(1).max(256),
-            label: output,
-            endpoint: z
-              .string()
-              .regex(/^[0-9a-f]{40}$/)
-              .optional(),
-          }),
-        )
-        .min(1)
-        .max(50_000),
-    })
-    .transform((b) => b.labels),
+  labelList,
+  z.strictObject({ labels: labelList }).transform((b) => b.labels),
 ]);
 export type LabelInput = z.output<typeof labelBatch>[number];
