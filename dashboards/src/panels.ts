@@ -256,6 +256,19 @@ export interface TimeSeriesOptions {
   interval?: string;
 }
 
+/** The legend every series panel shows: a list under the graph. */
+const bottomListLegend = () =>
+  new common.VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom);
+
+/** The tooltip every series panel shows: all series at the hovered time, largest first. */
+const allSeriesTooltip = () =>
+  new common.VizTooltipOptionsBuilder()
+    .mode(common.TooltipDisplayMode.Multi)
+    .sort(common.SortOrder.Descending);
+
 export function timeSeriesPanel(
   layout: PanelLayout,
   targets: string[],
@@ -265,17 +278,8 @@ export function timeSeriesPanel(
   const builder = place(new timeseries.PanelBuilder(), layout)
     .targets(queries(...targets))
     .unit(options.unit)
-    .legend(
-      new common.VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(common.LegendDisplayMode.List)
-        .placement(common.LegendPlacement.Bottom),
-    )
-    .tooltip(
-      new common.VizTooltipOptionsBuilder()
-        .mode(common.TooltipDisplayMode.Multi)
-        .sort(common.SortOrder.Descending),
-    )
+    .legend(bottomListLegend())
+    .tooltip(allSeriesTooltip())
     .drawStyle(
       style === 'bars'
         ? common.GraphDrawStyle.Bars
@@ -364,12 +368,7 @@ export function histogramPanel(layout: PanelLayout, target: string): histogram.P
     .fillOpacity(45)
     .lineWidth(1)
     .combine(false)
-    .legend(
-      new common.VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(common.LegendDisplayMode.List)
-        .placement(common.LegendPlacement.Bottom),
-    )
+    .legend(bottomListLegend())
     .overrideByName('expected', [
       { id: 'color', value: { mode: FieldColorModeId.Fixed, fixedColor: 'blue' } },
     ])
@@ -393,17 +392,8 @@ export function trendPanel(
     .lineWidth(2)
     .showPoints(common.VisibilityMode.Always)
     .pointSize(5)
-    .legend(
-      new common.VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(common.LegendDisplayMode.List)
-        .placement(common.LegendPlacement.Bottom),
-    )
-    .tooltip(
-      new common.VizTooltipOptionsBuilder()
-        .mode(common.TooltipDisplayMode.Multi)
-        .sort(common.SortOrder.Descending),
-    );
+    .legend(bottomListLegend())
+    .tooltip(allSeriesTooltip());
 }
 
 // ------------------------------------------------------------------ the plugin's feature-drift panel
