@@ -15,7 +15,8 @@ export interface MlrunTarget {
   columns: string[];
 }
 
-const LIST_ENDPOINTS_COLUMNS = [
+/** MLRun's columns of its tables, in order (its dashboards read them by index); the Grafana tests assert them too. */
+export const LIST_ENDPOINTS_COLUMNS = [
   'endpoint_id',
   'endpoint_function',
   'endpoint_model',
@@ -28,7 +29,7 @@ const LIST_ENDPOINTS_COLUMNS = [
   'predictions_per_second',
   'latency_avg_1h',
 ];
-const INDIVIDUAL_COLUMNS = [
+export const INDIVIDUAL_COLUMNS = [
   'feature_name',
   'actual_min',
   'actual_mean',
@@ -40,7 +41,14 @@ const INDIVIDUAL_COLUMNS = [
   'hellinger',
   'kld',
 ];
-const OVERALL_COLUMNS = ['tvd_sum', 'tvd_mean', 'hellinger_sum', 'hellinger_mean', 'kld_sum', 'kld_mean'];
+export const OVERALL_COLUMNS = [
+  'tvd_sum',
+  'tvd_mean',
+  'hellinger_sum',
+  'hellinger_mean',
+  'kld_sum',
+  'kld_mean',
+];
 const PROJECTS_COLUMNS = ['project_name'];
 
 export const MLRUN_TARGETS: MlrunTarget[] = [

@@ -17,6 +17,7 @@ import {
   tvd,
   type Fixture,
 } from './fixture';
+import { INDIVIDUAL_COLUMNS, LIST_ENDPOINTS_COLUMNS, OVERALL_COLUMNS } from './mlrunDashboards';
 
 interface Table {
   type: 'table';
@@ -85,17 +86,7 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
     it('list_endpoints: MLRun columns, one row per endpoint of the project', async () => {
       const table = await one<Table>('project=shop;target_endpoint=list_endpoints');
       expect(table.columns.map((c) => c.text)).toEqual([
-        'endpoint_id',
-        'endpoint_function',
-        'endpoint_model',
-        'endpoint_model_class',
-        'first_request',
-        'last_request',
-        'accuracy',
-        'error_count',
-        'drift_status',
-        'predictions_per_second',
-        'latency_avg_1h',
+        ...LIST_ENDPOINTS_COLUMNS,
         // Appended after MLRun's columns.
         'endpoint_version',
         'endpoint_labels',
@@ -134,16 +125,7 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         `project=shop;endpoint_id=${f.churn};target_endpoint=individual_feature_analysis`,
       );
       expect(table.columns.map((c) => c.text)).toEqual([
-        'feature_name',
-        'actual_min',
-        'actual_mean',
-        'actual_max',
-        'expected_min',
-        'expected_mean',
-        'expected_max',
-        'tvd',
-        'hellinger',
-        'kld',
+        ...INDIVIDUAL_COLUMNS,
         'n_production',
         'n_reference',
         'drift_status',
@@ -188,12 +170,7 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
     it('overall_feature_analysis: sums and means over the features', async () => {
       const table = await one<Table>(`endpoint_id=${f.churn};target_endpoint=overall_feature_analysis`);
       expect(table.columns.map((c) => c.text)).toEqual([
-        'tvd_sum',
-        'tvd_mean',
-        'hellinger_sum',
-        'hellinger_mean',
-        'kld_sum',
-        'kld_mean',
+        ...OVERALL_COLUMNS,
         'n_production',
         'min_sample',
         'drift_status',
