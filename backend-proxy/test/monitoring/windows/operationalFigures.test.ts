@@ -45,7 +45,8 @@ describe('operational figures from joined labels', () => {
     });
   });
 
-  it('an integer 0/1 prediction with 0/1 labels is classification: accuracy, no MAE', () => {
+  /** Four 0/1 predictions against 0/1 labels, three right. */
+  const binaryPairs = () => {
     const counters = new CounterSet();
     for (const [p, y] of [
       [1, 1],
@@ -54,6 +55,11 @@ describe('operational figures from joined labels', () => {
       [0, 0],
     ])
       foldLabel(counters, binningFor('numeric'), p, y);
+    return counters;
+  };
+
+  it('an integer 0/1 prediction with 0/1 labels is classification: accuracy, no MAE', () => {
+    const counters = binaryPairs();
     expect(operationalFigures(counters, 60_000, inferred('numeric'))).toMatchObject({
       labeled: 4,
       task: 'classification',
@@ -65,14 +71,7 @@ describe('operational figures from joined labels', () => {
   });
 
   it('an explicit regression task wins over integer values', () => {
-    const counters = new CounterSet();
-    for (const [p, y] of [
-      [1, 1],
-      [0, 0],
-      [1, 0],
-      [0, 0],
-    ])
-      foldLabel(counters, binningFor('numeric'), p, y);
+    const counters = binaryPairs();
     expect(
       operationalFigures(counters, 60_000, { explicit: 'regression', predictionKind: 'numeric' }),
     ).toMatchObject({ task: 'regression', taskSource: 'explicit', accuracy: null, mae: 0.25, rmse: 0.5 });
