@@ -22,6 +22,24 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
+      // Workspaces reach each other through package names and `exports`, never by source path.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/backend-proxy/src/**',
+                '**/plugin/src/**',
+                '**/dashboards/src/**',
+                '**/sdk/typescript/src/**',
+              ],
+              message:
+                'Import another workspace by its package name (its package.json `exports`), not its source path.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

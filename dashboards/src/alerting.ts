@@ -4,7 +4,7 @@
  * Each rule is an instant PromQL query (refId A) and a threshold on it (refId C): Grafana
  * evaluates them on its server, which a frontend data source could not do.
  */
-import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
+import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
 import { DASHBOARD_UIDS, EXPRESSION_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID } from './constants';
 
 /** The labels of every per-endpoint series (ENDPOINT_LABELS in the proxy). */

@@ -3,11 +3,14 @@
  * source uids and dashboard uids. The proxy links alerts to `/d/driftwatch-details`, so these uids
  * are part of its contract too.
  */
+import appPlugin from '@driftwatch/grafana-plugin/app.plugin.json';
+import datasourcePlugin from '@driftwatch/grafana-plugin/datasource.plugin.json';
+import panelPlugin from '@driftwatch/grafana-plugin/panel.plugin.json';
 
-/** The app plugin and what it bundles (ids chosen by the plugin's plugin.json files). */
-export const APP_PLUGIN_ID = 'driftwatch-monitoring-app';
-export const DATASOURCE_PLUGIN_ID = 'driftwatch-proxy-datasource';
-export const FEATURE_DRIFT_PANEL_ID = 'driftwatch-featuredrift-panel';
+/** The app plugin and what it bundles: the ids are the plugin's own plugin.json files. */
+export const APP_PLUGIN_ID = appPlugin.id;
+export const DATASOURCE_PLUGIN_ID = datasourcePlugin.id;
+export const FEATURE_DRIFT_PANEL_ID = panelPlugin.id;
 export const PLUGIN_IDS = [APP_PLUGIN_ID, DATASOURCE_PLUGIN_ID, FEATURE_DRIFT_PANEL_ID] as const;
 
 /** Fixed uids of the provisioned data sources (alert rules and links name them). */

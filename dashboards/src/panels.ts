@@ -24,7 +24,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as trend from '@grafana/grafana-foundation-sdk/trend';
 import { DATASOURCE_REF, FEATURE_DRIFT_PANEL_ID } from './constants';
 import { queries } from './query';
-import type { FeatureDriftOptions } from '../../plugin/src/panels/featureDrift/types';
+import type { FeatureDriftOptions } from '@driftwatch/grafana-plugin/panel-options';
 
 /** Title, help text and size (grid units: 24 wide) of every panel. */
 export interface PanelLayout {

@@ -6,7 +6,7 @@
  * the typecheck here before it fails a dashboard.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import type { TargetName, TargetQuery } from '../../backend-proxy/src/grafana/targets';
+import type { TargetName, TargetQuery } from '@driftwatch/backend-proxy/grafana-targets';
 import { DATASOURCE_REF } from './constants';
 
 export type TargetKey = Exclude<keyof TargetQuery, 'target_endpoint'>;

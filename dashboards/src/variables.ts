@@ -9,7 +9,7 @@ import {
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { TargetName } from '../../backend-proxy/src/grafana/targets';
+import type { TargetName } from '@driftwatch/backend-proxy/grafana-targets';
 import { DATASOURCE_PLUGIN_ID, DATASOURCE_REF, DATASOURCE_VARIABLE } from './constants';
 import { targetString, type TargetParams } from './query';
 

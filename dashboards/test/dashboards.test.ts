@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
+import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
 import {
   DASHBOARD_UIDS,
   DATASOURCE_PLUGIN_ID,

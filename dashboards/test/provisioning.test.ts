@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
+import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
 import { PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
 import {
   APP_PLUGIN_ID,

@@ -1,6 +1,4 @@
-import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startProxy, type RunningProxy } from '../../src/server';
+import { startTestProxy as startEmbeddedTestProxy, type Config, type RunningProxy } from '../../src/testing';
 import { freshDatabaseUrl, mongoTarget } from './mongoTarget';
 
 /**
@@ -9,19 +7,10 @@ import { freshDatabaseUrl, mongoTarget } from './mongoTarget';
  */
 export async function startTestProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
   const mongo = mongoTarget();
-  const config = loadConfig(
-    {},
-    {
-      port: 0,
-      host: '127.0.0.1',
-      store: mongo ? freshDatabaseUrl(mongo, 'http') : ':memory:',
-      evaluationIntervalMs: 0,
-      jobTickMs: 0,
-      webhookPollMs: 0,
-      ...overrides,
-    },
-  );
-  return startProxy(config, createLogger('silent'));
+  return startEmbeddedTestProxy({
+    ...(mongo ? { store: freshDatabaseUrl(mongo, 'http') } : {}),
+    ...overrides,
+  });
 }
 
 export interface Reply<T = unknown> {

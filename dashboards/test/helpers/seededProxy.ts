@@ -4,13 +4,13 @@
  * labels, the `iris/training` experiment), one evaluation, and a profiling run so the Experiments
  * dashboard's profiling panels have something to show.
  */
-import { loadConfig } from '../../../backend-proxy/src/config';
-import { DEFAULT_SIMULATOR_OPTIONS, Simulator } from '../../../backend-proxy/src/demo/simulator';
-import { createLogger } from '../../../backend-proxy/src/logger';
-import { startProxy, type RunningProxy } from '../../../backend-proxy/src/server';
-import type { EndpointRecord } from '../../../backend-proxy/src/store/types';
+import {
+  DEMO_PROJECT,
+  startDemoProxy,
+  type EndpointRecord,
+  type RunningProxy,
+} from '@driftwatch/backend-proxy/testing';
 
-export const DEMO_PROJECT = 'demo';
 export const DEMO_EXPERIMENT = 'iris/training';
 const MINUTE = 60_000;
 
@@ -63,72 +63,17 @@ async function seedProfilingRun(url: string): Promise<void> {
 }
 
 export async function startSeededProxy(): Promise<SeededProxy> {
-  const logger = createLogger('silent');
-  const proxy = await startProxy(
-    loadConfig(
-      {},
-      {
-        port: 0,
-        host: '127.0.0.1',
-        store: ':memory:',
-        evaluationIntervalMs: 0,
-        jobTickMs: 0,
-        webhookPollMs: 0,
-      },
-    ),
-    logger,
-  );
+  const demo = await startDemoProxy({}, { tickMs: 500 });
+  const { proxy } = demo;
   try {
-    const seed = new Simulator(
-      {
-        ...DEFAULT_SIMULATOR_OPTIONS,
-        url: proxy.url,
-        backfillMs: 20 * MINUTE,
-        durationMs: 1_000,
-        tickMs: 500,
-      },
-      logger,
-    );
-    await seed.setUp();
-    await seed.run();
-    await proxy.services.evaluator.evaluateAll();
     await seedProfilingRun(proxy.url);
   } catch (err) {
-    await proxy.close();
+    await demo.close();
     throw err;
   }
   const { items: endpoints } = await proxy.services.store.listEndpoints(
     { projects: [DEMO_PROJECT] },
     { offset: 0, limit: 100 },
   );
-  // Same seed, no backfill: setUp finds the registered endpoints and only sends live traffic.
-  const traffic = new Simulator(
-    {
-      ...DEFAULT_SIMULATOR_OPTIONS,
-      url: proxy.url,
-      backfillMs: 0,
-      durationMs: 0,
-      tickMs: 250,
-      ratePerSecond: 20,
-    },
-    logger,
-  );
-  let running: Promise<void> | null = null;
-  return {
-    proxy,
-    url: proxy.url,
-    endpoints,
-    async startTraffic() {
-      if (running) return;
-      await traffic.setUp();
-      running = traffic.run();
-    },
-    async close() {
-      if (running) {
-        await traffic.stop();
-        await running;
-      }
-      await proxy.close();
-    },
-  };
+  return { proxy, url: proxy.url, endpoints, startTraffic: demo.startTraffic, close: demo.close };
 }

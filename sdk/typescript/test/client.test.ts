@@ -1,4 +1,4 @@
-import type { RunningProxy } from '../../../backend-proxy/src/server';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
 import {
   AuthenticationError,
   BadRequestError,
@@ -10,14 +10,14 @@ import {
   PermissionDeniedError,
   type RetryNotice,
 } from '../src';
-import { closedPort, startFrontDoor, startRealProxy } from './helpers';
+import { closedPort, startFrontDoor } from './helpers';
 
 const FAST_RETRY = { attempts: 5, initialDelayMs: 5, maxDelayMs: 20 };
 
 describe('HTTP core against a real proxy', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
-    proxy = await startRealProxy({ maxArtifactBytes: 1024 });
+    proxy = await startTestProxy({ maxArtifactBytes: 1024 });
   });
   afterAll(() => proxy.close());
 
@@ -136,7 +136,7 @@ describe('HTTP core against a real proxy', () => {
   });
 
   it('sends the API key and maps 401/403', async () => {
-    const secured = await startRealProxy();
+    const secured = await startTestProxy();
     try {
       const writer = await secured.services.keys.create('trainer', ['write'], null);
       const reader = await secured.services.keys.create('viewer', ['read'], null);

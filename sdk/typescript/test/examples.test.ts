@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { RunningProxy } from '../../../backend-proxy/src/server';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
 import type { DriftReport } from '../src';
-import { getJson, REPO_ROOT, runProcess, startRealProxy, type ProcessResult } from './helpers';
+import { getJson, REPO_ROOT, runProcess, type ProcessResult } from './helpers';
 
 interface ExampleResult {
   endpointId: string;
@@ -21,7 +21,7 @@ function resultOf(run: ProcessResult): ExampleResult {
 describe('examples/', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
-    proxy = await startRealProxy();
+    proxy = await startTestProxy();
   });
   afterAll(() => proxy.close());
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunningProxy } from '../../../backend-proxy/src/server';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
 import {
   BadRequestError,
   ConflictError,
@@ -16,7 +16,7 @@ import {
   PROFILE_EVENT,
   type TrackingEvent,
 } from '../src';
-import { getJson, startFrontDoor, startRealProxy } from './helpers';
+import { getJson, startFrontDoor } from './helpers';
 
 async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
   const all: T[][] = [];
@@ -28,7 +28,7 @@ describe('experiments and runs against a real proxy', () => {
   let proxy: RunningProxy;
   let client: DriftwatchClient;
   beforeAll(async () => {
-    proxy = await startRealProxy();
+    proxy = await startTestProxy();
     client = new DriftwatchClient({ url: proxy.url, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
   });
   afterAll(() => proxy.close());

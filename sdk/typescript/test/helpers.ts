@@ -2,21 +2,8 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Config } from '../../../backend-proxy/src/config';
-import { loadConfig } from '../../../backend-proxy/src/config';
-import { createLogger } from '../../../backend-proxy/src/logger';
-import { startProxy, type RunningProxy } from '../../../backend-proxy/src/server';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
-
-/** A real Driftwatch proxy on a loopback port with an in-memory store and no background evaluation. */
-export function startRealProxy(overrides: Partial<Config> = {}): Promise<RunningProxy> {
-  const config = loadConfig(
-    {},
-    { port: 0, host: '127.0.0.1', store: ':memory:', evaluationIntervalMs: 0, ...overrides },
-  );
-  return startProxy(config, createLogger('silent'));
-}
 
 /** Plain JSON GET, independent of the SDK under test, for checking what the server holds. */
 export async function getJson<T>(url: string): Promise<T> {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { RunningProxy } from '../../../backend-proxy/src/server';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
 import { BadRequestError, DriftwatchClient, NotFoundError, type EndpointInfo } from '../src';
-import { getJson, startFrontDoor, startRealProxy, runTypeScript } from './helpers';
+import { getJson, startFrontDoor, runTypeScript } from './helpers';
 
 const FAST_RETRY = { attempts: 5, initialDelayMs: 5, maxDelayMs: 20 };
 
@@ -11,7 +11,7 @@ describe('prediction logger against a real proxy', () => {
   let modelCounter = 0;
 
   beforeAll(async () => {
-    proxy = await startRealProxy();
+    proxy = await startTestProxy();
     client = new DriftwatchClient({ url: proxy.url, retry: FAST_RETRY });
   });
   afterAll(() => proxy.close());

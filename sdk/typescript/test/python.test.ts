@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { RunningProxy } from '../../../backend-proxy/src/server';
-import { REPO_ROOT, runProcess, startRealProxy } from './helpers';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
+import { REPO_ROOT, runProcess } from './helpers';
 
 /**
  * The Python client's unittest suite, run by `npm test` against a real proxy started here. The
@@ -10,7 +10,7 @@ import { REPO_ROOT, runProcess, startRealProxy } from './helpers';
 describe('Python client (sdk/python)', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
-    proxy = await startRealProxy();
+    proxy = await startTestProxy();
   });
   afterAll(() => proxy.close());
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { RunningProxy } from '../../../backend-proxy/src/server';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
 import { DriftwatchClient, NotFoundError, UnprocessableError } from '../src';
-import { getJson, startRealProxy } from './helpers';
+import { getJson } from './helpers';
 
 const rows = Array.from({ length: 3_000 }, (_, i) => ({
   x: ((i * 37) % 101) / 10,
@@ -21,7 +21,7 @@ describe('references from files, streams, rows and run artifacts', () => {
   const endpoint = async () => (await client.registerEndpoint({ model: `ts-ref-${Math.random()}` })).id;
 
   beforeAll(async () => {
-    proxy = await startRealProxy();
+    proxy = await startTestProxy();
     client = new DriftwatchClient({ url: proxy.url });
     folder = mkdtempSync(join(tmpdir(), 'driftwatch-ts-reference-'));
   });

@@ -1,6 +1,6 @@
-import type { RunningProxy } from '../../../backend-proxy/src/server';
+import { startTestProxy, type RunningProxy } from '@driftwatch/backend-proxy/testing';
 import { DriftwatchClient, monitorBatchPredictions, monitorPredictions, type EndpointInfo } from '../src';
-import { getJson, startFrontDoor, startRealProxy } from './helpers';
+import { getJson, startFrontDoor } from './helpers';
 
 interface Flower {
   sepalLength: number;
@@ -18,7 +18,7 @@ describe('serving helper against a real proxy', () => {
   let client: DriftwatchClient;
   let endpoint: EndpointInfo;
   beforeAll(async () => {
-    proxy = await startRealProxy();
+    proxy = await startTestProxy();
     client = new DriftwatchClient({ url: proxy.url });
     endpoint = await client.registerEndpoint({
       model: 'iris-rule',

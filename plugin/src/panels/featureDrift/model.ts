@@ -9,7 +9,7 @@
  * Any other numeric field of a feature table is a measure, so new measures show without a change here.
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
-import { DRIFT_STATUSES } from '../../../../backend-proxy/src/monitoring/drift/driftStatus';
+import { DRIFT_STATUSES } from '@driftwatch/backend-proxy/drift-status';
 import type { Bin, DriftStatus, FeatureModel, FeatureRow, Stats } from './types';
 
 /** Feature-table fields that are not measures. */

@@ -24,8 +24,8 @@ export const DEFAULT_OPTIONS: FeatureDriftOptions = {
 };
 
 /** The proxy's status vocabulary, defined once there. */
-export type { DriftStatus } from '../../../../backend-proxy/src/monitoring/drift/driftStatus';
-import type { DriftStatus } from '../../../../backend-proxy/src/monitoring/drift/driftStatus';
+export type { DriftStatus } from '@driftwatch/backend-proxy/drift-status';
+import type { DriftStatus } from '@driftwatch/backend-proxy/drift-status';
 
 export interface Bin {
   label: string;
