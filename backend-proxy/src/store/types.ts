@@ -11,7 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { DriftStatus } from '../monitoring/drift/driftStatus';
-import type { PredictionTask } from '../monitoring/accuracy/task';
+import type { PredictionTask } from '../monitoring/accuracy/predictionTasks';
 import type { DriftPolicySettings } from '../monitoring/drift/policy/policyConfig';
 
 // ---------------------------------------------------------------- tracking

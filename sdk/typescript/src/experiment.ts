@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { DriftwatchClient, QueryValue } from './client';
+import type { QueryValue, Transport } from './transport';
 import { NotFoundError } from './errors';
 import type { ProfilingOptions } from './profiling';
 import { Run } from './run';
@@ -46,11 +46,12 @@ export class Experiment {
   private latestRun: Run | undefined;
 
   constructor(
-    readonly client: DriftwatchClient,
+    readonly transport: Transport,
+    defaultProject: string,
     readonly name: string,
     private readonly options: ExperimentOptions = {},
   ) {
-    this.project = options.project ?? client.project;
+    this.project = options.project ?? defaultProject;
   }
 
   /** The run most recently started through this handle, while it is running. */
@@ -79,7 +80,7 @@ export class Experiment {
   /** Starts a run explicitly (creating the experiment on first use); stop it with `run.stop()` or `exp.stop()`. */
   async start(): Promise<Run> {
     const requested = this.options.provider;
-    const info = await this.client.requestJson<StartedRunInfo>('POST', this.pathFor('/runs'), {
+    const info = await this.transport.requestJson<StartedRunInfo>('POST', this.pathFor('/runs'), {
       query: this.projectQuery(),
       json: requested === undefined ? {} : { provider: requested },
       // A repeated start would allocate a second run: only failures before sending are retried.
@@ -111,7 +112,7 @@ export class Experiment {
     await this.flushActiveRuns();
     let cursor: string | undefined;
     do {
-      const page: { events: TrackingEvent[]; cursor: string | null } = await this.client.requestJson(
+      const page: { events: TrackingEvent[]; cursor: string | null } = await this.transport.requestJson(
         'GET',
         this.pathFor('/data'),
         {
@@ -141,14 +142,14 @@ export class Experiment {
   /** Per run: last/min/max/count of each metric and the params. */
   async summary(run: number | string = 'all'): Promise<RunSummary[]> {
     await this.flushActiveRuns();
-    const reply = await this.client.requestJson<{ runs: RunSummary[] }>('GET', this.pathFor('/summary'), {
+    const reply = await this.transport.requestJson<{ runs: RunSummary[] }>('GET', this.pathFor('/summary'), {
       query: { ...this.projectQuery(), run: String(run) },
     });
     return reply.runs;
   }
 
   info(): Promise<ExperimentInfo & { runs: RunInfo[] }> {
-    return this.client.requestJson('GET', this.pathFor(''), { query: this.projectQuery() });
+    return this.transport.requestJson('GET', this.pathFor(''), { query: this.projectQuery() });
   }
 
   /** Streams an artifact; without `run`, from the latest run that logged one by that name. */
@@ -170,7 +171,7 @@ export class Experiment {
 
   /** Deletes the experiment with every run, event and artifact. The server refuses unless `force` is true. */
   async clear(options: { force?: boolean } = {}): Promise<void> {
-    await this.client.requestJson('DELETE', this.pathFor(''), {
+    await this.transport.requestJson('DELETE', this.pathFor(''), {
       query: { ...this.projectQuery(), force: options.force === true },
     });
     this.activeRuns.clear();
@@ -199,10 +200,14 @@ export class Experiment {
   /** The artifact's download (no timeout: artifacts can be large); without `run`, of the latest run that logged it. */
   private async artifactResponse(name: string, run?: number): Promise<Response> {
     const from = run ?? (await this.latestRunWithArtifact(name));
-    return this.client.request('GET', this.pathFor(`/runs/${from}/artifacts/${encodeURIComponent(name)}`), {
-      query: this.projectQuery(),
-      timeoutMs: 0,
-    });
+    return this.transport.request(
+      'GET',
+      this.pathFor(`/runs/${from}/artifacts/${encodeURIComponent(name)}`),
+      {
+        query: this.projectQuery(),
+        timeoutMs: 0,
+      },
+    );
   }
 
   private async latestRunWithArtifact(name: string): Promise<number> {

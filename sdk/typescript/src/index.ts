@@ -1,12 +1,14 @@
-export { DriftwatchClient, DEFAULT_RETRY, DEFAULT_URL, SDK_VERSION, backoffDelay } from './client';
+export { DriftwatchClient } from './client';
+export type { ClientOptions } from './client';
+export { Transport, DEFAULT_RETRY, DEFAULT_URL, SDK_VERSION, backoffDelay } from './transport';
 export type {
-  ClientOptions,
   QueryValue,
   RequestBody,
   RequestOptions,
   RetryNotice,
   RetryPolicy,
-} from './client';
+  TransportOptions,
+} from './transport';
 export type { ReferenceSource, ReferenceUploadOptions, RunArtifact } from './reference';
 export { Experiment } from './experiment';
 export type { ArtifactStream, DataQuery, ExperimentOptions } from './experiment';

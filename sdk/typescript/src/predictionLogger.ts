@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DriftwatchClient, RetryPolicy } from './client';
+import { putReferenceRows } from './reference';
+import type { RetryPolicy, Transport } from './transport';
 import { BadRequestError, DriftwatchError } from './errors';
 import type {
   FeatureValues,
@@ -195,7 +196,8 @@ export class PredictionLogger {
   private closed = false;
 
   constructor(
-    private readonly client: DriftwatchClient,
+    private readonly transport: Transport,
+    private readonly project: string,
     options: PredictionLoggerOptions,
   ) {
     if (options.endpoint === undefined && options.model === undefined)
@@ -267,7 +269,7 @@ export class PredictionLogger {
         new DriftwatchError('registerReference needs a logger created with an endpoint id'),
       );
     }
-    return this.client.registerReference(this.target.endpoint, rows, columns);
+    return putReferenceRows(this.transport, this.target.endpoint, rows, columns);
   }
 
   /** Resolves once everything queued so far has been sent or given up on. Never rejects. */
@@ -328,7 +330,7 @@ export class PredictionLogger {
       try {
         await this.post<PredictionReceipt>('/api/v1/predictions', {
           batchId: randomUUID(),
-          project: this.client.project,
+          project: this.project,
           events,
         });
         this.counts.sent += events.length;
@@ -358,7 +360,7 @@ export class PredictionLogger {
    * carries its batch id, and the server counts a prediction's label once.
    */
   private post<T>(path: string, json: unknown): Promise<T> {
-    return this.client.requestJson<T>('POST', path, {
+    return this.transport.requestJson<T>('POST', path, {
       json,
       idempotent: true,
       retry: this.retry,

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Transport } from './transport';
+import type { ReferenceColumns, ReferenceInfo } from './types';
 
 /**
  * Training data for `DriftwatchClient.setReference`, streamed to the proxy, never held whole:
@@ -72,4 +74,18 @@ export async function referenceBody(
   }
   const rows = source as Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
   return { body: watch(Readable.from(ndjsonLines(rows)), null), contentType: CONTENT_TYPES.ndjson };
+}
+
+/** Stores training rows as an endpoint's reference (one request; the client and the logger both use it). */
+export function putReferenceRows(
+  transport: Transport,
+  endpointId: string,
+  rows: Array<Record<string, unknown>>,
+  columns: ReferenceColumns = {},
+): Promise<ReferenceInfo> {
+  return transport.requestJson('PUT', `/api/v1/endpoints/${encodeURIComponent(endpointId)}/reference`, {
+    json: { rows, ...columns },
+    // Each PUT stores a new version: a blind repeat would add a duplicate version.
+    idempotent: false,
+  });
 }

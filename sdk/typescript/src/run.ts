@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { RequestBody } from './client';
+import type { QueryValue, RequestBody, Transport } from './transport';
 import { DriftwatchError, DriftwatchNetworkError, DriftwatchServerError } from './errors';
-import type { Experiment } from './experiment';
 import { PROFILE_EVENT, Profiler, type ProfilingOptions } from './profiling';
 import type { ArtifactInfo, JsonValue, LogReceipt, RunInfo, StartedRunInfo } from './types';
 
@@ -41,6 +40,15 @@ function worthKeeping(err: unknown): boolean {
   return err instanceof DriftwatchNetworkError;
 }
 
+/** What a run needs of the experiment that started it (Experiment is one). */
+export interface RunOwner {
+  readonly transport: Transport;
+  readonly name: string;
+  pathFor(suffix: string): string;
+  projectQuery(): Record<string, QueryValue>;
+  forgetRun(run: Run): void;
+}
+
 export interface RunOptions {
   flushIntervalMs: number;
   profiling: ProfilingOptions | null;
@@ -68,7 +76,7 @@ export class Run {
   private stopCall: Promise<RunInfo> | null = null;
 
   constructor(
-    readonly experiment: Experiment,
+    readonly experiment: RunOwner,
     info: StartedRunInfo,
     private readonly options: RunOptions,
   ) {
@@ -125,7 +133,7 @@ export class Run {
     } else {
       body = () => createReadStream(source.path);
     }
-    const stored = await this.experiment.client.requestJson<ArtifactInfo>(
+    const stored = await this.experiment.transport.requestJson<ArtifactInfo>(
       'PUT',
       this.experiment.pathFor(`/runs/${this.number}/artifacts/${encodeURIComponent(name)}`),
       { query: this.experiment.projectQuery(), body, contentType: contentType ?? 'application/octet-stream' },
@@ -178,7 +186,7 @@ export class Run {
       () => undefined,
       (err: unknown) => err,
     );
-    this.stopped = await this.experiment.client.requestJson<RunInfo>(
+    this.stopped = await this.experiment.transport.requestJson<RunInfo>(
       'POST',
       this.experiment.pathFor(`/runs/${this.number}/stop`),
       {
@@ -241,7 +249,7 @@ export class Run {
       this.inFlight ??= { key: randomUUID(), events: this.pending.splice(0, MAX_EVENTS_PER_REQUEST) };
       const { key, events } = this.inFlight;
       try {
-        await this.experiment.client.requestJson<LogReceipt>('POST', this.experiment.pathFor('/events'), {
+        await this.experiment.transport.requestJson<LogReceipt>('POST', this.experiment.pathFor('/events'), {
           query: this.experiment.projectQuery(),
           // A bare array: the server's errors then name the bad field (body.3.key).
           json: events,

@@ -123,7 +123,7 @@ describe('HTTP core against a real proxy', () => {
         '404 GET /api/v1/experiments/never-created: experiment "never-created" does not exist in project "default"',
       );
 
-      const invalid = await client
+      const invalid = await client.transport
         .requestJson('POST', '/api/v1/experiments/typed/events', {
           json: [{ event: 'metric', key: '', value: 1 }],
         })

@@ -11,7 +11,8 @@ import { FIRST_TRAFFIC_EVENT } from '../../monitoring/reference/referenceEvents'
 import type { ReferenceService } from '../../monitoring/reference/referenceService';
 import type { DataFormat } from '../../monitoring/reference/rowSources';
 import type { ReferenceStatistics } from '../../monitoring/reference/types';
-import { PREDICTION_TASKS, taskSettingOf } from '../../monitoring/accuracy/task';
+import { PREDICTION_TASKS } from '../../monitoring/accuracy/predictionTasks';
+import { taskSettingOf } from '../../monitoring/accuracy/task';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
 import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';

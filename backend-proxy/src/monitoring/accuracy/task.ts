@@ -8,9 +8,8 @@
  * MAX_INTEGER_CLASSES distinct classes occur among them; else regression.
  */
 import type { CounterSet } from '../aggregates/counterSet';
+import type { PredictionTask } from './predictionTasks';
 
-export const PREDICTION_TASKS = ['classification', 'regression'] as const;
-export type PredictionTask = (typeof PREDICTION_TASKS)[number];
 export type TaskSource = 'explicit' | 'inferred';
 
 export interface TaskDecision {

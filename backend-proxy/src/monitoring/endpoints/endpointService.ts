@@ -5,7 +5,7 @@ import {
   type DriftPolicyConfig,
   type DriftPolicySettings,
 } from '../drift/policy/policyConfig';
-import type { PredictionTask } from '../accuracy/task';
+import type { PredictionTask } from '../accuracy/predictionTasks';
 import { endpointId } from './endpointId';
 
 /** What a client says about a deployed model; everything but project and model has a default. */

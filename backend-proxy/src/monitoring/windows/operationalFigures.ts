@@ -1,7 +1,8 @@
 import type { CounterSet } from '../aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../aggregates/layout';
 import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
-import { decideTask, type PredictionTask, type TaskSetting, type TaskSource } from '../accuracy/task';
+import type { PredictionTask } from '../accuracy/predictionTasks';
+import { decideTask, type TaskSetting, type TaskSource } from '../accuracy/task';
 import { histogramQuantile } from '../stats/histogramQuantile';
 
 /** What devops read off a window: throughput, errors, latency (ms), and label agreement. */

@@ -14,7 +14,7 @@
  *   artifactFiles.chunks { files_id: 1, n: 1 }
  * The others stay small and unsharded.
  */
-import type { PredictionTask } from '../../monitoring/accuracy/task';
+import type { PredictionTask } from '../../monitoring/accuracy/predictionTasks';
 import type {
   ClientSession,
   Collection,

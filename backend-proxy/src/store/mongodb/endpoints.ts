@@ -1,5 +1,5 @@
 /** Model endpoints: descriptive spec, activity counters (written by ingest) and evaluation results. */
-import { PREDICTION_TASKS, type PredictionTask } from '../../monitoring/accuracy/task';
+import { PREDICTION_TASKS, type PredictionTask } from '../../monitoring/accuracy/predictionTasks';
 import { policySettingsDoc } from './policySettings';
 import type { Filter } from 'mongodb';
 import type {

@@ -1,5 +1,5 @@
 import type { DriftStatusValue, EndpointRecord, EndpointStore, FeatureSpec } from '../types';
-import type { PredictionTask } from '../../monitoring/accuracy/task';
+import type { PredictionTask } from '../../monitoring/accuracy/predictionTasks';
 import { addInFilter, fromJson, toDate, toJson, type SqliteContext } from './context';
 
 interface EndpointRow {
