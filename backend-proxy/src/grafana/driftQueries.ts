@@ -8,7 +8,7 @@ import { RESOLUTION_MS } from '../store/types';
 import type { ColumnDrift, ColumnSummary } from '../monitoring/analysis/columnDrift';
 import { referenceSummary } from '../monitoring/analysis/columnDrift';
 import type { DriftPoint, DriftReport } from '../monitoring/analysis/driftService';
-import type { DriftMetric } from '../monitoring/drift/registry';
+import { DRIFT_METRICS, type DriftMetric } from '../monitoring/drift/driftMetrics';
 import type { ReferenceStatistics } from '../monitoring/reference/types';
 import { niceStep } from '../monitoring/windows/windowService';
 import type { EndpointRecord } from '../store/types';
@@ -266,10 +266,9 @@ function driftStep(ctx: QueryContext, q: TargetQuery, series: number): number {
   return budgetedStep(ctx, step, series, COLUMNS_RECORD_BUDGET);
 }
 
-const FEATURE_METRICS = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'ks', 'wasserstein', 'chi2'] as const;
 const OVERALL_ONLY = ['drift_score', 'drifted_share'] as const;
-export const DRIFT_SERIES_METRICS = [...FEATURE_METRICS, ...OVERALL_ONLY] as const;
-type DriftSeriesMetric = (typeof DRIFT_SERIES_METRICS)[number];
+type DriftSeriesMetric = DriftMetric | (typeof OVERALL_ONLY)[number];
+export const DRIFT_SERIES_METRICS: readonly DriftSeriesMetric[] = [...DRIFT_METRICS, ...OVERALL_ONLY];
 
 const mean = (values: number[]): number | null => {
   const finite = values.filter(Number.isFinite);
@@ -303,7 +302,7 @@ export async function driftOverTime(ctx: QueryContext, q: TargetQuery): Promise<
   const endpoints = await selectEndpoints(ctx, q);
   const names = endpointNames(endpoints);
   const stepMs = driftStep(ctx, q, endpoints.length);
-  const measures: DriftMetric[] = (FEATURE_METRICS as readonly string[]).includes(metric)
+  const measures: DriftMetric[] = (DRIFT_METRICS as readonly string[]).includes(metric)
     ? [metric as DriftMetric]
     : [];
   const series = await mapLimit(endpoints, 4, (e) => driftSeriesFor(ctx, e, stepMs, measures));

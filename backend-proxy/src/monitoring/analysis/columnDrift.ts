@@ -1,3 +1,4 @@
+import { metricsForKind } from '../drift/driftMetrics';
 import type { ColumnDecision } from '../drift/policy/types';
 import { computeDriftScore, type DriftMetric, type DriftScore } from '../drift/registry';
 import type { ColumnWindow } from '../aggregates/layout';
@@ -38,17 +39,8 @@ export interface ColumnDrift {
 }
 
 /** The metrics each column kind gets. KS and Wasserstein need an order, chi-squared needs categories. */
-export const NUMERIC_METRICS: DriftMetric[] = [
-  'tvd',
-  'hellinger',
-  'kld',
-  'kl',
-  'psi',
-  'js',
-  'ks',
-  'wasserstein',
-];
-export const CATEGORICAL_METRICS: DriftMetric[] = ['tvd', 'hellinger', 'kld', 'kl', 'psi', 'js', 'chi2'];
+export const NUMERIC_METRICS: DriftMetric[] = metricsForKind('numeric');
+export const CATEGORICAL_METRICS: DriftMetric[] = metricsForKind('categorical');
 
 const total = (counts: number[]): number => counts.reduce((a, b) => a + b, 0);
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);

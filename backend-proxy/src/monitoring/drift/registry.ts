@@ -13,7 +13,10 @@ import { wassersteinDistance } from './wassersteinDistance';
  * the measures' own files; `kld` is MLRun's symmetric KL, `kl` the one-sided KL(expected || actual).
  */
 
-export type DriftMetric = 'tvd' | 'hellinger' | 'kld' | 'kl' | 'psi' | 'js' | 'ks' | 'wasserstein' | 'chi2';
+import type { DriftMetric } from './driftMetrics';
+
+export type { DriftMetric } from './driftMetrics';
+export { DRIFT_METRICS, DEFAULT_FEATURE_METRICS } from './driftMetrics';
 
 export interface DriftMethod {
   metric: DriftMetric;
@@ -37,21 +40,6 @@ export interface HistogramInput {
   /** One representative value per bin (e.g. its midpoint); required by wasserstein. */
   positions?: number[];
 }
-
-export const DRIFT_METRICS: readonly DriftMetric[] = Object.freeze([
-  'tvd',
-  'hellinger',
-  'kld',
-  'kl',
-  'psi',
-  'js',
-  'ks',
-  'wasserstein',
-  'chi2',
-]);
-
-/** The measures MLRun's histogram data drift application computes per feature. */
-export const DEFAULT_FEATURE_METRICS: readonly DriftMetric[] = Object.freeze(['tvd', 'hellinger', 'kld']);
 
 const EPSILON = 1e-4;
 

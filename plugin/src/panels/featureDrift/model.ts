@@ -9,6 +9,7 @@
  * Any other numeric field of a feature table is a measure, so new measures show without a change here.
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
+import { MEASURE_FIELDS } from '@driftwatch/backend-proxy/drift-metrics';
 import { DRIFT_STATUSES } from '@driftwatch/backend-proxy/drift-status';
 import type { Bin, DriftStatus, FeatureModel, FeatureRow, Stats } from './types';
 
@@ -36,21 +37,6 @@ const NOT_MEASURES = new Set([
   'policy_p_value',
   'why',
 ]);
-
-/** Measures first in this order when present; others follow as the queries list them. */
-const MEASURE_ORDER = [
-  'tvd',
-  'hellinger',
-  'kld',
-  'kl',
-  'psi',
-  'js',
-  'ks',
-  'ks_p_value',
-  'wasserstein',
-  'chi2',
-  'chi2_p_value',
-];
 
 /** Severity for sorting: detected > possible > none > unknown. */
 const STATUS_RANK: Record<DriftStatus, number> = {
@@ -227,8 +213,9 @@ export function buildModel(
     .map((m) => m.trim())
     .filter((m) => m !== '');
   const ordered = [
-    ...MEASURE_ORDER.filter((m) => measureNames.includes(m)),
-    ...measureNames.filter((m) => !MEASURE_ORDER.includes(m)),
+    // Measures first in the catalogue's order when present; others follow as the queries list them.
+    ...MEASURE_FIELDS.filter((m) => measureNames.includes(m)),
+    ...measureNames.filter((m) => !MEASURE_FIELDS.includes(m)),
   ];
   const measures = wanted.length ? ordered.filter((m) => wanted.includes(m)) : ordered;
   const all = [...rows.values()].filter(

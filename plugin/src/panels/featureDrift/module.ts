@@ -1,3 +1,4 @@
+import { DEFAULT_FEATURE_METRICS, driftMetricLabel } from '@driftwatch/backend-proxy/drift-metrics';
 import { PanelPlugin } from '@grafana/data';
 import { FeatureDriftPanel } from './FeatureDriftPanel';
 import { DEFAULT_OPTIONS, type FeatureDriftOptions } from './types';
@@ -20,9 +21,7 @@ export const plugin = new PanelPlugin<FeatureDriftOptions>(FeatureDriftPanel)
         settings: {
           allowCustomValue: true,
           options: [
-            { value: 'tvd', label: 'TVD' },
-            { value: 'hellinger', label: 'Hellinger' },
-            { value: 'kld', label: 'KLD' },
+            ...DEFAULT_FEATURE_METRICS.map((metric) => ({ value: metric, label: driftMetricLabel(metric) })),
             { value: 'status', label: 'Status' },
             { value: 'shift', label: 'Histogram shift' },
             { value: 'name', label: 'Feature name' },
