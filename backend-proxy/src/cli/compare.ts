@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { parse } from '../http/validation';
+import { parse } from '../schemas/parse';
 import {
   compareCsvFiles,
   parseTestOverride,

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { ApiKeyService, SCOPES } from '../auth/apiKeyService';
 import { openStore } from '../store';
-import { parse, projectName } from '../http/validation';
+import { projectName } from '../schemas/names';
+import { parse } from '../schemas/parse';
 import { configFrom, storeOption } from './options';
 
 async function withKeys<T>(flags: { store?: string }, work: (keys: ApiKeyService) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_SIMULATOR_OPTIONS, Simulator, type SimulatorOptions } from '../demo/simulator';
-import { parse } from '../http/validation';
+import { parse } from '../schemas/parse';
 import { createLogger } from '../logger';
 import { parseDuration } from '../time';
 

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
-import { experimentName, identifier, projectName } from '../http/validation';
+import { endpointIdSchema, experimentName, identifier, projectName } from '../schemas/names';
 import { parseDuration } from '../time';
 
 /** Every query a target can name, grouped as the dashboards use them. */
@@ -181,7 +181,6 @@ export function payloadToRaw(payload: Payload, where = 'payload'): RawQuery {
 
 // ------------------------------------------------------------------ the typed query
 
-const endpointIdValue = z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)');
 const labelPair = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,63}[:=].{0,256}$/, 'labels look like key:value or key=value');
@@ -212,7 +211,7 @@ const querySchema = z.strictObject({
     z.enum(TARGET_NAMES, { error: (i) => `unknown target_endpoint ${JSON.stringify(i.input)}` }),
   ),
   project: many(projectName).optional(),
-  endpoint_id: many(endpointIdValue).optional(),
+  endpoint_id: many(endpointIdSchema).optional(),
   model: many(identifier).optional(),
   function: many(identifier).optional(),
   labels: many(labelPair)

@@ -5,17 +5,13 @@ import { ALERT_METRICS } from '../../monitoring/alerts/alertRules';
 import type { AlertService } from '../../monitoring/alerts/alertService';
 import type { DeliveryService } from '../../monitoring/alerts/deliveryService';
 import { principalOf, requireMethodScope } from '../authenticate';
-import { listParam, parse, projectName } from '../validation';
+import { endpointIdSchema, listParam, parse, projectName } from '../validation';
 
 const ruleBody = z
   .strictObject({
     name: z.string().min(1).max(128),
     project: projectName.default('default'),
-    endpoint: z
-      .string()
-      .regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)')
-      .nullable()
-      .default(null),
+    endpoint: endpointIdSchema.nullable().default(null),
     metric: z.enum(ALERT_METRICS),
     feature: z.string().min(1).max(256).nullable().default(null),
     comparison: z.enum(['>', '>=', '<', '<=', '==', '!=']),

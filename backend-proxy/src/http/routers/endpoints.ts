@@ -18,7 +18,16 @@ import type { EndpointRecord, Store } from '../../store/types';
 import { parseDuration, parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
 import { spoolBody } from '../spoolBody';
-import { dataRow, identifier, intParam, listParam, parse, projectName, singleParam } from '../validation';
+import {
+  dataRow,
+  endpointIdSchema,
+  identifier,
+  intParam,
+  listParam,
+  parse,
+  projectName,
+  singleParam,
+} from '../validation';
 
 const featureSpec = z.strictObject({
   name: z.string().min(1).max(256),
@@ -77,7 +86,7 @@ const listQuery = z.strictObject({
   offset: intParam(0, 1_000_000_000).default(0),
   limit: intParam(1, 10_000).default(100),
 });
-const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)') });
+const idParams = z.object({ id: endpointIdSchema });
 
 const referenceJson = z.union([
   z

@@ -7,18 +7,22 @@ import type { Monitor, MonitorService } from '../../monitoring/monitors/monitorS
 import { parseCsvRows } from '../../monitoring/reference/referenceService';
 import { parseTime } from '../../time';
 import { principalOf, requireMethodScope } from '../authenticate';
-import { dataRow, experimentName, identifier, listParam, parse, projectName } from '../validation';
+import {
+  dataRow,
+  endpointIdSchema,
+  experimentName,
+  identifier,
+  listParam,
+  parse,
+  projectName,
+} from '../validation';
 
 const monitorBody = z.strictObject({
   name: identifier,
   project: projectName.default('default'),
   kind: z.enum(['data', 'model']).default('data'),
   experiment: experimentName,
-  endpoint: z
-    .string()
-    .regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)')
-    .nullable()
-    .default(null),
+  endpoint: endpointIdSchema.nullable().default(null),
   alerts: z
     .array(
       z.strictObject({

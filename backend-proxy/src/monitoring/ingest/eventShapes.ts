@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { endpointIdSchema } from '../../schemas/names';
+import { ENDPOINT_ID_PATTERN } from '../endpoints/endpointId';
 
 /**
  * The two event shapes `POST /api/v1/predictions` accepts, validated before anything is counted.
@@ -41,10 +43,7 @@ const project = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a project
 /** The plain shape. Identify the endpoint by `endpoint` (id) or by model (+ version, function). */
 export const plainEvent = z
   .strictObject({
-    endpoint: z
-      .string()
-      .regex(/^[0-9a-f]{40}$/, 'an endpoint id (40 hex characters)')
-      .optional(),
+    endpoint: endpointIdSchema.optional(),
     project: project.optional(),
     model: name.optional(),
     version: name.optional(),
@@ -70,7 +69,6 @@ const FAST_KEYS = new Set([
   'requestId',
   'label',
 ]);
-const ENDPOINT_ID = /^[0-9a-f]{40}$/;
 const isOutput = (v: unknown) => isScalar(v) || isValues(v);
 
 /**
@@ -83,7 +81,7 @@ export function isCommonPlainEvent(e: Record<string, unknown>): e is PlainEvent 
   const { endpoint, timestamp, latencyMs, error, requestId } = e;
   return (
     typeof endpoint === 'string' &&
-    ENDPOINT_ID.test(endpoint) &&
+    ENDPOINT_ID_PATTERN.test(endpoint) &&
     (timestamp === undefined || Number.isInteger(timestamp)) &&
     isValues(e.features) &&
     (e.prediction === undefined || isOutput(e.prediction)) &&
@@ -148,10 +146,7 @@ export type PredictionBatch = z.output<typeof predictionBatch>;
 const labelInput = z.strictObject({
   requestId: z.string().min(1).max(256),
   label: output,
-  endpoint: z
-    .string()
-    .regex(/^[0-9a-f]{40}$/)
-    .optional(),
+  endpoint: endpointIdSchema.optional(),
 });
 const labelList = z.array(labelInput).min(1).max(50_000);
 export const labelBatch = z.union([

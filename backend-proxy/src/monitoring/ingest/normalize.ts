@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../errors';
 import { checkEventTime, type EventTimeWindow } from './eventTimeWindow';
 import { isCommonPlainEvent, mlrunEvent, plainEvent, type MlrunEvent, type PlainEvent } from './eventShapes';
+import { ENDPOINT_ID_PATTERN } from '../endpoints/endpointId';
 
 type Scalar = number | string | boolean | null;
 type Values = Scalar[] | Record<string, Scalar>;
@@ -61,7 +62,7 @@ function fromMlrun(e: MlrunEvent, index: number, project: string, now: Date): No
   return inputs.map((row, i) => ({
     index,
     target:
-      e.endpoint_id && /^[0-9a-f]{40}$/.test(e.endpoint_id)
+      e.endpoint_id && ENDPOINT_ID_PATTERN.test(e.endpoint_id)
         ? { endpointId: e.endpoint_id }
         : { project: eventProject, model, version, function: fn },
     modelClass: e.class,
