@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchSender, type BatchOutcome } from './batchSender';
 import { putReferenceRows } from './reference';
 import type { RetryPolicy, Transport } from './transport';
 import { BadRequestError, DriftwatchError } from './errors';
@@ -174,12 +175,11 @@ function unregister(logger: PredictionLogger): void {
 export class PredictionLogger {
   readonly exitTimeoutMs: number;
   private readonly target: PredictionTarget;
-  private readonly batchSize: number;
   private readonly maxQueue: number;
   private readonly retry?: Partial<RetryPolicy>;
   private readonly onError?: (error: Error, lostEvents: number) => void;
-  private readonly queue: WirePrediction[] = [];
-  private readonly labelQueue: WireLabel[] = [];
+  private readonly predictions: BatchSender<WirePrediction>;
+  private readonly labels: BatchSender<WireLabel>;
   private readonly counts: Omit<PredictionLoggerStats, 'queued' | 'labelsQueued'> = {
     sent: 0,
     dropped: 0,
@@ -191,8 +191,6 @@ export class PredictionLogger {
     errors: 0,
     lastError: null,
   };
-  private sending: Promise<void> | null = null;
-  private readonly timer: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -209,14 +207,21 @@ export class PredictionLogger {
       function: options.function,
       modelClass: options.modelClass,
     };
-    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 50_000));
+    const batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 50_000));
+    const flushIntervalMs = options.flushIntervalMs ?? 1_000;
+    this.predictions = new BatchSender({ batchSize, flushIntervalMs, send: (b) => this.sendPredictions(b) });
+    // Labels go after the predictions queued before them, so each finds its prediction.
+    this.labels = new BatchSender({
+      batchSize,
+      flushIntervalMs,
+      send: (b) => this.sendLabels(b),
+      after: this.predictions,
+    });
     this.maxQueue = Math.max(1, options.maxQueue ?? 10_000);
     this.retry = options.retry;
     this.onError = options.onError;
     this.exitTimeoutMs = options.exitTimeoutMs ?? 5_000;
-    this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 1_000);
-    // The timer alone must not keep a process alive; the exit hooks send what is left.
-    this.timer.unref();
+    // The senders' timers do not keep a process alive; the exit hooks send what is left.
     if (options.flushOnExit ?? true) register(this);
   }
 
@@ -225,37 +230,37 @@ export class PredictionLogger {
   }
 
   get stats(): PredictionLoggerStats {
-    return { ...this.counts, queued: this.queue.length, labelsQueued: this.labelQueue.length };
+    return { ...this.counts, queued: this.predictions.queued, labelsQueued: this.labels.queued };
   }
 
   /** Queues one prediction. Returns false (and counts it) when it was dropped. Never throws. */
   log(input: PredictionInput): boolean {
-    if (this.closed || this.queue.length >= this.maxQueue) {
+    if (this.closed || this.predictions.queued >= this.maxQueue) {
       this.counts.dropped++;
       return false;
     }
+    let wire: WirePrediction;
     try {
-      this.queue.push(toWireEvent(input, this.target, Date.now()));
+      wire = toWireEvent(input, this.target, Date.now());
     } catch (err) {
       this.reportLost(err);
       return false;
     }
-    if (this.queue.length >= this.batchSize) this.kick();
+    this.predictions.push(wire);
     return true;
   }
 
   /** Queues ground truth for the prediction logged with `requestId`. Returns false when dropped. */
   logLabel(requestId: string, label: OutputValue): boolean {
-    if (this.closed || this.labelQueue.length >= this.maxQueue) {
+    if (this.closed || this.labels.queued >= this.maxQueue) {
       this.counts.labelsDropped++;
       return false;
     }
-    this.labelQueue.push(
+    this.labels.push(
       this.target.endpoint === undefined
         ? { requestId, label }
         : { requestId, label, endpoint: this.target.endpoint },
     );
-    if (this.labelQueue.length >= this.batchSize) this.kick();
     return true;
   }
 
@@ -275,22 +280,23 @@ export class PredictionLogger {
   /** Resolves once everything queued so far has been sent or given up on. Never rejects. */
   async flush(): Promise<void> {
     while (this.hasWork()) {
-      this.kick();
-      await this.sending;
+      await this.predictions.flush();
+      await this.labels.flush();
     }
   }
 
   /** Stops accepting events, sends what is queued and releases the timer and exit hooks. */
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.timer);
+    this.predictions.close();
+    this.labels.close();
     await this.flush();
     unregister(this);
   }
 
   /** @internal */
   hasWork(): boolean {
-    return this.queue.length > 0 || this.labelQueue.length > 0 || this.sending !== null;
+    return !this.predictions.idle || !this.labels.idle;
   }
 
   /** @internal Counts one event lost before it was queued (e.g. features that could not be read) and tells `onError`. */
@@ -310,21 +316,7 @@ export class PredictionLogger {
     }
   }
 
-  private kick(): void {
-    if (this.sending || (this.queue.length === 0 && this.labelQueue.length === 0)) return;
-    this.sending = this.drain().finally(() => {
-      this.sending = null;
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.labelQueue.length > 0) {
-      if (this.queue.length > 0) await this.sendPredictions(this.queue.splice(0, this.batchSize));
-      if (this.labelQueue.length > 0) await this.sendLabels(this.labelQueue.splice(0, this.batchSize));
-    }
-  }
-
-  private async sendPredictions(batch: WirePrediction[]): Promise<void> {
+  private async sendPredictions(batch: WirePrediction[]): Promise<BatchOutcome> {
     let events = batch;
     for (let round = 0; ; round++) {
       try {
@@ -334,7 +326,7 @@ export class PredictionLogger {
           events,
         });
         this.counts.sent += events.length;
-        return;
+        return 'done';
       } catch (err) {
         // The server rejects a batch whole, naming the bad event: drop that one and resend the rest.
         const index = rejectedIndex(err);
@@ -350,7 +342,7 @@ export class PredictionLogger {
         }
         this.counts.failed += events.length;
         this.report(err, events.length);
-        return;
+        return 'done';
       }
     }
   }
@@ -368,7 +360,7 @@ export class PredictionLogger {
     });
   }
 
-  private async sendLabels(labels: WireLabel[]): Promise<void> {
+  private async sendLabels(labels: WireLabel[]): Promise<BatchOutcome> {
     try {
       await this.post<LabelReceipt>('/api/v1/labels', labels);
       this.counts.labelsSent += labels.length;
@@ -376,5 +368,6 @@ export class PredictionLogger {
       this.counts.labelsFailed += labels.length;
       this.report(err, labels.length);
     }
+    return 'done';
   }
 }

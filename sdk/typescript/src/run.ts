@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { QueryValue, RequestBody, Transport } from './transport';
+import { BatchSender, type BatchOutcome } from './batchSender';
 import { DriftwatchError, DriftwatchNetworkError, DriftwatchServerError } from './errors';
 import { PROFILE_EVENT, Profiler, type ProfilingOptions } from './profiling';
 import type { ArtifactInfo, JsonValue, LogReceipt, RunInfo, StartedRunInfo } from './types';
@@ -64,12 +65,10 @@ export class Run {
   /** The experiment's provider as the server reports it. */
   readonly provider: string;
   readonly startedAt: string;
-  private pending: WireEvent[] = [];
-  /** The batch being sent, frozen with its idempotency key until the server has answered it. */
-  private inFlight: { key: string; events: WireEvent[] } | null = null;
-  private sending: Promise<void> = Promise.resolve();
+  private readonly batches: BatchSender<WireEvent>;
+  /** The idempotency key of the batch being sent, kept with it until the server has answered it. */
+  private batchKey: string | null = null;
   private failure: unknown = undefined;
-  private timer: NodeJS.Timeout | null = null;
   private profiler: Profiler | null = null;
   private stopped: RunInfo | null = null;
   private stopping = false;
@@ -78,11 +77,16 @@ export class Run {
   constructor(
     readonly experiment: RunOwner,
     info: StartedRunInfo,
-    private readonly options: RunOptions,
+    options: RunOptions,
   ) {
     this.number = info.run;
     this.provider = info.provider;
     this.startedAt = info.startedAt;
+    this.batches = new BatchSender({
+      batchSize: MAX_EVENTS_PER_REQUEST,
+      flushIntervalMs: options.flushIntervalMs,
+      send: (events) => this.send(events),
+    });
     if (options.profiling) {
       this.profiler = new Profiler((sample, step, at) => {
         for (const [key, value] of Object.entries(sample))
@@ -155,7 +159,7 @@ export class Run {
 
   /** Sends everything buffered so far; throws the first failure since the last flush. */
   async flush(): Promise<void> {
-    await this.drain();
+    await this.batches.flush();
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;
@@ -180,8 +184,7 @@ export class Run {
   private async stopOnce(outcome: { failed?: unknown }): Promise<RunInfo> {
     this.profiler?.stop();
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.batches.close();
     const flushFailure = await this.flush().then(
       () => undefined,
       (err: unknown) => err,
@@ -225,44 +228,25 @@ export class Run {
     };
     if (options.step !== undefined) wire.step = options.step;
     if (options.name !== undefined) wire.name = options.name;
-    this.pending.push(wire);
-    // A full request's worth goes at once (once per full request, not on every later push).
-    if (this.pending.length % MAX_EVENTS_PER_REQUEST === 0) void this.drain();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.drain();
-      }, this.options.flushIntervalMs);
-      // A pending flush must not keep a finished script alive; stop() sends what is left.
-      this.timer.unref();
-    }
+    this.batches.push(wire);
   }
 
-  /** Sends are chained, so batches leave in order and never overlap. */
-  private drain(): Promise<void> {
-    this.sending = this.sending.then(() => this.sendPending());
-    return this.sending;
-  }
-
-  private async sendPending(): Promise<void> {
-    while (this.inFlight || this.pending.length > 0) {
-      this.inFlight ??= { key: randomUUID(), events: this.pending.splice(0, MAX_EVENTS_PER_REQUEST) };
-      const { key, events } = this.inFlight;
-      try {
-        await this.experiment.transport.requestJson<LogReceipt>('POST', this.experiment.pathFor('/events'), {
-          query: this.experiment.projectQuery(),
-          // A bare array: the server's errors then name the bad field (body.3.key).
-          json: events,
-          headers: { 'idempotency-key': key },
-          idempotent: true,
-        });
-        this.inFlight = null;
-      } catch (err) {
-        this.failure ??= err;
-        // Keep a batch that failed for a passing reason, to send it again (same key) on the next flush; drop a refused one.
-        if (worthKeeping(err)) return;
-        this.inFlight = null;
-      }
+  private async send(events: WireEvent[]): Promise<BatchOutcome> {
+    this.batchKey ??= randomUUID();
+    try {
+      await this.experiment.transport.requestJson<LogReceipt>('POST', this.experiment.pathFor('/events'), {
+        query: this.experiment.projectQuery(),
+        // A bare array: the server's errors then name the bad field (body.3.key).
+        json: events,
+        headers: { 'idempotency-key': this.batchKey },
+        idempotent: true,
+      });
+    } catch (err) {
+      this.failure ??= err;
+      // Keep a batch that failed for a passing reason, to send it again (same key) on the next flush; drop a refused one.
+      if (worthKeeping(err)) return 'keep';
     }
+    this.batchKey = null;
+    return 'done';
   }
 }
