@@ -758,6 +758,129 @@ class BackgroundProfiler(object):
 
 # --------------------------------------------------------------------------------------- tracking
 
+class _BatchSender(object):
+    """The background sender shared by experiment runs and the prediction logger.
+
+    Items queue up and go out in batches of at most ``batch_size`` from one daemon thread, in
+    order and one request at a time: when a batch is full, after ``flush_interval`` seconds, and on
+    ``flush()``. ``send(batch)`` returns True when done with a batch (sent, or given up and counted
+    by the owner) and False to keep it, unchanged, and send it first at the next flush (a passing
+    failure, retried under the same idempotency key). ``after``: another sender flushed before each
+    batch (labels wait for the predictions they join).
+    """
+
+    def __init__(self, send, batch_size, flush_interval, name, after=None):
+        self._send = send
+        self._batch_size = batch_size
+        self._flush_interval = flush_interval
+        self._name = name
+        self._after = after
+        self._queue = deque()
+        self._held = None
+        self._kept = False
+        self._in_pass = False
+        self._passes = 0
+        self._flush_target = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        self._thread = None
+
+    @property
+    def queued(self):
+        with self._cond:
+            return len(self._queue) + (len(self._held) if self._held else 0)
+
+    def push(self, item):
+        with self._cond:
+            self._queue.append(item)
+            # a new item lets a kept batch be retried on the next interval again
+            self._kept = False
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name=self._name, daemon=True)
+                self._thread.start()
+            if len(self._queue) >= self._batch_size:
+                self._cond.notify_all()
+
+    def discard(self):
+        """Forgets what is queued or held (the server has deleted what it was for)."""
+        with self._cond:
+            self._queue.clear()
+            self._held = None
+
+    def flush(self, timeout=None):
+        """Waits for a send pass that starts after this call: everything queued so far is sent or
+        given up on, or a batch is kept for later. Returns False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            if self._thread is None:
+                return True
+            target = self._passes + (2 if self._in_pass else 1)
+            self._flush_target = max(self._flush_target, target)
+            self._cond.notify_all()
+            while self._passes < target and self._thread.is_alive():
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            return True
+
+    def close(self, timeout=None):
+        """Sends what is left and ends the thread. Returns False on timeout."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        drained = self.flush(timeout)
+        if self._thread is not None:
+            self._thread.join(None if drained else 0.1)
+        return drained
+
+    def _ready(self):
+        if self._passes < self._flush_target or self._closed:
+            return True
+        return not self._kept and len(self._queue) >= self._batch_size
+
+    def _work(self):
+        while True:
+            with self._cond:
+                deadline = time.monotonic() + self._flush_interval
+                while not self._ready():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 and not self._kept and (self._queue or self._held):
+                        break
+                    self._cond.wait(remaining if remaining > 0 else self._flush_interval)
+                if self._closed and not self._queue and not self._held:
+                    self._passes += 1
+                    self._cond.notify_all()
+                    return
+                self._in_pass = True
+            kept = self._drain()
+            with self._cond:
+                self._in_pass = False
+                self._kept = kept
+                self._passes += 1
+                self._cond.notify_all()
+                if kept and self._closed:
+                    return
+
+    def _drain(self):
+        """Sends until the queue is empty (False) or a batch is kept (True)."""
+        while True:
+            if self._after is not None:
+                self._after.flush()
+            with self._cond:
+                if self._held is None:
+                    if not self._queue:
+                        return False
+                    self._held = [self._queue.popleft() for _ in range(min(len(self._queue), self._batch_size))]
+                batch = self._held
+            done = self._send(batch)
+            with self._cond:
+                if not done:
+                    return True
+                if self._held is batch:
+                    self._held = None
+
+
 class Experiment(object):
     """A named experiment: numbered runs, an append-only event log and artifacts.
 
@@ -778,12 +901,11 @@ class Experiment(object):
         self.flush_interval = flush_interval
         self._run = None
         self._running = False
-        self._buffer = []
-        # (idempotency key, events) of the batch being sent, until the server has answered it
-        self._in_flight = None
         self._lock = threading.RLock()
-        self._send_lock = threading.Lock()
-        self._timer = None
+        self._events = _BatchSender(self._send_batch, MAX_EVENTS_PER_REQUEST, flush_interval,
+                                    'driftwatch-experiment-sender')
+        # the idempotency key of the batch being sent, kept with it until the server has answered it
+        self._batch_key = None
         self._failure = None
         self.profiler = BackgroundProfiler(self._log_profile, interval=profiling_interval)
         self._profiling = False
@@ -948,8 +1070,7 @@ class Experiment(object):
 
     def flush(self):
         """Sends everything buffered; raises the first failure since the last flush."""
-        with self._send_lock:
-            self._send_buffered()
+        self._events.flush()
         with self._lock:
             failure, self._failure = self._failure, None
         if failure is not None:
@@ -1052,9 +1173,8 @@ class Experiment(object):
     def clear(self, force=False):
         """Deletes every run, event and artifact. The server refuses (ConflictError) unless force=True."""
         self._client.request('DELETE', self._path(''), query=dict(self._query(), force='true' if force else 'false'))
+        self._events.discard()
         with self._lock:
-            self._buffer = []
-            self._in_flight = None
             self._run, self._running = None, False
 
     # ----------------------------------------------------------------- internals
@@ -1082,15 +1202,10 @@ class Experiment(object):
                 'dt': _iso(event_dt) if isinstance(event_dt, datetime) else str(event_dt)}
         if step is not None:
             wire['step'] = _jsonable(step)
-        with self._lock:
-            self._buffer.append(wire)
-            full = len(self._buffer) >= MAX_EVENTS_PER_REQUEST
-            if not full and self._timer is None:
-                self._timer = threading.Timer(self.flush_interval, self._background_flush)
-                self._timer.daemon = True
-                self._timer.start()
-        if full:
-            self.flush()
+        self._events.push(wire)
+        # a full request's worth waiting: the caller waits for it, so a slow server holds back the logging
+        if self._events.queued >= MAX_EVENTS_PER_REQUEST:
+            self._events.flush()
 
     def _log_profile(self, sample, step, at):
         if not self._running:
@@ -1098,41 +1213,22 @@ class Experiment(object):
         for key, value in sample.items():
             self._log(PROFILE_EVENT, key, value, step, at, {})
 
-    def _background_flush(self):
-        with self._lock:
-            self._timer = None
-        with self._send_lock:
-            self._send_buffered()
-
-    def _send_buffered(self):
-        """Sends the buffer in requests of at most 10,000 events; the caller holds _send_lock.
-
-        A batch is frozen with an idempotency key until the server has answered it, so a batch
-        resent after a lost answer (a broken connection) is stored once.
-        """
-        while True:
+    def _send_batch(self, batch):
+        if self._batch_key is None:
+            self._batch_key = str(uuid.uuid4())
+        try:
+            # a bare array: the server's errors then name the bad field (body.3.key)
+            self._client.request('POST', self._path('/events'), query=self._query(), json_body=batch,
+                                 headers={'Idempotency-Key': self._batch_key}, idempotent=True)
+        except Exception as exc:  # noqa: BLE001 - raised by the next flush(), never lost in the sender thread
             with self._lock:
-                if self._in_flight is None:
-                    if not self._buffer:
-                        return
-                    self._in_flight = (str(uuid.uuid4()), self._buffer[:MAX_EVENTS_PER_REQUEST])
-                    del self._buffer[:len(self._in_flight[1])]
-                key, batch = self._in_flight
-            try:
-                # a bare array: the server's errors then name the bad field (body.3.key)
-                self._client.request('POST', self._path('/events'), query=self._query(), json_body=batch,
-                                     headers={'Idempotency-Key': key}, idempotent=True)
-            except DriftwatchError as exc:
-                with self._lock:
-                    if self._failure is None:
-                        self._failure = exc
-                    # keep a batch that failed for a passing reason, to send it again (same key) on the next flush
-                    if (isinstance(exc, ServerError) and exc.status == 503) or isinstance(exc, NetworkError):
-                        return
-                    self._in_flight = None
-                continue
-            with self._lock:
-                self._in_flight = None
+                if self._failure is None:
+                    self._failure = exc
+            # keep a batch that failed for a passing reason, to send it again (same key) on the next flush
+            if (isinstance(exc, ServerError) and exc.status == 503) or isinstance(exc, NetworkError):
+                return False
+        self._batch_key = None
+        return True
 
 
 def _experiment_path(name, suffix=''):
@@ -1233,22 +1329,20 @@ class PredictionLogger(object):
         self._client = client
         self._target = _target(endpoint, model, version, function, model_class)
         self.endpoint = endpoint
-        self._batch_size = max(1, min(int(batch_size), 50000))
-        self._flush_interval = flush_interval
+        batch_size = max(1, min(int(batch_size), 50000))
         self._max_queue = max(1, int(max_queue))
         self._retry = retry
         self._on_error = on_error
         self._exit_timeout = exit_timeout
-        self._queue = deque()
-        self._labels = deque()
-        self._in_flight = 0
-        self._flush_requests = 0
         self._closed = False
         self._cond = threading.Condition()
         self._stats = {'sent': 0, 'dropped': 0, 'failed': 0, 'labels_sent': 0, 'labels_dropped': 0,
                        'labels_failed': 0, 'retries': 0, 'errors': 0, 'last_error': None}
-        self._thread = threading.Thread(target=self._work, name='driftwatch-prediction-logger', daemon=True)
-        self._thread.start()
+        self._predictions = _BatchSender(self._send_predictions, batch_size, flush_interval,
+                                         'driftwatch-prediction-logger')
+        # labels go after the predictions queued before them, so each finds its prediction
+        self._labels = _BatchSender(self._send_labels, batch_size, flush_interval, 'driftwatch-label-logger',
+                                    after=self._predictions)
         self._flush_on_exit = flush_on_exit
         if flush_on_exit:
             atexit.register(self._at_exit)
@@ -1259,30 +1353,24 @@ class PredictionLogger(object):
         errors, the label counterparts, queued, and last_error."""
         with self._cond:
             stats = dict(self._stats)
-            stats['queued'] = len(self._queue)
-            stats['labels_queued'] = len(self._labels)
-            return stats
+        stats['queued'] = self._predictions.queued
+        stats['labels_queued'] = self._labels.queued
+        return stats
 
     def log(self, features, prediction=None, latency_ms=None, error=None, request_id=None, label=None,
             timestamp=None):
         """Queues one prediction; returns False (and counts it) when it was dropped. Never raises."""
-        with self._cond:
-            if self._closed or len(self._queue) >= self._max_queue:
+        if self._closed or self._predictions.queued >= self._max_queue:
+            with self._cond:
                 self._stats['dropped'] += 1
-                return False
+            return False
         try:
             event = _prediction_event(self._target, features, prediction, latency_ms, error, request_id, label,
                                       timestamp)
         except Exception as exc:  # noqa: BLE001 - nothing may reach the model's predict path
             self._report(exc, 1, 'failed')
             return False
-        with self._cond:
-            if len(self._queue) >= self._max_queue:
-                self._stats['dropped'] += 1
-                return False
-            self._queue.append(event)
-            if len(self._queue) >= self._batch_size:
-                self._cond.notify_all()
+        self._predictions.push(event)
         return True
 
     def log_label(self, request_id, label):
@@ -1290,13 +1378,11 @@ class PredictionLogger(object):
         item = {'requestId': str(request_id), 'label': _jsonable(label, nonfinite=None)}
         if self.endpoint is not None:
             item['endpoint'] = self.endpoint
-        with self._cond:
-            if self._closed or len(self._labels) >= self._max_queue:
+        if self._closed or self._labels.queued >= self._max_queue:
+            with self._cond:
                 self._stats['labels_dropped'] += 1
-                return False
-            self._labels.append(item)
-            if len(self._labels) >= self._batch_size:
-                self._cond.notify_all()
+            return False
+        self._labels.push(item)
         return True
 
     def register_reference(self, rows, **columns):
@@ -1308,26 +1394,16 @@ class PredictionLogger(object):
     def flush(self, timeout=None):
         """Waits until everything queued has been sent or given up on. Returns False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._cond:
-            self._flush_requests += 1
-            self._cond.notify_all()
-            try:
-                while self._queue or self._labels or self._in_flight:
-                    remaining = None if deadline is None else deadline - time.monotonic()
-                    if remaining is not None and remaining <= 0:
-                        return False
-                    self._cond.wait(remaining)
-                return True
-            finally:
-                self._flush_requests -= 1
+        if not self._predictions.flush(timeout):
+            return False
+        return self._labels.flush(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     def close(self, timeout=None):
-        """Stops accepting events, sends what is queued and ends the thread. Returns False on timeout."""
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        drained = self.flush(timeout)
-        self._thread.join(None if drained else 0.1)
+        """Stops accepting events, sends what is queued and ends the threads. Returns False on timeout."""
+        self._closed = True
+        deadline = None if timeout is None else time.monotonic() + timeout
+        drained = self._predictions.close(timeout)
+        drained = self._labels.close(None if deadline is None else max(0.0, deadline - time.monotonic())) and drained
         if self._flush_on_exit:
             atexit.unregister(self._at_exit)
             self._flush_on_exit = False
@@ -1413,39 +1489,6 @@ class PredictionLogger(object):
         with self._cond:
             self._stats['retries'] += 1
 
-    def _ready(self):
-        return (len(self._queue) >= self._batch_size or len(self._labels) >= self._batch_size
-                or self._flush_requests > 0 or self._closed)
-
-    def _work(self):
-        while True:
-            with self._cond:
-                deadline = time.monotonic() + self._flush_interval
-                while not self._ready():
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    self._cond.wait(remaining)
-                if self._closed and not self._queue and not self._labels:
-                    self._cond.notify_all()
-                    return
-                batch = [self._queue.popleft() for _ in range(min(len(self._queue), self._batch_size))]
-                labels = [self._labels.popleft() for _ in range(min(len(self._labels), self._batch_size))]
-                if not batch and not labels:
-                    # nothing to send although a flush is pending: let the flushing thread see that
-                    self._cond.wait(self._flush_interval)
-                    continue
-                self._in_flight = len(batch) + len(labels)
-            try:
-                if batch:
-                    self._send_predictions(batch)
-                if labels:
-                    self._send_labels(labels)
-            finally:
-                with self._cond:
-                    self._in_flight = 0
-                    self._cond.notify_all()
-
     def _send_predictions(self, events):
         for round_number in range(_MAX_REJECTION_ROUNDS + 1):
             body = {'batchId': str(uuid.uuid4()), 'project': self._client.project, 'events': events}
@@ -1459,10 +1502,10 @@ class PredictionLogger(object):
                     events = events[:index] + events[index + 1:]
                     continue
                 self._report(exc, len(events), 'failed')
-                return
+                return True
             with self._cond:
                 self._stats['sent'] += len(events)
-            return
+            return True
 
     def _post(self, path, body):
         # safe to repeat, so broken connections are retried too: a prediction batch carries its
@@ -1475,9 +1518,10 @@ class PredictionLogger(object):
             self._post('/api/v1/labels', labels)
         except Exception as exc:  # noqa: BLE001 - the sender thread must survive anything
             self._report(exc, len(labels), 'labels_failed')
-            return
+            return True
         with self._cond:
             self._stats['labels_sent'] += len(labels)
+        return True
 
     def _at_exit(self):
         self._flush_on_exit = False
