@@ -1,5 +1,5 @@
 /**
- * Endpoint listing benchmark (issue 3): 10,000 registered endpoints on the embedded store; times
+ * Endpoint listing benchmark: 10,000 registered endpoints on the embedded store; times
  * `GET /api/v1/endpoints` for one page of 100, a filtered page, and all 10,000 at once over HTTP.
  * Listing is a read of stored records (the evaluator stores drift status), never a drift computation.
  *

@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark (issue 3, script 1): events with 20 numeric features in batches of 500,
+ * Ingest benchmark: events with 20 numeric features in batches of 500,
  * POSTed over loopback HTTP to one proxy on the embedded store (a file in a temp folder),
  * next to how fast the same process can merely JSON.parse the same bodies. Prints both rates
  * and their ratio (goal: >= 0.25).

@@ -1,5 +1,5 @@
 /**
- * Issue 3's query benchmark: the 30-day drift query for one endpoint, the 30-day metrics query
+ * Query benchmark: the 30-day drift query for one endpoint, the 30-day metrics query
  * and listing all 100 endpoints, through the services directly and over HTTP, on the embedded
  * store seeded by lib/seedAggregates.ts. Run: `npx tsx bench/queries.ts`. Prints p50/p95 (ms).
  */

@@ -1,5 +1,5 @@
 /**
- * Training-scale reference benchmark (issue 13): a CSV of 2 million rows x 50 numeric columns
+ * Training-scale reference benchmark: a CSV of 2 million rows x 50 numeric columns
  * (about 1 GB, generated under the temporary folder and deleted afterwards) becomes an endpoint's
  * reference through PUT /api/v1/endpoints/{id}/reference, streamed from the file over loopback
  * HTTP to a proxy in this process. Measured: the wall time from the first byte sent to the 201

@@ -13,7 +13,7 @@
  *   material categorical  one categorical feature (rotating): one category (rotating) gains 10 points
  *                         of share, the others lose it in proportion
  *   negligible            one numeric feature shifted by 0.02 of its std
- * Goals (issue 11): false alarms <= 1% at every n; material shifts reported >= 95% from n = 1,000;
+ * Goals: false alarms <= 1% at every n; material shifts reported >= 95% from n = 1,000;
  * negligible shifts DRIFT_DETECTED <= 5% at n = 100,000.
  *
  * Run: npm run bench:build -w backend-proxy && node backend-proxy/dist-bench/bench/signalQuality.js

@@ -1,5 +1,5 @@
 /**
- * Tracking benchmark (issue 2): logs 100,000 metric events over loopback HTTP in batches to one
+ * Tracking benchmark: logs 100,000 metric events over loopback HTTP in batches to one
  * proxy on the embedded store (a file in a temp folder), then reads them back page by page and as
  * an NDJSON export. Prints events/s for each.
  *
