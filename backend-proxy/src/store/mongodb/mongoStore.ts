@@ -266,6 +266,9 @@ export class MongoStore implements Store {
   commitIngest(commit: IngestCommit): Promise<BatchOutcome> {
     return this.monitoring.commitIngest(commit);
   }
+  commitIngestGroup(commits: IngestCommit[]): Promise<BatchOutcome[]> {
+    return this.monitoring.commitIngestGroup(commits);
+  }
   applyAggregates(deltas: AggregateDelta[]): Promise<void> {
     return this.monitoring.applyAggregates(deltas);
   }
