@@ -15,6 +15,7 @@
  * The others stay small and unsharded.
  */
 import type { PredictionTask } from '../../monitoring/accuracy/task';
+import { DEFAULT_TRANSACTION_RETRY, runTransaction, type TransactionRetryPolicy } from './transactionRetry';
 import type {
   ClientSession,
   Collection,
@@ -371,18 +372,17 @@ export class MongoContext {
     readonly client: MongoClient,
     readonly db: Db,
     readonly bucket: GridFSBucket,
+    readonly retry: TransactionRetryPolicy = DEFAULT_TRANSACTION_RETRY,
   ) {
     this.c = collections(db);
   }
 
   /**
-   * Runs `fn` in a transaction, retried by the driver on transient errors (write conflicts,
-   * elections), so `fn` may run more than once and must pass `session` to every operation and
-   * run them one after another.
+   * Runs `fn` in a transaction, retried on transient errors (write conflicts, elections) within
+   * the bounds of transactionRetry.ts, so `fn` may run more than once and must pass `session` to
+   * every operation and run them one after another.
    */
   transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
-    return this.client.withSession((session) =>
-      session.withTransaction(() => fn(session), TRANSACTION_OPTIONS),
-    );
+    return this.client.withSession((session) => runTransaction(session, fn, TRANSACTION_OPTIONS, this.retry));
   }
 }

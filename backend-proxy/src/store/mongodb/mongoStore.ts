@@ -57,6 +57,7 @@ import { MongoDocuments } from './documents';
 import { MongoReferences } from './references';
 import { MongoTracking } from './tracking';
 import { DEFAULT_OPERATION_TIMEOUT_MS, urlMillis } from './timeLimits';
+import { DEFAULT_TRANSACTION_RETRY } from './transactionRetry';
 
 export interface MongoStoreOptions {
   /** Database name; defaults to the one in the URL path, else `driftwatch`. */
@@ -106,7 +107,11 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
       );
     }
     await ensureSchema(db);
-    const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }));
+    // Transient transaction errors are retried for at most the operation limit (transactionRetry.ts).
+    const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }), {
+      ...DEFAULT_TRANSACTION_RETRY,
+      maxElapsedMs: operationLimit,
+    });
     return guardStore(new MongoStore(ctx), { classify: classifyMongoFault });
   } catch (error) {
     await client.close().catch(() => undefined);
