@@ -5,14 +5,14 @@
  * indexes, created (idempotently) when the store opens, so every collection exists before the
  * first transaction touches it.
  *
- * Sharding: the store runs unchanged on a sharded cluster. The big collections may be sharded on
- * keys that prefix their unique indexes (MongoDB requires this) and that every upsert filter
- * contains in full:
- *   events       { project: 1, name: 1 }
- *   aggregates   { endpointId: 1, family: 1, resolution: 1, start: 1 }
- *   samples      { endpointId: 1, time: 1 }
+ * Sharding (docs/mongodb.md has the reasons and the sizes): the store runs unchanged on a sharded
+ * cluster. Shard keys must prefix their collection's unique indexes (MongoDB enforces uniqueness
+ * only through ranged shard keys) and every upsert filter contains them in full:
+ *   predictionKeys { requestId: 1 }  the largest: one document per prediction with a request id, 7 days
+ *   aggregates     { endpointId: 1, family: 1, resolution: 1, start: 1 }
+ *   events         { project: 1, name: 1 }
  *   artifactFiles.chunks { files_id: 1, n: 1 }
- * The others stay small and unsharded.
+ * samples are bounded per endpoint, ingestBatches by the 24 h idempotency window; the rest are small.
  */
 import type { PredictionTask } from '../../monitoring/accuracy/task';
 import { DEFAULT_TRANSACTION_RETRY, runTransaction, type TransactionRetryPolicy } from './transactionRetry';
