@@ -12,6 +12,7 @@ module.exports = {
     '<rootDir>/test/store/mongoStore.test.ts',
     '<rootDir>/test/store/mongoTimeLimits.test.ts',
     '<rootDir>/test/store/transactionRetry.test.ts',
+    '<rootDir>/test/store/mongoUploads.test.ts',
     '<rootDir>/test/cli/verifyStore.test.ts',
     '<rootDir>/test/http/**/*.test.ts',
     '<rootDir>/test/monitoring/monitoringApi.test.ts',

@@ -312,7 +312,10 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     plain({ project: 1, name: 1, dt: 1, seq: 1 }),
   ],
   [COLLECTIONS.sequences]: [unique({ scope: 1, key: 1 })],
-  [COLLECTIONS.artifacts]: [unique({ project: 1, name: 1, run: 1, artifact: 1 })],
+  [COLLECTIONS.artifacts]: [
+    unique({ project: 1, name: 1, run: 1, artifact: 1 }),
+    plain({ fileId: 1 }), // removeUnfinishedUploads: which GridFS files are in use
+  ],
   // The driver creates the two standard GridFS indexes lazily; creating them here is idempotent
   // and adds ours, used by deleteExperiment to find every file of an experiment (orphans included).
   [`${ARTIFACT_BUCKET}.files`]: [

@@ -72,7 +72,15 @@ export interface MongoStoreOptions {
   operationTimeoutMS?: number;
   /** Observes the name of every command sent (diagnostics; driver command monitoring). */
   onCommand?: (commandName: string) => void;
+  /**
+   * At open, GridFS uploads started longer ago than this and never finished (a crash) are removed
+   * (ms, default 6 h: longer than any upload takes, so another replica's upload is never cut).
+   */
+  unfinishedUploadAgeMs?: number;
 }
+
+/** Default of `unfinishedUploadAgeMs`. */
+export const UNFINISHED_UPLOAD_AGE_MS = 6 * 3_600_000;
 
 /** The database named in a connection string's path (`mongodb://h1,h2/name?...`), if any. */
 export function databaseFromUrl(url: string): string | undefined {
@@ -112,6 +120,9 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
       ...DEFAULT_TRANSACTION_RETRY,
       maxElapsedMs: operationLimit,
     });
+    await new MongoArtifacts(ctx).removeUnfinishedUploads(
+      new Date(Date.now() - (options.unfinishedUploadAgeMs ?? UNFINISHED_UPLOAD_AGE_MS)),
+    );
     return guardStore(new MongoStore(ctx), { classify: classifyMongoFault });
   } catch (error) {
     await client.close().catch(() => undefined);
