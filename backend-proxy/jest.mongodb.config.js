@@ -13,6 +13,7 @@ module.exports = {
     '<rootDir>/test/store/mongoTimeLimits.test.ts',
     '<rootDir>/test/store/transactionRetry.test.ts',
     '<rootDir>/test/store/mongoUploads.test.ts',
+    '<rootDir>/test/hardening/mongoStoreFaults.test.ts',
     '<rootDir>/test/cli/verifyStore.test.ts',
     '<rootDir>/test/http/**/*.test.ts',
     '<rootDir>/test/monitoring/monitoringApi.test.ts',

@@ -62,7 +62,7 @@ import { DEFAULT_TRANSACTION_RETRY } from './transactionRetry';
 export interface MongoStoreOptions {
   /** Database name; defaults to the one in the URL path, else `driftwatch`. */
   dbName?: string;
-  /** How long to wait for a reachable server before failing (ms, default 10 000). */
+  /** How long to wait for a reachable server before failing (ms, default 10 000; the URL's option wins). */
   serverSelectionTimeoutMS?: number;
   /**
    * Time limit of every operation (ms): server selection, pool wait and reply each; options
@@ -93,7 +93,8 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
   const dbName = options.dbName ?? databaseFromUrl(url) ?? 'driftwatch';
   const operationLimit = options.operationTimeoutMS ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+    serverSelectionTimeoutMS:
+      urlMillis(url, 'serverSelectionTimeoutMS') ?? options.serverSelectionTimeoutMS ?? 10_000,
     // Acknowledged means durable: a write counts once a majority has it in its journal.
     writeConcern: { w: 'majority', journal: true },
     appName: 'driftwatch',
