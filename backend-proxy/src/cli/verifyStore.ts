@@ -13,6 +13,7 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startProxy } from '../server';
 import { redactUrl } from '../store/mongodb/codec';
+import { databaseFromUrl } from '../store/mongodb/mongoStore';
 import {
   checked,
   dropScratchDatabase,
@@ -20,9 +21,16 @@ import {
   type VerifyCheck,
 } from '../store/mongodb/verifyDeployment';
 
-/** The same URL naming another database (path), options kept. */
+/**
+ * The same URL naming another database (path), options kept. The path is also the default
+ * authentication database, so a URL with credentials keeps authenticating where it did.
+ */
 export function withDatabase(url: string, dbName: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${dbName}`);
+  const renamed = url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${dbName}`);
+  const credentials = /^mongodb(?:\+srv)?:\/\/[^/?]*@/.test(url);
+  if (!credentials || /[?&]authSource=/i.test(url)) return renamed;
+  const authSource = encodeURIComponent(databaseFromUrl(url) ?? 'admin');
+  return `${renamed}${renamed.includes('?') ? '&' : '?'}authSource=${authSource}`;
 }
 
 async function collectionsIn(url: string, dbName: string): Promise<number> {

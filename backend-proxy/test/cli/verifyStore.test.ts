@@ -30,7 +30,16 @@ describe('driftwatch verify-store', () => {
     expect(withDatabase('mongodb://h1,h2/prod?replicaSet=rs0', 'scratch')).toBe(
       'mongodb://h1,h2/scratch?replicaSet=rs0',
     );
-    expect(withDatabase('mongodb://u:p@h/?tls=true', 'scratch')).toBe('mongodb://u:p@h/scratch?tls=true');
+    // Credentials keep authenticating against the database they did (the path, else admin).
+    expect(withDatabase('mongodb://u:p@h/?tls=true', 'scratch')).toBe(
+      'mongodb://u:p@h/scratch?tls=true&authSource=admin',
+    );
+    expect(withDatabase('mongodb+srv://u:p@c.example.net/prod', 'scratch')).toBe(
+      'mongodb+srv://u:p@c.example.net/scratch?authSource=prod',
+    );
+    expect(withDatabase('mongodb://u:p@h/prod?authSource=other', 'scratch')).toBe(
+      'mongodb://u:p@h/scratch?authSource=other',
+    );
   });
 
   it('refuses what is not a MongoDB URL', async () => {
