@@ -11,6 +11,10 @@ module.exports = {
   testMatch: [
     '<rootDir>/test/store/mongoStore.test.ts',
     '<rootDir>/test/store/mongoTimeLimits.test.ts',
+    '<rootDir>/test/store/transactionRetry.test.ts',
+    '<rootDir>/test/store/mongoUploads.test.ts',
+    '<rootDir>/test/hardening/mongoStoreFaults.test.ts',
+    '<rootDir>/test/cli/verifyStore.test.ts',
     '<rootDir>/test/http/**/*.test.ts',
     '<rootDir>/test/monitoring/monitoringApi.test.ts',
     '<rootDir>/test/monitoring/taskAgreement.test.ts',

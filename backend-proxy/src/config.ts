@@ -31,6 +31,8 @@ export interface Config {
   publicUrl: string | null;
   /** How far into the future a prediction's time may lie (clock skew of senders), ms. */
   maxClockSkewMs: number;
+  /** Concurrent ingest batches for the same endpoints share one store transaction. */
+  groupCommit: boolean;
 }
 
 export const DEFAULT_STORE_PATH = './data/driftwatch.db';
@@ -52,6 +54,7 @@ const DEFAULTS: Config = {
   grafanaUrl: null,
   publicUrl: null,
   maxClockSkewMs: DEFAULT_EVENT_TIME_WINDOW.maxFutureSkewMs,
+  groupCommit: true,
 };
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +105,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     grafanaUrl: url(env, 'DRIFTWATCH_GRAFANA_URL'),
     publicUrl: url(env, 'DRIFTWATCH_PUBLIC_URL'),
     maxClockSkewMs: integer(env, 'DRIFTWATCH_MAX_CLOCK_SKEW_MS', DEFAULTS.maxClockSkewMs, 0),
+    groupCommit: boolean(env, 'DRIFTWATCH_GROUP_COMMIT', DEFAULTS.groupCommit),
     ...overrides,
   };
 }

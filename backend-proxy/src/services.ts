@@ -67,6 +67,7 @@ export function createServices(
     {
       ...DEFAULT_INGEST_OPTIONS,
       eventTimeWindow: { ...DEFAULT_EVENT_TIME_WINDOW, maxFutureSkewMs: config.maxClockSkewMs },
+      groupCommit: config.groupCommit,
     },
     clock,
   );

@@ -7,6 +7,7 @@ import { monitorsCommand } from './monitors';
 import { simulateCommand } from './simulate';
 import { compareCommand } from './compare';
 import { referenceCommand } from './reference';
+import { verifyStoreCommand } from './verifyStore';
 import { version } from '../../package.json';
 
 const program = new Command()
@@ -21,6 +22,7 @@ program.addCommand(monitorsCommand());
 program.addCommand(simulateCommand());
 program.addCommand(compareCommand());
 program.addCommand(referenceCommand());
+program.addCommand(verifyStoreCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);

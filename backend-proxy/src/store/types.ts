@@ -381,6 +381,12 @@ export interface BatchOnce {
 
 export interface MonitoringStore {
   commitIngest(commit: IngestCommit): Promise<BatchOutcome>;
+  /**
+   * Commits several batches in one transaction, all or none, applied in order as if committed one
+   * after another (a batch id repeated in the group is applied once; the later copies get the first's
+   * receipt). One outcome per batch, in order.
+   */
+  commitIngestGroup(commits: IngestCommit[]): Promise<BatchOutcome[]>;
   /** Adds deltas to aggregates (creating them) atomically, e.g. for labels joined later. */
   applyAggregates(deltas: AggregateDelta[]): Promise<void>;
   /** Ordered by start, then reference version. */

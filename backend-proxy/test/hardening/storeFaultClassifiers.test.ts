@@ -87,6 +87,12 @@ describe('MongoDB fault classification', () => {
     expect(classifyMongoFault(new MongoServerError({ code: 11000, errmsg: 'duplicate key' }))).toBeNull();
     expect(classifyMongoFault(new MongoServerError({ code: 2, errmsg: 'bad value' }))).toBeNull();
     expect(classifyMongoFault(new Error('plain'))).toBeNull();
+    // The driver lets some socket errors through unwrapped (EPIPE after the server closed the connection).
+    const epipe = Object.assign(new Error('This socket has been ended by the other party'), {
+      code: 'EPIPE',
+    });
+    expect(classifyMongoFault(epipe)).toBe('the connection to MongoDB failed');
+    expect(classifyMongoFault(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBeNull();
   });
 });
 

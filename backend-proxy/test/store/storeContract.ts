@@ -996,6 +996,56 @@ export function describeStoreContract(
       });
 
       contractTest(
+        'commitIngestGroup applies a group in order: one outcome per batch, repeated and recorded batch ids replayed',
+        async () => {
+          await store.insertEndpointIfAbsent(endpoint('e1'));
+          const one = (batchId: string | null, predictions: number, receipt: unknown) =>
+            ingest({
+              batchId,
+              activity: [
+                { endpointId: 'e1', predictions, errors: 0, firstRequest: at(1), lastRequest: at(2) },
+              ],
+              aggregates: [delta('e1', M(0), { add: { n: predictions } })],
+              predictionKeys: batchId ? [predictionKey(`r-${batchId}`, 60_000)] : [],
+              receipt,
+            });
+          expect(await store.commitIngest(one('old', 1, 'old receipt'))).toEqual({ applied: true });
+          const outcomes = await store.commitIngestGroup([
+            one('a', 2, 'a receipt'),
+            one('old', 100, 'ignored'),
+            one(null, 4, 'anonymous'),
+            one('a', 200, 'ignored too'),
+            one('b', 8, { b: true }),
+          ]);
+          expect(outcomes).toEqual([
+            { applied: true },
+            { applied: false, receipt: 'old receipt' },
+            { applied: true },
+            { applied: false, receipt: 'a receipt' },
+            { applied: true },
+          ]);
+          expect((await store.getEndpoint('e1'))?.predictionCount).toBe(1 + 2 + 4 + 8);
+          const [minute] = await store.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(1),
+          });
+          expect(minute.sums).toEqual({ n: 15 });
+          expect((await store.findPredictionKeys(['r-a', 'r-b'])).map((k) => k.requestId).sort()).toEqual([
+            'r-a',
+            'r-b',
+          ]);
+          expect(await store.commitIngest(one('b', 1, 'again'))).toEqual({
+            applied: false,
+            receipt: { b: true },
+          });
+          expect(await store.commitIngestGroup([])).toEqual([]);
+        },
+      );
+
+      contractTest(
         'two commits sum counters, keep min/max, move first/last request, never overwrite an endpoint',
         async () => {
           await store.commitIngest(

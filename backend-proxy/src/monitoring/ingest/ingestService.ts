@@ -4,6 +4,7 @@ import {
   type EndpointActivity,
   type EndpointRecord,
   type FeatureSpec,
+  type IngestCommit,
   type PredictionKeyRecord,
   type SampleRecord,
   type Store,
@@ -20,6 +21,7 @@ import type { PredictionBatch } from './eventShapes';
 import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from './eventTimeWindow';
 import { normalizeEvents, type NormalizedEvent } from './normalize';
 import { firstLabelValue, type LabelService } from './labelService';
+import { GroupCommit } from './groupCommit';
 
 export interface IngestOptions {
   /** Raw events kept per endpoint and minute, as a sample for the incoming-features graph. */
@@ -28,12 +30,15 @@ export interface IngestOptions {
   labelJoinWindowMs: number;
   /** Which prediction times are accepted. */
   eventTimeWindow: EventTimeWindow;
+  /** Concurrent batches for the same endpoints share one store transaction (groupCommit.ts). */
+  groupCommit: boolean;
 }
 
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   samplesPerMinute: 10,
   labelJoinWindowMs: 7 * 86_400_000,
   eventTimeWindow: DEFAULT_EVENT_TIME_WINDOW,
+  groupCommit: true,
 };
 
 export interface IngestReceipt {
@@ -174,6 +179,7 @@ function byName(
  */
 export class IngestService {
   private readonly observers: IngestObserver[] = [];
+  private readonly group = new GroupCommit((commits) => this.store.commitIngestGroup(commits));
 
   constructor(
     private readonly store: Store,
@@ -302,7 +308,7 @@ export class IngestService {
       registered: registered.map((e) => e.id),
       duplicate: false,
     };
-    const outcome = await this.store.commitIngest({
+    const commit: IngestCommit = {
       batchId: batch.batchId ?? null,
       newEndpoints: registered,
       activity: [...activity.values()],
@@ -317,7 +323,10 @@ export class IngestService {
       predictionKeys,
       receipt,
       now,
-    });
+    };
+    const outcome = await (this.options.groupCommit
+      ? this.group.commit(commit)
+      : this.store.commitIngest(commit));
     if (!outcome.applied) return { ...(outcome.receipt as IngestReceipt), duplicate: true };
     for (const endpoint of learned) await this.store.updateEndpointSpec(endpoint.id, endpoint);
     if (this.observers.length) this.notify(resolved, activity, latencies);

@@ -16,6 +16,7 @@ interface GridFileDoc {
 }
 interface GridChunkDoc {
   files_id: ObjectId;
+  n: number;
 }
 
 const artifactFromDoc = (d: ArtifactDoc): ArtifactMeta => ({
@@ -126,6 +127,40 @@ export class MongoArtifacts {
     }
     upload.destroy();
     await this.deleteFiles([fileId]).catch(() => undefined);
+  }
+
+  /**
+   * Removes what an upload interrupted by a crash leaves (run when the store opens): chunks whose
+   * files document never came, and files documents no artifact points to. Only uploads started
+   * before `startedBefore` (their ObjectId's time) are touched, so uploads still running on another
+   * replica are left alone. Returns how many GridFS files it removed.
+   */
+  async removeUnfinishedUploads(startedBefore: Date): Promise<number> {
+    const cutoff = { $lt: ObjectId.createFromTime(Math.floor(startedBefore.getTime() / 1000)) };
+    // Every upload writes its chunk 0 first: one document per upload, found through the {files_id, n} index.
+    const chunkFiles = await this.chunks
+      .find({ files_id: cutoff, n: 0 }, { projection: { files_id: 1 } })
+      .map((c) => c.files_id)
+      .toArray();
+    const orphans: ObjectId[] = [];
+    for (const batch of chunked(chunkFiles, 500)) {
+      const known = await this.files.find({ _id: { $in: batch } }, { projection: { _id: 1 } }).toArray();
+      const ids = new Set(known.map((f) => f._id.toHexString()));
+      orphans.push(...batch.filter((id) => !ids.has(id.toHexString())));
+    }
+    const files = await this.files
+      .find({ _id: cutoff }, { projection: { _id: 1 } })
+      .map((f) => f._id)
+      .toArray();
+    for (const batch of chunked(files, 500)) {
+      const used = await this.ctx.c.artifacts
+        .find({ fileId: { $in: batch } }, { projection: { fileId: 1 } })
+        .toArray();
+      const ids = new Set(used.map((a) => a.fileId.toHexString()));
+      orphans.push(...batch.filter((id) => !ids.has(id.toHexString())));
+    }
+    await this.deleteFiles(orphans);
+    return orphans.length;
   }
 
   async getArtifactMeta(ref: ExperimentRef, run: number, artifact: string): Promise<ArtifactMeta | null> {

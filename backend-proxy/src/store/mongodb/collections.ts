@@ -5,16 +5,17 @@
  * indexes, created (idempotently) when the store opens, so every collection exists before the
  * first transaction touches it.
  *
- * Sharding: the store runs unchanged on a sharded cluster. The big collections may be sharded on
- * keys that prefix their unique indexes (MongoDB requires this) and that every upsert filter
- * contains in full:
- *   events       { project: 1, name: 1 }
- *   aggregates   { endpointId: 1, family: 1, resolution: 1, start: 1 }
- *   samples      { endpointId: 1, time: 1 }
+ * Sharding (docs/mongodb.md has the reasons and the sizes): the store runs unchanged on a sharded
+ * cluster. Shard keys must prefix their collection's unique indexes (MongoDB enforces uniqueness
+ * only through ranged shard keys) and every upsert filter contains them in full:
+ *   predictionKeys { requestId: 1 }  the largest: one document per prediction with a request id, 7 days
+ *   aggregates     { endpointId: 1, family: 1, resolution: 1, start: 1 }
+ *   events         { project: 1, name: 1 }
  *   artifactFiles.chunks { files_id: 1, n: 1 }
- * The others stay small and unsharded.
+ * samples are bounded per endpoint, ingestBatches by the 24 h idempotency window; the rest are small.
  */
 import type { PredictionTask } from '../../monitoring/accuracy/predictionTasks';
+import { DEFAULT_TRANSACTION_RETRY, runTransaction, type TransactionRetryPolicy } from './transactionRetry';
 import type {
   ClientSession,
   Collection,
@@ -311,7 +312,10 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     plain({ project: 1, name: 1, dt: 1, seq: 1 }),
   ],
   [COLLECTIONS.sequences]: [unique({ scope: 1, key: 1 })],
-  [COLLECTIONS.artifacts]: [unique({ project: 1, name: 1, run: 1, artifact: 1 })],
+  [COLLECTIONS.artifacts]: [
+    unique({ project: 1, name: 1, run: 1, artifact: 1 }),
+    plain({ fileId: 1 }), // removeUnfinishedUploads: which GridFS files are in use
+  ],
   // The driver creates the two standard GridFS indexes lazily; creating them here is idempotent
   // and adds ours, used by deleteExperiment to find every file of an experiment (orphans included).
   [`${ARTIFACT_BUCKET}.files`]: [
@@ -371,18 +375,17 @@ export class MongoContext {
     readonly client: MongoClient,
     readonly db: Db,
     readonly bucket: GridFSBucket,
+    readonly retry: TransactionRetryPolicy = DEFAULT_TRANSACTION_RETRY,
   ) {
     this.c = collections(db);
   }
 
   /**
-   * Runs `fn` in a transaction, retried by the driver on transient errors (write conflicts,
-   * elections), so `fn` may run more than once and must pass `session` to every operation and
-   * run them one after another.
+   * Runs `fn` in a transaction, retried on transient errors (write conflicts, elections) within
+   * the bounds of transactionRetry.ts, so `fn` may run more than once and must pass `session` to
+   * every operation and run them one after another.
    */
   transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
-    return this.client.withSession((session) =>
-      session.withTransaction(() => fn(session), TRANSACTION_OPTIONS),
-    );
+    return this.client.withSession((session) => runTransaction(session, fn, TRANSACTION_OPTIONS, this.retry));
   }
 }

@@ -34,20 +34,39 @@ const TIMEOUT_NAMES = new Set([
   'MongoNetworkTimeoutError',
 ]);
 
+/**
+ * Socket errors the driver (6.x) sometimes lets through unwrapped, e.g. EPIPE when it writes to a
+ * connection the server already closed (the server stopped).
+ */
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTCONN',
+]);
+
 export const classifyMongoFault: StoreFaultClassifier = (error) => {
   if (error instanceof MongoServerSelectionError)
     return 'the MongoDB store did not answer in time (no server could be selected)';
   if (error instanceof Error && TIMEOUT_NAMES.has(error.name))
     return 'the MongoDB store did not answer in time';
   if (error instanceof MongoNetworkError) return 'the connection to MongoDB failed';
+  // Not `instanceof Error`: Node's own errors may come from another realm (e.g. under a test VM).
+  const code =
+    typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
+  if (typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return 'the connection to MongoDB failed';
   if (error instanceof Error && error.name === 'MongoPoolClearedError')
     return 'the connection to MongoDB failed';
   if (error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError)
     return 'the MongoDB client is not connected';
   if (error instanceof MongoWriteConcernError) return 'MongoDB could not confirm the write on a majority';
   if (!(error instanceof MongoError)) return null;
-  const code = typeof error.code === 'number' ? error.code : undefined;
-  if (code !== undefined && SERVER_FAULT_CODES[code]) return SERVER_FAULT_CODES[code];
+  const server = typeof error.code === 'number' ? error.code : undefined;
+  if (server !== undefined && SERVER_FAULT_CODES[server]) return SERVER_FAULT_CODES[server];
   if (error.hasErrorLabel('TransientTransactionError')) return 'a MongoDB transaction hit a transient fault';
   return null;
 };

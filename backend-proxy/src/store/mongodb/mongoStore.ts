@@ -57,11 +57,12 @@ import { MongoDocuments } from './documents';
 import { MongoReferences } from './references';
 import { MongoTracking } from './tracking';
 import { DEFAULT_OPERATION_TIMEOUT_MS, urlMillis } from './timeLimits';
+import { DEFAULT_TRANSACTION_RETRY } from './transactionRetry';
 
 export interface MongoStoreOptions {
   /** Database name; defaults to the one in the URL path, else `driftwatch`. */
   dbName?: string;
-  /** How long to wait for a reachable server before failing (ms, default 10 000). */
+  /** How long to wait for a reachable server before failing (ms, default 10 000; the URL's option wins). */
   serverSelectionTimeoutMS?: number;
   /**
    * Time limit of every operation (ms): server selection, pool wait and reply each; options
@@ -71,7 +72,15 @@ export interface MongoStoreOptions {
   operationTimeoutMS?: number;
   /** Observes the name of every command sent (diagnostics; driver command monitoring). */
   onCommand?: (commandName: string) => void;
+  /**
+   * At open, GridFS uploads started longer ago than this and never finished (a crash) are removed
+   * (ms, default 6 h: longer than any upload takes, so another replica's upload is never cut).
+   */
+  unfinishedUploadAgeMs?: number;
 }
+
+/** Default of `unfinishedUploadAgeMs`. */
+export const UNFINISHED_UPLOAD_AGE_MS = 6 * 3_600_000;
 
 /** The database named in a connection string's path (`mongodb://h1,h2/name?...`), if any. */
 export function databaseFromUrl(url: string): string | undefined {
@@ -84,7 +93,8 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
   const dbName = options.dbName ?? databaseFromUrl(url) ?? 'driftwatch';
   const operationLimit = options.operationTimeoutMS ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+    serverSelectionTimeoutMS:
+      urlMillis(url, 'serverSelectionTimeoutMS') ?? options.serverSelectionTimeoutMS ?? 10_000,
     // Acknowledged means durable: a write counts once a majority has it in its journal.
     writeConcern: { w: 'majority', journal: true },
     appName: 'driftwatch',
@@ -106,7 +116,14 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
       );
     }
     await ensureSchema(db);
-    const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }));
+    // Transient transaction errors are retried for at most the operation limit (transactionRetry.ts).
+    const ctx = new MongoContext(client, db, new GridFSBucket(db, { bucketName: ARTIFACT_BUCKET }), {
+      ...DEFAULT_TRANSACTION_RETRY,
+      maxElapsedMs: operationLimit,
+    });
+    await new MongoArtifacts(ctx).removeUnfinishedUploads(
+      new Date(Date.now() - (options.unfinishedUploadAgeMs ?? UNFINISHED_UPLOAD_AGE_MS)),
+    );
     return guardStore(new MongoStore(ctx), { classify: classifyMongoFault });
   } catch (error) {
     await client.close().catch(() => undefined);
@@ -265,6 +282,9 @@ export class MongoStore implements Store {
 
   commitIngest(commit: IngestCommit): Promise<BatchOutcome> {
     return this.monitoring.commitIngest(commit);
+  }
+  commitIngestGroup(commits: IngestCommit[]): Promise<BatchOutcome[]> {
+    return this.monitoring.commitIngestGroup(commits);
   }
   applyAggregates(deltas: AggregateDelta[]): Promise<void> {
     return this.monitoring.applyAggregates(deltas);

@@ -150,7 +150,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   const insertBatch = db.prepare(
     'INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)',
   );
-  const commit = guarded((c: IngestCommit): BatchOutcome => {
+  const commitSync = (c: IngestCommit): BatchOutcome => {
     if (c.batchId !== null) {
       const seen = selectBatch.get(c.batchId) as { receipt: string } | undefined;
       if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
@@ -189,7 +189,9 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
       );
     }
     return { applied: true };
-  });
+  };
+  const commit = guarded(commitSync);
+  const commitGroup = guarded((commits: IngestCommit[]): BatchOutcome[] => commits.map(commitSync));
 
   const markLabelled = db.transaction((requestIds: string[], at: number): string[] => {
     const marked: string[] = [];
@@ -244,6 +246,9 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   return {
     async commitIngest(c) {
       return commit(c);
+    },
+    async commitIngestGroup(commits) {
+      return commitGroup(commits);
     },
     async applyAggregates(deltas) {
       applyAggregatesTransaction(deltas);
