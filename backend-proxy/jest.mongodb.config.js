@@ -17,8 +17,8 @@ module.exports = {
     '<rootDir>/test/cli/verifyStore.test.ts',
     '<rootDir>/test/http/**/*.test.ts',
     '<rootDir>/test/monitoring/monitoringApi.test.ts',
-    '<rootDir>/test/monitoring/taskAgreement.test.ts',
-    '<rootDir>/test/monitors/monitorsApi.test.ts',
+    '<rootDir>/test/monitoring/accuracy/taskAgreement.test.ts',
+    '<rootDir>/test/monitoring/monitors/monitorsApi.test.ts',
     '<rootDir>/test/reports/reportsApi.test.ts',
   ],
 };

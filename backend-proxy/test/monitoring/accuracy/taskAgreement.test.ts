@@ -3,10 +3,10 @@
  * /accuracy, /metrics, the Grafana accuracy series and the Prometheus gauge agree on task and value;
  * a registration's explicit task overrides it everywhere.
  */
-import type { RunningProxy } from '../../src/server';
-import { queryBody } from '../grafana/fixture';
-import { parsePromText, sampleValue } from '../helpers/promText';
-import { call, startTestProxy } from '../helpers/proxy';
+import type { RunningProxy } from '../../../src/server';
+import { queryBody } from '../../grafana/fixture';
+import { parsePromText, sampleValue } from '../../helpers/promText';
+import { call, startTestProxy } from '../../helpers/proxy';
 
 const MINUTE = 60_000;
 // (prediction, label): 6 of 9 right; class 1: predicted 5, actual 4, 3 right; class 0: predicted 4, actual 5, 3 right.

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../../src/errors';
-import { nextRun, parseSchedule } from '../../src/monitoring/jobs/schedule';
+import { InvalidInputError } from '../../../src/errors';
+import { nextRun, parseSchedule } from '../../../src/monitoring/jobs/schedule';
 
 const at = (iso: string) => new Date(iso);
 /** Every firing time in [from, to). */

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { createServices, type Services } from '../../src/services';
-import { openSqliteStore } from '../../src/store/sqlite';
-import type { Store } from '../../src/store/types';
+import { loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logger';
+import { createServices, type Services } from '../../../src/services';
+import { openSqliteStore } from '../../../src/store/sqlite';
+import type { Store } from '../../../src/store/types';
 
 /**
  * Two proxy replicas = two sets of services on two connections to one store file, each with its

@@ -1,5 +1,5 @@
-import { nextAlertState, type AlertPhaseState } from '../../src/monitoring/alerts/alertState';
-import { holds, metricValue } from '../../src/monitoring/alerts/alertRules';
+import { nextAlertState, type AlertPhaseState } from '../../../src/monitoring/alerts/alertState';
+import { holds, metricValue } from '../../../src/monitoring/alerts/alertRules';
 
 describe('alert state transitions', () => {
   const forMs = 5 * 60_000;

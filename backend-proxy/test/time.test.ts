@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../../src/errors';
-import { parseDuration, parseTime } from '../../src/time';
+import { InvalidInputError } from '../src/errors';
+import { parseDuration, parseTime } from '../src/time';
 
 describe('time parsing', () => {
   const now = new Date('2026-11-23T12:00:00Z');

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startProxy, type RunningProxy } from '../../src/server';
-import { call } from '../helpers/proxy';
+import { loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logger';
+import { startProxy, type RunningProxy } from '../../../src/server';
+import { call } from '../../helpers/proxy';
 
 interface Received {
   body: {

@@ -1,4 +1,4 @@
-import { isCommonPlainEvent, plainEvent } from '../../src/monitoring/ingest/eventShapes';
+import { isCommonPlainEvent, plainEvent } from '../../../src/monitoring/ingest/eventShapes';
 
 /** The fast path must never accept an event the full schema would refuse. */
 describe('isCommonPlainEvent', () => {

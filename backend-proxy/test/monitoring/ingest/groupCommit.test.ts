@@ -3,11 +3,11 @@
  * batches arriving while one is in flight share the next, every batch gets its own outcome, a bad
  * batch fails alone and a store fault fails the group.
  */
-import { UnavailableError } from '../../src/errors';
-import { newEndpointRecord } from '../../src/monitoring/endpoints/endpointService';
-import { GroupCommit, groupKey } from '../../src/monitoring/ingest/groupCommit';
-import { openSqliteStore } from '../../src/store/sqlite';
-import type { BatchOutcome, EndpointRecord, IngestCommit, Store } from '../../src/store/types';
+import { UnavailableError } from '../../../src/errors';
+import { newEndpointRecord } from '../../../src/monitoring/endpoints/endpointService';
+import { GroupCommit, groupKey } from '../../../src/monitoring/ingest/groupCommit';
+import { openSqliteStore } from '../../../src/store/sqlite';
+import type { BatchOutcome, EndpointRecord, IngestCommit, Store } from '../../../src/store/types';
 
 const at = new Date('2026-01-01T00:00:00Z');
 

@@ -1,5 +1,5 @@
-import type { RunningProxy } from '../../src/server';
-import { call, startTestProxy } from '../helpers/proxy';
+import type { RunningProxy } from '../../../src/server';
+import { call, startTestProxy } from '../../helpers/proxy';
 
 interface Comparison {
   columns: Array<{
