@@ -263,7 +263,9 @@ export interface ReferenceStore {
 
 // ---------------------------------------------------------------- aggregates and ingest
 
-export type Resolution = 'minute' | 'hour' | 'day';
+/** The grains aggregates are kept at, finest first. */
+export const RESOLUTIONS = Object.freeze(['minute', 'hour', 'day'] as const);
+export type Resolution = (typeof RESOLUTIONS)[number];
 
 export const RESOLUTION_MS: Record<Resolution, number> = {
   minute: 60_000,

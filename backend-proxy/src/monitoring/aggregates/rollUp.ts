@@ -1,4 +1,4 @@
-import { RESOLUTION_MS, type AggregateDelta, type Counters, type Resolution } from '../../store/types';
+import { RESOLUTION_MS, RESOLUTIONS, type AggregateDelta, type Counters } from '../../store/types';
 import type { CounterSet } from './counterSet';
 import { familyOf } from './layout';
 import { alignDown } from './tiling';
@@ -10,8 +10,6 @@ export interface MinuteCounters {
   version: number;
   counters: CounterSet;
 }
-
-const RESOLUTIONS: Resolution[] = ['minute', 'hour', 'day'];
 
 function splitByFamily(counters: Counters): Map<string, Counters> {
   const families = new Map<string, Counters>();

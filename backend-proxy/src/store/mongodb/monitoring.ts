@@ -13,6 +13,7 @@ import type {
   Resolution,
   SampleRecord,
 } from '../types';
+import { RESOLUTIONS } from '../types';
 import type {
   AggregateDoc,
   EndpointDoc,
@@ -35,8 +36,6 @@ import {
 } from './codec';
 import { chunked } from '../chunked';
 import { endpointInsertFields } from './endpoints';
-
-const RESOLUTIONS: readonly Resolution[] = ['minute', 'hour', 'day'];
 
 function resolution(value: unknown): Resolution {
   if (!RESOLUTIONS.includes(value as Resolution)) throw new RangeError(`unknown resolution ${String(value)}`);
