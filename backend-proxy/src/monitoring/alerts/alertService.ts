@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '../../errors';
+import { DocumentCollection } from '../../store/documentCollection';
 import type { EndpointRecord, MonitoringEventRecord, Store } from '../../store/types';
 import { metricValue, holds, type AlertInputs, type AlertRule } from './alertRules';
 import { nextAlertState, type AlertPhase } from './alertState';
@@ -19,9 +20,6 @@ export interface AlertStatus {
   evaluatedAt: string;
 }
 
-const RULE = 'alert-rule';
-const STATE = 'alert-state';
-
 export type AlertRuleInput = Omit<AlertRule, 'id' | 'createdAt'>;
 
 /**
@@ -29,12 +27,18 @@ export type AlertRuleInput = Omit<AlertRule, 'id' | 'createdAt'>;
  * recorded as monitoring events (Grafana annotations) and sent to the rule's webhooks.
  */
 export class AlertService {
+  private readonly rules: DocumentCollection<AlertRule>;
+  private readonly statuses: DocumentCollection<AlertStatus>;
+
   constructor(
     private readonly store: Store,
     private readonly deliveries: DeliveryService,
     private readonly links: { grafanaUrl: string | null; publicUrl: string | null },
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.rules = new DocumentCollection<AlertRule>(store, 'alert-rule');
+    this.statuses = new DocumentCollection<AlertStatus>(store, 'alert-state');
+  }
 
   /**
    * A rule on one endpoint must be in the endpoint's project (rules are evaluated per project);
@@ -51,31 +55,26 @@ export class AlertService {
         );
     }
     const rule: AlertRule = { ...input, id: randomUUID(), createdAt: this.clock().toISOString() };
-    await this.store.putDocument(
-      { kind: RULE, id: rule.id, project: rule.project, body: rule },
-      0,
-      this.clock(),
-    );
+    await this.rules.put({ id: rule.id, project: rule.project, body: rule }, 0, this.clock());
     return rule;
   }
 
   async list(projects?: string[]): Promise<AlertRule[]> {
-    return (await this.store.listDocuments(RULE, { projects })).map((d) => d.body as AlertRule);
+    return (await this.rules.list({ projects })).map((d) => d.body);
   }
 
   async get(id: string): Promise<AlertRule> {
-    const doc = await this.store.getDocument(RULE, id);
+    const doc = await this.rules.get(id);
     if (!doc) throw new NotFoundError(`alert rule ${id} does not exist`);
-    return doc.body as AlertRule;
+    return doc.body;
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.store.deleteDocument(RULE, id)))
-      throw new NotFoundError(`alert rule ${id} does not exist`);
+    if (!(await this.rules.delete(id))) throw new NotFoundError(`alert rule ${id} does not exist`);
   }
 
   async states(projects?: string[]): Promise<AlertStatus[]> {
-    return (await this.store.listDocuments(STATE, { projects })).map((d) => d.body as AlertStatus);
+    return (await this.statuses.list({ projects })).map((d) => d.body);
   }
 
   /** Evaluates every enabled rule that applies to the endpoint. Never throws for one rule's sake. */
@@ -87,8 +86,8 @@ export class AlertService {
     const out: AlertStatus[] = [];
     for (const rule of rules) {
       const id = `${rule.id}:${endpoint.id}`;
-      const doc = await this.store.getDocument(STATE, id);
-      const previous = doc?.body as AlertStatus | undefined;
+      const doc = await this.statuses.get(id);
+      const previous = doc?.body;
       const value = metricValue(rule, inputs);
       const next = nextAlertState(
         {
@@ -113,11 +112,8 @@ export class AlertService {
       };
       // Another replica evaluating at the same moment wins; this pass's result is dropped.
       if (
-        (await this.store.putDocument(
-          { kind: STATE, id, project: rule.project, body: status },
-          doc?.version ?? 0,
-          now,
-        )) === null
+        (await this.statuses.put({ id, project: rule.project, body: status }, doc?.version ?? 0, now)) ===
+        null
       )
         continue;
       if (next.transition === 'firing' || next.transition === 'resolved')

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger';
+import { DocumentCollection } from '../../store/documentCollection';
 import type { Store } from '../../store/types';
 import { PeriodicTask } from '../periodicTask';
 
@@ -35,7 +36,6 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   timeoutMs: 5_000,
 };
 
-const DOCUMENT = 'webhook-delivery';
 /** A delivery a replica claimed and never finished (it died) is retried after this. */
 const STALE_SENDING_MS = 60_000;
 /** Finished deliveries are kept this long for inspection. */
@@ -48,13 +48,15 @@ const KEEP_FINISHED_MS = 7 * 86_400_000;
  */
 export class DeliveryService {
   private readonly task: PeriodicTask<void>;
+  private readonly deliveries: DocumentCollection<Delivery>;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly logger: Logger,
     private readonly options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS,
     private readonly clock: () => Date = () => new Date(),
   ) {
+    this.deliveries = new DocumentCollection<Delivery>(store, 'webhook-delivery');
     this.task = new PeriodicTask(options.pollMs, () => this.sendDue());
   }
 
@@ -73,12 +75,12 @@ export class DeliveryService {
       createdAt: now.toISOString(),
       deliveredAt: null,
     };
-    await this.store.putDocument({ kind: DOCUMENT, id: delivery.id, project, body: delivery }, 0, now);
+    await this.deliveries.put({ id: delivery.id, project, body: delivery }, 0, now);
     return delivery;
   }
 
   async list(projects?: string[]): Promise<Delivery[]> {
-    return (await this.store.listDocuments(DOCUMENT, { projects })).map((d) => d.body as Delivery);
+    return (await this.deliveries.list({ projects })).map((d) => d.body);
   }
 
   start(): void {
@@ -97,8 +99,8 @@ export class DeliveryService {
   private async sendDue(): Promise<void> {
     try {
       const now = this.clock().getTime();
-      for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
-        const d = doc.body as Delivery;
+      for (const doc of await this.deliveries.list()) {
+        const d = doc.body;
         const due =
           (d.status === 'pending' && Date.parse(d.nextAttemptAt) <= now) ||
           (d.status === 'sending' && now - doc.updatedAt.getTime() > STALE_SENDING_MS);
@@ -107,7 +109,7 @@ export class DeliveryService {
           (d.status === 'delivered' || d.status === 'failed') &&
           now - doc.updatedAt.getTime() > KEEP_FINISHED_MS
         ) {
-          await this.store.deleteDocument(DOCUMENT, doc.id);
+          await this.deliveries.delete(doc.id);
         }
       }
     } catch (err) {
@@ -116,8 +118,8 @@ export class DeliveryService {
   }
 
   private async attempt(id: string, version: number, delivery: Delivery): Promise<void> {
-    const claimed = await this.store.putDocument(
-      { kind: DOCUMENT, id, project: delivery.project, body: { ...delivery, status: 'sending' } },
+    const claimed = await this.deliveries.put(
+      { id, project: delivery.project, body: { ...delivery, status: 'sending' } },
       version,
       this.clock(),
     );
@@ -162,6 +164,6 @@ export class DeliveryService {
         { url: delivery.url, attempts, error, final: next.status === 'failed' },
         'webhook delivery failed',
       );
-    await this.store.putDocument({ kind: DOCUMENT, id, project: delivery.project, body: next }, claimed, now);
+    await this.deliveries.put({ id, project: delivery.project, body: next }, claimed, now);
   }
 }

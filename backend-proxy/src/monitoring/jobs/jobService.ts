@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, UnprocessableError } from '../../errors';
 import type { Logger } from '../../logger';
-import type { Store, StoredDocument } from '../../store/types';
+import { DocumentCollection, type TypedDocument } from '../../store/documentCollection';
+import type { Store } from '../../store/types';
 import type { EndpointService } from '../endpoints/endpointService';
 import type { Monitor, MonitorService } from '../monitors/monitorService';
 import { PeriodicTask } from '../periodicTask';
@@ -25,7 +26,6 @@ export interface MonitorJob {
   failures: number;
 }
 
-const DOCUMENT = 'monitor-job';
 /** How long a replica may hold a job before another may take it over (it died mid-run). */
 const LEASE_MS = 10 * 60_000;
 
@@ -38,6 +38,7 @@ const jobId = (project: string, name: string) => `${project}:${name}`;
  */
 export class JobService {
   private readonly task: PeriodicTask<number>;
+  private readonly jobs: DocumentCollection<MonitorJob>;
   readonly holder = randomUUID();
 
   constructor(
@@ -48,6 +49,7 @@ export class JobService {
     tickMs: number,
     private readonly clock: () => Date = () => new Date(),
   ) {
+    this.jobs = new DocumentCollection<MonitorJob>(store, 'monitor-job');
     this.task = new PeriodicTask(tickMs, () => this.runDue());
   }
 
@@ -59,8 +61,8 @@ export class JobService {
     const endpoint = await this.endpoints.get(monitor.endpointId);
     const name = `monitors/${monitor.experiment}/${endpoint.model}`;
     const now = this.clock();
-    const existing = await this.store.getDocument(DOCUMENT, jobId(monitor.project, name));
-    const previous = existing?.body as MonitorJob | undefined;
+    const existing = await this.jobs.get(jobId(monitor.project, name));
+    const previous = existing?.body;
     const job: MonitorJob = {
       name,
       project: monitor.project,
@@ -81,15 +83,15 @@ export class JobService {
   }
 
   async list(projects?: string[]): Promise<MonitorJob[]> {
-    return (await this.store.listDocuments(DOCUMENT, { projects })).map((d) => d.body as MonitorJob);
+    return (await this.jobs.list({ projects })).map((d) => d.body);
   }
 
   async get(project: string, name: string): Promise<MonitorJob> {
-    return (await this.require(project, name)).body as MonitorJob;
+    return (await this.require(project, name)).body;
   }
 
   async remove(project: string, name: string): Promise<void> {
-    if (!(await this.store.deleteDocument(DOCUMENT, jobId(project, name))))
+    if (!(await this.jobs.delete(jobId(project, name))))
       throw new NotFoundError(`job "${name}" does not exist`);
   }
 
@@ -116,8 +118,8 @@ export class JobService {
     let ran = 0;
     try {
       const now = this.clock().getTime();
-      for (const doc of await this.store.listDocuments(DOCUMENT, {})) {
-        const job = doc.body as MonitorJob;
+      for (const doc of await this.jobs.list()) {
+        const job = doc.body;
         if (!job.enabled || Date.parse(job.nextRunAt) > now) continue;
         if (await this.runIfDue(doc.id, false)) ran += 1;
       }
@@ -132,9 +134,9 @@ export class JobService {
     const lease = `job:${id}`;
     if (!(await this.store.acquireLease(lease, this.holder, LEASE_MS, this.clock()))) return null;
     try {
-      const doc = await this.store.getDocument(DOCUMENT, id);
+      const doc = await this.jobs.get(id);
       if (!doc) return null;
-      const job = doc.body as MonitorJob;
+      const job = doc.body;
       const started = this.clock();
       if (!force && Date.parse(job.nextRunAt) > started.getTime()) return null;
       let outcome: Pick<MonitorJob, 'lastError' | 'lastResult'>;
@@ -179,25 +181,19 @@ export class JobService {
     };
   }
 
-  private async require(project: string, name: string): Promise<StoredDocument> {
-    const doc = await this.store.getDocument(DOCUMENT, jobId(project, name));
+  private async require(project: string, name: string): Promise<TypedDocument<MonitorJob>> {
+    const doc = await this.jobs.get(jobId(project, name));
     if (!doc) throw new NotFoundError(`job "${name}" does not exist in project "${project}"`);
     return doc;
   }
 
   private async write(job: MonitorJob, version: number): Promise<void> {
     const id = jobId(job.project, job.name);
-    if (
-      (await this.store.putDocument(
-        { kind: DOCUMENT, id, project: job.project, body: job },
-        version,
-        this.clock(),
-      )) === null
-    ) {
+    if ((await this.jobs.put({ id, project: job.project, body: job }, version, this.clock())) === null) {
       // Someone changed the job meanwhile (e.g. a new schedule): keep theirs, add our run's outcome.
-      const current = await this.store.getDocument(DOCUMENT, id);
+      const current = await this.jobs.get(id);
       if (!current) return;
-      const theirs = current.body as MonitorJob;
+      const theirs = current.body;
       const merged: MonitorJob = {
         ...theirs,
         lastRunAt: job.lastRunAt,
@@ -207,11 +203,7 @@ export class JobService {
         runs: job.runs,
         failures: job.failures,
       };
-      await this.store.putDocument(
-        { kind: DOCUMENT, id, project: job.project, body: merged },
-        current.version,
-        this.clock(),
-      );
+      await this.jobs.put({ id, project: job.project, body: merged }, current.version, this.clock());
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../../errors';
+import { DocumentCollection } from '../../store/documentCollection';
 import type { EndpointRecord, ExperimentRef, Store } from '../../store/types';
 import type { ExperimentService, Origin } from '../../tracking/experimentService';
 import { readWindow } from '../aggregates/layout';
@@ -52,11 +53,11 @@ export interface CaptureResult {
   alerts: Array<MonitorAlertCondition & { value: number }>;
 }
 
-const DOCUMENT = 'monitor';
-
 export const monitorId = (project: string, name: string): string => `${project}/${name}`;
 
 export class MonitorService {
+  private readonly monitors: DocumentCollection<Monitor>;
+
   constructor(
     private readonly store: Store,
     private readonly experiments: ExperimentService,
@@ -65,19 +66,21 @@ export class MonitorService {
     private readonly windows: WindowService,
     private readonly origin: Origin = { node: 'driftwatch', userid: 'monitor' },
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.monitors = new DocumentCollection<Monitor>(store, 'monitor');
+  }
 
   /** `authorize` sees the project of the endpoint the monitor will read (it throws to refuse). */
   async save(spec: Omit<Monitor, 'createdAt'>, authorize: (project: string) => void): Promise<Monitor> {
     if (spec.endpointId) authorize((await this.endpoints.get(spec.endpointId)).project);
     const id = monitorId(spec.project, spec.name);
-    const existing = await this.store.getDocument(DOCUMENT, id);
+    const existing = await this.monitors.get(id);
     const monitor: Monitor = {
       ...spec,
-      createdAt: existing ? (existing.body as Monitor).createdAt : this.clock().toISOString(),
+      createdAt: existing ? existing.body.createdAt : this.clock().toISOString(),
     };
-    const written = await this.store.putDocument(
-      { kind: DOCUMENT, id, project: spec.project, body: monitor },
+    const written = await this.monitors.put(
+      { id, project: spec.project, body: monitor },
       existing?.version ?? 0,
       this.clock(),
     );
@@ -86,17 +89,17 @@ export class MonitorService {
   }
 
   async get(project: string, name: string): Promise<Monitor> {
-    const doc = await this.store.getDocument(DOCUMENT, monitorId(project, name));
+    const doc = await this.monitors.get(monitorId(project, name));
     if (!doc) throw new NotFoundError(`monitor "${name}" does not exist in project "${project}"`);
-    return doc.body as Monitor;
+    return doc.body;
   }
 
   async list(projects?: string[]): Promise<Monitor[]> {
-    return (await this.store.listDocuments(DOCUMENT, { projects })).map((d) => d.body as Monitor);
+    return (await this.monitors.list({ projects })).map((d) => d.body);
   }
 
   async remove(project: string, name: string): Promise<void> {
-    if (!(await this.store.deleteDocument(DOCUMENT, monitorId(project, name)))) {
+    if (!(await this.monitors.delete(monitorId(project, name)))) {
       throw new NotFoundError(`monitor "${name}" does not exist in project "${project}"`);
     }
   }
