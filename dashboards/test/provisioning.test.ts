@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DRIFT_STATUS_LEVEL } from '../../backend-proxy/src/monitoring/drift/driftStatus';
-import { PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
+import { alertRulesFile, DEFAULT_GRAFANA_URL, PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
 import {
   APP_PLUGIN_ID,
   DASHBOARD_UIDS,
@@ -276,17 +276,33 @@ describe('alert rules', () => {
           .matchAll(/\$labels\.(\w+)/g),
       ].map((m) => m[1]);
       for (const label of templated) expect({ label, kept: kept.has(label) }).toEqual({ label, kept: true });
+      // Absolute (notifications have no Grafana to be relative to), on the Grafana URL the stack
+      // publishes and gives the proxy for its webhooks.
+      const grafana = compose.services.proxy.environment?.DRIFTWATCH_GRAFANA_URL;
+      expect(grafana).toBe(DEFAULT_GRAFANA_URL);
       const link = rule.annotations.runbook_url;
       if (kept.has('endpoint')) {
         // Per-endpoint alerts open that endpoint's Details dashboard (its variables: project, endpoint).
         expect(link).toBe(
-          `/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
+          `${grafana}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
         );
       } else {
-        expect(Object.values(DASHBOARD_UIDS).map((uid) => `/d/${uid}`)).toContain(link);
+        expect(Object.values(DASHBOARD_UIDS).map((uid) => `${grafana}/d/${uid}`)).toContain(link);
       }
     },
   );
+
+  it('link to the Grafana given at generation (--grafana-url), every link absolute', () => {
+    const links = alertRulesFile('https://grafana.example.com/monitoring').groups.flatMap((g) =>
+      g.rules.map((r) => r.annotations.runbook_url),
+    );
+    expect(links).toHaveLength(allRules.length);
+    for (const link of links)
+      expect(link).toMatch(/^https:\/\/grafana\.example\.com\/monitoring\/d\/driftwatch-/);
+    expect(links).toContain(
+      `https://grafana.example.com/monitoring/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
+    );
+  });
 
   it('fire on DRIFT_DETECTED only (the proxy exports drift status as a number)', () => {
     const drift = allRules.find((r) => r.uid === 'driftwatch-drift-detected') as Rule;
