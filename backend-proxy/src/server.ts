@@ -19,6 +19,10 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** The start-up warning when alert links cannot point into Grafana. */
+export const GRAFANA_URL_MISSING =
+  "DRIFTWATCH_GRAFANA_URL is not set: alert webhooks cannot link to the Details dashboard (they link to the drift report under DRIFTWATCH_PUBLIC_URL, or carry no link); set it to Grafana's base URL, e.g. http://localhost:3000";
+
 /** Opens the store, builds the services and listens. Used by `driftwatch serve` and by tests. */
 export async function startProxy(
   config: Config,
@@ -31,6 +35,7 @@ export async function startProxy(
       'no API keys exist: the API is open to anyone who can reach it; create one with `driftwatch keys create`',
     );
   }
+  if (config.grafanaUrl === null) logger.warn(GRAFANA_URL_MISSING);
   const app = createApp(services);
   let server: Server;
   let metricsServer: Server | null;

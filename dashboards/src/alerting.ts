@@ -13,6 +13,8 @@ const BY_ENDPOINT = 'project, endpoint, model, version';
 export const PROMETHEUS_JOB = 'driftwatch';
 export const RULE_FOLDER = 'Driftwatch';
 const RULE_GROUP = 'driftwatch';
+/** Grafana's URL in the committed rules: the one docker-compose.yml publishes (and gives the proxy as DRIFTWATCH_GRAFANA_URL). */
+export const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
 
 export type ThresholdType = 'gt' | 'lt';
 type NoDataState = 'OK' | 'NoData' | 'Alerting' | 'KeepLast';
@@ -145,14 +147,19 @@ const ALERT_RULES: AlertRuleSpec[] = [
 ];
 
 /** Where an alert's runbook link goes: the endpoint's Details dashboard, or the Overview. */
-function runbookUrl(rule: AlertRuleSpec): string {
+/**
+ * Where notifications link: absolute, since a link in an e-mail or a chat message has no Grafana
+ * to be relative to. Grafana does not substitute environment variables in provisioned annotations,
+ * so the base is written into the file when it is generated (`--grafana-url`).
+ */
+export function runbookUrl(rule: AlertRuleSpec, grafanaUrl: string): string {
   return rule.perEndpoint
-    ? `/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`
-    : `/d/${DASHBOARD_UIDS.overview}`;
+    ? `${grafanaUrl}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`
+    : `${grafanaUrl}/d/${DASHBOARD_UIDS.overview}`;
 }
 
 /** One rule in Grafana's provisioning format (AlertRuleV1 in pkg/services/provisioning/alerting). */
-function provisionedRule(rule: AlertRuleSpec) {
+function provisionedRule(rule: AlertRuleSpec, grafanaUrl: string) {
   return {
     uid: rule.uid,
     title: rule.title,
@@ -190,13 +197,17 @@ function provisionedRule(rule: AlertRuleSpec) {
     noDataState: rule.noData,
     execErrState: 'Error',
     for: rule.for,
-    annotations: { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(rule) },
+    annotations: {
+      summary: rule.summary,
+      description: rule.description,
+      runbook_url: runbookUrl(rule, grafanaUrl),
+    },
     labels: { service: 'driftwatch', severity: rule.severity, category: rule.category },
     isPaused: false,
   };
 }
 
-export function alertRulesFile() {
+export function alertRulesFile(grafanaUrl: string = DEFAULT_GRAFANA_URL) {
   return {
     apiVersion: 1,
     groups: [
@@ -205,7 +216,7 @@ export function alertRulesFile() {
         name: RULE_GROUP,
         folder: RULE_FOLDER,
         interval: '1m',
-        rules: ALERT_RULES.map(provisionedRule),
+        rules: ALERT_RULES.map((rule) => provisionedRule(rule, grafanaUrl)),
       },
     ],
   };

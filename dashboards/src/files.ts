@@ -4,7 +4,7 @@ import type { DashboardName } from './constants';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
-/** The file names the app plugin's plugin.json `includes` reference (under `dashboards/`). */
+/** The dashboard files: file-provisioned, and shipped in the plugin package under the same `dashboards/` paths. */
 export const DASHBOARD_FILES: Record<DashboardName, string> = {
   overview: 'dashboards/overview.json',
   details: 'dashboards/details.json',

@@ -1,6 +1,8 @@
 /**
  * `npm run build -w dashboards`: writes the generated dashboards and alert rules.
  * `npm run check -w dashboards`: exits 1 if a committed file differs from what the builders make.
+ * `npm run build -w dashboards -- --grafana-url https://grafana.example.com`: the alert rules link
+ * to that Grafana (default http://localhost:3000, docker-compose's).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +19,11 @@ function current(path: string): string | null {
 
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
-  const files = await renderAll();
+  const at = process.argv.indexOf('--grafana-url');
+  const grafanaUrl = at >= 0 ? process.argv[at + 1] : undefined;
+  if (at >= 0 && !/^https?:\/\/\S+$/.test(grafanaUrl ?? ''))
+    throw new Error(`--grafana-url needs an http(s) URL, got ${JSON.stringify(grafanaUrl ?? '')}`);
+  const files = await renderAll(grafanaUrl?.replace(/\/$/, ''));
   const stale = files.filter((f) => current(f.path) !== f.content);
   if (check) {
     for (const f of stale)

@@ -41,7 +41,8 @@ async function formatted(path: string, text: string): Promise<string> {
   return prettier.format(text, { ...config, filepath: absolute });
 }
 
-export async function renderAll(): Promise<GeneratedFile[]> {
+/** `grafanaUrl`: the base of the alert rules' links (see runbookUrl in alerting.ts). */
+export async function renderAll(grafanaUrl?: string): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
   for (const [name, build] of Object.entries(DASHBOARD_BUILDERS) as Array<[DashboardName, () => Dashboard]>) {
     const path = DASHBOARD_FILES[name];
@@ -49,7 +50,7 @@ export async function renderAll(): Promise<GeneratedFile[]> {
     files.push({ path, content: await formatted(path, JSON.stringify(dashboard, null, 2)) });
     files.push({ path: layoutImage(name), content: wireframe(dashboard) });
   }
-  const rules = `${RULES_HEADER.replace(/^/gm, '# ')}\n${stringify(alertRulesFile(), { lineWidth: 0 })}`;
+  const rules = `${RULES_HEADER.replace(/^/gm, '# ')}\n${stringify(alertRulesFile(grafanaUrl), { lineWidth: 0 })}`;
   files.push({ path: ALERT_RULES_FILE, content: await formatted(ALERT_RULES_FILE, rules) });
   return files;
 }

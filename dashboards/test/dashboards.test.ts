@@ -39,7 +39,7 @@ function variableReferences(text: string): string[] {
 }
 
 describe('generated dashboards', () => {
-  it('are exactly the four files the app plugin includes', () => {
+  it('are exactly the four files the plugin package ships and provisioning loads', () => {
     const onDisk = readdirSync(join(REPO_ROOT, 'dashboards')).filter(
       (f) => f.endsWith('.json') && !['package.json', 'tsconfig.json'].includes(f),
     );

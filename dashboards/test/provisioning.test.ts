@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
-import { PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
+import { alertRulesFile, DEFAULT_GRAFANA_URL, PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
 import {
   APP_PLUGIN_ID,
   DASHBOARD_UIDS,
@@ -177,12 +177,18 @@ describe('the plugin’s plugin.json files', () => {
     expect(plugins.apps.map((a) => a.type)).toEqual([app.id]);
   });
 
-  it('include exactly the generated dashboards', () => {
-    const included = app.includes
-      .filter((i) => i.type === 'dashboard')
-      .map((i) => i.path)
-      .sort();
-    expect(included).toEqual(Object.values(DASHBOARD_FILES).sort());
+  it('bundle no dashboard: the dashboards are file-provisioned only, so no uid comes from both', () => {
+    // Grafana's app-dashboard sync imports an app's bundled dashboards when the plugin version
+    // changes; a bundled dashboard with a provisioned dashboard's uid fails to update or moves
+    // (docs/grafana-setup.md, "One mechanism for the dashboards").
+    const bundled = app.includes.filter((i) => i.type === 'dashboard').map((i) => i.path as string);
+    const bundledUids = bundled.map((file) => readJson<{ uid: string }>(join('plugin/src', file)).uid);
+    const provisionedUidsOfDashboards = Object.values(DASHBOARD_FILES).map(
+      (f) => readJson<{ uid: string }>(f).uid,
+    );
+    expect(provisionedUidsOfDashboards.sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
+    expect(bundledUids.filter((uid) => provisionedUidsOfDashboards.includes(uid))).toEqual([]);
+    expect(bundled).toEqual([]);
   });
 
   it('route requests with settings the provisioned data source sets', () => {
@@ -270,17 +276,33 @@ describe('alert rules', () => {
           .matchAll(/\$labels\.(\w+)/g),
       ].map((m) => m[1]);
       for (const label of templated) expect({ label, kept: kept.has(label) }).toEqual({ label, kept: true });
+      // Absolute (notifications have no Grafana to be relative to), on the Grafana URL the stack
+      // publishes and gives the proxy for its webhooks.
+      const grafana = compose.services.proxy.environment?.DRIFTWATCH_GRAFANA_URL;
+      expect(grafana).toBe(DEFAULT_GRAFANA_URL);
       const link = rule.annotations.runbook_url;
       if (kept.has('endpoint')) {
         // Per-endpoint alerts open that endpoint's Details dashboard (its variables: project, endpoint).
         expect(link).toBe(
-          `/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
+          `${grafana}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
         );
       } else {
-        expect(Object.values(DASHBOARD_UIDS).map((uid) => `/d/${uid}`)).toContain(link);
+        expect(Object.values(DASHBOARD_UIDS).map((uid) => `${grafana}/d/${uid}`)).toContain(link);
       }
     },
   );
+
+  it('link to the Grafana given at generation (--grafana-url), every link absolute', () => {
+    const links = alertRulesFile('https://grafana.example.com/monitoring').groups.flatMap((g) =>
+      g.rules.map((r) => r.annotations.runbook_url),
+    );
+    expect(links).toHaveLength(allRules.length);
+    for (const link of links)
+      expect(link).toMatch(/^https:\/\/grafana\.example\.com\/monitoring\/d\/driftwatch-/);
+    expect(links).toContain(
+      `https://grafana.example.com/monitoring/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
+    );
+  });
 
   it('fire on DRIFT_DETECTED only (the proxy exports drift status as a number)', () => {
     const drift = allRules.find((r) => r.uid === 'driftwatch-drift-detected') as Rule;

@@ -1,11 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ProxyClient } from '../apiClient';
+import type { MonitorJob } from '../monitoring/jobs/jobService';
+import type { CaptureResult, Monitor, MonitorComparison } from '../monitoring/monitors/monitorService';
+import {
+  captureText,
+  comparisonText,
+  jobsText,
+  jobText,
+  monitorsText,
+  seriesText,
+  snapshotText,
+  type Series,
+  type Snapshot,
+} from './monitorsOutput';
 
 interface ApiFlags {
   url: string;
   key?: string;
   project: string;
+  json?: boolean;
 }
 
 const apiOptions = (command: Command): Command =>
@@ -14,9 +28,13 @@ const apiOptions = (command: Command): Command =>
       new Option('--url <url>', 'proxy base URL').default('http://localhost:8080').env('DRIFTWATCH_URL'),
     )
     .addOption(new Option('--key <key>', 'API key').env('DRIFTWATCH_API_KEY'))
-    .addOption(new Option('--project <name>', 'project').default('default'));
+    .addOption(new Option('--project <name>', 'project').default('default'))
+    .addOption(new Option('--json', "print the API's JSON answer (for scripts) instead of tables"));
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** The answer as tables, or with --json as the API's JSON. */
+function print<T>(flags: ApiFlags, value: T, text: (v: T) => string): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : text(value));
+}
 const path = (flags: ApiFlags, name: string, action = '') =>
   `/api/v1/monitors/${encodeURIComponent(name)}${action}?project=${encodeURIComponent(flags.project)}`;
 const client = (flags: ApiFlags) => new ProxyClient(flags.url.replace(/\/$/, ''), flags.key);
@@ -33,20 +51,23 @@ export function monitorsCommand(): Command {
     .option('--endpoint <id>', 'endpoint it watches')
     .action(
       async (name: string, flags: ApiFlags & { experiment: string; kind: string; endpoint?: string }) => {
-        print(
-          await client(flags).send('POST', '/api/v1/monitors', {
-            name,
-            project: flags.project,
-            kind: flags.kind,
-            experiment: flags.experiment,
-            endpoint: flags.endpoint ?? null,
-          }),
-        );
+        const monitor = await client(flags).send<Monitor>('POST', '/api/v1/monitors', {
+          name,
+          project: flags.project,
+          kind: flags.kind,
+          experiment: flags.experiment,
+          endpoint: flags.endpoint ?? null,
+        });
+        print(flags, monitor, (m) => monitorsText([m]));
       },
     );
 
   apiOptions(monitors.command('list').description('list monitors')).action(async (flags: ApiFlags) => {
-    print(await client(flags).send('GET', `/api/v1/monitors?project=${encodeURIComponent(flags.project)}`));
+    const answer = await client(flags).send<{ monitors: Monitor[] }>(
+      'GET',
+      `/api/v1/monitors?project=${encodeURIComponent(flags.project)}`,
+    );
+    print(flags, answer, (a) => monitorsText(a.monitors));
   });
 
   apiOptions(
@@ -68,7 +89,11 @@ export function monitorsCommand(): Command {
           : flags.from || flags.to
             ? { from: flags.from, to: flags.to }
             : { since: 'last' };
-        print(await client(flags).send('POST', path(flags, name, '/snapshot'), body));
+        print(
+          flags,
+          await client(flags).send<Snapshot>('POST', path(flags, name, '/snapshot'), body),
+          snapshotText,
+        );
       },
     );
 
@@ -85,7 +110,12 @@ export function monitorsCommand(): Command {
           ...(flags.recent === undefined ? {} : { recent: Number(flags.recent) }),
           series: flags.series === true,
         };
-        print(await client(flags).send('POST', path(flags, name, '/compare'), body));
+        const answer = await client(flags).send<MonitorComparison | Series>(
+          'POST',
+          path(flags, name, '/compare'),
+          body,
+        );
+        print(flags, answer, (a) => ('series' in a ? seriesText(a) : comparisonText(a)));
       },
     );
 
@@ -94,11 +124,8 @@ export function monitorsCommand(): Command {
       .command('capture <name>')
       .description('compare latest with baseline; log drift and alert events'),
   ).action(async (name: string, flags: ApiFlags) => {
-    const result = await client(flags).send<{ drift: boolean; alerts: unknown[] }>(
-      'POST',
-      path(flags, name, '/capture'),
-    );
-    print(result);
+    const result = await client(flags).send<CaptureResult>('POST', path(flags, name, '/capture'));
+    print(flags, result, captureText);
     // Lets scripts gate on drift, as `driftwatch compare` does.
     if (result.drift) process.exitCode = 1;
   });
@@ -110,12 +137,19 @@ export function monitorsCommand(): Command {
   )
     .requiredOption('--schedule <schedule>', 'when to run')
     .action(async (name: string, flags: ApiFlags & { schedule: string }) => {
-      print(await client(flags).send('POST', path(flags, name, '/track'), { schedule: flags.schedule }));
+      const job = await client(flags).send<MonitorJob>('POST', path(flags, name, '/track'), {
+        schedule: flags.schedule,
+      });
+      print(flags, job, jobText);
     });
 
   apiOptions(monitors.command('jobs').description('list monitor jobs and their state')).action(
     async (flags: ApiFlags) => {
-      print(await client(flags).send('GET', `/api/v1/jobs?project=${encodeURIComponent(flags.project)}`));
+      const answer = await client(flags).send<{ jobs: MonitorJob[] }>(
+        'GET',
+        `/api/v1/jobs?project=${encodeURIComponent(flags.project)}`,
+      );
+      print(flags, answer, (a) => jobsText(a.jobs));
     },
   );
 

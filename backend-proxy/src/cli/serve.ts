@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_SIMULATOR_OPTIONS, Simulator } from '../demo/simulator';
+import { DETAILS_DASHBOARD_PATH } from '../monitoring/alerts/alertService';
 import { startProxy, type RunningProxy } from '../server';
 import { configFrom, storeOption, type CommonFlags } from './options';
 
@@ -58,6 +59,9 @@ export function serveCommand(): Command {
         `  experiments  ${base}/api/v1/experiments`,
         `  Grafana      data source URL ${base}/grafana (Driftwatch app plugin or Infinity): docs/grafana-setup.md`,
         '               or everything, Grafana included: docker compose up --build, then http://localhost:3000',
+        config.grafanaUrl
+          ? `  alert links  ${config.grafanaUrl}${DETAILS_DASHBOARD_PATH} (DRIFTWATCH_GRAFANA_URL)`
+          : '  alert links  none into Grafana: set DRIFTWATCH_GRAFANA_URL to its base URL (see the warning above)',
       ];
       if (simulator) {
         const { items: endpoints } = await proxy.services.endpoints.list(

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { gaussianNaiveBayes, kNearestNeighbours, nearestCentroid, type Classifier } from './classifiers';
 import { IRIS_FEATURES, irisRows, type IrisRow, type LabelledIris } from './iris';
 import { ProxyClient } from '../apiClient';
+import { profilingEvents } from './profilingRun';
 import { Random } from './random';
 
 export interface SimulatorOptions {
@@ -65,6 +66,9 @@ interface PendingLabel {
 }
 
 const BATCH = 500;
+/** The profiled training run: ten minutes of samples, one every 30 s, ending at set-up. */
+const PROFILED_SPAN_MS = 10 * 60_000;
+const PROFILE_INTERVAL_MS = 30_000;
 
 /**
  * MLRun's demo, in TypeScript: iris classifiers receive random requests at random intervals;
@@ -142,6 +146,7 @@ export class Simulator {
       }
       this.endpoints.push({ classifier, id: endpoint.id, drift, labelled });
     }
+    if (fresh) await this.logProfiledTraining(classifiers[0], now);
     if (fresh && this.options.backfillMs > 0) await this.backfill(now - this.options.backfillMs, now);
     this.logger.info(
       {
@@ -213,6 +218,22 @@ export class Simulator {
         run,
       })),
       { event: 'metric', key: 'test_accuracy', value: accuracy(testing), run },
+    ]);
+    await this.client.send('POST', `${experiment}/runs/${run}/stop?project=${this.options.project}`);
+  }
+
+  /** A training run tracked with the profiling provider: its system samples over the last ten minutes. */
+  private async logProfiledTraining(classifier: Classifier, now: number): Promise<void> {
+    const experiment = `/api/v1/experiments/${encodeURIComponent('iris/training')}`;
+    const { run } = await this.client.send<{ run: number }>(
+      'POST',
+      `${experiment}/runs?project=${this.options.project}`,
+      { provider: 'profiling' },
+    );
+    await this.client.send('POST', `${experiment}/events?project=${this.options.project}`, [
+      { event: 'param', key: 'model', value: classifier.name, run },
+      { event: 'param', key: 'profiled', value: true, run },
+      ...profilingEvents(this.random, run, now - PROFILED_SPAN_MS, now, PROFILE_INTERVAL_MS),
     ]);
     await this.client.send('POST', `${experiment}/runs/${run}/stop?project=${this.options.project}`);
   }

@@ -19,10 +19,9 @@ import {
   type TimeSeries,
 } from './frames';
 import type { TargetQuery } from './targets';
+import { PROFILE_EVENT, SYSTEM_EVENT } from '../tracking/providers';
 
 const DEFAULT_PROJECT = 'default';
-/** The profiling provider's statistics are `system` events. */
-const SYSTEM_EVENT = 'system';
 
 /** The experiments a target names (each must exist, else 400): `experiment` in each `project` (default: "default"). */
 async function selectExperiments(ctx: QueryContext, q: TargetQuery): Promise<ExperimentRef[]> {
@@ -250,7 +249,11 @@ async function profilingValues(ctx: QueryContext, q: TargetQuery) {
     { ref: ExperimentRef; run: number; stat: string; points: Array<[number, number]> }
   >();
   for (const ref of refs) {
-    for (const e of await allEvents(ctx, ref, { run: q.run, events: [SYSTEM_EVENT], ...timeFilter(ctx) })) {
+    for (const e of await allEvents(ctx, ref, {
+      run: q.run,
+      events: [PROFILE_EVENT, SYSTEM_EVENT],
+      ...timeFilter(ctx),
+    })) {
       for (const [stat, value] of statistics(e)) {
         if (q.key && !q.key.includes(stat)) continue;
         const id = `${ref.project}\u0000${ref.name}\u0000${e.run}\u0000${stat}`;

@@ -12,6 +12,11 @@ export interface TrackingProvider {
   filter(events: NewTrackingEvent[]): NewTrackingEvent[];
 }
 
+/** The event the SDKs' profilers send their samples as (one per statistic; PROFILE_EVENT in both SDKs). */
+export const PROFILE_EVENT = 'profile';
+/** omega-ml's `log_system` event: platform facts, and numeric statistics some clients send. */
+export const SYSTEM_EVENT = 'system';
+
 const registry = new Map<string, TrackingProvider>();
 
 export function registerProvider(provider: TrackingProvider): void {

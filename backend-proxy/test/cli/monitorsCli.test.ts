@@ -39,7 +39,7 @@ describe('driftwatch monitors (CLI over HTTP)', () => {
   it('creates a monitor, snapshots two datasets, and exits 1 from capture when they drift', async () => {
     const env = { DRIFTWATCH_URL: proxy.url };
     const created = await driftwatch(
-      ['monitors', 'create', 'cli-mon', '--experiment', 'cli/exp', '--project', 'cli'],
+      ['monitors', 'create', 'cli-mon', '--experiment', 'cli/exp', '--project', 'cli', '--json'],
       env,
     );
     expect(created.stderr).toBe('');
@@ -63,11 +63,44 @@ describe('driftwatch monitors (CLI over HTTP)', () => {
       (await driftwatch(['monitors', 'snapshot', 'cli-mon', '--project', 'cli', '--rows', current], env))
         .code,
     ).toBe(0);
-    const capture = await driftwatch(['monitors', 'capture', 'cli-mon', '--project', 'cli'], env);
+    const capture = await driftwatch(['monitors', 'capture', 'cli-mon', '--project', 'cli', '--json'], env);
     expect(capture.code).toBe(1);
     expect(JSON.parse(capture.stdout)).toMatchObject({
       drift: true,
       comparison: { overall: { status: 'DRIFT_DETECTED', driftedShare: 1 } },
+    });
+
+    // Without --json: tables a person reads, with the same facts.
+    const list = await driftwatch(['monitors', 'list', '--project', 'cli'], env);
+    expect(list.code).toBe(0);
+    const [header, rule, row, ...rest] = list.stdout.trimEnd().split('\n');
+    expect(header.split(/\s{2,}/)).toEqual([
+      'NAME',
+      'PROJECT',
+      'KIND',
+      'EXPERIMENT',
+      'ENDPOINT',
+      'ALERTS',
+      'CREATED',
+    ]);
+    expect(rule).toMatch(/^-+( +-+)+$/);
+    expect(row.split(/\s{2,}/).slice(0, 6)).toEqual(['cli-mon', 'cli', 'data', 'cli/exp', '-', '0']);
+    expect(rest).toEqual([]);
+    const table = await driftwatch(['monitors', 'capture', 'cli-mon', '--project', 'cli'], env);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^status +DRIFT_DETECTED$/m);
+    expect(table.stdout).toMatch(/^drifted +2 \(share 1\)$/m);
+    expect(table.stdout).toMatch(/^COLUMN +KIND +STATUS +MEASURE +VALUE +THRESHOLD/m);
+    expect(table.stdout).toMatch(/^v +numeric +DRIFT_DETECTED /m);
+    expect(table.stdout).toMatch(/^c +categorical +DRIFT_DETECTED /m);
+    expect(table.stdout).toContain('drift: yes (exit status 1)');
+    expect(() => JSON.parse(table.stdout) as unknown).toThrow();
+    const jobs = await driftwatch(['monitors', 'jobs', '--project', 'cli'], env);
+    expect(jobs.stdout).toBe('(no jobs)\n');
+    expect(
+      JSON.parse((await driftwatch(['monitors', 'jobs', '--project', 'cli', '--json'], env)).stdout),
+    ).toEqual({
+      jobs: [],
     });
     const missing = await driftwatch(['monitors', 'capture', 'nope', '--project', 'cli'], env);
     expect(missing.code).toBe(2);

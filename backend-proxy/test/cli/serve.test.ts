@@ -4,16 +4,26 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { GRAFANA_URL_MISSING } from '../../src/server';
+
 const BACKEND = join(__dirname, '..', '..');
 
 /** Starts `driftwatch serve` on a free port with a file store; resolves with its port once it is up. */
-function serve(store: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+function serve(
+  store: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--store', store],
     {
       cwd: BACKEND,
-      env: { ...process.env, DRIFTWATCH_EVALUATION_INTERVAL_MS: '0' },
+      env: {
+        ...process.env,
+        DRIFTWATCH_EVALUATION_INTERVAL_MS: '0',
+        DRIFTWATCH_GRAFANA_URL: undefined,
+        ...env,
+      },
     },
   );
   let output = '';
@@ -47,6 +57,11 @@ describe('driftwatch serve', () => {
     // The banner says how to see it in Grafana.
     expect(output()).toContain(`Grafana      data source URL http://localhost:${port}/grafana`);
     expect(output()).toContain('docker compose up --build, then http://localhost:3000');
+    // Without DRIFTWATCH_GRAFANA_URL: the warning, logged before the banner, and the banner's line.
+    expect(output()).toContain(`"msg":${JSON.stringify(GRAFANA_URL_MISSING)}`);
+    expect(output()).toContain(
+      '  alert links  none into Grafana: set DRIFTWATCH_GRAFANA_URL to its base URL',
+    );
     await fetch(`${base}/api/v1/experiments/graceful/runs`, { method: 'POST' });
 
     // An artifact upload is half sent when SIGTERM arrives; it must still complete.
@@ -74,6 +89,19 @@ describe('driftwatch serve', () => {
     // New connections are refused once it has stopped.
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
+
+  it('with DRIFTWATCH_GRAFANA_URL: no warning, and the banner names where alerts link', async () => {
+    const { child, output } = await serve(join(folder, 'linked.db'), {
+      DRIFTWATCH_GRAFANA_URL: 'https://grafana.example.com/',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    expect(output()).not.toContain('DRIFTWATCH_GRAFANA_URL is not set');
+    expect(output()).toContain(
+      '  alert links  https://grafana.example.com/d/driftwatch-details (DRIFTWATCH_GRAFANA_URL)',
+    );
+  }, 60_000);
 
   it('refuses a bad configuration with a clear message and exit code 2', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {

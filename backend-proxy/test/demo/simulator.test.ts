@@ -3,7 +3,7 @@ import { irisRows } from '../../src/demo/iris';
 import { DEFAULT_SIMULATOR_OPTIONS, Simulator } from '../../src/demo/simulator';
 import { createLogger } from '../../src/logger';
 import type { RunningProxy } from '../../src/server';
-import { startTestProxy } from '../helpers/proxy';
+import { call, startTestProxy } from '../helpers/proxy';
 
 describe('demo classifiers', () => {
   const rows = irisRows();
@@ -61,6 +61,42 @@ describe('demo simulator against a real proxy', () => {
     // Late labels joined: the healthy model is accurate on its own traffic.
     expect(centroid?.accuracy).toBeGreaterThan(0.8);
     const experiments = await proxy.services.experiments.list(['demo']);
-    expect(experiments.map((e) => [e.name, e.runCount])).toEqual([['iris/training', 3]]);
+    // Three training runs and one tracked with the profiling provider.
+    expect(experiments.map((e) => [e.name, e.runCount])).toEqual([['iris/training', 4]]);
+
+    // The Experiments dashboard's two profiling panels (its targets, through the Grafana API) have data.
+    const range = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() };
+    const target = 'project=demo;experiment=iris/training;target_endpoint=';
+    const table = await call<Array<{ columns: Array<{ text: string }>; rows: unknown[][] }>>(
+      proxy.url,
+      'POST',
+      '/grafana/query',
+      { body: { range, targets: [{ refId: 'A', target: `${target}profiling` }] } },
+    );
+    expect(table.status).toBe(200);
+    const columns = table.body[0].columns.map((c) => c.text);
+    const rows = table.body[0].rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+    expect(rows.map((r) => r.stat).sort()).toEqual([
+      'cpu_count',
+      'cpu_percent',
+      'memory_load',
+      'process_cpu_percent',
+      'process_rss',
+    ]);
+    // Ten minutes of samples, one every 30 s, all in run 4.
+    for (const r of rows)
+      expect({ stat: r.stat, run: r.run, count: r.count }).toEqual({ stat: r.stat, run: 4, count: 20 });
+    const cpu = rows.find((r) => r.stat === 'cpu_percent') as Record<string, number>;
+    expect(cpu.min).toBeGreaterThanOrEqual(5);
+    expect(cpu.max).toBeLessThanOrEqual(95);
+    const series = await call<Array<{ target: string; datapoints: Array<[number, number]> }>>(
+      proxy.url,
+      'POST',
+      '/grafana/query',
+      { body: { range, targets: [{ refId: 'B', target: `${target}profiling_series` }] } },
+    );
+    expect(series.status).toBe(200);
+    expect(series.body).toHaveLength(5);
+    for (const s of series.body) expect(s.datapoints).toHaveLength(20);
   });
 });

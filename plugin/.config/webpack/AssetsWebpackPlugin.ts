@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import webpack from 'webpack';
 import { SOURCE_DIR } from '../bundler/constants';
-import { findPluginJsons, hasReadme, readPluginJson, type PluginJson } from '../bundler/utils';
+import { findPluginJsons, hasReadme, readPluginJson } from '../bundler/utils';
 
 const PLUGIN_NAME = 'DriftwatchAssets';
 
@@ -11,8 +11,10 @@ export interface AssetsOptions {
   root: string;
   version: string;
   pluginId: string;
-  /** Where the dashboards the app includes are read from. */
+  /** Where the dashboards are read from. */
   dashboardsDir: string;
+  /** The dashboards shipped in the package for file provisioning, as `dashboards/<file>.json`. */
+  dashboards: string[];
 }
 
 interface Copy {
@@ -22,24 +24,18 @@ interface Copy {
   template: boolean;
 }
 
-/** The dashboards an app plugin.json includes (`{type: 'dashboard', path: 'dashboards/x.json'}`). */
-export function includedDashboards(pluginJson: PluginJson): string[] {
-  return (pluginJson.includes ?? [])
-    .filter((i) => i.type === 'dashboard' && typeof i.path === 'string')
-    .map((i) => i.path as string);
-}
-
 /**
  * Everything Grafana loads from the plugin folder besides the bundles: every plugin.json (with
  * placeholders replaced), README, CHANGELOG, LICENSE, each plugin's logos and screenshots,
- * and the dashboards the app includes. A listed file that does not exist fails the build with its
+ * and the dashboards (in `dashboards/`, for file provisioning: the app does not bundle them; see
+ * docs/grafana-setup.md). A listed file that does not exist fails the build with its
  * name, so a missing dashboard cannot go unnoticed.
  */
 export class AssetsWebpackPlugin {
   constructor(private readonly options: AssetsOptions) {}
 
   private copies(): { copies: Copy[]; missing: string[] } {
-    const { root, dashboardsDir } = this.options;
+    const { root, dashboardsDir, dashboards } = this.options;
     const src = path.join(root, SOURCE_DIR);
     const copies: Copy[] = [];
     const missing: string[] = [];
@@ -64,13 +60,10 @@ export class AssetsWebpackPlugin {
       for (const logo of logos) add(path.join(src, folder, logo), path.join(folder, logo));
       for (const shot of json.info?.screenshots ?? [])
         add(path.join(src, folder, shot.path), path.join(folder, shot.path));
-      if (json.type === 'app') {
-        for (const dashboard of includedDashboards(json)) {
-          // `dashboards/overview.json` in plugin.json is `<dashboardsDir>/overview.json` in the repository.
-          const inRepo = path.join(dashboardsDir, path.relative('dashboards', dashboard));
-          add(inRepo, path.join(folder, dashboard));
-        }
-      }
+    }
+    for (const dashboard of dashboards) {
+      // `dashboards/overview.json` in the package is `<dashboardsDir>/overview.json` in the repository.
+      add(path.join(dashboardsDir, path.relative('dashboards', dashboard)), dashboard);
     }
     return { copies, missing };
   }

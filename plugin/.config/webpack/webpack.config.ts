@@ -11,6 +11,7 @@ import { BuildModeWebpackPlugin } from './BuildModeWebpackPlugin';
 import { DIST_DIR, SOURCE_DIR } from '../bundler/constants';
 import { externals } from '../bundler/externals';
 import { getEntries, getPackageJson, getPluginJson } from '../bundler/utils';
+import { DASHBOARD_FILES } from '../../../dashboards/src/files';
 
 export type Env = Record<string, true | string | undefined>;
 
@@ -89,6 +90,7 @@ const config = async (env: Env = {}): Promise<Configuration> => {
         version: pluginVersion,
         pluginId: pluginJson.id,
         dashboardsDir: path.resolve(process.cwd(), process.env.DRIFTWATCH_DASHBOARDS_DIR ?? '../dashboards'),
+        dashboards: Object.values(DASHBOARD_FILES),
       }),
     ],
 

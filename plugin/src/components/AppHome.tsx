@@ -20,7 +20,8 @@ export function AppHome({ meta }: AppRootProps) {
       <p>
         Model monitoring and experiment tracking from the Driftwatch proxy. This app brings the{' '}
         <b>Driftwatch</b> data source, the <b>Feature drift</b> panel and four dashboards: Overview, Details,
-        Performance and Experiments (see Dashboards in this app&apos;s configuration page to import them).
+        Performance and Experiments. The dashboards are file-provisioned: point a dashboard provider at this
+        plugin&apos;s <span className={s.code}>dashboards/</span> folder (docker-compose does it for you).
       </p>
       <ol>
         <li>

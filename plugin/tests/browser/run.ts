@@ -4,7 +4,11 @@
  * themes. In each it picks an endpoint from the live proxy's list in the real QueryEditor, lets
  * the real FeatureDriftPanel render that endpoint's drift, and checks the rendered rows and values
  * against the proxy's REST API; then bin tooltips, sorting and "click a feature sets $feature".
- * Screenshots: test-output/feature-drift.png (dark) and test-output/feature-drift-light.png.
+ * Screenshots: test-output/feature-drift.png (dark), test-output/feature-drift-light.png and
+ * test-output/query-editor.png (the plugin.json screenshots in src/ are copies of these).
+ *
+ * Then the release zip (packaged.ts): unpacked, its module.js files loaded through AMD, its panel
+ * rendering its data source's query.
  *
  * Needs `chromium` on PATH (`apt-get install -y chromium`; .ci/run installs it).
  */
@@ -15,6 +19,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { startDemoProxy, type DemoEndpoint } from '../helpers/demoProxy';
+import { checkPackaged, packageAndUnpack } from './packaged';
 import { startHarnessServer } from './server';
 
 const PLUGIN_DIR = path.resolve(__dirname, '../..');
@@ -58,10 +63,10 @@ function chromiumPath(): string {
   return found;
 }
 
-async function bundleHarness(): Promise<string> {
-  const outfile = path.join(OUTPUT, 'harness', 'harness.js');
+async function bundlePage(name: 'harness' | 'packaged'): Promise<string> {
+  const outfile = path.join(OUTPUT, name, `${name}.js`);
   await build({
-    entryPoints: [path.join(__dirname, 'harness', 'index.tsx')],
+    entryPoints: [path.join(__dirname, name, 'index.tsx')],
     bundle: true,
     outfile,
     platform: 'browser',
@@ -113,16 +118,23 @@ async function main() {
   fs.mkdirSync(OUTPUT, { recursive: true });
   if (!fs.existsSync(path.join(PLUGIN_DIR, 'dist/datasource/plugin.json')))
     throw new Error('build the plugin first (npm run build): the harness uses the built plugin.json routes');
-  const bundle = await bundleHarness();
+  const bundle = await bundlePage('harness');
+  const packaged = packageAndUnpack(path.join(OUTPUT, 'package'));
   const demo = await startDemoProxy();
   const uid = 'driftwatch';
+  const drifting = demo.info.endpoints.find((e) => e.driftStatus === 'DRIFT_DETECTED') as DemoEndpoint;
   const server = await startHarnessServer(
     bundle,
     { uid, jsonData: { url: demo.info.url }, secureJsonData: { apiKey: demo.info.readKey } },
     { uid, proxyUrl: demo.info.url, project: demo.info.project },
+    {
+      bundleFile: await bundlePage('packaged'),
+      config: { pluginId: packaged.pluginId, uid, project: demo.info.project, endpointId: drifting.id },
+      pluginId: packaged.pluginId,
+      dir: packaged.dir,
+    },
   );
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-  const drifting = demo.info.endpoints.find((e) => e.driftStatus === 'DRIFT_DETECTED') as DemoEndpoint;
   const label = `${drifting.model}:${drifting.version}`;
   try {
     for (const theme of ['dark', 'light'] as const) {
@@ -225,6 +237,11 @@ async function main() {
       const shot = path.join(OUTPUT, theme === 'dark' ? 'feature-drift.png' : 'feature-drift-light.png');
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`  screenshot: ${path.relative(PLUGIN_DIR, shot)}`);
+      if (theme === 'dark') {
+        const editor = path.join(OUTPUT, 'query-editor.png');
+        await page.getByTestId('editor-box').screenshot({ path: editor });
+        console.log(`  screenshot: ${path.relative(PLUGIN_DIR, editor)}`);
+      }
 
       await check(`${theme}: clicking a column header sorts by it`, async () => {
         await page.mouse.move(5, 5);
@@ -255,6 +272,20 @@ async function main() {
       });
       await page.close();
     }
+    const drift = (await (
+      await fetch(
+        `${demo.info.url}/api/v1/endpoints/${drifting.id}/drift?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date().toISOString()}`,
+        {
+          headers: { authorization: `Bearer ${demo.info.readKey}` },
+        },
+      )
+    ).json()) as { features: DriftFeature[]; predictions: DriftFeature[] };
+    await checkPackaged(
+      browser,
+      server.url,
+      [...drift.features, ...drift.predictions].map((f) => f.name),
+      check,
+    );
   } finally {
     await browser.close();
     await server.close();

@@ -1,10 +1,12 @@
 /**
  * The harness server: the page, its bundle, and `/api/datasources/proxy/uid/<uid>/...` forwarded
  * as Grafana's data proxy does it (tests/helpers/dataProxy.ts, with the routes of the built
- * plugin.json). The API key lives here, on the server side, as it does in Grafana.
+ * plugin.json). The API key lives here, on the server side, as it does in Grafana. With a
+ * PackagedPage, also /packaged and the unpacked release zip under /public/plugins/<id>/.
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { PROXY_PREFIX, forward, loadRoutes, type DataSourceInstance } from '../helpers/dataProxy';
 
@@ -13,14 +15,31 @@ export interface HarnessServer {
   close(): Promise<void>;
 }
 
-const PAGE = `<!doctype html>
+const page = (script: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>Driftwatch plugin harness</title></head>
-<body><div id="root"></div><script src="/harness.js"></script></body></html>`;
+<body><div id="root"></div><script src="${script}"></script></body></html>`;
+
+/** The packaged-plugin page (/packaged): its bundle, its config, and the unpacked plugin folder. */
+export interface PackagedPage {
+  bundleFile: string;
+  config: Record<string, unknown>;
+  pluginId: string;
+  /** The unpacked zip's top folder, served at /public/plugins/<pluginId>/ as Grafana serves it. */
+  dir: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 export async function startHarnessServer(
   bundleFile: string,
   ds: DataSourceInstance,
   config: Record<string, unknown>,
+  packaged?: PackagedPage,
 ): Promise<HarnessServer> {
   const routes = loadRoutes();
   const server = http.createServer((req, res) => {
@@ -42,9 +61,24 @@ export async function startHarnessServer(
         });
         return;
       }
-      if (url.pathname === '/') {
+      const pluginPrefix = packaged ? `/public/plugins/${packaged.pluginId}/` : undefined;
+      if (packaged && pluginPrefix && url.pathname.startsWith(pluginPrefix)) {
+        const file = path.join(packaged.dir, path.normalize(url.pathname.slice(pluginPrefix.length)));
+        const inside = file.startsWith(packaged.dir + path.sep) && fs.existsSync(file);
+        res.writeHead(inside ? 200 : 404, { 'content-type': TYPES[path.extname(file)] ?? 'text/plain' });
+        res.end(inside ? fs.readFileSync(file) : undefined);
+      } else if (packaged && url.pathname === '/packaged') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(PAGE);
+        res.end(page('/packaged.js'));
+      } else if (packaged && url.pathname === '/packaged.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+        res.end(fs.readFileSync(packaged.bundleFile));
+      } else if (packaged && url.pathname === '/packaged-config.json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(packaged.config));
+      } else if (url.pathname === '/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(page('/harness.js'));
       } else if (url.pathname === '/harness.js') {
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
         res.end(fs.readFileSync(bundleFile));

@@ -1,56 +1,22 @@
 /**
- * Is a built plugin folder valid for Grafana? The rules of Grafana's plugin.json schema
- * (docs/sources/developers/plugins/plugin.schema.json) and loader that matter for this app, written
- * out: required fields and their formats, ids in the `<org>-<name>-<type>` form, known top-level
- * keys, `grafanaDependency` as a version range the target Grafana satisfies, a module.js beside
- * every plugin.json, logos that exist, nested plugins declared in the app's `includes` (and the
- * other way round), dashboards that exist and parse, and data-proxy routes that keep the key in
- * secureJsonData. Returns the problems found (none: valid).
+ * Is a built plugin folder valid for Grafana? Every plugin.json against the facts of Grafana's
+ * plugin.json schema (pluginSchema.ts), then the rules of Grafana's plugin validator
+ * (grafana/plugin-validator, pkg/analysis/passes) and loader that matter for this app: README,
+ * CHANGELOG and an Apache-2.0 LICENSE in the package; logos and screenshots that exist, are
+ * images of the type their name says and have relative paths (pluginAssets.ts); a module.js
+ * beside every plugin.json; nested plugins declared in the app's `includes` by type and path (and
+ * the other way round); `grafanaDependency` a range the target Grafana satisfies; dashboards that
+ * exist and parse; data-proxy routes that keep the key in secureJsonData. Returns the problems
+ * found (none: valid).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkAssets, checkLicense } from './pluginAssets';
+import { GRAFANA_DEPENDENCY_PATTERN, validate } from './pluginSchema';
 
 type Json = Record<string, unknown>;
 
-const TYPES = ['app', 'datasource', 'panel', 'renderer', 'secretsmanager', 'transformer'];
-const INCLUDE_TYPES = ['dashboard', 'page', 'panel', 'datasource', 'secretsmanager'];
-const ID = /^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource|secretsmanager|transformer)$/;
-const RANGE =
-  /^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x*]+)(\.[0-9x*]+)?(\s(<=|>=|<|=>)?([0-9]+)(\.[0-9x]+)(\.[0-9x]+))?$/;
-const KNOWN_KEYS = new Set([
-  '$schema',
-  'id',
-  'type',
-  'name',
-  'info',
-  'dependencies',
-  'includes',
-  'routes',
-  'metrics',
-  'annotations',
-  'logs',
-  'tracing',
-  'streaming',
-  'alerting',
-  'backend',
-  'executable',
-  'category',
-  'queryOptions',
-  'skipDataQuery',
-  'state',
-  'preload',
-  'autoEnabled',
-  'hideFromList',
-  'builtIn',
-  'buildMode',
-  'iam',
-  'roles',
-  'extensions',
-  'enterpriseFeatures',
-  'multiValueFilterOperators',
-  'pascalName',
-  'aliasIDs',
-]);
+const RANGE = new RegExp(GRAFANA_DEPENDENCY_PATTERN);
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -128,58 +94,34 @@ export function checkPluginDir(dist: string, options: CheckOptions): string[] {
       problem(file, `is not JSON: ${(err as Error).message}`);
     }
   }
-  for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE'])
+  for (const file of ['README.md', 'CHANGELOG.md'])
     if (!fs.existsSync(path.join(dist, file))) problem(file, 'missing in dist');
+  problems.push(...checkLicense(dist));
 
   for (const [file, json] of jsons) {
     const folder = path.dirname(file);
     const text = JSON.stringify(json);
-    for (const key of ['type', 'name', 'id', 'info', 'dependencies'])
-      if (json[key] === undefined) problem(file, `required "${key}" is missing`);
-    for (const key of Object.keys(json))
-      if (!KNOWN_KEYS.has(key)) problem(file, `unknown top-level key "${key}"`);
+    for (const p of validate(json)) problem(file, `schema: ${p}`);
     if (/%(VERSION|TODAY|PLUGIN_ID)%/.test(text)) problem(file, 'has placeholders the build did not replace');
-    const { id, type, name } = json;
-    if (typeof type !== 'string' || !TYPES.includes(type))
-      problem(file, `type ${JSON.stringify(type)} is not one of ${TYPES.join(', ')}`);
-    if (typeof name !== 'string' || name.trim() === '') problem(file, 'name must be a non-empty string');
-    if (typeof id !== 'string' || !ID.test(id))
-      problem(file, `id ${JSON.stringify(id)} is not of the form <org>-<name>-<type>`);
-    else if (typeof type === 'string' && !id.endsWith(`-${type}`))
+    const { id, type } = json;
+    if (typeof json.name !== 'string' || json.name.trim() === '')
+      problem(file, 'name must be a non-empty string');
+    if (typeof id === 'string' && typeof type === 'string' && !id.endsWith(`-${type}`))
       problem(file, `id "${id}" does not end with its type "${type}"`);
     if (!fs.existsSync(path.join(dist, folder, 'module.js'))) problem(file, 'no module.js beside it');
-
-    const info = json.info;
-    if (!isObject(info)) problem(file, 'info must be an object');
-    else {
-      for (const key of ['logos', 'version', 'updated', 'keywords'])
-        if (info[key] === undefined) problem(file, `info.${key} is missing`);
-      if (typeof info.version !== 'string' || !/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)/.test(info.version))
-        problem(file, `info.version ${JSON.stringify(info.version)} is not x.y.z`);
-      if (typeof info.updated !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(info.updated))
-        problem(file, `info.updated ${JSON.stringify(info.updated)} is not YYYY-MM-DD`);
-      if (!Array.isArray(info.keywords) || info.keywords.length === 0)
-        problem(file, 'info.keywords needs at least one keyword');
-      const logos = info.logos;
-      if (!isObject(logos) || typeof logos.small !== 'string' || typeof logos.large !== 'string')
-        problem(file, 'info.logos needs small and large');
-      else
-        for (const logo of [logos.small, logos.large] as string[])
-          if (!fs.existsSync(path.join(dist, folder, logo))) problem(file, `logo ${logo} does not exist`);
-    }
+    for (const p of checkAssets(dist, file, json)) problem(file, p);
 
     const deps = json.dependencies;
-    if (!isObject(deps) || typeof deps.grafanaDependency !== 'string')
-      problem(file, 'dependencies.grafanaDependency is missing');
-    else if (!RANGE.test(deps.grafanaDependency))
-      problem(file, `grafanaDependency "${deps.grafanaDependency}" is not a version range Grafana reads`);
-    else if (!satisfies(options.grafanaVersion, deps.grafanaDependency))
+    if (
+      isObject(deps) &&
+      typeof deps.grafanaDependency === 'string' &&
+      RANGE.test(deps.grafanaDependency) &&
+      !satisfies(options.grafanaVersion, deps.grafanaDependency)
+    )
       problem(
         file,
         `grafanaDependency "${deps.grafanaDependency}" excludes Grafana ${options.grafanaVersion}`,
       );
-    if (isObject(deps) && deps.plugins !== undefined && !Array.isArray(deps.plugins))
-      problem(file, 'dependencies.plugins must be an array');
 
     if (type === 'datasource') {
       if (json.metrics !== true) problem(file, 'a data source for panels needs "metrics": true');
@@ -219,13 +161,6 @@ export function checkPluginDir(dist: string, options: CheckOptions): string[] {
         problem('plugin.json', 'includes entries must be objects');
         continue;
       }
-      if (typeof inc.type !== 'string' || !INCLUDE_TYPES.includes(inc.type))
-        problem(
-          'plugin.json',
-          `include type ${JSON.stringify(inc.type)} is not one of ${INCLUDE_TYPES.join(', ')}`,
-        );
-      if (inc.role !== undefined && !['Admin', 'Editor', 'Viewer'].includes(String(inc.role)))
-        problem('plugin.json', `include role ${JSON.stringify(inc.role)}`);
       if (inc.type === 'dashboard') {
         const file = typeof inc.path === 'string' ? inc.path : '';
         const full = path.join(dist, file);
@@ -251,19 +186,33 @@ export function checkPluginDir(dist: string, options: CheckOptions): string[] {
           `page "${String(inc.name)}" path ${JSON.stringify(inc.path)} is not under /a/${String(app.id)}`,
         );
       }
-      if (
-        (inc.type === 'datasource' || inc.type === 'panel') &&
-        !nested.some(([, j]) => j.type === inc.type && j.name === inc.name)
-      ) {
-        problem(
-          'plugin.json',
-          `includes ${inc.type} "${String(inc.name)}" but no nested plugin.json has that type and name`,
-        );
+      // The validator's includesnested rule: a nested plugin is declared by its plugin.json path.
+      if (inc.type === 'datasource' || inc.type === 'panel') {
+        const target = typeof inc.path === 'string' ? jsons.get(inc.path) : undefined;
+        if (typeof inc.path !== 'string')
+          problem(
+            'plugin.json',
+            `includes ${inc.type} "${String(inc.name)}" without a path to its plugin.json`,
+          );
+        else if (!target)
+          problem('plugin.json', `includes ${inc.type} path "${inc.path}", which is not in dist`);
+        else if (target.type !== inc.type || target.name !== inc.name)
+          problem(
+            'plugin.json',
+            `includes "${inc.path}" as ${inc.type} "${String(inc.name)}", but it is ${String(target.type)} "${String(target.name)}"`,
+          );
       }
     }
     for (const [file, j] of nested) {
-      if (!includes.some((inc) => isObject(inc) && inc.type === j.type && inc.name === j.name))
-        problem(file, `nested ${String(j.type)} "${String(j.name)}" is not in the app's includes`);
+      if (
+        !includes.some(
+          (inc) => isObject(inc) && inc.path === file.split(path.sep).join('/') && inc.type === j.type,
+        )
+      )
+        problem(
+          file,
+          `nested ${String(j.type)} "${String(j.name)}" is not declared (type and path) in the app's includes`,
+        );
       const depApp = isObject(app.dependencies) ? app.dependencies.grafanaDependency : undefined;
       if (isObject(j.dependencies) && j.dependencies.grafanaDependency !== depApp)
         problem(file, `grafanaDependency differs from the app's (${String(depApp)})`);

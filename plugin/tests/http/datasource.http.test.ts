@@ -268,7 +268,7 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
         (
           await ds.metricFindQuery({ kind: 'run_numbers', project: '$project', experiment: 'iris/training' })
         ).map((r) => r.value),
-      ).toEqual(['1', '2', '3']);
+      ).toEqual(['1', '2', '3', '4']);
       expect(
         (await ds.metricFindQuery({ kind: 'metric_names', project: '$project', experiment: 'iris/training' }))
           .length,

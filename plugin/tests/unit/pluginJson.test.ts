@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkPluginDir, satisfies } from '../helpers/pluginCheck';
+import { PLUGIN_SCHEMA, validate } from '../helpers/pluginSchema';
 
 const PLUGIN = path.resolve(__dirname, '../..');
 const DIST = path.join(PLUGIN, 'dist');
@@ -21,6 +22,66 @@ const DASHBOARDS = [
   'dashboards/performance.json',
   'dashboards/experiments.json',
 ];
+
+describe("Grafana's plugin.json schema (its facts, pluginSchema.ts)", () => {
+  const SOURCES = ['plugin.json', 'datasource/plugin.json', 'panels/featureDrift/plugin.json'];
+
+  it.each(SOURCES)('src/%s is valid before the build fills its placeholders', (file) => {
+    expect(validate(JSON.parse(fs.readFileSync(path.join(PLUGIN, 'src', file), 'utf8')))).toEqual([]);
+  });
+
+  it.each(SOURCES)('dist/%s is valid', (file) => {
+    expect(validate(JSON.parse(fs.readFileSync(path.join(DIST, file), 'utf8')))).toEqual([]);
+  });
+
+  it('refuses what the schema refuses, naming the place', () => {
+    const good = JSON.parse(fs.readFileSync(path.join(DIST, 'plugin.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const info = good.info as Record<string, unknown>;
+    expect(
+      validate({
+        ...good,
+        type: 'widget',
+        id: 'Driftwatch',
+        info: {
+          ...info,
+          version: 'one',
+          updated: 'today',
+          keywords: [],
+          logos: { small: 'a.svg' },
+          colour: 'red',
+        },
+        includes: [{ type: 'report', role: 'Owner' }],
+        dependencies: { grafanaDependency: 'twelve', plugins: [{ id: 'x' }] },
+        routes: [{ path: 'a', url: 'b', secret: 1 }],
+        state: 'gamma',
+      }),
+    ).toEqual([
+      '$.type "widget" is not one of app, datasource, panel, renderer, secretsmanager, transformer',
+      `$.id "Driftwatch" does not match ${PLUGIN_SCHEMA.properties?.id?.pattern as string}`,
+      '$.info.keywords needs at least 1 item(s)',
+      '$.info.logos.large is required',
+      expect.stringMatching(/^\$\.info\.version "one" does not match /),
+      expect.stringMatching(/^\$\.info\.updated "today" does not match /),
+      '$.info.colour is not a known key',
+      '$.includes[0].type "report" is not one of dashboard, page, panel, datasource, secretsmanager',
+      '$.includes[0].role "Owner" is not one of Admin, Editor, Viewer',
+      expect.stringMatching(/^\$\.dependencies\.grafanaDependency "twelve" does not match /),
+      '$.dependencies.plugins[0].name is required',
+      '$.dependencies.plugins[0].type is required',
+      '$.dependencies.plugins[0].version is required',
+      '$.dependencies.plugins[0].id "x" does not match ^[0-9a-z]+\\-([0-9a-z]+\\-)?(app|panel|datasource|secretsmanager)$',
+      '$.routes[0].secret is not a known key',
+      '$.state "gamma" is not one of alpha, beta',
+    ]);
+    expect(validate({})).toEqual(
+      ['type', 'name', 'id', 'info', 'dependencies'].map((k) => `$.${k} is required`),
+    );
+    expect(validate([])).toEqual(['$ must be an object']);
+  });
+});
 
 describe('the built plugin', () => {
   it('is valid for the Grafana version its @grafana packages come from', () => {
@@ -53,9 +114,13 @@ describe('the built plugin', () => {
       fs.readFileSync(path.join(__dirname, '..', '..', '..', 'LICENSE'), 'utf8'),
     );
     const app = JSON.parse(fs.readFileSync(path.join(DIST, 'plugin.json'), 'utf8')) as {
-      includes: Array<{ type: string; path?: string }>;
+      includes: Array<{ type: string; name: string; path?: string }>;
     };
-    expect(app.includes.filter((i) => i.type === 'dashboard').map((i) => i.path)).toEqual(DASHBOARDS);
+    // The nested plugins by type and path; no bundled dashboards (they are file-provisioned).
+    expect(app.includes.filter((i) => i.type !== 'page')).toEqual([
+      { type: 'datasource', name: 'Driftwatch', path: 'datasource/plugin.json' },
+      { type: 'panel', name: 'Feature drift', path: 'panels/featureDrift/plugin.json' },
+    ]);
     // AMD modules that leave Grafana's shared libraries to Grafana.
     const module = fs.readFileSync(path.join(DIST, 'datasource/module.js'), 'utf8');
     expect(module).toMatch(
@@ -66,8 +131,23 @@ describe('the built plugin', () => {
   it('reports what is wrong with a broken plugin folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-plugin-'));
     fs.cpSync(DIST, dir, { recursive: true });
-    fs.rmSync(path.join(dir, 'dashboards/details.json'));
     fs.rmSync(path.join(dir, 'panels/featureDrift/module.js'));
+    fs.rmSync(path.join(dir, 'panels/featureDrift/img/feature-drift-light.png'));
+    fs.writeFileSync(path.join(dir, 'LICENSE'), 'All rights reserved.\n');
+    const app = JSON.parse(fs.readFileSync(path.join(dir, 'plugin.json'), 'utf8')) as {
+      includes: Array<Record<string, unknown>>;
+      info: Record<string, unknown>;
+    };
+    fs.writeFileSync(
+      path.join(dir, 'plugin.json'),
+      JSON.stringify({
+        ...app,
+        info: { ...app.info, screenshots: [{ name: 'x', path: 'img/logo.png' }] },
+        includes: app.includes.map((i) => (i.type === 'panel' ? { ...i, path: undefined } : i)),
+        extra: true,
+      }),
+    );
+    fs.copyFileSync(path.join(dir, 'img/logo.svg'), path.join(dir, 'img/logo.png'));
     const ds = JSON.parse(fs.readFileSync(path.join(dir, 'datasource/plugin.json'), 'utf8')) as Record<
       string,
       unknown
@@ -82,11 +162,17 @@ describe('the built plugin', () => {
       }),
     );
     const problems = checkPluginDir(dir, { grafanaVersion: '12.4.10' });
+    const ID_PATTERN = PLUGIN_SCHEMA.properties?.id?.pattern as string;
     expect(problems).toEqual(
       expect.arrayContaining([
-        'plugin.json: includes dashboard "dashboards/details.json" (Driftwatch Details), which is not in dist',
+        'plugin.json: schema: $.extra is not a known key',
+        'plugin.json: screenshot img/logo.png has extension .png but is image/svg+xml',
+        'plugin.json: includes panel "Feature drift" without a path to its plugin.json',
+        'panels/featureDrift/plugin.json: nested panel "Feature drift" is not declared (type and path) in the app\'s includes',
         'panels/featureDrift/plugin.json: no module.js beside it',
-        'datasource/plugin.json: id "Driftwatch_DS" is not of the form <org>-<name>-<type>',
+        'panels/featureDrift/plugin.json: screenshot img/feature-drift-light.png does not exist',
+        'LICENSE: not the Apache License 2.0 the packages declare',
+        `datasource/plugin.json: schema: $.id "Driftwatch_DS" does not match ${ID_PATTERN}`,
         'datasource/plugin.json: no data-proxy routes: the API key would have to travel through the browser',
         'datasource/plugin.json: grafanaDependency ">=13.0.0" excludes Grafana 12.4.10',
       ]),

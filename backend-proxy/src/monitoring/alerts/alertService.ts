@@ -7,6 +7,9 @@ import { nextAlertState, type AlertPhase } from './alertState';
 import type { DeliveryService } from './deliveryService';
 
 /** The current state of one rule on one endpoint. */
+/** Grafana's Details dashboard (uid driftwatch-details, dashboards/src/constants.ts), where alerts link. */
+export const DETAILS_DASHBOARD_PATH = '/d/driftwatch-details';
+
 export interface AlertStatus {
   ruleId: string;
   ruleName: string;
@@ -143,7 +146,7 @@ export class AlertService {
     };
     await this.store.appendMonitoringEvents([event]);
     const link = this.links.grafanaUrl
-      ? `${this.links.grafanaUrl}/d/driftwatch-details?var-project=${encodeURIComponent(endpoint.project)}&var-endpoint=${endpoint.id}`
+      ? `${this.links.grafanaUrl}${DETAILS_DASHBOARD_PATH}?var-project=${encodeURIComponent(endpoint.project)}&var-endpoint=${endpoint.id}`
       : this.links.publicUrl
         ? `${this.links.publicUrl}/api/v1/endpoints/${endpoint.id}/drift`
         : null;
