@@ -11,7 +11,7 @@ import { BuildModeWebpackPlugin } from './BuildModeWebpackPlugin';
 import { DIST_DIR, SOURCE_DIR } from '../bundler/constants';
 import { externals } from '../bundler/externals';
 import { getEntries, getPackageJson, getPluginJson } from '../bundler/utils';
-import { DASHBOARD_FILES } from '../../../dashboards/src/files';
+import { DASHBOARD_FILES } from '@driftwatch/dashboards/files';
 
 export type Env = Record<string, true | string | undefined>;
 
