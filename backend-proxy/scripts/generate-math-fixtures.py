@@ -511,6 +511,137 @@ def ks_exact_cases(rng):
     return cases
 
 
+SCORE_BINS = 20
+
+
+def isotonic_bins(rows, positives):
+    """Isotonic regression of bin rates weighted by rows (scipy), empty bins take the block before (or the first)."""
+    from scipy.optimize import isotonic_regression
+
+    rows = np.asarray(rows, dtype=float)
+    positives = np.asarray(positives, dtype=float)
+    used = np.flatnonzero(rows > 0)
+    fit = isotonic_regression(positives[used] / rows[used], weights=rows[used], increasing=True)
+    starts = fit.blocks[:-1]
+    block_rows = [float(rows[used[a:b]].sum()) for a, b in zip(fit.blocks[:-1], fit.blocks[1:])]
+    probability, block = [], []
+    for b in range(len(rows)):
+        # The last used bin at or before b (or the first used bin).
+        j = np.searchsorted(used, b, side="right") - 1
+        j = max(j, 0)
+        k = int(np.searchsorted(starts, j, side="right") - 1)
+        probability.append(float(fit.x[j]))
+        block.append(k)
+    return np.array(probability), block, block_rows
+
+
+def expected_confusion_np(counts, probability, block, block_rows, positive):
+    counts = np.asarray(counts, dtype=float)
+    positive = np.asarray(positive, dtype=bool)
+    p = probability
+    tp = float((counts * p)[positive].sum())
+    fp = float((counts * (1 - p))[positive].sum())
+    fn = float((counts * p)[~positive].sum())
+    tn = float((counts * (1 - p))[~positive].sum())
+    var = {True: float((counts * p * (1 - p))[positive].sum()), False: float((counts * p * (1 - p))[~positive].sum())}
+    block = np.asarray(block)
+    for j in np.unique(block[counts > 0]):
+        for side in (True, False):
+            rows = counts[(block == j) & (positive == side)].sum()
+            rate = p[block == j][0]
+            var[side] += rows * rows * rate * (1 - rate) / block_rows[j]
+    n = counts.sum()
+    pp, ap = tp + fp, tp + fn
+    d = pp + ap
+    return {
+        "n": n,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "accuracy": [(tp + tn) / n, math.sqrt((var[True] + var[False]) / n**2)],
+        "precision": [tp / pp, math.sqrt(var[True] / pp**2)],
+        "recall": [tp / ap, math.sqrt((fn**2 * var[True] + tp**2 * var[False]) / ap**4)],
+        "f1": [2 * tp / d, math.sqrt(4 * ((pp + fn) ** 2 * var[True] + tp**2 * var[False]) / d**4)],
+    }
+
+
+def score_bin(scores):
+    return np.minimum((np.asarray(scores) * SCORE_BINS).astype(int), SCORE_BINS - 1)
+
+
+def estimation_cases(rng):
+    """Covariate shift with P(y | x) fixed: x moves, the classifier and the truth do not."""
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))
+    cases = {}
+    # Binary: truth P(y=1|x) = sigmoid(2x), the model's score sigmoid(1.4x + 0.2) (monotone, miscalibrated).
+    def binary_sample(n, mu):
+        x = rng.normal(mu, 1, n)
+        y = rng.random(n) < sigmoid(2 * x)
+        return score_bin(sigmoid(1.4 * x + 0.2)), y
+
+    bins_ref, y_ref = binary_sample(5_000, 0.0)
+    rows = np.bincount(bins_ref, minlength=SCORE_BINS)
+    positives = np.bincount(bins_ref, weights=y_ref, minlength=SCORE_BINS)
+    p, block, block_rows = isotonic_bins(rows, positives)
+    positive = [b >= SCORE_BINS // 2 for b in range(SCORE_BINS)]
+    windows = []
+    for mu in (0.0, 0.6, -0.8):
+        bins_w, y_w = binary_sample(2_000, mu)
+        counts = np.bincount(bins_w, minlength=SCORE_BINS)
+        pred = bins_w >= SCORE_BINS // 2
+        windows.append(
+            {
+                "shift": mu,
+                "counts": counts.tolist(),
+                "expected": expected_confusion_np(counts, p, block, block_rows, positive),
+                "realizedAccuracy": float(np.mean(pred == y_w)),
+            }
+        )
+    cases["binary"] = {
+        "referenceRows": rows.tolist(),
+        "referencePositives": [int(v) for v in positives],
+        "probability": p.tolist(),
+        "block": block,
+        "blockRows": block_rows,
+        "predictedPositive": positive,
+        "windows": windows,
+    }
+    # Multiclass: truth softmax(W x + c), the model softmax(0.6 (W x + c)): same argmax, under-confident.
+    W = np.array([[-2.0, 0.0], [1.0, 1.5], [1.0, -1.5]])
+    c = np.array([0.3, 0.0, -0.2])
+
+    def multiclass_sample(n, mu):
+        x = rng.normal(mu, 1, (n, 2))
+        logits = x @ W.T + c
+        truth = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+        y = np.array([rng.choice(3, p=row) for row in truth])
+        model = np.exp(0.6 * logits) / np.exp(0.6 * logits).sum(1, keepdims=True)
+        return score_bin(model.max(1)), model.argmax(1) == y
+
+    bins_ref, ok_ref = multiclass_sample(5_000, [0.0, 0.0])
+    rows = np.bincount(bins_ref, minlength=SCORE_BINS)
+    correct = np.bincount(bins_ref, weights=ok_ref, minlength=SCORE_BINS)
+    p, block, block_rows = isotonic_bins(rows, correct)
+    windows = []
+    for mu in ([0.0, 0.0], [0.8, 0.4], [-0.5, -0.9]):
+        bins_w, ok_w = multiclass_sample(2_000, mu)
+        counts = np.bincount(bins_w, minlength=SCORE_BINS)
+        e = expected_confusion_np(counts, p, block, block_rows, [True] * SCORE_BINS)
+        windows.append(
+            {"shift": mu, "counts": counts.tolist(), "accuracy": e["accuracy"], "realizedAccuracy": float(ok_w.mean())}
+        )
+    cases["multiclass"] = {
+        "referenceRows": rows.tolist(),
+        "referenceCorrect": [int(v) for v in correct],
+        "probability": p.tolist(),
+        "block": block,
+        "blockRows": block_rows,
+        "windows": windows,
+    }
+    return cases
+
+
 def main():
     fixtures = {
         "generator": "backend-proxy/scripts/generate-math-fixtures.py",
@@ -527,6 +658,7 @@ def main():
         "regression": regression_cases(np.random.default_rng(7)),
         "policy": policy_cases(np.random.default_rng(8)),
         "ksTwoSampleExact": ks_exact_cases(np.random.default_rng(9)),
+        "estimation": estimation_cases(np.random.default_rng(10)),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures, indent=2, allow_nan=False) + "\n")

@@ -28,7 +28,7 @@ export interface AlertRuleSpec {
   /** How long the condition must hold before the alert fires. */
   for: string;
   severity: 'critical' | 'warning';
-  category: 'drift' | 'errors' | 'latency' | 'accuracy' | 'traffic' | 'availability';
+  category: 'drift' | 'errors' | 'latency' | 'accuracy' | 'labels' | 'traffic' | 'availability';
   summary: string;
   description: string;
   /** What a rule with no series means: nothing to alert on (OK), or a problem itself (Alerting). */
@@ -97,6 +97,35 @@ const ALERT_RULES: AlertRuleSpec[] = [
     summary: `Accuracy below 80% on ${endpointName}`,
     description:
       'Of the predictions of {{ $labels.endpoint }} whose labels have arrived, {{ humanizePercentage $values.A.Value }} were right (latest evaluation).',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-label-coverage',
+    title: 'Driftwatch: label coverage low',
+    // Only endpoints that receive labels at all (some in the last day): others have coverage 0 by design.
+    expr: `max by (${BY_ENDPOINT}) (driftwatch_label_coverage) and on (${BY_ENDPOINT}) (max by (${BY_ENDPOINT}) (max_over_time(driftwatch_labels_received[1d])) > 0)`,
+    threshold: { type: 'lt', value: 0.2 },
+    for: '30m',
+    severity: 'warning',
+    category: 'labels',
+    summary: `Fewer than 20% of the predictions of ${endpointName} are labelled`,
+    description:
+      'Of the predictions of {{ $labels.endpoint }} in the evaluation window, {{ humanizePercentage $values.A.Value }} have a label so far (labels arriving later than the window is long also read as low coverage; see driftwatch_label_lag_p95_seconds). Accuracy there rests on few labels.',
+    noData: 'OK',
+    perEndpoint: true,
+  },
+  {
+    uid: 'driftwatch-labels-stopped',
+    title: 'Driftwatch: labels stopped',
+    expr: `max by (${BY_ENDPOINT}) (driftwatch_labels_received) and on (${BY_ENDPOINT}) (max by (${BY_ENDPOINT}) (max_over_time(driftwatch_labels_received[1d])) > 0)`,
+    threshold: { type: 'lt', value: 1 },
+    for: '30m',
+    severity: 'warning',
+    category: 'labels',
+    summary: `No labels received for ${endpointName}`,
+    description:
+      '{{ $labels.endpoint }} received labels during the last day but none in its latest evaluation window: the labelling pipeline may have stopped.',
     noData: 'OK',
     perEndpoint: true,
   },

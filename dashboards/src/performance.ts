@@ -1,7 +1,7 @@
 /**
  * Performance: how endpoints behave over time. Drift measures per step, latency at 5-minute and
  * 1-hour steps (mean and p95) with each endpoint's latency distribution, throughput and
- * prediction counts (5 minutes and 1 hour), errors, and accuracy-type metrics.
+ * prediction counts (5 minutes and 1 hour), errors, accuracy-type metrics, and label coverage and lag.
  */
 import { HeatmapCellLayout } from '@grafana/grafana-foundation-sdk/common';
 import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -252,6 +252,54 @@ export function performanceDashboard(): Dashboard {
           targetString('accuracy', { ...ENDPOINTS, metric: 'rmse' }),
         ],
         { unit: 'none', min: 0 },
+      ),
+    )
+
+    .withRow(new RowBuilder('Labels'))
+    .withPanel(
+      timeSeriesPanel(
+        {
+          title: 'Label coverage',
+          description:
+            'Share of the predictions of each step labelled so far (recent steps fill in as late labels arrive).',
+          width: 8,
+          height: 8,
+        },
+        [targetString('label_health', { ...ENDPOINTS, metric: 'coverage' })],
+        { unit: 'percentunit', min: 0, max: 1 },
+      ),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        {
+          title: 'Label lag',
+          description:
+            "Label time minus prediction time of the step's labelled predictions: p50 and p95 (interpolated on lag buckets) and the exact maximum.",
+          width: 8,
+          height: 8,
+        },
+        [
+          targetString('label_health', { ...ENDPOINTS, metric: 'lag_p50' }),
+          targetString('label_health', { ...ENDPOINTS, metric: 'lag_p95' }),
+          targetString('label_health', { ...ENDPOINTS, metric: 'lag_max' }),
+        ],
+        { unit: 's', min: 0 },
+      ),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        {
+          title: 'Labels received and unmatched',
+          description:
+            'Labels received per step (by arrival time), and those that named the endpoint but matched no prediction yet.',
+          width: 8,
+          height: 8,
+        },
+        [
+          targetString('label_health', { ...ENDPOINTS, metric: 'received' }),
+          targetString('label_health', { ...ENDPOINTS, metric: 'unmatched' }),
+        ],
+        { unit: 'none', min: 0, style: 'bars' },
       ),
     );
   return finish(builder);

@@ -102,6 +102,7 @@ const HANDLERS: Record<TargetName, Handler> = {
   errors: operationalSeries,
   error_rate: operationalSeries,
   accuracy: operationalSeries,
+  label_health: operationalSeries,
   heatmap: endpointHeatmap,
   latency_heatmap: latencyHeatmap,
   feature_drift: featureDrift,

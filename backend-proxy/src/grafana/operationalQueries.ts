@@ -1,6 +1,6 @@
 /**
  * Operational series and heat maps for the Performance dashboard: throughput, latency, errors,
- * accuracy per step, all merged from `ops` aggregates (never raw events).
+ * accuracy and label health per step, all merged from `ops` aggregates (never raw events).
  */
 import { RESOLUTION_MS } from '../store/types';
 import type { CounterSet } from '../monitoring/aggregates/counterSet';
@@ -53,6 +53,27 @@ const LATENCY: Record<(typeof LATENCY_STATS)[number], Figure> = {
 
 export const ACCURACY_METRICS = ['accuracy', 'mae', 'rmse'] as const;
 
+/** Label health series (labels/labelHealth.ts): coverage is a share, lags are seconds, the rest counts. */
+export const LABEL_HEALTH_METRICS = [
+  'coverage',
+  'lag_p50',
+  'lag_p95',
+  'lag_max',
+  'received',
+  'unmatched',
+] as const;
+const LABEL_HEALTH_FIGURE: Record<
+  (typeof LABEL_HEALTH_METRICS)[number],
+  (f: OperationalFigures) => number | null
+> = {
+  coverage: (f) => f.labels.coverage,
+  lag_p50: (f) => f.labels.lagP50Seconds,
+  lag_p95: (f) => f.labels.lagP95Seconds,
+  lag_max: (f) => f.labels.lagMaxSeconds,
+  received: (f) => f.labels.received,
+  unmatched: (f) => f.labels.unmatched,
+};
+
 /** The figure a series target plots, and the suffix its series names get. */
 function figureFor(q: TargetQuery): { figure: Figure; suffix: string } {
   switch (q.target_endpoint) {
@@ -71,6 +92,10 @@ function figureFor(q: TargetQuery): { figure: Figure; suffix: string } {
     case 'accuracy': {
       const metric = pickMetric(q, ACCURACY_METRICS, 'accuracy');
       return { figure: viaFigures((f) => f[metric]), suffix: metric === 'accuracy' ? '' : ` ${metric}` };
+    }
+    case 'label_health': {
+      const metric = pickMetric(q, LABEL_HEALTH_METRICS, 'coverage');
+      return { figure: viaFigures(LABEL_HEALTH_FIGURE[metric]), suffix: ` label ${metric}` };
     }
     default:
       throw new Error(`not an operational series: ${q.target_endpoint}`);

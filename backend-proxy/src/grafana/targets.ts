@@ -32,6 +32,7 @@ export const TARGET_NAMES = [
   'errors',
   'error_rate',
   'accuracy',
+  'label_health',
   'heatmap',
   'latency_heatmap',
   // Drift and data quality.

@@ -59,6 +59,10 @@ const storedMeasures = z
     features: z
       .array(z.object({ name: z.string(), tvd: measure, hellinger: measure, kld: measure }).loose())
       .optional(),
+    labels: z
+      .object({ coverage: measure, lagP95Seconds: measure, received: measure, unmatched: measure })
+      .loose()
+      .optional(),
   })
   .loose();
 type StoredMeasures = z.output<typeof storedMeasures>;
@@ -174,6 +178,26 @@ export class PrometheusMetrics {
       'driftwatch_accuracy',
       'Accuracy of the labelled predictions, latest evaluation.',
       (e) => e.accuracy,
+    );
+    endpointGauge(
+      'driftwatch_label_coverage',
+      "Share of the evaluation window's predictions labelled so far (alert e.g. when < 0.2).",
+      (e) => measuresOf(e).labels?.coverage,
+    );
+    endpointGauge(
+      'driftwatch_label_lag_p95_seconds',
+      'p95 of label time minus prediction time over the labelled predictions of the evaluation window.',
+      (e) => measuresOf(e).labels?.lagP95Seconds,
+    );
+    endpointGauge(
+      'driftwatch_labels_received',
+      'Labels received during the evaluation window ("labels stopped": == 0 while predictions come).',
+      (e) => measuresOf(e).labels?.received,
+    );
+    endpointGauge(
+      'driftwatch_labels_unmatched',
+      'Labels received during the evaluation window that named the endpoint but matched no prediction yet.',
+      (e) => measuresOf(e).labels?.unmatched,
     );
     endpointGauge(
       'driftwatch_drift_evaluated_timestamp_seconds',

@@ -67,6 +67,12 @@ describe('Prometheus /metrics on the API port', () => {
     );
     expect(sampleValue(samples, 'driftwatch_drift_tvd_mean', { endpoint: f.fraud })).toBeUndefined();
     expect(sampleValue(samples, 'driftwatch_accuracy', { endpoint: f.churn })).toBeUndefined();
+    // Label health of the evaluated hour: its 6 recent predictions unlabelled; the 10 labels of the
+    // old batch were received within it (counted by arrival).
+    expect(sampleValue(samples, 'driftwatch_label_coverage', { endpoint: f.churn })).toBe(0);
+    expect(sampleValue(samples, 'driftwatch_labels_received', { endpoint: f.churn })).toBe(10);
+    expect(sampleValue(samples, 'driftwatch_labels_unmatched', { endpoint: f.churn })).toBe(0);
+    expect(sampleValue(samples, 'driftwatch_label_lag_p95_seconds', { endpoint: f.churn })).toBeUndefined();
     expect(
       sampleValue(samples, 'driftwatch_drift_evaluated_timestamp_seconds', { endpoint: f.churn }),
     ).toBeGreaterThan(Date.now() / 1_000 - 600);

@@ -12,6 +12,9 @@
  *   l:c:<a>:<p>                 confusion: actual class bin a, predicted class bin p (categorical)
  *   l:int, l:k:<a>:<p>          numeric pairs whose prediction and label are both integer classes
  *                               (accuracy/task.ts), and their confusion by class value
+ *   lh:n, lh:lag:*, lh:rcv,     label health: labelled predictions and their lag (at the
+ *   lh:wait, lh:dup             prediction's minute), labels received, waiting, repeated (at the
+ *                               label's minute); see labels/labelHealth.ts
  *
  * Counters are stored in two families: `columns` (names starting f:, p:, y:) and `ops` (the
  * rest), so operational queries read small records.

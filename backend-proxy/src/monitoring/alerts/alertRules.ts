@@ -12,6 +12,10 @@ export const ALERT_METRICS = [
   'feature_hellinger',
   'feature_kld',
   'accuracy',
+  'label_coverage',
+  'label_lag_p95_seconds',
+  'labels_received',
+  'labels_unmatched',
   'error_rate',
   'latency_p50_ms',
   'latency_p95_ms',
@@ -97,6 +101,15 @@ export function metricValue(rule: Pick<AlertRule, 'metric' | 'feature'>, inputs:
       return feature?.measures.kld?.value ?? null;
     case 'accuracy':
       return window.accuracy;
+    case 'label_coverage':
+      return window.labels.coverage;
+    case 'label_lag_p95_seconds':
+      return window.labels.lagP95Seconds;
+    case 'labels_received':
+      // 0 (not "no data") while predictions come: "labels stopped" fires on labels_received == 0.
+      return window.predictions > 0 ? window.labels.received : null;
+    case 'labels_unmatched':
+      return window.labels.unmatched;
     case 'error_rate':
       return window.errorRate;
     case 'latency_p50_ms':

@@ -127,7 +127,8 @@ export class Evaluator {
     const status = report.overall.status;
     await this.store.recordEvaluation(endpoint.id, {
       driftStatus: status,
-      driftMeasures: measuresSummary(report),
+      // Label health rides along (read by the Prometheus gauges, like the drift measures).
+      driftMeasures: { ...measuresSummary(report), labels: figures.labels },
       // Kept through a window without labels; dropped when the endpoint is (now) a regression.
       accuracy: figures.task === 'classification' ? (figures.accuracy ?? endpoint.accuracy) : null,
       evaluatedAt: now,

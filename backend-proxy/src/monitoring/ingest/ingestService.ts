@@ -13,6 +13,7 @@ import type { Binning } from '../aggregates/binning';
 import { CounterSet } from '../aggregates/counterSet';
 import { MinuteAccumulator, planFor } from '../aggregates/foldPlan';
 import { foldLabel } from '../aggregates/layout';
+import { foldLabelArrival, foldLabelJoin } from '../labels/labelHealth';
 import { rollUp, type MinuteCounters } from '../aggregates/rollUp';
 import { alignDown } from '../aggregates/tiling';
 import { newEndpointRecord } from '../endpoints/endpointService';
@@ -250,8 +251,13 @@ export class IngestService {
       const firstOutput = r.endpoint.predictionColumns[0]
         ? r.outputs[r.endpoint.predictionColumns[0].name]
         : undefined;
-      if (r.labelValue !== undefined)
-        foldLabel((entry.labels ??= new CounterSet()), binning, firstOutput, r.labelValue);
+      if (r.labelValue !== undefined) {
+        const labels = (entry.labels ??= new CounterSet());
+        foldLabel(labels, binning, firstOutput, r.labelValue);
+        // A label sent with its prediction: lag 0, received in the prediction's minute.
+        foldLabelJoin(labels, 0);
+        foldLabelArrival(labels, 'received');
+      }
 
       if (this.observers.length && r.event.latencyUs !== null) {
         const list = latencies.get(r.endpoint.id) ?? [];

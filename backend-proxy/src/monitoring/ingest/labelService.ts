@@ -10,6 +10,8 @@ import { CounterSet } from '../aggregates/counterSet';
 import { foldLabel } from '../aggregates/layout';
 import { rollUp, type MinuteCounters } from '../aggregates/rollUp';
 import { alignDown } from '../aggregates/tiling';
+import { foldLabelArrival, foldLabelJoin, type LabelArrival } from '../labels/labelHealth';
+import { labelLagSeconds } from '../labels/labelLag';
 import type { ReferenceService } from '../reference/referenceService';
 import type { LabelInput } from './eventShapes';
 
@@ -64,13 +66,56 @@ export class LabelService {
         expiresAt: new Date(now.getTime() + this.joinWindowMs),
       })),
     );
-    const joined = await this.joinPendingFor(fresh.map((l) => l.requestId));
+    const joined = await this.joinPendingFor(
+      fresh.map((l) => l.requestId),
+      now,
+    );
+    // Label health at the label's minute (labels/labelHealth.ts): arrivals, repeats, and waiting ones.
+    const endpointOf = new Map(keys.map((k) => [k.requestId, k.endpointId]));
+    const arrivals: Array<{ endpointId: string; arrival: LabelArrival }> = [];
+    for (const l of labels) {
+      const endpointId = endpointOf.get(l.requestId) ?? l.endpoint;
+      if (!endpointId) continue;
+      arrivals.push({ endpointId, arrival: 'received' });
+      if (labelled.has(l.requestId)) arrivals.push({ endpointId, arrival: 'duplicate' });
+      else if (!endpointOf.has(l.requestId)) arrivals.push({ endpointId, arrival: 'waiting' });
+    }
+    await this.countArrivals(arrivals, now);
     const alreadyLabelled = labels.length - fresh.length;
     return { accepted: labels.length, joined, pending: fresh.length - joined, alreadyLabelled };
   }
 
-  /** Claims pending labels whose prediction is known and counts them. Returns how many were joined. */
-  async joinPendingFor(requestIds: string[]): Promise<number> {
+  /** Folds label arrivals into the endpoints' minute of `at` (their current reference version). */
+  private async countArrivals(
+    arrivals: Array<{ endpointId: string; arrival: LabelArrival }>,
+    at: Date,
+  ): Promise<void> {
+    const byEndpoint = new Map<string, CounterSet>();
+    for (const { endpointId, arrival } of arrivals) {
+      let counters = byEndpoint.get(endpointId);
+      if (!counters) byEndpoint.set(endpointId, (counters = new CounterSet()));
+      foldLabelArrival(counters, arrival);
+    }
+    const minutes: MinuteCounters[] = [];
+    for (const [endpointId, counters] of byEndpoint) {
+      const endpoint = await this.store.getEndpoint(endpointId);
+      if (!endpoint) continue;
+      minutes.push({
+        endpointId,
+        start: alignDown(at.getTime(), RESOLUTION_MS.minute),
+        version: endpoint.referenceVersion,
+        counters,
+      });
+    }
+    if (minutes.length) await this.store.applyAggregates(rollUp(minutes));
+  }
+
+  /**
+   * Claims pending labels whose prediction is known and counts them. Returns how many were joined.
+   * `receivedNow`: when called for labels just received at that time (they were never counted as
+   * waiting); labels claimed that were received earlier and named their endpoint stop waiting.
+   */
+  async joinPendingFor(requestIds: string[], receivedNow?: Date): Promise<number> {
     const found = await this.store.findPredictionKeys(requestIds);
     const keys = new Map(found.filter((k) => k.labelledAt === null).map((k) => [k.requestId, k]));
     if (keys.size === 0) return 0;
@@ -83,6 +128,17 @@ export class LabelService {
       const seen = latest.get(label.requestId);
       if (!seen || seen.receivedAt <= label.receivedAt) latest.set(label.requestId, label);
     }
+    const stopWaiting = claimed.filter(
+      (l) =>
+        l.endpointId !== null &&
+        l.endpointId === keys.get(l.requestId)?.endpointId &&
+        l.receivedAt.getTime() !== receivedNow?.getTime(),
+    );
+    for (const [at, group] of groupBy(stopWaiting, (l) => l.receivedAt.getTime()))
+      await this.countArrivals(
+        group.map((l) => ({ endpointId: l.endpointId as string, arrival: 'claimed' })),
+        new Date(at),
+      );
     const matching = [...latest.values()].filter(
       (label) => label.endpointId === null || label.endpointId === keys.get(label.requestId)?.endpointId,
     );
@@ -111,6 +167,7 @@ export class LabelService {
       }
       const counters = new CounterSet();
       foldLabel(counters, binning, key.prediction, label.label);
+      foldLabelJoin(counters, labelLagSeconds(key.time.getTime(), label.receivedAt.getTime()));
       minutes.push({
         endpointId: key.endpointId,
         start: alignDown(key.time.getTime(), RESOLUTION_MS.minute),
@@ -121,4 +178,14 @@ export class LabelService {
     if (minutes.length) await this.store.applyAggregates(rollUp(minutes));
     return minutes.length;
   }
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
 }

@@ -3,6 +3,7 @@ import { LATENCY_BOUNDS } from '../aggregates/layout';
 import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
 import type { PredictionTask } from '../accuracy/predictionTasks';
 import { decideTask, type TaskSetting, type TaskSource } from '../accuracy/task';
+import { labelHealth, type LabelHealth } from '../labels/labelHealth';
 import { histogramQuantile } from '../stats/histogramQuantile';
 
 /** What devops read off a window: throughput, errors, latency (ms), and label agreement. */
@@ -26,6 +27,8 @@ export interface OperationalFigures {
   /** Regression: mean absolute and root mean squared error. */
   mae: number | null;
   rmse: number | null;
+  /** Label coverage, lag and unmatched labels (labels/labelHealth.ts). */
+  labels: LabelHealth;
 }
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -61,5 +64,6 @@ export function operationalFigures(
     accuracy: labeled > 0 && !regression ? counters.get('l:ok') / labeled : null,
     mae: labeled > 0 && regression ? meanAbsoluteError(labeled, counters.get('l:ae')) : null,
     rmse: labeled > 0 && regression ? rootMeanSquaredError(labeled, counters.get('l:se')) : null,
+    labels: labelHealth(counters, predictions),
   };
 }
