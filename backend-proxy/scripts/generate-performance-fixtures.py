@@ -85,14 +85,16 @@ def binary_case(rng, name, shift):
     ridx, pidx = bin_index(edges, rs), bin_index(edges, ps)
     totals, positives = counts_of(ridx, nb), counts_of(ridx, nb, ry)
     p = calibrate(totals, positives)
-    reps = np.array([edges[0]] + [(edges[i - 1] + edges[i]) / 2 for i in range(1, len(edges))] + [edges[-1]])
-    pos = reps >= 0.5
+    # Share of each bin at or above the threshold, scores uniform within an inner bin.
+    e = np.asarray(edges)
+    inner = np.clip((e[1:] - 0.5) / (e[1:] - e[:-1]), 0.0, 1.0)
+    pos = np.concatenate([[float(e[0] >= 0.5)], inner, [float(e[-1] >= 0.5)]])
     counts = counts_of(pidx, nb)
-    tp = float((counts * p)[pos].sum())
-    fp = float((counts * (1 - p))[pos].sum())
-    fn = float((counts * p)[~pos].sum())
-    tn = float((counts * (1 - p))[~pos].sum())
-    q = np.where(pos, p, 1 - p)
+    tp = float((counts * pos * p).sum())
+    fp = float((counts * pos * (1 - p)).sum())
+    fn = float((counts * (1 - pos) * p).sum())
+    tn = float((counts * (1 - pos) * (1 - p)).sum())
+    q = pos * p + (1 - pos) * (1 - p)
     realized = float(((ps >= 0.5) == py).mean())
     return {
         "name": name,
@@ -101,7 +103,7 @@ def binary_case(rng, name, shift):
         "referenceTotals": totals.tolist(),
         "referencePositives": positives.tolist(),
         "calibrated": p.tolist(),
-        "predictedPositive": pos.tolist(),
+        "positiveShare": pos.tolist(),
         "windowCounts": counts.tolist(),
         "confusion": {
             "tp": tp,

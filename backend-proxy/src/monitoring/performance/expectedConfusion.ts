@@ -1,10 +1,10 @@
 /**
  * The expected confusion matrix of a binary classifier on a window, from its production counts
- * n_b per score bin and calibrated probabilities p_b = P(label = positive | bin b); bin b is
- * predicted positive when its representative score (scoreBins.ts) is ≥ the threshold:
+ * n_b per score bin, calibrated probabilities p_b = P(label = positive | bin b) and the share f_b
+ * of bin b that the threshold predicts positive (scoreBins.ts):
  *
- *   TP = Σ_{b positive} n_b p_b     FP = Σ_{b positive} n_b (1 − p_b)
- *   FN = Σ_{b negative} n_b p_b     TN = Σ_{b negative} n_b (1 − p_b)
+ *   TP = Σ n_b f_b p_b           FP = Σ n_b f_b (1 − p_b)
+ *   FN = Σ n_b (1 − f_b) p_b     TN = Σ n_b (1 − f_b)(1 − p_b)
  *
  * accuracy = (TP + TN) / N, precision = TP / (TP + FP), recall = TP / (TP + FN),
  * F1 = 2 TP / (2 TP + FP + FN); null where the denominator is 0.
@@ -25,7 +25,7 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 export function expectedConfusion(
   counts: readonly number[],
   probabilities: readonly number[],
-  predictedPositive: readonly boolean[],
+  positiveShare: readonly number[],
 ): ExpectedConfusion {
   let tp = 0;
   let fp = 0;
@@ -33,13 +33,11 @@ export function expectedConfusion(
   let tn = 0;
   counts.forEach((n, b) => {
     const p = probabilities[b];
-    if (predictedPositive[b]) {
-      tp += n * p;
-      fp += n * (1 - p);
-    } else {
-      fn += n * p;
-      tn += n * (1 - p);
-    }
+    const f = positiveShare[b];
+    tp += n * f * p;
+    fp += n * f * (1 - p);
+    fn += n * (1 - f) * p;
+    tn += n * (1 - f) * (1 - p);
   });
   return {
     tp,

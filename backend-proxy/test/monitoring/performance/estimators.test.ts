@@ -2,7 +2,7 @@ import fixtures from '../../fixtures/performance-fixtures.json';
 import { calibrateBins } from '../../../src/monitoring/performance/calibration';
 import { expectedConfusion } from '../../../src/monitoring/performance/expectedConfusion';
 import { estimateAccuracy } from '../../../src/monitoring/performance/estimateBand';
-import { correctnessByBin, predictedPositiveBins } from '../../../src/monitoring/performance/scoreBins';
+import { correctnessByBin, positiveShareOfBins } from '../../../src/monitoring/performance/scoreBins';
 
 const close = (actual: number | null, expected: number) => {
   expect(actual).not.toBeNull();
@@ -26,10 +26,10 @@ describe('calibrateBins', () => {
 
 describe.each(fixtures.binary)('binary estimate: $name (numpy)', (c) => {
   const p = calibrateBins(c.referenceTotals, c.referencePositives);
-  const positive = predictedPositiveBins(c.edges, c.threshold);
+  const positive = positiveShareOfBins(c.edges, c.threshold);
   it('calibrates as numpy', () => {
     p.forEach((value, b) => close(value, c.calibrated[b]));
-    expect(positive).toEqual(c.predictedPositive);
+    positive.forEach((share, b) => close(share, c.positiveShare[b]));
   });
   it('gives numpy’s expected confusion matrix', () => {
     const m = expectedConfusion(c.windowCounts, p, positive);
