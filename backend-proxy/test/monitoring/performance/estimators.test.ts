@@ -2,6 +2,7 @@ import fixtures from '../../fixtures/performance-fixtures.json';
 import { calibrateBins } from '../../../src/monitoring/performance/calibration';
 import { expectedConfusion } from '../../../src/monitoring/performance/expectedConfusion';
 import { estimateAccuracy } from '../../../src/monitoring/performance/estimateBand';
+import { unreliableReasons } from '../../../src/monitoring/performance/reliability';
 import { correctnessByBin, positiveShareOfBins } from '../../../src/monitoring/performance/scoreBins';
 
 const close = (actual: number | null, expected: number) => {
@@ -58,5 +59,21 @@ describe.each(fixtures.multiclass)('multiclass estimate: $name (numpy)', (c) => 
 describe('estimateAccuracy', () => {
   it('has no estimate for an empty window', () => {
     expect(estimateAccuracy([0, 0], [0.5, 0.5], [10, 10])).toBeNull();
+  });
+});
+
+describe('unreliableReasons', () => {
+  it('names a small reference, scores outside its range and thin calibration bins', () => {
+    expect(unreliableReasons([0, 50, 50, 0], [0, 600, 600, 0])).toEqual([]);
+    expect(unreliableReasons([0, 50, 50, 0], [0, 400, 400, 0])).toEqual([
+      'reference too small: 800 labelled rows with a score (fewer than 1000)',
+    ]);
+    expect(unreliableReasons([2, 88, 10, 0], [0, 1000, 29, 0])).toEqual([
+      'scores outside the reference range: 2.0% of the window',
+    ]);
+    expect(unreliableReasons([0, 88, 12, 0], [0, 1000, 29, 0])).toEqual([
+      'calibration poor: 12.0% of the window in score bins with fewer than 30 labelled reference rows',
+    ]);
+    expect(unreliableReasons([0, 0], [600, 600])).toEqual(['no scored predictions in the window']);
   });
 });
