@@ -8,6 +8,7 @@ import { AlertService } from './monitoring/alerts/alertService';
 import { DEFAULT_DELIVERY_OPTIONS, DeliveryService } from './monitoring/alerts/deliveryService';
 import { AccuracyService } from './monitoring/analysis/accuracyService';
 import { EstimatedPerformanceService } from './monitoring/analysis/estimatedPerformanceService';
+import { LabelHealthService } from './monitoring/analysis/labelHealthService';
 import { DriftService } from './monitoring/analysis/driftService';
 import { EndpointService } from './monitoring/endpoints/endpointService';
 import { DEFAULT_EVALUATOR_OPTIONS, Evaluator } from './monitoring/evaluation/evaluator';
@@ -38,6 +39,7 @@ export interface Services {
   drift: DriftService;
   accuracy: AccuracyService;
   estimatedPerformance: EstimatedPerformanceService;
+  labelHealth: LabelHealthService;
   evaluator: Evaluator;
   grafana: GrafanaService;
   prometheus: PrometheusMetrics;
@@ -118,6 +120,7 @@ export function createServices(
     drift,
     accuracy,
     estimatedPerformance: new EstimatedPerformanceService(windows, references, accuracy),
+    labelHealth: new LabelHealthService(metrics),
     evaluator: new Evaluator(
       store,
       drift,

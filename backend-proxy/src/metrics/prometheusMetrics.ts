@@ -56,6 +56,7 @@ const storedMeasures = z
       })
       .loose()
       .optional(),
+    labels: z.object({ coverage: measure }).loose().optional(),
     features: z
       .array(z.object({ name: z.string(), tvd: measure, hellinger: measure, kld: measure }).loose())
       .optional(),
@@ -174,6 +175,11 @@ export class PrometheusMetrics {
       'driftwatch_accuracy',
       'Accuracy of the labelled predictions, latest evaluation.',
       (e) => e.accuracy,
+    );
+    endpointGauge(
+      'driftwatch_label_coverage',
+      'Share of the predictions of the evaluation window labelled so far (0..1), latest evaluation.',
+      (e) => measuresOf(e).labels?.coverage,
     );
     endpointGauge(
       'driftwatch_drift_evaluated_timestamp_seconds',

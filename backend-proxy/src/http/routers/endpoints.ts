@@ -4,6 +4,7 @@ import { assertProject, visibleProjects } from '../../auth/apiKeyService';
 import { InvalidInputError, PayloadTooLargeError } from '../../errors';
 import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
 import type { EstimatedPerformanceService } from '../../monitoring/analysis/estimatedPerformanceService';
+import type { LabelHealthService } from '../../monitoring/analysis/labelHealthService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
 import { DRIFT_POLICY_NAMES } from '../../monitoring/drift/policy/policyConfig';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
@@ -160,6 +161,7 @@ export function timeRange(
   return { from, to };
 }
 
+const rangeQuery = z.strictObject({ from: singleParam.optional(), to: singleParam.optional() });
 const estimateQuery = z.strictObject({
   from: singleParam.optional(),
   to: singleParam.optional(),
@@ -176,6 +178,7 @@ export interface EndpointRouterDeps {
   drift: DriftService;
   accuracy: AccuracyService;
   estimatedPerformance: EstimatedPerformanceService;
+  labelHealth: LabelHealthService;
   maxBodyBytes: number;
   /** Largest streamed reference upload (the artifact limit). */
   maxUploadBytes: number;
@@ -373,6 +376,13 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
         threshold: q.threshold,
       }),
     );
+  });
+
+  router.get('/:id/label-health', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const q = parse(rangeQuery, req.query, 'query');
+    const range = timeRange(q, new Date());
+    res.json(await deps.labelHealth.report(endpoint, range.from, range.to));
   });
 
   router.get('/:id/samples', async (req, res) => {

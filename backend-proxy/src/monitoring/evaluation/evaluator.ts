@@ -5,6 +5,7 @@ import type { AlertService } from '../alerts/alertService';
 import type { DriftService } from '../analysis/driftService';
 import { PeriodicTask } from '../periodicTask';
 import { taskSettingOf } from '../accuracy/task';
+import { labelHealth } from '../performance/labelCoverage';
 import type { MetricsService } from '../windows/metricsService';
 
 export interface EvaluatorOptions {
@@ -127,7 +128,7 @@ export class Evaluator {
     const status = report.overall.status;
     await this.store.recordEvaluation(endpoint.id, {
       driftStatus: status,
-      driftMeasures: measuresSummary(report),
+      driftMeasures: { ...measuresSummary(report), labels: labelHealth(figures) },
       // Kept through a window without labels; dropped when the endpoint is (now) a regression.
       accuracy: figures.task === 'classification' ? (figures.accuracy ?? endpoint.accuracy) : null,
       evaluatedAt: now,
