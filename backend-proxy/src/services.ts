@@ -65,6 +65,7 @@ export function createServices(
   const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
   const accuracy = new AccuracyService(windows, references);
+  const estimatedPerformance = new EstimatedPerformanceService(windows, references, accuracy);
   const ingest = new IngestService(
     store,
     references,
@@ -119,7 +120,7 @@ export function createServices(
     metrics,
     drift,
     accuracy,
-    estimatedPerformance: new EstimatedPerformanceService(windows, references, accuracy),
+    estimatedPerformance,
     labelHealth: new LabelHealthService(metrics),
     evaluator: new Evaluator(
       store,
@@ -141,6 +142,7 @@ export function createServices(
       windows,
       metrics,
       drift,
+      estimatedPerformance,
       experiments,
       alerts,
       jobs,

@@ -6,6 +6,7 @@ import { RESOLUTION_MS } from '../store/types';
 import type { CounterSet } from '../monitoring/aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../monitoring/aggregates/layout';
 import { taskSettingOf, type TaskSetting } from '../monitoring/accuracy/task';
+import { labelCoverage } from '../monitoring/performance/labelCoverage';
 import { operationalFigures, type OperationalFigures } from '../monitoring/windows/operationalFigures';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
 import {
@@ -68,6 +69,8 @@ function figureFor(q: TargetQuery): { figure: Figure; suffix: string } {
       const stat = q.stat ?? 'mean';
       return { figure: LATENCY[stat], suffix: ` ${stat}` };
     }
+    case 'label_coverage':
+      return { figure: (c) => labelCoverage(c.get('l:n'), c.get('n')), suffix: '' };
     case 'accuracy': {
       const metric = pickMetric(q, ACCURACY_METRICS, 'accuracy');
       return { figure: viaFigures((f) => f[metric]), suffix: metric === 'accuracy' ? '' : ` ${metric}` };

@@ -32,8 +32,11 @@ export const TARGET_NAMES = [
   'errors',
   'error_rate',
   'accuracy',
+  'label_coverage',
   'heatmap',
   'latency_heatmap',
+  // Performance without labels: estimated vs realized accuracy, band and gap.
+  'estimated_accuracy',
   // Drift and data quality.
   'feature_drift',
   'drift_over_time',

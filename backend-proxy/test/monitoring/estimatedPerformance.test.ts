@@ -6,6 +6,7 @@ import type { RunningProxy } from '../../src/server';
 import { calibrateBins } from '../../src/monitoring/performance/calibration';
 import { estimateAccuracy } from '../../src/monitoring/performance/estimateBand';
 import { correctnessByBin, positiveShareOfBins } from '../../src/monitoring/performance/scoreBins';
+import { queryBody } from '../grafana/fixture';
 import { call, startTestProxy } from '../helpers/proxy';
 
 const MINUTE = 60_000;
@@ -136,6 +137,34 @@ describe('GET /api/v1/endpoints/:id/estimated-performance', () => {
     expect(reply.body.gap).toBeCloseTo(0.8 - reply.body.estimated.accuracy.estimate, 12);
     expect(reply.body.reliable).toBe(true);
     expect(reply.body.reasons).toEqual([]);
+  });
+
+  it('gives Grafana the same figures per step as series (estimated, band, realized, gap)', async () => {
+    const api = (await estimate(`from=${t0}&to=${t0 + MINUTE}`)).body;
+    const reply = await call<Array<{ target: string; datapoints: Array<[number | null, number]> }>>(
+      url,
+      'POST',
+      '/grafana/query',
+      {
+        body: queryBody(t0, t0 + 2 * MINUTE, [
+          { refId: 'A', target: `endpoint_id=${id};target_endpoint=estimated_accuracy;step=1m` },
+        ]),
+      },
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body.map((s) => s.target)).toEqual(
+      ['estimated', 'lower', 'upper', 'realized', 'gap'].map((n) => `scored:latest ${n}`),
+    );
+    const first = reply.body.map((s) => s.datapoints[0]);
+    expect(first).toEqual([
+      [api.estimated.accuracy.estimate, t0],
+      [api.estimated.accuracy.lower, t0],
+      [api.estimated.accuracy.upper, t0],
+      [0.8, t0],
+      [api.gap, t0],
+    ]);
+    // The second minute: one score, no labels.
+    expect(reply.body[3].datapoints[1]).toEqual([null, t0 + MINUTE]);
   });
 
   it('says the estimate is unreliable when scores fall outside the reference range', async () => {

@@ -3,6 +3,7 @@
  * the API figure and the Prometheus gauge agree.
  */
 import type { RunningProxy } from '../../src/server';
+import { queryBody } from '../grafana/fixture';
 import { parsePromText, sampleValue } from '../helpers/promText';
 import { call, startTestProxy } from '../helpers/proxy';
 
@@ -85,6 +86,21 @@ describe('label health: coverage of a window', () => {
       labeled: 3,
       coverage: 0.3,
     });
+  });
+
+  it('gives Grafana the coverage per step (label_coverage)', async () => {
+    const reply = await call<Array<{ datapoints: Array<[number | null, number]> }>>(
+      url,
+      'POST',
+      '/grafana/query',
+      {
+        body: queryBody(t0, t0 + MINUTE, [
+          { refId: 'A', target: `endpoint_id=${id};target_endpoint=label_coverage` },
+        ]),
+      },
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body[0].datapoints).toEqual([[0.3, t0]]);
   });
 
   it('exports the coverage of the evaluation window as driftwatch_label_coverage', async () => {
