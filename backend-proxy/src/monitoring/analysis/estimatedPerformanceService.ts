@@ -68,7 +68,7 @@ export class EstimatedPerformanceService {
     const scored = statistics.scoreLabels ?? [];
     if (scored.length === 0)
       throw new UnprocessableError(
-        'estimated performance needs a reference with labels and a numeric prediction column (the score)',
+        'estimated performance needs a reference with labels and a numeric prediction column (the score); a reference registered before scores were counted with labels needs registering again',
       );
     const counts = this.scoreCounts(scored, options.score);
     const column = statistics.predictions.find((c) => c.name === counts.column);
