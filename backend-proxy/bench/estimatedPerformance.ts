@@ -1,186 +1,162 @@
 /**
- * Evaluation of estimated (label-free) accuracy under covariate shift: P(label | features) is
- * fixed, the feature distribution moves window by window, and each synthetic classifier's score is
- * a monotone (miscalibrated) function of the true logit, so P(label | score) holds, the assumption
- * of confidence-based estimation. Per scenario: a reference of --reference rows without shift
- * calibrates the scores on SCORE_BINS equal-width bins (estimation/isotonicCalibration.ts); then
- * --windows windows of --size predictions, the shift growing linearly from 0 to its maximum, are
- * counted on those bins and estimated (estimation/expectedAccuracy.ts) before their simulated labels
- * are compared:
- *   MAE = mean over windows |estimated − realized accuracy|   (goal <= 0.02)
- *   coverage = share of windows whose realized accuracy is inside the 95% band   (goal >= 90%)
- * and the same over the windows the API would not flag unreliable (estimation/estimateReliability.ts).
- * Scenarios:
- *   binary mean shift       x ~ N(μ, 1), μ 0 → 1.5; P(y=1|x) = σ(2x − 0.5); score σ(1.2x) (threshold 0.5)
- *   binary scale shift      x ∈ R³ ~ N(0, s² I), s 1 → 2.5; logit w·x + 0.3; score σ(0.6 logit + 0.4)
- *   binary towards boundary x ~ N(μ, 0.7), μ 2 → 0.2 (accuracy falls); P(y=1|x) = σ(1.5x); score σ(3x)
- *   multiclass 2-D shift    x ∈ R² ~ N(μ, I), μ (0,0) → (1.2, −0.8); P(y|x) = softmax(Wx + c);
- *                           probabilities softmax(0.6 (Wx + c)); calibrated top-class probability
+ * Estimated accuracy without labels (src/monitoring/performance): how close the estimate from
+ * calibrated scores comes to the realized accuracy of windows of 1,000 predictions, and how often
+ * the realized value falls inside the 95% band, under covariate shift (P(label | x) fixed).
+ *
+ * Synthetic binary classifier: x ~ N(μ, σ), P(y = 1 | x) = sigmoid(2x), the model's score
+ * s = 0.1 + 0.8 sigmoid(1.2x + 0.3) (monotone, miscalibrated), predicted class s ≥ 0.5.
+ * Multiclass: x ∈ R², three classes with softmax(Wx) as P(y | x), the model under-confident
+ * (softmax(Wx / 2)); the confidence column is its top-class probability.
+ * The reference (20,000 rows, μ = 0, σ = 1) is binned as a registered reference (20 equal-width bins
+ * + 2 outer) and calibrates the scores; each window is counted on those bins and estimated with
+ * the code the API runs.
+ *   none               production as the reference
+ *   toward confident   σ = 1.8: more scores near 0.1 and 0.9
+ *   toward uncertain   σ = 0.4: scores crowd the decision boundary
+ *   prior-like         μ = 0.8: more positives, P(y | x) unchanged
+ *   multiclass shifted μ = (1, 0.5)
+ * Goals: mean absolute error ≤ 0.02; realized accuracy inside the band in ≥ 90% of windows.
  *
  * Run: npm run bench:build -w backend-proxy && node backend-proxy/dist-bench/bench/estimatedPerformance.js
- *   [--windows 200] [--size 1000] [--reference 20000] [--bins 20] [--seed 16]
+ *   [--windows 200] [--seed 16]
  */
 import { Random } from '../src/demo/random';
-import { expectedConfusion } from '../src/monitoring/estimation/expectedAccuracy';
-import { isotonicCalibration } from '../src/monitoring/estimation/isotonicCalibration';
-import { estimateReliability } from '../src/monitoring/estimation/estimateReliability';
+import { calibrateBins } from '../src/monitoring/performance/calibration';
+import { estimateAccuracy } from '../src/monitoring/performance/estimateBand';
+import { correctnessByBin, positiveShareOfBins } from '../src/monitoring/performance/scoreBins';
+import { NUMERIC_BIN_COUNT } from '../src/monitoring/reference/types';
+import { binIndex, equalWidthEdges } from '../src/monitoring/stats/histogramEdges';
 import { machineDescription, option } from './lib/benchArgs';
 
-/** Equal-width score bins on [0, 1] (even, so the 0.5 threshold is an edge). */
-const SCORE_BINS = option('bins', 20);
+const WINDOW = 1_000;
+const REFERENCE_ROWS = 20_000;
 const WINDOWS = option('windows', 200);
-const SIZE = option('size', 1_000);
-const REFERENCE = option('reference', 20_000);
-const rng = new Random(option('seed', 16));
+const random = new Random(option('seed', 16));
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-const scoreBin = (s: number) => Math.min(SCORE_BINS - 1, Math.floor(s * SCORE_BINS));
-
-/** One prediction: the bin of its score (binary: P(positive); multiclass: top-class probability) and whether it is right. */
-interface Draw {
-  bin: number;
+/** One row: the score or confidence column's value, and whether the predicted class was right. */
+interface Row {
+  score: number;
+  positive: boolean;
   correct: boolean;
 }
-interface Scenario {
-  name: string;
-  /** Binary: bins >= SCORE_BINS / 2 predict positive; multiclass: every bin is the top class. */
-  binary: boolean;
-  /** A prediction at shift t in [0, 1]. */
-  draw: (t: number) => Draw;
-}
 
-function binaryDraw(logit: number, score: number): Draw {
-  const y = rng.next() < sigmoid(logit);
-  const bin = scoreBin(score);
-  return { bin, correct: y === bin >= SCORE_BINS / 2 };
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+function binaryRow(mean: number, std: number): Row {
+  const x = mean + std * random.normal();
+  const positive = random.next() < sigmoid(2 * x);
+  const score = 0.1 + 0.8 * sigmoid(1.2 * x + 0.3);
+  return { score, positive, correct: score >= 0.5 === positive };
 }
 
 const W = [
-  [-2, 0],
-  [1, 1.5],
-  [1, -1.5],
+  [2, 0],
+  [-1, 1.7],
+  [-1, -1.7],
 ];
-const C = [0.3, 0, -0.2];
-const softmax = (z: number[]) => {
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-};
-
-const SCENARIOS: Scenario[] = [
-  {
-    name: 'binary mean shift',
-    binary: true,
-    draw: (t) => {
-      const x = 1.5 * t + rng.normal();
-      return binaryDraw(2 * x - 0.5, sigmoid(1.2 * x));
-    },
-  },
-  {
-    name: 'binary scale shift',
-    binary: true,
-    draw: (t) => {
-      const s = 1 + 1.5 * t;
-      const logit = [1, -0.5, 0.8].reduce((a, w) => a + w * s * rng.normal(), 0.3);
-      return binaryDraw(logit, sigmoid(0.6 * logit + 0.4));
-    },
-  },
-  {
-    name: 'binary towards boundary',
-    binary: true,
-    draw: (t) => {
-      const x = 2 - 1.8 * t + 0.7 * rng.normal();
-      return binaryDraw(1.5 * x, sigmoid(3 * x));
-    },
-  },
-  {
-    name: 'multiclass 2-D shift',
-    binary: false,
-    draw: (t) => {
-      const x = [1.2 * t + rng.normal(), -0.8 * t + rng.normal()];
-      const logits = W.map((w, k) => w[0] * x[0] + w[1] * x[1] + C[k]);
-      const truth = softmax(logits);
-      const model = softmax(logits.map((z) => 0.6 * z));
-      const u = rng.next();
-      const y = u < truth[0] ? 0 : u < truth[0] + truth[1] ? 1 : 2;
-      const top = model.indexOf(Math.max(...model));
-      return { bin: scoreBin(model[top]), correct: y === top };
-    },
-  },
-];
-
-function evaluate(s: Scenario) {
-  const rows = new Array<number>(SCORE_BINS).fill(0);
-  const positives = new Array<number>(SCORE_BINS).fill(0);
-  for (let i = 0; i < REFERENCE; i++) {
-    const d = s.draw(0);
-    rows[d.bin] += 1;
-    // Binary calibration is of P(y = 1): positive-side bins are right when y = 1, the others when y = 0.
-    const positive = s.binary ? d.correct === d.bin >= SCORE_BINS / 2 : d.correct;
-    if (positive) positives[d.bin] += 1;
-  }
-  const calibration = isotonicCalibration(rows, positives);
-  const decisions = Array.from({ length: SCORE_BINS }, (_, b) => !s.binary || b >= SCORE_BINS / 2);
-  let absError = 0;
-  let maxError = 0;
-  let inside = 0;
-  let width = 0;
-  let flagged = 0;
-  let reliableError = 0;
-  let reliableInside = 0;
-  let realizedMin = 1;
-  let realizedMax = 0;
-  for (let w = 0; w < WINDOWS; w++) {
-    const t = WINDOWS > 1 ? w / (WINDOWS - 1) : 0;
-    const counts = new Array<number>(SCORE_BINS).fill(0);
-    let correct = 0;
-    for (let i = 0; i < SIZE; i++) {
-      const d = s.draw(t);
-      counts[d.bin] += 1;
-      if (d.correct) correct += 1;
+function softmax(z: number[]): number[] {
+  const top = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+function multiclassRow(mean: [number, number]): Row {
+  const x = [mean[0] + random.normal(), mean[1] + random.normal()];
+  const z = W.map((w) => w[0] * x[0] + w[1] * x[1]);
+  const truth = softmax(z);
+  let u = random.next();
+  let label = truth.length - 1;
+  for (let k = 0; k < truth.length; k++) {
+    if (u < truth[k]) {
+      label = k;
+      break;
     }
-    const realized = correct / SIZE;
-    const estimate = expectedConfusion(counts, calibration, decisions);
-    if (!estimate) throw new Error('empty window');
-    const error = Math.abs(estimate.accuracy.value - realized);
-    absError += error;
-    maxError = Math.max(maxError, error);
-    if (realized >= estimate.accuracy.low && realized <= estimate.accuracy.high) inside += 1;
-    width += estimate.accuracy.high - estimate.accuracy.low;
-    if (estimateReliability(rows, calibration, counts).length > 0) flagged += 1;
-    else {
-      reliableError += error;
-      if (realized >= estimate.accuracy.low && realized <= estimate.accuracy.high) reliableInside += 1;
-    }
-    realizedMin = Math.min(realizedMin, realized);
-    realizedMax = Math.max(realizedMax, realized);
+    u -= truth[k];
   }
-  return {
-    mae: absError / WINDOWS,
-    maxError,
-    coverage: inside / WINDOWS,
-    width: width / WINDOWS,
-    realized: [realizedMin, realizedMax],
-    flagged,
-    reliableMae: WINDOWS > flagged ? reliableError / (WINDOWS - flagged) : NaN,
-    reliableCoverage: WINDOWS > flagged ? reliableInside / (WINDOWS - flagged) : NaN,
-  };
+  const model = softmax(z.map((v) => v / 2));
+  const confidence = Math.max(...model);
+  return { score: confidence, positive: false, correct: model.indexOf(confidence) === label };
 }
 
-console.log(machineDescription());
-console.log(
-  `reference ${REFERENCE} rows, ${WINDOWS} windows of ${SIZE} predictions, ${SCORE_BINS} score bins`,
-);
-console.log('');
-console.log(
-  '| scenario | realized accuracy (min–max) | MAE | max error | 95% band coverage | mean band width | goals met | windows flagged unreliable | MAE / coverage of the others |',
-);
-console.log('| --- | --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: |');
-for (const s of SCENARIOS) {
-  const r = evaluate(s);
-  const met = r.mae <= 0.02 && r.coverage >= 0.9 ? 'yes' : 'no';
+interface Scenario {
+  name: string;
+  multiclass: boolean;
+  reference: () => Row;
+  production: () => Row;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'none', multiclass: false, reference: () => binaryRow(0, 1), production: () => binaryRow(0, 1) },
+  {
+    name: 'toward confident',
+    multiclass: false,
+    reference: () => binaryRow(0, 1),
+    production: () => binaryRow(0, 1.8),
+  },
+  {
+    name: 'toward uncertain',
+    multiclass: false,
+    reference: () => binaryRow(0, 1),
+    production: () => binaryRow(0, 0.4),
+  },
+  {
+    name: 'prior-like',
+    multiclass: false,
+    reference: () => binaryRow(0, 1),
+    production: () => binaryRow(0.8, 1),
+  },
+  {
+    name: 'multiclass shifted',
+    multiclass: true,
+    reference: () => multiclassRow([0, 0]),
+    production: () => multiclassRow([1, 0.5]),
+  },
+];
+
+function run(scenario: Scenario) {
+  const reference = Array.from({ length: REFERENCE_ROWS }, scenario.reference);
+  const scores = reference.map((r) => r.score);
+  const edges = equalWidthEdges(Math.min(...scores), Math.max(...scores), NUMERIC_BIN_COUNT);
+  const bins = edges.length + 1;
+  const totals = new Array<number>(bins).fill(0);
+  const events = new Array<number>(bins).fill(0);
+  for (const row of reference) {
+    const b = binIndex(edges, row.score);
+    totals[b] += 1;
+    if (scenario.multiclass ? row.correct : row.positive) events[b] += 1;
+  }
+  const calibrated = calibrateBins(totals, events);
+  const correctness = scenario.multiclass
+    ? calibrated
+    : correctnessByBin(calibrated, positiveShareOfBins(edges, 0.5));
+  let absoluteError = 0;
+  let covered = 0;
+  let realizedSum = 0;
+  for (let w = 0; w < WINDOWS; w++) {
+    const counts = new Array<number>(bins).fill(0);
+    let correct = 0;
+    for (let i = 0; i < WINDOW; i++) {
+      const row = scenario.production();
+      counts[binIndex(edges, row.score)] += 1;
+      if (row.correct) correct += 1;
+    }
+    const realized = correct / WINDOW;
+    const estimate = estimateAccuracy(counts, correctness, totals);
+    if (!estimate) throw new Error('empty window');
+    realizedSum += realized;
+    absoluteError += Math.abs(estimate.estimate - realized);
+    if (estimate.lower <= realized && realized <= estimate.upper) covered += 1;
+  }
+  return { meanRealized: realizedSum / WINDOWS, mae: absoluteError / WINDOWS, coverage: covered / WINDOWS };
+}
+
+console.log(`estimated accuracy: ${WINDOWS} windows of ${WINDOW} per scenario; ${machineDescription()}`);
+console.log('| scenario | mean realized accuracy | MAE estimate vs realized | band coverage | goals met |');
+console.log('|---|---|---|---|---|');
+for (const scenario of SCENARIOS) {
+  const r = run(scenario);
+  const met = r.mae <= 0.02 && r.coverage >= 0.9 ? 'yes' : 'NO';
   console.log(
-    `| ${s.name} | ${r.realized[0].toFixed(3)}–${r.realized[1].toFixed(3)} | ${r.mae.toFixed(4)} | ${r.maxError.toFixed(4)} | ${(100 * r.coverage).toFixed(1)}% | ${r.width.toFixed(4)} | ${met} | ${r.flagged} | ${r.reliableMae.toFixed(4)} / ${(100 * r.reliableCoverage).toFixed(1)}% |`,
+    `| ${scenario.name} | ${r.meanRealized.toFixed(4)} | ${r.mae.toFixed(4)} | ${(100 * r.coverage).toFixed(1)}% | ${met} |`,
   );
 }

@@ -7,6 +7,7 @@ import { DEFAULT_PROMETHEUS_OPTIONS, PrometheusMetrics } from './metrics/prometh
 import { AlertService } from './monitoring/alerts/alertService';
 import { DEFAULT_DELIVERY_OPTIONS, DeliveryService } from './monitoring/alerts/deliveryService';
 import { AccuracyService } from './monitoring/analysis/accuracyService';
+import { EstimatedPerformanceService } from './monitoring/analysis/estimatedPerformanceService';
 import { DriftService } from './monitoring/analysis/driftService';
 import { EndpointService } from './monitoring/endpoints/endpointService';
 import { DEFAULT_EVALUATOR_OPTIONS, Evaluator } from './monitoring/evaluation/evaluator';
@@ -36,6 +37,7 @@ export interface Services {
   metrics: MetricsService;
   drift: DriftService;
   accuracy: AccuracyService;
+  estimatedPerformance: EstimatedPerformanceService;
   evaluator: Evaluator;
   grafana: GrafanaService;
   prometheus: PrometheusMetrics;
@@ -60,6 +62,8 @@ export function createServices(
   const windows = new WindowService(store);
   const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
+  const accuracy = new AccuracyService(windows, references);
+  const estimatedPerformance = new EstimatedPerformanceService(windows, references, accuracy);
   const ingest = new IngestService(
     store,
     references,
@@ -114,7 +118,8 @@ export function createServices(
     windows,
     metrics,
     drift,
-    accuracy: new AccuracyService(windows, references),
+    accuracy,
+    estimatedPerformance,
     evaluator: new Evaluator(
       store,
       drift,
@@ -135,6 +140,7 @@ export function createServices(
       windows,
       metrics,
       drift,
+      estimatedPerformance,
       experiments,
       alerts,
       jobs,

@@ -255,6 +255,29 @@ export function performanceDashboard(): Dashboard {
       ),
     )
 
+    .withRow(new RowBuilder('Performance without labels'))
+    .withPanel(
+      timeSeriesPanel(
+        {
+          title: 'Estimated vs realized accuracy',
+          description:
+            'Accuracy estimated from calibrated scores (needs a reference with scores and labels), its 95% band (dashed), the realized accuracy of the labels joined so far, and their gap (right axis; far from 0: the calibration no longer holds).',
+          width: 24,
+          height: 8,
+        },
+        [targetString('estimated_accuracy', ENDPOINTS)],
+        { unit: 'percentunit' },
+      )
+        .overrideByRegexp('/ (lower|upper)$/', [
+          { id: 'custom.lineStyle', value: { fill: 'dash', dash: [4, 4] } },
+          { id: 'custom.lineWidth', value: 1 },
+          { id: 'custom.fillOpacity', value: 0 },
+        ])
+        .overrideByRegexp('/ gap$/', [
+          { id: 'custom.axisPlacement', value: 'right' },
+          { id: 'custom.drawStyle', value: 'bars' },
+        ]),
+    )
     .withRow(new RowBuilder('Labels'))
     .withPanel(
       timeSeriesPanel(

@@ -5,6 +5,8 @@ export interface Classifier {
   name: string;
   modelClass: string;
   predict(row: IrisRow): string;
+  /** The predicted class's probability, for models that have one (sent as a score column). */
+  confidence?(row: IrisRow): number;
 }
 
 const vector = (row: IrisRow): number[] => IRIS_FEATURES.map((f) => row[f]);
@@ -60,19 +62,30 @@ export function gaussianNaiveBayes(training: LabelledIris[]): Classifier {
     );
     return { species, prior: Math.log(rows.length / training.length), means, variances };
   });
-  return {
-    name: 'iris-bayes',
-    modelClass: 'GaussianNB',
-    predict: (row) => {
-      const v = vector(row);
-      const score = (m: (typeof models)[number]) =>
+  const logScores = (row: IrisRow) => {
+    const v = vector(row);
+    return models.map(
+      (m) =>
         m.prior +
         v.reduce(
           (s, x, j) =>
             s - 0.5 * Math.log(2 * Math.PI * m.variances[j]) - (x - m.means[j]) ** 2 / (2 * m.variances[j]),
           0,
-        );
-      return models.reduce((best, m) => (score(m) > score(best) ? m : best)).species;
+        ),
+    );
+  };
+  return {
+    name: 'iris-bayes',
+    modelClass: 'GaussianNB',
+    predict: (row) => {
+      const scores = logScores(row);
+      return models[scores.indexOf(Math.max(...scores))].species;
+    },
+    // Posterior of the predicted class: 1 / Σ_k exp(score_k − max score).
+    confidence: (row) => {
+      const scores = logScores(row);
+      const top = Math.max(...scores);
+      return 1 / scores.reduce((s, x) => s + Math.exp(x - top), 0);
     },
   };
 }

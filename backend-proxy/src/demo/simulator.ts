@@ -129,7 +129,10 @@ export class Simulator {
         modelClass: classifier.modelClass,
         labels: { dataset: 'iris', drift: drift ? 'injected' : 'none' },
         features: IRIS_FEATURES.map((name) => ({ name, kind: 'numeric' })),
-        predictionColumns: [{ name: 'species', kind: 'categorical' }],
+        predictionColumns: [
+          { name: 'species', kind: 'categorical' },
+          ...(classifier.confidence ? [{ name: 'confidence', kind: 'numeric' }] : []),
+        ],
         labelColumns: ['species_true'],
       });
       // A restart against the same store keeps the history it has instead of adding another.
@@ -139,6 +142,7 @@ export class Simulator {
           rows: training.map((r) => ({
             ...r.features,
             species: classifier.predict(r.features),
+            ...(classifier.confidence ? { confidence: classifier.confidence(r.features) } : {}),
             species_true: r.species,
           })),
         });
@@ -270,6 +274,12 @@ export class Simulator {
     }
   }
 
+  /** The class, and the confidence beside it when the model has one (the estimated-performance score). */
+  private output(classifier: Classifier, features: IrisRow) {
+    const species = classifier.predict(features);
+    return classifier.confidence ? { species, confidence: classifier.confidence(features) } : species;
+  }
+
   private prediction(endpoint: SimulatedEndpoint, time: number) {
     const source = this.random.pick(this.population);
     const drift = endpoint.drift && time >= this.driftStartsAt ? endpoint.drift : {};
@@ -293,7 +303,7 @@ export class Simulator {
       endpoint: endpoint.id,
       timestamp: Math.round(time),
       features,
-      ...(failed ? { error: 'model timeout' } : { prediction: endpoint.classifier.predict(features) }),
+      ...(failed ? { error: 'model timeout' } : { prediction: this.output(endpoint.classifier, features) }),
       latencyMs: Math.round(latencyMs * 1000) / 1000,
       requestId,
     };

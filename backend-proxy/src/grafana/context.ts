@@ -6,6 +6,7 @@ import { assertProject, visibleProjects, type ProjectAccess } from '../auth/apiK
 import { InvalidInputError } from '../errors';
 import type { AlertService } from '../monitoring/alerts/alertService';
 import type { DriftService } from '../monitoring/analysis/driftService';
+import type { EstimatedPerformanceService } from '../monitoring/analysis/estimatedPerformanceService';
 import type { EndpointService } from '../monitoring/endpoints/endpointService';
 import type { JobService } from '../monitoring/jobs/jobService';
 import type { ReferenceService } from '../monitoring/reference/referenceService';
@@ -23,6 +24,7 @@ export interface GrafanaDeps {
   windows: WindowService;
   metrics: MetricsService;
   drift: DriftService;
+  estimatedPerformance: EstimatedPerformanceService;
   experiments: ExperimentService;
   alerts: AlertService;
   jobs: JobService;

@@ -3,6 +3,7 @@
  * proxy answered only the first) over the request's range, and dispatches to the query families.
  * Knows nothing of HTTP: the router hands it validated bodies and the caller's visible projects.
  */
+import { estimatedAccuracySeries } from './performanceQueries';
 import { InvalidInputError } from '../errors';
 import { isTimeMs, MAX_TIME_MS, parseTime } from '../time';
 import { referenceLineage } from './lineageQueries';
@@ -103,6 +104,7 @@ const HANDLERS: Record<TargetName, Handler> = {
   error_rate: operationalSeries,
   accuracy: operationalSeries,
   label_health: operationalSeries,
+  estimated_accuracy: estimatedAccuracySeries,
   heatmap: endpointHeatmap,
   latency_heatmap: latencyHeatmap,
   feature_drift: featureDrift,

@@ -35,6 +35,8 @@ export const TARGET_NAMES = [
   'label_health',
   'heatmap',
   'latency_heatmap',
+  // Performance without labels: estimated vs realized accuracy, band and gap.
+  'estimated_accuracy',
   // Drift and data quality.
   'feature_drift',
   'drift_over_time',

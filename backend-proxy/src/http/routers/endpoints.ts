@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { assertProject, visibleProjects } from '../../auth/apiKeyService';
 import { InvalidInputError, PayloadTooLargeError } from '../../errors';
 import type { AccuracyService } from '../../monitoring/analysis/accuracyService';
+import type { EstimatedPerformanceService } from '../../monitoring/analysis/estimatedPerformanceService';
 import type { DriftService } from '../../monitoring/analysis/driftService';
 import { DRIFT_POLICY_NAMES } from '../../monitoring/drift/policy/policyConfig';
 import type { EndpointService } from '../../monitoring/endpoints/endpointService';
@@ -159,6 +160,14 @@ export function timeRange(
   return { from, to };
 }
 
+const estimateQuery = z.strictObject({
+  from: singleParam.optional(),
+  to: singleParam.optional(),
+  score: singleParam.optional(),
+  positive: singleParam.optional(),
+  threshold: z.coerce.number().finite().default(0.5),
+});
+
 export interface EndpointRouterDeps {
   store: Store;
   endpoints: EndpointService;
@@ -166,6 +175,7 @@ export interface EndpointRouterDeps {
   metrics: MetricsService;
   drift: DriftService;
   accuracy: AccuracyService;
+  estimatedPerformance: EstimatedPerformanceService;
   maxBodyBytes: number;
   /** Largest streamed reference upload (the artifact limit). */
   maxUploadBytes: number;
@@ -350,6 +360,19 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     );
     const range = timeRange(q, new Date());
     res.json(await deps.accuracy.report(endpoint, range.from, range.to));
+  });
+
+  router.get('/:id/estimated-performance', async (req, res) => {
+    const endpoint = await endpointFor(req, res);
+    const q = parse(estimateQuery, req.query, 'query');
+    const range = timeRange(q, new Date());
+    res.json(
+      await deps.estimatedPerformance.report(endpoint, range.from, range.to, {
+        score: q.score,
+        positive: q.positive,
+        threshold: q.threshold,
+      }),
+    );
   });
 
   router.get('/:id/samples', async (req, res) => {

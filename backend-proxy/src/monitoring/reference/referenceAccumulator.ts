@@ -6,6 +6,7 @@ import { binIndex, equalWidthEdges } from '../stats/histogramEdges';
 import { mean, sampleStd } from '../stats/moments';
 import { asCategory, isMissing } from './columnValues';
 import { quantileSorted } from '../stats/quantile';
+import { ScoreLabelCounter } from '../performance/scoreLabelCounts';
 import {
   MAX_CATEGORIES,
   NUMERIC_BIN_COUNT,
@@ -26,6 +27,8 @@ import {
  *     equal-width bins over [min, max] for the quantiles (binnedQuantile: error at most (max - min) /
  *     QUANTILE_SKETCH_BINS, recorded per column as `quantileMaxError`; 0 when exact); a categorical
  *     one has its frequencies counted, up to MAX_REFERENCE_CATEGORIES distinct values.
+ *     Pass 2 also runs when the reference has labels and numeric prediction columns: those are
+ *     counted per bin jointly with the label (performance/scoreLabelCounts.ts).
  * A categorical column with more distinct values than that is refused (an identifier or free
  * text has no useful bins). The small pass-1 limits keep a wide file's first rows from costing
  * more memory than the rest: tens of MB for 50 columns.
@@ -60,6 +63,8 @@ export class ReferenceAccumulator {
   private numeric: NumericPlan[] = [];
   /** Categorical columns whose frequencies pass 1 could not keep: counted in pass 2. */
   private recounted = new Map<string, { index: number; frequencies: Map<string, number> | null }>();
+  /** Scores counted jointly with the label in pass 2, when the reference has labels. */
+  private scoreLabels: ScoreLabelCounter | null = null;
 
   constructor(readonly names: readonly string[]) {
     this.profilers = names.map((name) => new ColumnProfiler(name, REFERENCE_LIMITS));
@@ -109,11 +114,25 @@ export class ReferenceAccumulator {
       const sketch = profile.values ? null : new Float64Array(QUANTILE_SKETCH_BINS);
       this.numeric.push({ spec, index, edges, counts, sketch });
     }
-    return this.recounted.size > 0 || this.numeric.some((plan) => plan.sketch !== null);
+    const scores = this.numeric.filter((plan) => columns.predictions.includes(plan.spec));
+    this.scoreLabels =
+      columns.labels.length > 0 && scores.length > 0
+        ? new ScoreLabelCounter(
+            scores.map((plan) => ({ name: plan.spec.name, index: plan.index, edges: plan.edges })),
+            this.requireIndex(columns.labels[0].name),
+            this.requireIndex(columns.predictions[0].name),
+          )
+        : null;
+    return (
+      this.scoreLabels !== null ||
+      this.recounted.size > 0 ||
+      this.numeric.some((plan) => plan.sketch !== null)
+    );
   }
 
   /** Pass 2: the same records again, only when `plan` asked for it. */
   count(cells: readonly unknown[]): void {
+    this.scoreLabels?.add(cells);
     for (const plan of this.numeric) {
       if (!plan.sketch) continue;
       const n = numericValue(cells[plan.index]);
@@ -142,6 +161,7 @@ export class ReferenceAccumulator {
       features: columns.features.map(of),
       predictions: columns.predictions.map(of),
       labels: columns.labels.map(of),
+      ...(this.scoreLabels ? { scoreLabels: this.scoreLabels.result() } : {}),
     };
   }
 

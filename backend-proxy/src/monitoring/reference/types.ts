@@ -47,8 +47,24 @@ export interface ReferenceStatistics {
   features: ColumnStatistics[];
   predictions: ColumnStatistics[];
   labels: ColumnStatistics[];
+  /** Numeric prediction columns counted per bin with the label (references with labels only). */
+  scoreLabels?: ScoreLabelCounts[];
   /** Where the training data came from, when it was an experiment run's artifact. */
   lineage?: ReferenceLineage;
+}
+
+/**
+ * A numeric prediction column (a score, or a top-class probability) on its reference bins, counted
+ * jointly with the first label column: what estimated performance calibrates on.
+ */
+export interface ScoreLabelCounts {
+  column: string;
+  /** Rows with both a score and a label, per bin. */
+  totals: number[];
+  /** Rows whose first prediction column equals the label, per bin. */
+  agreeing: number[];
+  /** Rows per label value and bin, values sorted; null with more than MAX_LABEL_CLASSES values. */
+  labels: { value: string; counts: number[] }[] | null;
 }
 
 /** A reference built from a data artifact logged in an experiment run. */
