@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     await store.close();
     report(path, hours, ingestSeconds, payloads);
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    if (!process.env.KEEP) rmSync(folder, { recursive: true, force: true }); else console.log(folder);
   }
 }
 

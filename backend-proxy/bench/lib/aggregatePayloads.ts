@@ -6,7 +6,7 @@ export interface PayloadRow {
   family: CounterFamily;
   resolution: Resolution;
   records: number;
-  /** Bytes of the counter columns (sums, mins, maxs) as the embedded store holds them. */
+  /** Bytes of the counters as the embedded store holds them (the compact encoding). */
   storedBytes: number;
   /** Bytes the same records' counters take as JSON text (`JSON.stringify` of each map). */
   jsonBytes: number;
@@ -28,7 +28,7 @@ export async function aggregatePayloads(
 ): Promise<PayloadFigures> {
   const db = new Database(path, { readonly: true });
   const stored = db.prepare(
-    `SELECT COUNT(*) AS records, SUM(length(sums) + length(mins) + length(maxs)) AS bytes
+    `SELECT COUNT(*) AS records, SUM(length(counters)) AS bytes
      FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?`,
   );
   const rows: PayloadRow[] = [];
