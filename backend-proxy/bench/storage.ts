@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { Random } from '../src/demo/random';
 import { createLogger } from '../src/logger';
-import { DEFAULT_EVALUATOR_OPTIONS } from '../src/monitoring/evaluation/evaluator';
+import { DEFAULT_RETENTION } from '../src/monitoring/evaluation/retention';
+import { DEFAULT_INGEST_OPTIONS } from '../src/monitoring/ingest/ingestService';
 import { createServices } from '../src/services';
 import { openStore } from '../src/store';
 import { RESOLUTION_MS, type Resolution } from '../src/store/types';
@@ -75,15 +76,17 @@ async function main(): Promise<void> {
     await store.close();
     report(path, hours, ingestSeconds, payloads);
   } finally {
-    if (!process.env.KEEP) rmSync(folder, { recursive: true, force: true }); else console.log(folder);
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
 function report(path: string, hours: number, seconds: number, payloads: PayloadFigures): void {
   const db = new Database(path, { readonly: true });
   const tables = db
-    .prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
-    .all() as { name: string; bytes: number }[];
+    .prepare(
+      'SELECT name, SUM(pgsize) AS bytes, SUM(payload) AS payload, SUM(unused) AS unused FROM dbstat GROUP BY name ORDER BY bytes DESC',
+    )
+    .all() as { name: string; bytes: number; payload: number; unused: number }[];
   db.close();
   const aggregateBytes = tables
     .filter((t) => t.name === 'aggregates' || t.name.startsWith('sqlite_autoindex_aggregates'))
@@ -98,7 +101,9 @@ function report(path: string, hours: number, seconds: number, payloads: PayloadF
     `  store file: ${mb(statSync(path).size)}; pages per table/index (dbstat; one-page tables left out):`,
   );
   for (const t of tables.filter((x) => x.bytes > 4096))
-    console.log(`    ${t.name.padEnd(36)} ${kb(t.bytes)}`);
+    console.log(
+      `    ${t.name.padEnd(36)} ${kb(t.bytes).padStart(12)}  (payload ${kb(t.payload)}, unused ${kb(t.unused)})`,
+    );
 
   console.log('  aggregate payload per record (counters only), as stored and as JSON:');
   console.log('    family   resolution  records  stored/record  JSON/record');
@@ -119,12 +124,16 @@ function report(path: string, hours: number, seconds: number, payloads: PayloadF
     const intervals = rs.length ? Math.max(...rs.map((r) => r.records)) : 1;
     return filePart / intervals;
   };
-  const o = DEFAULT_EVALUATOR_OPTIONS;
+  const r = DEFAULT_RETENTION;
+  const YEARS = 5;
   const kept: Record<Resolution, number> = {
-    minute: o.minuteAggregateRetentionMs / RESOLUTION_MS.minute,
-    hour: o.hourAggregateRetentionMs / RESOLUTION_MS.hour,
-    day: 5 * 365, // day records are never pruned; 5 years shown
+    minute: r.minuteAggregatesMs / RESOLUTION_MS.minute,
+    hour: r.hourAggregatesMs / RESOLUTION_MS.hour,
+    // 0: day records are kept forever; shown for YEARS years
+    day: r.dayAggregatesMs > 0 ? r.dayAggregatesMs / DAY : YEARS * 365,
   };
+  // The retention before it was configurable (35 days of minutes), for comparison.
+  const previous: Record<Resolution, number> = { ...kept, minute: 35 * 1440 };
   for (const which of ['storedBytes', 'jsonBytes'] as const) {
     const label = which === 'storedBytes' ? 'as stored (file pages)' : 'JSON payload only';
     const b = Object.fromEntries(RESOLUTIONS.map((r) => [r, perRecord(r, which)])) as Record<
@@ -132,16 +141,31 @@ function report(path: string, hours: number, seconds: number, payloads: PayloadF
       number
     >;
     const perDay = b.minute * 1440 + b.hour * 24 + b.day;
-    const steady = RESOLUTIONS.reduce((s, r) => s + kept[r] * b[r], 0);
+    const steady = (k: Record<Resolution, number>) => RESOLUTIONS.reduce((s, x) => s + k[x] * b[x], 0);
     console.log(`  ${label}:`);
     console.log(
       `    per endpoint-minute ${kb(b.minute)} (goal <= 1 KB), per endpoint-hour ${kb(b.hour)}, per endpoint-day record ${kb(b.day)}`,
     );
     console.log(`    per endpoint-day (1440 minutes + 24 hours + 1 day record): ${mb(perDay)}`);
-    console.log(
-      `    steady state = ${kept.minute} min x ${kb(b.minute)} + ${kept.hour} h x ${kb(b.hour)} + ${kept.day} d x ${kb(b.day)} = ${mb(steady)} per endpoint (goal <= 60 MB)`,
-    );
+    for (const [name, k] of [
+      ['default retention', kept],
+      ['35 days of minutes', previous],
+    ] as const)
+      console.log(
+        `    steady state, ${name}: ${k.minute} min x ${kb(b.minute)} + ${k.hour} h x ${kb(b.hour)} + ${k.day} d x ${kb(b.day)} = ${mb(steady(k))} per endpoint (goal <= 60 MB)`,
+      );
   }
+  const sampleBytes = tables
+    .filter((t) => t.name === 'samples' || t.name === 'samples_by_time')
+    .reduce((s, t) => s + t.bytes, 0);
+  const perSample = sampleBytes / (hours * 60 * DEFAULT_INGEST_OPTIONS.samplesPerMinute);
+  const samplesKept = Math.min(
+    r.maxSamplesPerEndpoint,
+    (r.samplesMs / RESOLUTION_MS.minute) * DEFAULT_INGEST_OPTIONS.samplesPerMinute,
+  );
+  console.log(
+    `  raw samples: ${kb(perSample)} each, ${samplesKept} kept per endpoint = ${mb(samplesKept * perSample)} on top of the aggregates`,
+  );
   if (scale !== 1)
     console.log(`  (simulated ${hours} h; the hour/day figures above are per record, not scaled)`);
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors';
+import { DEFAULT_RETENTION, type Retention } from './monitoring/evaluation/retention';
 import { DEFAULT_EVENT_TIME_WINDOW } from './monitoring/ingest/eventTimeWindow';
 
 /** Everything the proxy reads from its environment; flags override these (see cli/). */
@@ -31,6 +32,8 @@ export interface Config {
   publicUrl: string | null;
   /** How far into the future a prediction's time may lie (clock skew of senders), ms. */
   maxClockSkewMs: number;
+  /** How long aggregates per resolution, samples and batch ids are kept (DRIFTWATCH_RETENTION_*). */
+  retention: Retention;
 }
 
 export const DEFAULT_STORE_PATH = './data/driftwatch.db';
@@ -52,6 +55,7 @@ const DEFAULTS: Config = {
   grafanaUrl: null,
   publicUrl: null,
   maxClockSkewMs: DEFAULT_EVENT_TIME_WINDOW.maxFutureSkewMs,
+  retention: DEFAULT_RETENTION,
 };
 
 type Env = Record<string, string | undefined>;
@@ -82,6 +86,28 @@ function url(env: Env, name: string): string | null {
   return raw.replace(/\/$/, '');
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+function retention(env: Env): Retention {
+  const d = DEFAULTS.retention;
+  const span = (name: string, fallback: number, unit: number, min: number) =>
+    integer(env, name, fallback / unit, min) * unit;
+  return {
+    minuteAggregatesMs: span('DRIFTWATCH_RETENTION_MINUTES_DAYS', d.minuteAggregatesMs, DAY_MS, 1),
+    hourAggregatesMs: span('DRIFTWATCH_RETENTION_HOURS_DAYS', d.hourAggregatesMs, DAY_MS, 1),
+    dayAggregatesMs: span('DRIFTWATCH_RETENTION_DAYS_DAYS', d.dayAggregatesMs, DAY_MS, 0),
+    samplesMs: span('DRIFTWATCH_RETENTION_SAMPLES_HOURS', d.samplesMs, HOUR_MS, 1),
+    maxSamplesPerEndpoint: integer(
+      env,
+      'DRIFTWATCH_RETENTION_SAMPLES_MAX',
+      d.maxSamplesPerEndpoint,
+      0,
+    ),
+    idempotencyMs: span('DRIFTWATCH_RETENTION_BATCH_IDS_HOURS', d.idempotencyMs, HOUR_MS, 1),
+  };
+}
+
 /** Reads `DRIFTWATCH_*` variables over the defaults. Throws InvalidInputError naming the bad variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const metricsPort = integer(env, 'DRIFTWATCH_METRICS_PORT', 0, 0);
@@ -102,6 +128,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     grafanaUrl: url(env, 'DRIFTWATCH_GRAFANA_URL'),
     publicUrl: url(env, 'DRIFTWATCH_PUBLIC_URL'),
     maxClockSkewMs: integer(env, 'DRIFTWATCH_MAX_CLOCK_SKEW_MS', DEFAULTS.maxClockSkewMs, 0),
+    retention: retention(env),
     ...overrides,
   };
 }

@@ -1,4 +1,3 @@
-import { DEFAULT_EVENT_TIME_WINDOW } from './monitoring/ingest/eventTimeWindow';
 import { ApiKeyService } from './auth/apiKeyService';
 import type { Config } from './config';
 import { GrafanaService } from './grafana/grafanaService';
@@ -9,7 +8,7 @@ import { DEFAULT_DELIVERY_OPTIONS, DeliveryService } from './monitoring/alerts/d
 import { AccuracyService } from './monitoring/analysis/accuracyService';
 import { DriftService } from './monitoring/analysis/driftService';
 import { EndpointService } from './monitoring/endpoints/endpointService';
-import { DEFAULT_EVALUATOR_OPTIONS, Evaluator } from './monitoring/evaluation/evaluator';
+import { Evaluator } from './monitoring/evaluation/evaluator';
 import { DEFAULT_INGEST_OPTIONS, IngestService } from './monitoring/ingest/ingestService';
 import { LabelService } from './monitoring/ingest/labelService';
 import { JobService } from './monitoring/jobs/jobService';
@@ -66,7 +65,10 @@ export function createServices(
     labels,
     {
       ...DEFAULT_INGEST_OPTIONS,
-      eventTimeWindow: { ...DEFAULT_EVENT_TIME_WINDOW, maxFutureSkewMs: config.maxClockSkewMs },
+      eventTimeWindow: {
+        maxAgeMs: config.retention.minuteAggregatesMs,
+        maxFutureSkewMs: config.maxClockSkewMs,
+      },
     },
     clock,
   );
@@ -121,9 +123,9 @@ export function createServices(
       alerts,
       logger.child({ component: 'evaluator' }),
       {
-        ...DEFAULT_EVALUATOR_OPTIONS,
         intervalMs: config.evaluationIntervalMs,
         windowMs: config.evaluationWindowMs,
+        retention: config.retention,
       },
       clock,
     ),
