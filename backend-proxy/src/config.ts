@@ -98,12 +98,7 @@ function retention(env: Env): Retention {
     hourAggregatesMs: span('DRIFTWATCH_RETENTION_HOURS_DAYS', d.hourAggregatesMs, DAY_MS, 1),
     dayAggregatesMs: span('DRIFTWATCH_RETENTION_DAYS_DAYS', d.dayAggregatesMs, DAY_MS, 0),
     samplesMs: span('DRIFTWATCH_RETENTION_SAMPLES_HOURS', d.samplesMs, HOUR_MS, 1),
-    maxSamplesPerEndpoint: integer(
-      env,
-      'DRIFTWATCH_RETENTION_SAMPLES_MAX',
-      d.maxSamplesPerEndpoint,
-      0,
-    ),
+    maxSamplesPerEndpoint: integer(env, 'DRIFTWATCH_RETENTION_SAMPLES_MAX', d.maxSamplesPerEndpoint, 0),
     idempotencyMs: span('DRIFTWATCH_RETENTION_BATCH_IDS_HOURS', d.idempotencyMs, HOUR_MS, 1),
   };
 }
