@@ -26,6 +26,10 @@ export class CounterNames implements CounterNameIds {
     }
   }
 
+  knows(name: string): boolean {
+    return this.ids.has(name);
+  }
+
   idOf(name: string): number {
     const known = this.ids.get(name);
     if (known !== undefined) return known;
