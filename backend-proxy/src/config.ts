@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors';
+import { DEFAULT_RETENTION, type Retention } from './monitoring/evaluation/retention';
 import { DEFAULT_EVENT_TIME_WINDOW } from './monitoring/ingest/eventTimeWindow';
 
 /** Everything the proxy reads from its environment; flags override these (see cli/). */
@@ -33,6 +34,8 @@ export interface Config {
   maxClockSkewMs: number;
   /** Concurrent ingest batches for the same endpoints share one store transaction. */
   groupCommit: boolean;
+  /** How long aggregates per resolution, samples and batch ids are kept (DRIFTWATCH_RETENTION_*). */
+  retention: Retention;
 }
 
 export const DEFAULT_STORE_PATH = './data/driftwatch.db';
@@ -55,6 +58,7 @@ const DEFAULTS: Config = {
   publicUrl: null,
   maxClockSkewMs: DEFAULT_EVENT_TIME_WINDOW.maxFutureSkewMs,
   groupCommit: true,
+  retention: DEFAULT_RETENTION,
 };
 
 type Env = Record<string, string | undefined>;
@@ -85,6 +89,23 @@ function url(env: Env, name: string): string | null {
   return raw.replace(/\/$/, '');
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+function retention(env: Env): Retention {
+  const d = DEFAULTS.retention;
+  const span = (name: string, fallback: number, unit: number, min: number) =>
+    integer(env, name, fallback / unit, min) * unit;
+  return {
+    minuteAggregatesMs: span('DRIFTWATCH_RETENTION_MINUTES_DAYS', d.minuteAggregatesMs, DAY_MS, 1),
+    hourAggregatesMs: span('DRIFTWATCH_RETENTION_HOURS_DAYS', d.hourAggregatesMs, DAY_MS, 1),
+    dayAggregatesMs: span('DRIFTWATCH_RETENTION_DAYS_DAYS', d.dayAggregatesMs, DAY_MS, 0),
+    samplesMs: span('DRIFTWATCH_RETENTION_SAMPLES_HOURS', d.samplesMs, HOUR_MS, 1),
+    maxSamplesPerEndpoint: integer(env, 'DRIFTWATCH_RETENTION_SAMPLES_MAX', d.maxSamplesPerEndpoint, 0),
+    idempotencyMs: span('DRIFTWATCH_RETENTION_BATCH_IDS_HOURS', d.idempotencyMs, HOUR_MS, 1),
+  };
+}
+
 /** Reads `DRIFTWATCH_*` variables over the defaults. Throws InvalidInputError naming the bad variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const metricsPort = integer(env, 'DRIFTWATCH_METRICS_PORT', 0, 0);
@@ -106,6 +127,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     publicUrl: url(env, 'DRIFTWATCH_PUBLIC_URL'),
     maxClockSkewMs: integer(env, 'DRIFTWATCH_MAX_CLOCK_SKEW_MS', DEFAULTS.maxClockSkewMs, 0),
     groupCommit: boolean(env, 'DRIFTWATCH_GROUP_COMMIT', DEFAULTS.groupCommit),
+    retention: retention(env),
     ...overrides,
   };
 }

@@ -1,4 +1,3 @@
-import { DEFAULT_EVENT_TIME_WINDOW } from './monitoring/ingest/eventTimeWindow';
 import { ApiKeyService } from './auth/apiKeyService';
 import type { Config } from './config';
 import { GrafanaService } from './grafana/grafanaService';
@@ -10,7 +9,7 @@ import { AccuracyService } from './monitoring/analysis/accuracyService';
 import { EstimatedPerformanceService } from './monitoring/analysis/estimatedPerformanceService';
 import { DriftService } from './monitoring/analysis/driftService';
 import { EndpointService } from './monitoring/endpoints/endpointService';
-import { DEFAULT_EVALUATOR_OPTIONS, Evaluator } from './monitoring/evaluation/evaluator';
+import { Evaluator } from './monitoring/evaluation/evaluator';
 import { DEFAULT_INGEST_OPTIONS, IngestService } from './monitoring/ingest/ingestService';
 import { LabelService } from './monitoring/ingest/labelService';
 import { JobService } from './monitoring/jobs/jobService';
@@ -70,7 +69,10 @@ export function createServices(
     labels,
     {
       ...DEFAULT_INGEST_OPTIONS,
-      eventTimeWindow: { ...DEFAULT_EVENT_TIME_WINDOW, maxFutureSkewMs: config.maxClockSkewMs },
+      eventTimeWindow: {
+        maxAgeMs: config.retention.minuteAggregatesMs,
+        maxFutureSkewMs: config.maxClockSkewMs,
+      },
       groupCommit: config.groupCommit,
     },
     clock,
@@ -127,9 +129,9 @@ export function createServices(
       alerts,
       logger.child({ component: 'evaluator' }),
       {
-        ...DEFAULT_EVALUATOR_OPTIONS,
         intervalMs: config.evaluationIntervalMs,
         windowMs: config.evaluationWindowMs,
+        retention: config.retention,
       },
       clock,
     ),

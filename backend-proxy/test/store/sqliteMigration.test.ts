@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema';
 
 describe('embedded store schema migration', () => {
   let folder: string;
@@ -47,12 +48,110 @@ describe('embedded store schema migration', () => {
     }
     const reopened = new Database(file, { readonly: true });
     expect(reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
-      value: '3',
+      value: String(SCHEMA_VERSION),
     });
     reopened.close();
     // Opening an up-to-date file again is a no-op.
     const again = await openSqliteStore(file);
     expect((await again.findPredictionKeys(['r1']))[0].labelledAt).toEqual(new Date(120_000));
     await again.close();
+  });
+
+  it('rewrites version 3 aggregates (JSON maps) in the compact encoding, keeping every value', async () => {
+    const file = join(folder, 'v3.db');
+    const old = new Database(file);
+    // aggregates and meta exactly as schema version 3 created them.
+    old.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('schema_version', '3');
+      CREATE TABLE aggregates (
+        endpoint_id TEXT NOT NULL, family TEXT NOT NULL, resolution TEXT NOT NULL, start INTEGER NOT NULL,
+        reference_version INTEGER NOT NULL, sums TEXT NOT NULL, mins TEXT NOT NULL, maxs TEXT NOT NULL,
+        PRIMARY KEY (endpoint_id, family, resolution, start, reference_version)
+      );
+    `);
+    const insert = old.prepare('INSERT INTO aggregates VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const columns = {
+      sums: { 'f:0:n': 600, 'f:0:sum': 181.93270000000004, 'f:0:sq': 652.1, 'f:0:h:3': 41 },
+      min: { 'f:0': -2.9731 },
+      max: { 'f:0': 3.5 },
+    };
+    const ops = { sums: { n: 600, err: 2, 'lat:sum': 6_012_345, 'lat:b:7': 12 }, min: {}, max: {} };
+    // More rows than one migration page (1,000), so paging is exercised.
+    old.transaction(() => {
+      for (let m = 0; m < 1_200; m++) {
+        const start = m * 60_000;
+        insert.run(
+          'e1',
+          'columns',
+          'minute',
+          start,
+          1,
+          ...[columns.sums, columns.min, columns.max].map((c) => JSON.stringify(c)),
+        );
+        insert.run(
+          'e1',
+          'ops',
+          'minute',
+          start,
+          1,
+          ...[ops.sums, ops.min, ops.max].map((c) => JSON.stringify(c)),
+        );
+      }
+      insert.run('e1', 'ops', 'hour', 0, 0, JSON.stringify({}), JSON.stringify({}), JSON.stringify({}));
+    })();
+    old.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      const query = { endpointId: 'e1', resolution: 'minute' as const, from: 0, to: 1_200 * 60_000 };
+      const cols = await store.listAggregates({ ...query, family: 'columns' });
+      const opRecords = await store.listAggregates({ ...query, family: 'ops' });
+      expect(cols).toHaveLength(1_200);
+      expect(opRecords).toHaveLength(1_200);
+      expect(cols[1_199]).toEqual({
+        key: {
+          endpointId: 'e1',
+          family: 'columns',
+          resolution: 'minute',
+          start: 1_199 * 60_000,
+          referenceVersion: 1,
+        },
+        ...columns,
+      });
+      expect(opRecords[0]).toEqual({
+        key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: 0, referenceVersion: 1 },
+        ...ops,
+      });
+      expect(await store.listAggregates({ ...query, resolution: 'hour', family: 'ops' })).toEqual([
+        {
+          key: { endpointId: 'e1', family: 'ops', resolution: 'hour', start: 0, referenceVersion: 0 },
+          sums: {},
+          min: {},
+          max: {},
+        },
+      ]);
+      // Writes after the migration add to the migrated values.
+      await store.applyAggregates([
+        { key: cols[0].key, add: { 'f:0:n': 1, 'f:0:h:9': 1 }, min: { 'f:0': -3 }, max: { 'f:0': 3 } },
+      ]);
+      const [updated] = await store.listAggregates({ ...query, family: 'columns', to: 60_000 });
+      expect(updated.sums).toEqual({ ...columns.sums, 'f:0:n': 601, 'f:0:h:9': 1 });
+      expect(updated.min).toEqual({ 'f:0': -3 });
+      expect(updated.max).toEqual({ 'f:0': 3.5 });
+    } finally {
+      await store.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    const aggregateColumns = reopened.prepare("SELECT name FROM pragma_table_info('aggregates')").all();
+    expect(aggregateColumns.map((c) => (c as { name: string }).name)).toEqual([
+      'endpoint_id',
+      'family',
+      'resolution',
+      'start',
+      'reference_version',
+      'counters',
+    ]);
+    reopened.close();
   });
 });

@@ -5,26 +5,18 @@ import type { AlertService } from '../alerts/alertService';
 import type { DriftService } from '../analysis/driftService';
 import { PeriodicTask } from '../periodicTask';
 import { taskSettingOf } from '../accuracy/task';
+import type { Retention } from './retention';
 import type { MetricsService } from '../windows/metricsService';
 
 export interface EvaluatorOptions {
   intervalMs: number;
   windowMs: number;
-  /** Retention: raw samples and idempotency ids (ms), samples kept per endpoint, minute aggregates (ms). */
-  sampleRetentionMs: number;
-  maxSamplesPerEndpoint: number;
-  minuteAggregateRetentionMs: number;
-  hourAggregateRetentionMs: number;
+  /** What each pass prunes once evaluated. */
+  retention: Retention;
 }
 
-export const DEFAULT_EVALUATOR_OPTIONS: Omit<EvaluatorOptions, 'intervalMs' | 'windowMs'> = {
-  sampleRetentionMs: 86_400_000,
-  maxSamplesPerEndpoint: 5_000,
-  minuteAggregateRetentionMs: 35 * 86_400_000,
-  hourAggregateRetentionMs: 400 * 86_400_000,
-};
-
 const LEASE = 'evaluator';
+const AGGREGATE_PRUNE_INTERVAL_MS = 3_600_000;
 const PAGE = 500;
 
 /** What one endpoint's evaluation stores, so that listing endpoints is a plain read. */
@@ -49,6 +41,8 @@ export function measuresSummary(report: Awaited<ReturnType<DriftService['report'
 export class Evaluator {
   private readonly task: PeriodicTask<void>;
   private readonly holder = randomUUID();
+  /** When aggregates were last pruned (epoch ms of the clock; -Infinity: not yet). */
+  private aggregatesPrunedAt = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -153,16 +147,30 @@ export class Evaluator {
     });
   }
 
+  /**
+   * Removes what retention no longer keeps; logs how many records of each kind went. Aggregates
+   * are pruned at most once an hour (their deletes scan by resolution and time, and an hour more
+   * of minutes is nothing next to weeks kept).
+   */
   private async prune(): Promise<number> {
+    const started = Date.now();
     const now = this.clock().getTime();
-    const o = this.options;
-    let removed = await this.store.pruneExpired(new Date(now), {
-      samplesBefore: new Date(now - o.sampleRetentionMs),
-      maxSamplesPerEndpoint: o.maxSamplesPerEndpoint,
-      batchesBefore: new Date(now - o.sampleRetentionMs),
+    const r = this.options.retention;
+    const removed = { expired: 0, minutes: 0, hours: 0, days: 0 };
+    removed.expired = await this.store.pruneExpired(new Date(now), {
+      samplesBefore: new Date(now - r.samplesMs),
+      maxSamplesPerEndpoint: r.maxSamplesPerEndpoint,
+      batchesBefore: new Date(now - r.idempotencyMs),
     });
-    removed += await this.store.pruneAggregates('minute', now - o.minuteAggregateRetentionMs);
-    removed += await this.store.pruneAggregates('hour', now - o.hourAggregateRetentionMs);
-    return removed;
+    if (now - this.aggregatesPrunedAt >= AGGREGATE_PRUNE_INTERVAL_MS) {
+      removed.minutes = await this.store.pruneAggregates('minute', now - r.minuteAggregatesMs);
+      removed.hours = await this.store.pruneAggregates('hour', now - r.hourAggregatesMs);
+      if (r.dayAggregatesMs > 0)
+        removed.days = await this.store.pruneAggregates('day', now - r.dayAggregatesMs);
+      this.aggregatesPrunedAt = now;
+    }
+    const total = removed.expired + removed.minutes + removed.hours + removed.days;
+    if (total > 0) this.logger.info({ removed, ms: Date.now() - started }, 'retention pruned records');
+    return total;
   }
 }

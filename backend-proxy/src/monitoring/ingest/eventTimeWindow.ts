@@ -4,7 +4,7 @@
  * no dashboard would ever show them) and not further in the future than a small clock skew.
  */
 import { InvalidInputError } from '../../errors';
-import { DEFAULT_EVALUATOR_OPTIONS } from '../evaluation/evaluator';
+import { DEFAULT_RETENTION } from '../evaluation/retention';
 
 export interface EventTimeWindow {
   maxAgeMs: number;
@@ -12,7 +12,7 @@ export interface EventTimeWindow {
 }
 
 export const DEFAULT_EVENT_TIME_WINDOW: EventTimeWindow = {
-  maxAgeMs: DEFAULT_EVALUATOR_OPTIONS.minuteAggregateRetentionMs,
+  maxAgeMs: DEFAULT_RETENTION.minuteAggregatesMs,
   maxFutureSkewMs: 5 * 60_000,
 };
 

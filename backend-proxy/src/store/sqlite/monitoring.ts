@@ -10,7 +10,9 @@ import type {
   Resolution,
   SampleRecord,
 } from '../types';
+import { decodeCounters, encodeCounters, type CounterMaps } from '../aggregateCodec';
 import { chunked } from '../chunked';
+import { sqliteCounterNames } from './counterNames';
 import { fromJson, placeholders, toJson, type SqliteContext } from './context';
 import { insertEndpointIfAbsentSync } from './endpoints';
 
@@ -20,9 +22,7 @@ interface AggregateRow {
   resolution: Resolution;
   start: number;
   reference_version: number;
-  sums: string;
-  mins: string;
-  maxs: string;
+  counters: Uint8Array;
 }
 interface SampleRow {
   endpoint_id: string;
@@ -63,12 +63,14 @@ const chunks = <T>(items: T[]): T[][] => chunked(items, IN_LIST);
 
 export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
   const { db } = ctx;
+  const counterNames = sqliteCounterNames(db);
+  const names = counterNames.names;
   const selectAggregate = db.prepare(
-    'SELECT sums, mins, maxs FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
+    'SELECT counters FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
   );
   const upsertAggregate = db.prepare(
-    `INSERT INTO aggregates (endpoint_id, family, resolution, start, reference_version, sums, mins, maxs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET sums = excluded.sums, mins = excluded.mins, maxs = excluded.maxs`,
+    `INSERT INTO aggregates (endpoint_id, family, resolution, start, reference_version, counters) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET counters = excluded.counters`,
   );
   const aggregatesSql =
     'SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
@@ -87,10 +89,10 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
        first_request = MIN(COALESCE(first_request, ?), ?), last_request = MAX(COALESCE(last_request, ?), ?) WHERE id = ?`,
   );
 
-  // Recently written aggregates, parsed: consecutive batches mostly touch the same minute, hour and
-  // day, so this spares a JSON parse per record per batch. The embedded store has one writer (the
+  // Recently written aggregates, decoded: consecutive batches mostly touch the same minute, hour and
+  // day, so this spares a decode per record per batch. The embedded store has one writer (the
   // proxy process that opened it); the cache is dropped whenever a transaction fails.
-  const hot = new Map<string, { sums: Counters; mins: Counters; maxs: Counters }>();
+  const hot = new Map<string, CounterMaps>();
   const HOT_LIMIT = 2_000;
 
   const applyAggregatesSync = (deltas: AggregateDelta[]): void => {
@@ -106,33 +108,28 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
           key.resolution,
           key.start,
           key.referenceVersion,
-        ) as Pick<AggregateRow, 'sums' | 'mins' | 'maxs'> | undefined;
-        record = row
-          ? {
-              sums: JSON.parse(row.sums) as Counters,
-              mins: JSON.parse(row.mins) as Counters,
-              maxs: JSON.parse(row.maxs) as Counters,
-            }
-          : { sums: {}, mins: {}, maxs: {} };
+        ) as Pick<AggregateRow, 'counters'> | undefined;
+        record = row ? decodeCounters(row.counters, names) : { sums: {}, min: {}, max: {} };
       }
       addInto(record.sums, add);
-      extremeInto(record.mins, min, Math.min);
-      extremeInto(record.maxs, max, Math.max);
+      extremeInto(record.min, min, Math.min);
+      extremeInto(record.max, max, Math.max);
       upsertAggregate.run(
         key.endpointId,
         key.family,
         key.resolution,
         key.start,
         key.referenceVersion,
-        JSON.stringify(record.sums),
-        JSON.stringify(record.mins),
-        JSON.stringify(record.maxs),
+        encodeCounters(record, names),
       );
       hot.set(id, record);
       if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);
     }
   };
-  /** Runs a write transaction; on failure the cached records may hold rolled-back sums, so drop them. */
+  /**
+   * Runs a write transaction; on failure the cached records may hold rolled-back sums and the
+   * dictionary rolled-back names, so drop the one and reload the other.
+   */
   const guarded = <A extends unknown[], R>(work: (...args: A) => R) => {
     const transaction = db.transaction(work);
     return (...args: A): R => {
@@ -140,6 +137,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
         return transaction(...args);
       } catch (err) {
         hot.clear();
+        counterNames.invalidate();
         throw err;
       }
     };
@@ -268,9 +266,7 @@ export function sqliteMonitoring(ctx: SqliteContext): MonitoringStore {
           start: r.start,
           referenceVersion: r.reference_version,
         },
-        sums: JSON.parse(r.sums) as Counters,
-        min: JSON.parse(r.mins) as Counters,
-        max: JSON.parse(r.maxs) as Counters,
+        ...decodeCounters(r.counters, names),
       }));
     },
     async aggregateExtent(endpointId, resolution) {

@@ -1,7 +1,21 @@
 import type Database from 'better-sqlite3';
+import { encodeCounters } from '../aggregateCodec';
+import type { Counters } from '../types';
+import { sqliteCounterNames } from './counterNames';
 
-/** DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify` text. */
-export const SCHEMA_VERSION = 3;
+/**
+ * DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify`
+ * text; aggregate counters are one BLOB in the compact encoding (store/aggregateCodec.ts).
+ */
+export const SCHEMA_VERSION = 4;
+
+function aggregatesTable(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+  endpoint_id TEXT NOT NULL, family TEXT NOT NULL, resolution TEXT NOT NULL, start INTEGER NOT NULL,
+  reference_version INTEGER NOT NULL, counters BLOB NOT NULL,
+  PRIMARY KEY (endpoint_id, family, resolution, start, reference_version)
+);`;
+}
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,11 +75,9 @@ CREATE TABLE IF NOT EXISTS reference_versions (
   PRIMARY KEY (endpoint_id, version)
 );
 
-CREATE TABLE IF NOT EXISTS aggregates (
-  endpoint_id TEXT NOT NULL, family TEXT NOT NULL, resolution TEXT NOT NULL, start INTEGER NOT NULL,
-  reference_version INTEGER NOT NULL, sums TEXT NOT NULL, mins TEXT NOT NULL, maxs TEXT NOT NULL,
-  PRIMARY KEY (endpoint_id, family, resolution, start, reference_version)
-);
+${aggregatesTable('aggregates')}
+-- Counter names of the aggregates' compact encoding (store/aggregateCodec.ts).
+CREATE TABLE IF NOT EXISTS counter_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS ingest_batches (
   batch_id TEXT PRIMARY KEY, receipt TEXT NOT NULL, created_at INTEGER NOT NULL
 );
@@ -126,7 +138,50 @@ export function migrateSchema(db: Database.Database): void {
   }[];
   // Version 3: a registration may set the prediction task (null: inferred).
   if (!endpointColumns.some((c) => c.name === 'task')) db.exec('ALTER TABLE endpoints ADD COLUMN task TEXT');
+  const aggregateColumns = db.prepare("SELECT name FROM pragma_table_info('aggregates')").all() as {
+    name: string;
+  }[];
+  // Version 4: aggregate counters in the compact encoding instead of three JSON maps.
+  if (aggregateColumns.some((c) => c.name === 'sums')) db.transaction(() => compactAggregates(db))();
   db.prepare(
     "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(SCHEMA_VERSION));
+}
+
+interface JsonAggregateRow {
+  id: number;
+  endpoint_id: string;
+  family: string;
+  resolution: string;
+  start: number;
+  reference_version: number;
+  sums: string;
+  mins: string;
+  maxs: string;
+}
+
+/** Rewrites a version 3 `aggregates` table (JSON maps) in the compact encoding, row by row. */
+function compactAggregates(db: Database.Database): void {
+  const { names } = sqliteCounterNames(db);
+  db.exec(aggregatesTable('aggregates_compact'));
+  const insert = db.prepare('INSERT INTO aggregates_compact VALUES (?, ?, ?, ?, ?, ?)');
+  // Pages by rowid: better-sqlite3 runs no other statement while an iterator is open.
+  const page = db.prepare('SELECT rowid AS id, * FROM aggregates WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+  for (
+    let rows = page.all(0) as JsonAggregateRow[];
+    rows.length;
+    rows = page.all(rows[rows.length - 1].id) as JsonAggregateRow[]
+  )
+    for (const r of rows) {
+      const counters = encodeCounters(
+        {
+          sums: JSON.parse(r.sums) as Counters,
+          min: JSON.parse(r.mins) as Counters,
+          max: JSON.parse(r.maxs) as Counters,
+        },
+        names,
+      );
+      insert.run(r.endpoint_id, r.family, r.resolution, r.start, r.reference_version, counters);
+    }
+  db.exec('DROP TABLE aggregates; ALTER TABLE aggregates_compact RENAME TO aggregates;');
 }
