@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
-import { startProxy, type RunningProxy } from '../../../src/server';
+import { startTestProxy, type RunningProxy } from '../../../src/testing';
 import { call } from '../../helpers/proxy';
 
 interface Received {
@@ -52,21 +50,7 @@ describe('alert rules and webhook delivery', () => {
 
   beforeEach(async () => {
     now = Date.now();
-    proxy = await startProxy(
-      loadConfig(
-        {},
-        {
-          port: 0,
-          host: '127.0.0.1',
-          store: ':memory:',
-          evaluationIntervalMs: 0,
-          jobTickMs: 0,
-          webhookPollMs: 0,
-          grafanaUrl: 'http://grafana.example:3000',
-        },
-      ),
-      createLogger('silent'),
-    );
+    proxy = await startTestProxy({ grafanaUrl: 'http://grafana.example:3000' });
   });
   afterEach(() => proxy.close());
 
