@@ -60,7 +60,7 @@ describe('CLI project isolation (driftwatch monitors with a key limited to alpha
   const refusal = 'may not access project \\"beta\\"';
 
   it('lists only alpha monitors for alpha', async () => {
-    const run = await asAlpha(['monitors', 'list', '--project', 'alpha']);
+    const run = await asAlpha(['monitors', 'list', '--project', 'alpha', '--json']);
     expect(run.code).toBe(0);
     const listed = JSON.parse(run.stdout) as
       { monitors?: Array<{ name: string; project: string }> } | Array<{ name: string; project: string }>;
@@ -73,7 +73,7 @@ describe('CLI project isolation (driftwatch monitors with a key limited to alpha
   it.each([[['monitors', 'list', '--project', 'beta']], [['monitors', 'jobs', '--project', 'beta']]])(
     'narrows %j to nothing',
     async (args) => {
-      const run = await asAlpha(args);
+      const run = await asAlpha([...args, '--json']);
       expect(run.code).toBe(0);
       const listed = JSON.parse(run.stdout) as Record<string, unknown> | unknown[];
       const items = Array.isArray(listed) ? listed : Object.values(listed).find(Array.isArray);
