@@ -26,6 +26,11 @@ export class CounterNames implements CounterNameIds {
     }
   }
 
+  /** How many names are known (ids run 0 .. size - 1). */
+  get size(): number {
+    return this.names.length;
+  }
+
   knows(name: string): boolean {
     return this.ids.has(name);
   }
