@@ -7,7 +7,7 @@ import { prometheusRouter } from './http/routers/prometheus';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
 import { openStore } from './store';
-import { describeStoreLocation } from './store/storeLocation';
+import { redactUrl } from './store/storeLocation';
 
 export interface RunningProxy {
   services: Services;
@@ -60,7 +60,7 @@ export async function startProxy(
     : null;
   if (metricsUrl) logger.info({ url: metricsUrl }, 'prometheus metrics listening (no key required)');
   logger.info(
-    { url, store: describeStoreLocation(config.store), storeKind: store.kind },
+    { url, store: redactUrl(config.store), storeKind: store.kind },
     'driftwatch proxy listening',
   );
 
