@@ -66,7 +66,7 @@ export function createServices(
   const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
   const accuracy = new AccuracyService(windows, references);
-  const estimatedPerformance = new EstimatedPerformanceService(windows, references, accuracy);
+  const estimatedPerformance = new EstimatedPerformanceService(windows, references);
   const segments = new SegmentService(store, windows, clock);
   const ingest = new IngestService(
     store,
