@@ -91,6 +91,7 @@ export class BatchAccumulator {
         prediction: firstOutput ?? null,
         expiresAt: this.options.labelsJoinUntil,
         labelledAt: r.labelValue === undefined ? null : this.options.now,
+        ...(r.segments.length ? { segments: [...r.segments] } : {}),
       });
     }
   }

@@ -328,6 +328,41 @@ describe('segments over HTTP', () => {
     expect(onlyCountry.body.segments.map((r) => r.segment).sort()).toEqual(['DE', 'FR', 'other']);
   });
 
+  it('counts a late label in the segments of its prediction', async () => {
+    const t = t0 + 15 * minute;
+    const late = [0, 1, 2, 3].map((i) => ({
+      endpoint: id,
+      timestamp: t + i,
+      features: { x: 10 * i, country: i < 2 ? 'FR' : 'ES' },
+      prediction: 'yes',
+      requestId: `late-${i}`,
+      tags: { region: 'low' },
+    }));
+    expect((await call(url, 'POST', '/api/v1/predictions', { body: { events: late } })).status).toBe(201);
+    const labels = late.map((e, i) => ({ requestId: e.requestId, label: i % 2 ? 'yes' : 'no' }));
+    expect((await call(url, 'POST', '/api/v1/labels', { body: labels })).status).toBeLessThan(300);
+    const window = `from=${t}&to=${t + minute}`;
+    const fr = await call<{ labeled: number; accuracy: number }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${id}/accuracy?${window}&segmentKey=country&segment=FR`,
+    );
+    // FR: labels no, yes against predictions yes, yes.
+    expect(fr.body).toMatchObject({ labeled: 2, accuracy: 0.5 });
+    const other = await call<{ labeled: number; accuracy: number }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${id}/accuracy?${window}&segmentKey=country&segment=other`,
+    );
+    expect(other.body).toMatchObject({ labeled: 2, accuracy: 0.5 });
+    const low = await call<{ labeled: number }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${id}/accuracy?${window}&segmentKey=region&segment=low`,
+    );
+    expect(low.body.labeled).toBe(4);
+  });
+
   it('refuses unknown segment keys and values with a 400 naming what exists', async () => {
     const unknownKey = await call<{ error: string; details: unknown }>(
       url,
