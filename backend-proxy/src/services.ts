@@ -68,6 +68,7 @@ export function createServices(
   const accuracy = new AccuracyService(windows, references);
   const estimatedPerformance = new EstimatedPerformanceService(windows, references);
   const segments = new SegmentService(store, windows, clock);
+  const segmentDrift = new SegmentDriftService(segments, drift);
   const ingest = new IngestService(
     store,
     references,
@@ -124,7 +125,7 @@ export function createServices(
     ingest,
     labels,
     segments,
-    segmentDrift: new SegmentDriftService(segments, drift),
+    segmentDrift,
     windows,
     metrics,
     drift,
@@ -154,6 +155,8 @@ export function createServices(
       experiments,
       alerts,
       jobs,
+      segments,
+      segmentDrift,
       logger: logger.child({ component: 'grafana' }),
     }),
     prometheus,
