@@ -68,7 +68,7 @@ export function createServices(
   const accuracy = new AccuracyService(windows, references);
   const estimatedPerformance = new EstimatedPerformanceService(windows, references);
   const segments = new SegmentService(store, windows, clock);
-  const segmentDrift = new SegmentDriftService(segments, drift);
+  const segmentDrift = new SegmentDriftService(segments, drift, store);
   const ingest = new IngestService(
     store,
     references,
@@ -114,6 +114,7 @@ export function createServices(
     clock,
   );
   prometheus.exportAlertStates(() => alerts.states());
+  prometheus.exportSegmentStatuses(() => segmentDrift.latest(), config.prometheusSegmentLimit);
   return {
     config,
     logger,
@@ -136,6 +137,7 @@ export function createServices(
       drift,
       metrics,
       alerts,
+      segmentDrift,
       logger.child({ component: 'evaluator' }),
       {
         intervalMs: config.evaluationIntervalMs,

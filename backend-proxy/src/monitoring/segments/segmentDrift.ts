@@ -1,3 +1,5 @@
+import { DocumentCollection } from '../../store/documentCollection';
+import type { DocumentStore } from '../../store/types';
 import type { ColumnDrift } from '../analysis/columnDrift';
 import type { DriftReport, DriftService } from '../analysis/driftService';
 import type { DriftStatus } from '../drift/driftStatus';
@@ -61,12 +63,58 @@ export function bySeverity(a: SegmentDriftRow, b: SegmentDriftRow): number {
   return desc(a.score, b.score) || desc(a.worstFeatureScore, b.worstFeatureScore) || b.n - a.n;
 }
 
+/** The latest evaluation of an endpoint's segments (what the Prometheus segment gauges export). */
+export interface SegmentEvaluation {
+  endpointId: string;
+  evaluatedAt: string;
+  /** Every segment with predictions in the evaluation window, worst first. */
+  segments: Array<Pick<SegmentDriftRow, 'segmentKey' | 'segment' | 'n' | 'status' | 'score'>>;
+}
+
 /** "Which segments drift most": every segment's drift with the endpoint's policy, worst first. */
 export class SegmentDriftService {
+  private readonly evaluations: DocumentCollection<SegmentEvaluation>;
+
   constructor(
     private readonly segments: SegmentService,
     private readonly drift: DriftService,
-  ) {}
+    store: DocumentStore,
+  ) {
+    this.evaluations = new DocumentCollection(store, 'segment-evaluation');
+  }
+
+  /**
+   * Ranks all of the endpoint's segments over [from, to) and stores the result as its latest
+   * segment evaluation (the periodic evaluation calls this; one replica at a time, under its lease).
+   */
+  async evaluate(endpoint: EndpointRecord, from: number, to: number): Promise<void> {
+    const previous = await this.evaluations.get(endpoint.id);
+    const keys = (await this.segments.stateOf(endpoint.id)).keys;
+    if (keys.length === 0 && !previous) return;
+    const rows = keys.length ? await this.rank(endpoint, from, to, { limit: Number.MAX_SAFE_INTEGER }) : [];
+    const body: SegmentEvaluation = {
+      endpointId: endpoint.id,
+      evaluatedAt: new Date(to).toISOString(),
+      segments: rows.map(({ segmentKey, segment, n, status, score }) => ({
+        segmentKey,
+        segment,
+        n,
+        status,
+        score,
+      })),
+    };
+    // A lost compare-and-set means another pass wrote a newer evaluation: keep that one.
+    await this.evaluations.put(
+      { id: endpoint.id, project: endpoint.project, body },
+      previous?.version ?? 0,
+      new Date(to),
+    );
+  }
+
+  /** The latest segment evaluation of every endpoint that has one. */
+  async latest(projects?: string[]): Promise<SegmentEvaluation[]> {
+    return (await this.evaluations.list({ projects })).map((d) => d.body);
+  }
 
   /** Segments without predictions in the window are left out; `limit` keeps the worst. */
   async rank(

@@ -1,5 +1,6 @@
 import type { RunningProxy } from '../../../src/server';
 import { call, startTestProxy } from '../../helpers/proxy';
+import { parsePromText } from '../../helpers/promText';
 
 interface ColumnDrift {
   name: string;
@@ -83,7 +84,7 @@ describe('segments over HTTP', () => {
   let categories: string[];
 
   beforeAll(async () => {
-    proxy = await startTestProxy();
+    proxy = await startTestProxy({ prometheusSegmentLimit: 4 });
     url = proxy.url;
     const created = await call<{ id: string }>(url, 'POST', '/api/v1/endpoints', {
       body: {
@@ -416,6 +417,27 @@ describe('segments over HTTP', () => {
     );
     expect(unknownValue.status).toBe(400);
     expect((unknownValue.body as unknown as { error: string }).error).toMatch(/has no value "IT"/);
+  });
+
+  it('exports segment statuses to Prometheus within the series limit, worst first', async () => {
+    await proxy.services.evaluator.evaluateAll();
+    const scrape = await call<string>(url, 'GET', '/metrics');
+    const samples = parsePromText(scrape.body);
+    const status = samples.filter((s) => s.name === 'driftwatch_segment_drift_status');
+    // 6 segments had traffic in the evaluation window; the limit keeps 4, the drifted ones among them.
+    expect(status).toHaveLength(4);
+    expect(samples.find((s) => s.name === 'driftwatch_segment_series_dropped')?.value).toBe(2);
+    for (const region of ['low', 'high'])
+      expect(status.find((s) => s.labels.segment === region)).toMatchObject({
+        labels: { endpoint: id, segment_key: 'region', segment: region },
+        value: 2,
+      });
+    const n = samples.find(
+      (s) => s.name === 'driftwatch_segment_window_predictions' && s.labels.segment === 'low',
+    );
+    expect(n?.value).toBe(100);
+    const levels = status.map((s) => s.value);
+    expect(levels).toEqual([...levels].sort((a, b) => b - a));
   });
 
   it('counts a late label in the segments of its prediction', async () => {
