@@ -14,19 +14,16 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
 import { MinuteAccumulator, planFor } from '../src/monitoring/aggregates/foldPlan';
 import { rollUp, type MinuteCounters } from '../src/monitoring/aggregates/rollUp';
 import { alignDown } from '../src/monitoring/aggregates/tiling';
 import type { Binning } from '../src/monitoring/aggregates/binning';
 import { keyScopes } from '../src/monitoring/segments/segmentScope';
-import { createServices } from '../src/services';
-import { openStore } from '../src/store';
 import { RESOLUTION_MS, type EndpointRecord } from '../src/store/types';
 import { Random } from '../src/demo/random';
 import { machineDescription, option } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
+import { openBenchServices } from './lib/benchStore';
 import { fetchOk } from './lib/http';
 import { time } from './lib/timing';
 
@@ -47,12 +44,8 @@ function fold(binning: Binning, random: Random, shifted: boolean, count: number)
 }
 
 async function seed(path: string, end: number): Promise<string> {
-  const store = await openStore(path);
-  const services = createServices(
-    loadConfig({}, { store: path, evaluationIntervalMs: 0 }),
-    createLogger('silent'),
-    store,
-  );
+  const services = await openBenchServices(path);
+  const { store } = services;
   try {
     const random = new Random(5);
     const names = Array.from({ length: FEATURES }, (_, j) => `f${j}`);
