@@ -1,5 +1,5 @@
-import { at, ingest, pendingLabel, predictionKey, sortBy } from './fixtures';
-import type { ContractSuite } from './harness';
+import { at, ingest, pendingLabel, predictionKey, sortBy } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function labelsContract({ store, contractTest }: ContractSuite): void {
   describe('prediction keys and pending labels', () => {
