@@ -9,7 +9,9 @@
  * reads at minute resolution). One segment
  * drifts (half its features shift by 1 std) over the last 7 days.
  *
- *   npm run bench:build && node dist-bench/bench/segmentQueries.js [--runs 20]
+ *   npm run bench:build && node dist-bench/bench/segmentQueries.js [--runs 20] [--keep]
+ *
+ * `--keep` copies the seeded store to <tmpdir>/driftwatch-segments-kept.db (seeding takes ~50 s), for profiling the query on it.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
