@@ -106,6 +106,21 @@ describe('QueryEditor', () => {
     expect(seen[seen.length - 1].payload?.endpoint_id).toBeUndefined();
   });
 
+  it('changing the endpoint clears its segment key and segments (they belong to the endpoint)', async () => {
+    const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
+    const seen: DriftwatchQuery[] = [];
+    const [first, second] = info.endpoints;
+    const initial: DriftwatchQuery = {
+      refId: 'A',
+      editorMode: 'builder',
+      queryType: 'feature_drift',
+      payload: { project: [info.project], endpoint_id: first.id, segment_key: 'region', segment: ['north'] },
+    };
+    render(<Host ds={ds} initial={initial} seen={seen} runs={{ n: 0 }} />);
+    await choose('Endpoint', `${second.model}:${second.version}`);
+    expect(seen[seen.length - 1].payload).toEqual({ project: [info.project], endpoint_id: second.id });
+  });
+
   it('raw mode starts from the builder query and sends the MLRun string as typed', async () => {
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
     const seen: DriftwatchQuery[] = [];
