@@ -87,3 +87,31 @@ export function histogramFrame(
     ],
   });
 }
+
+/**
+ * feature_drift and feature_histogram for segments DE and FR of one key: tables carry a `segment`
+ * column, histogram frames their segment in meta.custom. `age` drifted in FR only.
+ */
+export function segmentedFrames(): DataFrame[] {
+  const table = toDataFrame({
+    type: 'table',
+    refId: 'A',
+    columns: [
+      { text: 'segment', type: 'string' },
+      { text: 'feature_name', type: 'string' },
+      { text: 'tvd', type: 'number' },
+      { text: 'drift_status', type: 'string' },
+    ],
+    rows: [
+      ['DE', 'age', 0.05, 'NO_DRIFT'],
+      ['FR', 'age', 0.6, 'DRIFT_DETECTED'],
+      ['DE', 'plan', 0.1, 'NO_DRIFT'],
+    ],
+  });
+  const histogram = (segment: string, actual: number[]) => {
+    const frame = histogramFrame('age', [0.5, 0.5], actual);
+    frame.meta = { custom: { feature: 'age', segment } };
+    return frame;
+  };
+  return [table, histogram('DE', [0.5, 0.5]), histogram('FR', [0.9, 0.1])];
+}
