@@ -8,8 +8,3 @@ export type { Store } from './types';
 export function openStore(location: string): Promise<Store> {
   return /^mongodb(\+srv)?:\/\//.test(location) ? openMongoStore(location) : openSqliteStore(location);
 }
-
-/** A store location with any password replaced, safe to log. */
-export function describeStoreLocation(location: string): string {
-  return location.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
