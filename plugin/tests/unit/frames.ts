@@ -89,8 +89,9 @@ export function histogramFrame(
 }
 
 /**
- * feature_drift and feature_histogram for segments DE and FR of one key: tables carry a `segment`
- * column, histogram frames their segment in meta.custom. `age` drifted in FR only.
+ * feature_drift and feature_histogram for segments DE and FR of one key, as the proxy marks
+ * answers per segment: tables get a `segment` column first, frames the value after their name
+ * and a `segment` label on their fields. `age` drifted in FR only.
  */
 export function segmentedFrames(): DataFrame[] {
   const table = toDataFrame({
@@ -110,8 +111,11 @@ export function segmentedFrames(): DataFrame[] {
   });
   const histogram = (segment: string, actual: number[]) => {
     const frame = histogramFrame('age', [0.5, 0.5], actual);
-    frame.meta = { custom: { feature: 'age', segment } };
-    return frame;
+    return {
+      ...frame,
+      name: `age ${segment}`,
+      fields: frame.fields.map((f) => ({ ...f, labels: { ...f.labels, segment } })),
+    };
   };
   return [table, histogram('DE', [0.5, 0.5]), histogram('FR', [0.9, 0.1])];
 }

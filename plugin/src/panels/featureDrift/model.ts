@@ -7,8 +7,8 @@
  * - pre-bucketed histogram frames (`feature_histogram`: `xMin`, `xMax`, `expected`, `actual`
  *   shares and `bin` labels), one per feature, named after it.
  * Any other numeric field of a feature table is a measure, so new measures show without a change here.
- * Asked for several segments of a key, tables carry a `segment` column and histogram frames
- * `meta.custom.segment`: then there is one row per segment and feature.
+ * Asked for several segments of a key, tables carry a `segment` column and histogram frames a
+ * `segment` label on their fields: then there is one row per segment and feature.
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
 import { MEASURE_FIELDS } from '@driftwatch/backend-proxy/drift-metrics';
@@ -94,10 +94,9 @@ function histogramFeature(frame: DataFrame): string | undefined {
   return frame.name;
 }
 
-/** The segment a histogram frame describes, when the query spanned several. */
+/** The segment a histogram frame describes, when the query spanned several: its fields' `segment` label. */
 function histogramSegment(frame: DataFrame): string | undefined {
-  const custom = frame.meta?.custom as { segment?: unknown } | undefined;
-  return typeof custom?.segment === 'string' ? custom.segment : undefined;
+  return frame.fields.map((f) => f.labels?.segment).find((v) => v !== undefined && v !== '');
 }
 
 const asSegment = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
