@@ -19,6 +19,7 @@ module.exports = {
     '<rootDir>/test/monitoring/monitoringApi.test.ts',
     '<rootDir>/test/monitoring/accuracy/taskAgreement.test.ts',
     '<rootDir>/test/monitoring/monitors/monitorsApi.test.ts',
+    '<rootDir>/test/monitoring/segments/segmentsApi.test.ts',
     '<rootDir>/test/reports/reportsApi.test.ts',
   ],
 };

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors';
 import { endpointIdSchema, experimentName, identifier, projectName } from '../schemas/names';
 import { parseDuration } from '../time';
+import { MAX_SEGMENT_VALUE_LENGTH, SEGMENT_KEY_PATTERN } from '../monitoring/segments/segmentDeclaration';
 
 /** Every query a target can name, grouped as the dashboards use them. */
 export const TARGET_NAMES = [
@@ -37,6 +38,11 @@ export const TARGET_NAMES = [
   'latency_heatmap',
   // Performance without labels: estimated vs realized accuracy, band and gap.
   'estimated_accuracy',
+  // Segments (monitoring/segments): keys and values for variables, the worst segments, segment x feature drift.
+  'segment_keys',
+  'segments',
+  'segment_drift',
+  'segment_feature_drift',
   // Drift and data quality.
   'feature_drift',
   'drift_over_time',
@@ -228,6 +234,9 @@ const querySchema = z.strictObject({
     )
     .optional(),
   feature: many(freeName).optional(),
+  /** Restricts a target to the segments of this key (all of them, or those named by `segment`). */
+  segment_key: one(z.string().regex(SEGMENT_KEY_PATTERN, 'a segment key')).optional(),
+  segment: many(z.string().max(MAX_SEGMENT_VALUE_LENGTH)).optional(),
   metric: one(z.string().regex(/^[a-z0-9_]{1,64}$/, 'a metric name')).optional(),
   stat: one(z.enum(['mean', 'p50', 'p95', 'p99'])).optional(),
   experiment: many(experimentName).optional(),

@@ -1,15 +1,21 @@
 /**
- * The Prometheus series of segments, named once: the proxy's metrics module exports them under
- * these names and the dashboards' alert rules query them (through the package export
- * `@driftwatch/backend-proxy/metric-names`). Free of imports, so any workspace can take it.
+ * The Prometheus series of segments, named once: the backend exports them (prometheusMetrics.ts)
+ * and the dashboards' alert rules import the names through the package export `./segment-metrics`.
+ * Labels: the endpoint gauges' labels (project, endpoint, model, version) plus SEGMENT_LABELS.
  */
+export const SEGMENT_LABELS = ['segment_key', 'segment'] as const;
 
-/** Drift status per segment, encoded as the endpoint's drift status gauge (DRIFT_STATUS_LEVEL). */
-export const SEGMENT_DRIFT_STATUS_METRIC = 'driftwatch_segment_drift_status';
-/** Predictions per segment. */
-export const SEGMENT_PREDICTIONS_METRIC = 'driftwatch_segment_predictions_total';
-/** How many segment series the cardinality limit (DRIFTWATCH_PROMETHEUS_SEGMENT_LIMIT) left out. */
-export const SEGMENT_SERIES_DROPPED_METRIC = 'driftwatch_segment_series_dropped';
+export const SEGMENT_DRIFT_STATUS = {
+  name: 'driftwatch_segment_drift_status',
+  help: 'Drift status of each segment in the latest evaluation, same levels as driftwatch_drift_status (2 detected, 1 possible, 0 none, -1 unknown, -2 insufficient data); only the worst DRIFTWATCH_PROMETHEUS_SEGMENT_LIMIT segments are exported.',
+} as const;
 
-/** The labels a segment series carries besides the endpoint's: its key (`country`) and value (`DE`). */
-export const SEGMENT_LABELS = Object.freeze(['segment_key', 'segment'] as const);
+export const SEGMENT_WINDOW_PREDICTIONS = {
+  name: 'driftwatch_segment_window_predictions',
+  help: "Predictions of each exported segment in the latest evaluation's window (the sample size behind its status).",
+} as const;
+
+export const SEGMENT_SERIES_DROPPED = {
+  name: 'driftwatch_segment_series_dropped',
+  help: 'Segments evaluated but left out of the segment series by DRIFTWATCH_PROMETHEUS_SEGMENT_LIMIT (the least drifted go first).',
+} as const;

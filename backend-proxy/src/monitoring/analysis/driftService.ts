@@ -10,6 +10,7 @@ import type { EndpointService } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { ColumnStatistics, ReferenceStatistics } from '../reference/types';
 import type { WindowService } from '../windows/windowService';
+import { aggregatesIdOf, segmentOf, type SegmentOf, type SegmentScope } from '../segments/segmentScope';
 import { binPositions, columnDrift, referenceSummary, windowSummary, type ColumnDrift } from './columnDrift';
 
 export interface OverallDrift {
@@ -31,7 +32,7 @@ export interface OverallDrift {
   config: DriftPolicyConfig;
 }
 
-export interface DriftReport {
+export interface DriftReport extends SegmentOf {
   endpointId: string;
   window: { from: number; to: number; predictions: number };
   baseline:
@@ -54,7 +55,7 @@ export interface DriftPoint {
   overall: OverallDrift;
 }
 
-export interface DriftSeries {
+export interface DriftSeries extends SegmentOf {
   endpointId: string;
   stepMs: number;
   points: DriftPoint[];
@@ -137,6 +138,10 @@ function compareColumns(
   });
 }
 
+/** A segment of a feature-sourced key is compared on the other features only (see SegmentScope.ownFeature). */
+const withoutOwnFeature = (features: ColumnStatistics[], segment: SegmentScope | undefined) =>
+  segment?.ownFeature ? features.filter((f) => f.name !== segment.ownFeature) : features;
+
 /** Drift of an endpoint's window against its reference (or a baseline window), from aggregates only. */
 export class DriftService {
   constructor(
@@ -150,13 +155,16 @@ export class DriftService {
     from: number,
     to: number,
     baseline?: { from: number; to: number },
+    segment?: SegmentScope,
   ): Promise<DriftReport> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
     const config = await this.endpoints.policyFor(endpoint);
     const version = endpoint.referenceVersion;
-    const coverage = version === 0 ? undefined : await this.coverage(endpoint, from, to);
+    const aggregatesId = aggregatesIdOf(endpoint.id, segment);
+    const coverage = version === 0 ? undefined : await this.coverage(endpoint, aggregatesId, from, to);
     const empty = (reason: string, predictions = 0): DriftReport => ({
       endpointId: endpoint.id,
+      ...segmentOf(segment),
       window: { from, to, predictions },
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features: [],
@@ -172,16 +180,21 @@ export class DriftService {
     const statistics = reference.statistics as ReferenceStatistics;
     const binning = await this.references.binningFor(endpoint, version);
     const selection = { families: ['ops', 'columns'] as const, referenceVersion: version };
-    const actual = readWindow(await this.windows.counters(endpoint.id, from, to, selection), binning);
+    const actual = readWindow(await this.windows.counters(aggregatesId, from, to, selection), binning);
     if (actual.predictions === 0) return empty('no predictions in the window');
     const base = baseline
-      ? readWindow(await this.windows.counters(endpoint.id, baseline.from, baseline.to, selection), binning)
+      ? readWindow(await this.windows.counters(aggregatesId, baseline.from, baseline.to, selection), binning)
       : null;
 
-    const features = compareColumns(statistics.features, actual.features, base?.features);
+    const features = compareColumns(
+      withoutOwnFeature(statistics.features, segment),
+      actual.features,
+      base?.features,
+    );
     const predictions = compareColumns(statistics.predictions, actual.outputs, base?.outputs);
     return {
       endpointId: endpoint.id,
+      ...segmentOf(segment),
       window: { from, to, predictions: actual.predictions },
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features,
@@ -192,14 +205,19 @@ export class DriftService {
   }
 
   /** The window's parts per reference version; predictions are counted only when it straddles a change. */
-  private async coverage(endpoint: EndpointRecord, from: number, to: number): Promise<ReferenceCoverage> {
+  private async coverage(
+    endpoint: EndpointRecord,
+    aggregatesId: string,
+    from: number,
+    to: number,
+  ): Promise<ReferenceCoverage> {
     const versions = await this.references.versions(endpoint.id);
     const segments = referenceSegments(versions, from, to);
     const scoredVersion = endpoint.referenceVersion;
     if (segments.length <= 1) return { straddlesChange: false, scoredVersion, segments };
     for (const segment of segments) {
       const binning = await this.references.binningFor(endpoint, segment.version);
-      const counters = await this.windows.counters(endpoint.id, from, to, {
+      const counters = await this.windows.counters(aggregatesId, from, to, {
         families: ['ops'],
         referenceVersion: segment.version,
       });
@@ -225,16 +243,23 @@ export class DriftService {
     to: number,
     stepMs: number,
     metrics: readonly DriftMetric[] = DEFAULT_FEATURE_METRICS,
+    segment?: SegmentScope,
   ): Promise<DriftSeries> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
     const version = endpoint.referenceVersion;
     if (version === 0)
-      return { endpointId: endpoint.id, stepMs, points: [], reason: 'no reference registered' };
+      return {
+        endpointId: endpoint.id,
+        ...segmentOf(segment),
+        stepMs,
+        points: [],
+        reason: 'no reference registered',
+      };
     const config = await this.endpoints.policyFor(endpoint);
     const statistics = (await this.references.get(endpoint.id, version)).statistics as ReferenceStatistics;
     const binning = await this.references.binningFor(endpoint, version);
     const wanted = [...new Set<DriftMetric>(['tvd', 'hellinger', ...metrics])];
-    const steps = await this.windows.series(endpoint.id, from, to, stepMs, {
+    const steps = await this.windows.series(aggregatesIdOf(endpoint.id, segment), from, to, stepMs, {
       families: ['ops', 'columns'],
       referenceVersion: version,
     });
@@ -243,7 +268,12 @@ export class DriftService {
       const features =
         window.predictions === 0
           ? []
-          : compareColumns(statistics.features, window.features, undefined, wanted);
+          : compareColumns(
+              withoutOwnFeature(statistics.features, segment),
+              window.features,
+              undefined,
+              wanted,
+            );
       return {
         time: step.time,
         predictions: window.predictions,
@@ -251,6 +281,6 @@ export class DriftService {
         overall: overallDrift(features, [], window.predictions, config),
       };
     });
-    return { endpointId: endpoint.id, stepMs, points };
+    return { endpointId: endpoint.id, ...segmentOf(segment), stepMs, points };
   }
 }

@@ -7,6 +7,7 @@ import { PeriodicTask } from '../periodicTask';
 import { taskSettingOf } from '../accuracy/task';
 import type { Retention } from './retention';
 import type { MetricsService } from '../windows/metricsService';
+import type { SegmentDriftService } from '../segments/segmentDrift';
 
 export interface EvaluatorOptions {
   intervalMs: number;
@@ -49,6 +50,7 @@ export class Evaluator {
     private readonly drift: DriftService,
     private readonly metrics: MetricsService,
     private readonly alerts: AlertService,
+    private readonly segmentDrift: SegmentDriftService,
     private readonly logger: Logger,
     private readonly options: EvaluatorOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -140,6 +142,7 @@ export class Evaluator {
       };
       await this.store.appendMonitoringEvents([event]);
     }
+    await this.segmentDrift.evaluate(endpoint, from, to);
     await this.alerts.evaluate(endpoint, {
       report,
       window: figures,

@@ -22,6 +22,13 @@ export function labelsContract(suite: ContractSuite): void {
       expect(await store.findPredictionKeys(['{"$ne":null}'])).toEqual([]);
     });
 
+    contractTest('prediction keys keep the aggregate ids of their segments', async () => {
+      const segments = [`${'e'.repeat(40)}/country.1/0`, `${'e'.repeat(40)}/tier.2/other`];
+      const keys = [{ ...predictionKey('s1', 60_000), segments }, predictionKey('s2', 60_000)];
+      await store.commitIngest(ingest({ predictionKeys: keys }));
+      expect(sortBy(await store.findPredictionKeys(['s1', 's2']), (k) => k.requestId)).toEqual(keys);
+    });
+
     contractTest(
       'markPredictionKeysLabelled marks each key once and keeps labels that came with the prediction',
       async () => {
