@@ -13,6 +13,8 @@ import { table, type QueryResult, type Table } from './frames';
 /** Targets that accept `segment_key` (+ `segment`): each then answers per segment. */
 export const SEGMENTABLE_TARGETS: readonly TargetName[] = [
   'feature_drift',
+  // Its expected/actual statistics sit beside feature_drift's measures in the feature-drift panel.
+  'individual_feature_analysis',
   'drift_over_time',
   'feature_histogram',
   'data_quality',
