@@ -5,27 +5,25 @@
  * Seeded through the Store interface with ingest's own fold and roll-up (as bench/lib/seedAggregates.ts
  * does for endpoints): 10 numeric features, a 500-row reference, 3 tag keys x 20 values; per
  * segment 30 days (+3 h) of hour and day records at 60 predictions per segment-hour, minute records
- * for the first 3 h and the last 2 h (what a 30-day window reads at minute resolution). One segment
+ * up to the end of the hour the window starts in and for the last 2 h (every record a 30-day window
+ * reads at minute resolution). One segment
  * drifts (half its features shift by 1 std) over the last 7 days.
  *
  *   npm run bench:build && node dist-bench/bench/segmentQueries.js [--runs 20]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
 import { MinuteAccumulator, planFor } from '../src/monitoring/aggregates/foldPlan';
 import { rollUp, type MinuteCounters } from '../src/monitoring/aggregates/rollUp';
 import { alignDown } from '../src/monitoring/aggregates/tiling';
 import type { Binning } from '../src/monitoring/aggregates/binning';
 import { keyScopes } from '../src/monitoring/segments/segmentScope';
-import { createServices } from '../src/services';
-import { openStore } from '../src/store';
 import { RESOLUTION_MS, type EndpointRecord } from '../src/store/types';
 import { Random } from '../src/demo/random';
 import { machineDescription, option } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
+import { openBenchServices } from './lib/benchStore';
 import { fetchOk } from './lib/http';
 import { time } from './lib/timing';
 
@@ -46,12 +44,8 @@ function fold(binning: Binning, random: Random, shifted: boolean, count: number)
 }
 
 async function seed(path: string, end: number): Promise<string> {
-  const store = await openStore(path);
-  const services = createServices(
-    loadConfig({}, { store: path, evaluationIntervalMs: 0 }),
-    createLogger('silent'),
-    store,
-  );
+  const services = await openBenchServices(path);
+  const { store } = services;
   try {
     const random = new Random(5);
     const names = Array.from({ length: FEATURES }, (_, j) => `f${j}`);
@@ -73,7 +67,9 @@ async function seed(path: string, end: number): Promise<string> {
     const state = await services.segments.assign(registered, new Map(KEYS.map((k) => [k, values])));
     const binning = await services.references.binningFor(registered);
     const start = alignDown(end - 30 * DAY - 3 * HOUR, HOUR);
-    const keepMinutes = (t: number) => t < start + 3 * HOUR || t >= end - 2 * HOUR;
+    // Minutes up to the end of the hour the 30-day window starts in, and in the last 2 hours.
+    const headEnd = alignDown(end - 30 * DAY, HOUR) + HOUR;
+    const keepMinutes = (t: number) => t < headEnd || t >= end - 2 * HOUR;
     const normal = Array.from({ length: 24 }, () => fold(binning, random, false, PER_HOUR));
     const shifted = Array.from({ length: 24 }, () => fold(binning, random, true, PER_HOUR));
     const perMinute = fold(binning, random, false, 1);
@@ -118,6 +114,7 @@ async function main(): Promise<void> {
     const end = alignDown(Date.now(), MINUTE) - 7 * MINUTE;
     const seeded = Date.now();
     const id = await seed(path, end);
+    if (process.argv.includes('--keep')) copyFileSync(path, join(tmpdir(), 'driftwatch-segments-kept.db'));
     const seedSeconds = (Date.now() - seeded) / 1_000;
     await withBenchProxy({ store: path }, async (proxy) => {
       const url = `${proxy.url}/api/v1/endpoints/${id}/segments/drift?from=${end - 30 * DAY}&to=${end}&limit=10`;

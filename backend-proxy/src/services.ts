@@ -110,6 +110,7 @@ export function createServices(
   const alerts = new AlertService(
     store,
     deliveries,
+    segments,
     { grafanaUrl: config.grafanaUrl, publicUrl: config.publicUrl },
     clock,
   );
@@ -137,6 +138,7 @@ export function createServices(
       drift,
       metrics,
       alerts,
+      segments,
       segmentDrift,
       logger.child({ component: 'evaluator' }),
       {

@@ -10,9 +10,15 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
-import { endpointIdSchema, experimentName, identifier, projectName } from '../schemas/names';
+import {
+  endpointIdSchema,
+  experimentName,
+  identifier,
+  projectName,
+  segmentKeySchema,
+  segmentValueSchema,
+} from '../schemas/names';
 import { parseDuration } from '../time';
-import { MAX_SEGMENT_VALUE_LENGTH, SEGMENT_KEY_PATTERN } from '../monitoring/segments/segmentDeclaration';
 
 /** Every query a target can name, grouped as the dashboards use them. */
 export const TARGET_NAMES = [
@@ -235,8 +241,8 @@ const querySchema = z.strictObject({
     .optional(),
   feature: many(freeName).optional(),
   /** Restricts a target to the segments of this key (all of them, or those named by `segment`). */
-  segment_key: one(z.string().regex(SEGMENT_KEY_PATTERN, 'a segment key')).optional(),
-  segment: many(z.string().max(MAX_SEGMENT_VALUE_LENGTH)).optional(),
+  segment_key: one(segmentKeySchema).optional(),
+  segment: many(segmentValueSchema).optional(),
   metric: one(z.string().regex(/^[a-z0-9_]{1,64}$/, 'a metric name')).optional(),
   stat: one(z.enum(['mean', 'p50', 'p95', 'p99'])).optional(),
   experiment: many(experimentName).optional(),

@@ -7,8 +7,6 @@ import {
   DEFAULT_SEGMENT_BUDGET,
   MAX_SEGMENT_BUDGET,
   MAX_SEGMENT_KEYS,
-  MAX_SEGMENT_VALUE_LENGTH,
-  SEGMENT_KEY_PATTERN,
   TAG_NAME_PATTERN,
 } from '../../monitoring/segments/segmentDeclaration';
 import type { SegmentDriftService } from '../../monitoring/segments/segmentDrift';
@@ -18,11 +16,7 @@ import type { EndpointRecord } from '../../store/types';
 import { principalOf, requireMethodScope } from '../authenticate';
 import { timeRange } from '../timeRange';
 import { endpointIdSchema, intParam, parse, singleParam } from '../validation';
-
-export const segmentKeySchema = z
-  .string()
-  .regex(SEGMENT_KEY_PATTERN, 'a segment key: a letter or "_", then letters, digits or "_" (max 64)');
-export const segmentValueSchema = z.string().min(1).max(MAX_SEGMENT_VALUE_LENGTH);
+import { segmentKeySchema, segmentValueSchema } from '../../schemas/names';
 
 const source = z.union(
   [

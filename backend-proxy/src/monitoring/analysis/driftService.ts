@@ -1,5 +1,6 @@
 import { referenceSegments, type ReferenceCoverage } from './referenceCoverage';
 import type { EndpointRecord } from '../../store/types';
+import type { Binning } from '../aggregates/binning';
 import { readWindow, type ColumnWindow } from '../aggregates/layout';
 import type { DriftStatus } from '../drift/driftStatus';
 import { decideDrift } from '../drift/policy/decideDrift';
@@ -138,6 +139,15 @@ function compareColumns(
   });
 }
 
+type ReferenceVersions = Awaited<ReturnType<ReferenceService['versions']>>;
+
+/** What every report of one endpoint shares: its policy and, once it has one, its reference. */
+interface ReportBasis {
+  config: DriftPolicyConfig;
+  version: number;
+  reference: { statistics: ReferenceStatistics; binning: Binning; versions: ReferenceVersions } | null;
+}
+
 /** A segment of a feature-sourced key is compared on the other features only (see SegmentScope.ownFeature). */
 const withoutOwnFeature = (features: ColumnStatistics[], segment: SegmentScope | undefined) =>
   segment?.ownFeature ? features.filter((f) => f.name !== segment.ownFeature) : features;
@@ -158,10 +168,60 @@ export class DriftService {
     segment?: SegmentScope,
   ): Promise<DriftReport> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
+    return this.reportOn(endpoint, await this.basisOf(endpoint), from, to, { baseline, segment });
+  }
+
+  /**
+   * One report per segment over the same window (the worst-segments ranking), sharing the
+   * endpoint's policy, reference and binning; only `metrics` are computed beside the policy's decision.
+   */
+  async segmentReports(
+    endpoint: EndpointRecord,
+    from: number,
+    to: number,
+    segments: readonly SegmentScope[],
+    metrics: readonly DriftMetric[],
+  ): Promise<DriftReport[]> {
+    const basis = await this.basisOf(endpoint);
+    const reports: DriftReport[] = [];
+    for (const segment of segments)
+      reports.push(await this.reportOn(endpoint, basis, from, to, { segment, metrics }));
+    return reports;
+  }
+
+  private async basisOf(endpoint: EndpointRecord): Promise<ReportBasis> {
     const config = await this.endpoints.policyFor(endpoint);
     const version = endpoint.referenceVersion;
+    if (version === 0) return { config, version, reference: null };
+    const [reference, binning, versions] = await Promise.all([
+      this.references.get(endpoint.id, version),
+      this.references.binningFor(endpoint, version),
+      this.references.versions(endpoint.id),
+    ]);
+    return {
+      config,
+      version,
+      reference: { statistics: reference.statistics as ReferenceStatistics, binning, versions },
+    };
+  }
+
+  private async reportOn(
+    endpoint: EndpointRecord,
+    basis: ReportBasis,
+    from: number,
+    to: number,
+    options: {
+      baseline?: { from: number; to: number };
+      segment?: SegmentScope;
+      metrics?: readonly DriftMetric[];
+    },
+  ): Promise<DriftReport> {
+    const { config, version, reference } = basis;
+    const { baseline, segment, metrics } = options;
     const aggregatesId = aggregatesIdOf(endpoint.id, segment);
-    const coverage = version === 0 ? undefined : await this.coverage(endpoint, aggregatesId, from, to);
+    const coverage = reference
+      ? await this.coverage(endpoint, reference.versions, aggregatesId, from, to)
+      : undefined;
     const empty = (reason: string, predictions = 0): DriftReport => ({
       endpointId: endpoint.id,
       ...segmentOf(segment),
@@ -173,12 +233,10 @@ export class DriftService {
       reason,
       ...(coverage ? { referenceCoverage: coverage } : {}),
     });
-    if (version === 0)
+    if (!reference)
       return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
 
-    const reference = await this.references.get(endpoint.id, version);
-    const statistics = reference.statistics as ReferenceStatistics;
-    const binning = await this.references.binningFor(endpoint, version);
+    const { statistics, binning } = reference;
     const selection = { families: ['ops', 'columns'] as const, referenceVersion: version };
     const actual = readWindow(await this.windows.counters(aggregatesId, from, to, selection), binning);
     if (actual.predictions === 0) return empty('no predictions in the window');
@@ -190,8 +248,9 @@ export class DriftService {
       withoutOwnFeature(statistics.features, segment),
       actual.features,
       base?.features,
+      metrics,
     );
-    const predictions = compareColumns(statistics.predictions, actual.outputs, base?.outputs);
+    const predictions = compareColumns(statistics.predictions, actual.outputs, base?.outputs, metrics);
     return {
       endpointId: endpoint.id,
       ...segmentOf(segment),
@@ -207,11 +266,11 @@ export class DriftService {
   /** The window's parts per reference version; predictions are counted only when it straddles a change. */
   private async coverage(
     endpoint: EndpointRecord,
+    versions: ReferenceVersions,
     aggregatesId: string,
     from: number,
     to: number,
   ): Promise<ReferenceCoverage> {
-    const versions = await this.references.versions(endpoint.id);
     const segments = referenceSegments(versions, from, to);
     const scoredVersion = endpoint.referenceVersion;
     if (segments.length <= 1) return { straddlesChange: false, scoredVersion, segments };

@@ -3,6 +3,7 @@ import type { DocumentStore } from '../../store/types';
 import type { ColumnDrift } from '../analysis/columnDrift';
 import type { DriftReport, DriftService } from '../analysis/driftService';
 import type { DriftStatus } from '../drift/driftStatus';
+import type { DriftMetric } from '../drift/registry';
 import type { EndpointRecord } from '../../store/types';
 import type { SegmentService } from './segmentService';
 
@@ -22,6 +23,7 @@ export interface SegmentDriftRow {
   features: Record<string, number | null>;
 }
 
+const RANKING_METRICS: readonly DriftMetric[] = ['tvd', 'hellinger'];
 const DECIDED: ReadonlySet<DriftStatus> = new Set(['NO_DRIFT', 'POSSIBLE_DRIFT', 'DRIFT_DETECTED']);
 
 /** A feature's deciding measure, when the policy decided it. */
@@ -124,11 +126,13 @@ export class SegmentDriftService {
     options: { key?: string; limit: number },
   ): Promise<SegmentDriftRow[]> {
     const scopes = await this.segments.allScopes(endpoint, options.key);
-    const rows: SegmentDriftRow[] = [];
-    for (const scope of scopes) {
-      const report = await this.drift.report(endpoint, from, to, undefined, scope);
-      if (report.window.predictions > 0) rows.push(segmentDriftRow(scope.key, scope.value, report));
-    }
-    return rows.sort(bySeverity).slice(0, options.limit);
+    // The policy decides on its own tests; of the listed measures only TVD and Hellinger are kept.
+    const reports = await this.drift.segmentReports(endpoint, from, to, scopes, RANKING_METRICS);
+    return reports
+      .flatMap((report, i) =>
+        report.window.predictions > 0 ? [segmentDriftRow(scopes[i].key, scopes[i].value, report)] : [],
+      )
+      .sort(bySeverity)
+      .slice(0, options.limit);
   }
 }

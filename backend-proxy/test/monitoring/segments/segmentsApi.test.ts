@@ -1,6 +1,16 @@
 import type { RunningProxy } from '../../../src/server';
 import { call, startTestProxy } from '../../helpers/proxy';
-import { parsePromText } from '../../helpers/promText';
+import { tvd, xBin } from '../../helpers/histogramMath';
+import {
+  COUNTRIES,
+  MINUTE,
+  regionOf,
+  segmentedEndpoint,
+  type DriftReport,
+  type Event,
+  type RankingRow,
+  type SegmentKeyView,
+} from './segmentTraffic';
 
 interface ColumnDrift {
   name: string;
@@ -8,110 +18,23 @@ interface ColumnDrift {
   measures: Record<string, { value: number }>;
   decision?: { status: string; value: number | null };
 }
-interface DriftReport {
-  segment?: { key: string; value: string };
-  window: { predictions: number };
-  features: ColumnDrift[];
-  overall: { status: string; explanation: { value: number | null } };
-}
-interface SegmentKeyView {
-  key: string;
-  budget: number;
-  values: string[];
-  slotsLeft: number;
-  overflowPredictions: number;
-}
-interface RankingRow {
-  segmentKey: string;
-  segment: string;
-  n: number;
-  status: string;
-  score: number | null;
-  worstFeature: string | null;
-  worstFeatureScore: number | null;
-}
-
-// Independent arithmetic: plain formulas over the events the test generates.
-const normalise = (counts: number[]) => {
-  const total = counts.reduce((a, b) => a + b, 0);
-  return counts.map((c) => c / total);
-};
-const tvd = (a: number[], b: number[]) => {
-  const [p, q] = [normalise(a), normalise(b)];
-  return 0.5 * p.reduce((s, pi, i) => s + Math.abs(pi - q[i]), 0);
-};
-/** Bin of x on the reference 0..99 (20 bins of width 4.95, open bins 0 and 21). */
-const xBin = (v: number) => (v < 0 ? 0 : v > 99 ? 21 : v === 99 ? 20 : Math.floor(v / 4.95) + 1);
-const COUNTRIES = ['DE', 'FR', 'IT', 'ES'];
-
-/**
- * 600 predictions, x = 0..99 six times. Copies 0 and 1 split by region at x = 50 ("low" below,
- * "high" above), copies 2-5 are region "mixed": each region but "mixed" is far from the reference,
- * while the whole endpoint sees exactly the reference's distribution. Labels agree with the
- * prediction in "low", never in "high", and in every other copy in "mixed".
- */
-function production(endpoint: string, t0: number) {
-  const events = [];
-  for (let copy = 0; copy < 6; copy++)
-    for (let x = 0; x < 100; x++) {
-      const region = copy < 2 ? (x < 50 ? 'low' : 'high') : 'mixed';
-      const prediction = x % 2 ? 'yes' : 'no';
-      const agrees = region === 'low' || (region === 'mixed' && copy % 2 === 0);
-      events.push({
-        endpoint,
-        timestamp: t0 + copy * 60_000 + x * 100,
-        features: { x, country: COUNTRIES[(x + copy) % 4] },
-        prediction,
-        label: agrees ? prediction : prediction === 'yes' ? 'no' : 'yes',
-        latencyMs: 1 + (x % 10),
-        // Both spellings of an event's tags.
-        ...(copy % 2 ? { tags: { region } } : { segment: { region } }),
-      });
-    }
-  return events;
-}
-type Event = ReturnType<typeof production>[number];
-const regionOf = (e: Event) => ('tags' in e ? e.tags : e.segment)?.region;
 
 describe('segments over HTTP', () => {
   let proxy: RunningProxy;
   let url: string;
   let id: string;
-  const minute = 60_000;
-  const t0 = Math.floor(Date.now() / minute) * minute - 30 * minute;
-  const range = `from=${t0}&to=${t0 + 10 * minute}`;
+  const minute = MINUTE;
+  let t0: number;
+  let range: string;
   let events: Event[];
   let categories: string[];
 
   beforeAll(async () => {
-    proxy = await startTestProxy({ prometheusSegmentLimit: 4 });
+    proxy = await startTestProxy();
     url = proxy.url;
-    const created = await call<{ id: string }>(url, 'POST', '/api/v1/endpoints', {
-      body: {
-        project: 'shop',
-        model: 'churn',
-        features: [
-          { name: 'x', kind: 'numeric' },
-          { name: 'country', kind: 'categorical' },
-        ],
-        predictionColumns: [{ name: 'prediction', kind: 'categorical' }],
-        labelColumns: ['label'],
-      },
-    });
-    id = created.body.id;
-    const rows = Array.from({ length: 200 }, (_, i) => ({
-      x: i % 100,
-      country: COUNTRIES[i % 4],
-      prediction: i % 2 ? 'yes' : 'no',
-      label: i % 2 ? 'yes' : 'no',
-    }));
-    const reference = await call<{
-      statistics: { features: Array<{ name: string; categories?: string[] }> };
-    }>(url, 'PUT', `/api/v1/endpoints/${id}/reference`, { body: { rows } });
-    expect(reference.status).toBe(201);
-    categories = reference.body.statistics.features[1].categories as string[];
+    ({ id, t0, events, categories } = await segmentedEndpoint(proxy, false));
+    range = `from=${t0}&to=${t0 + 10 * minute}`;
     expect([...categories].sort()).toEqual([...COUNTRIES].sort());
-    events = production(id, t0);
   });
   afterAll(() => proxy.close());
 
@@ -327,117 +250,6 @@ describe('segments over HTTP', () => {
       `/api/v1/endpoints/${id}/segments/drift?${range}&segmentKey=country`,
     );
     expect(onlyCountry.body.segments.map((r) => r.segment).sort()).toEqual(['DE', 'FR', 'other']);
-  });
-
-  it('answers the Grafana segment targets and filters existing targets by segment', async () => {
-    const query = (target: string) =>
-      call<
-        Array<{
-          columns: Array<{ text: string }>;
-          rows: unknown[][];
-          target?: string;
-          datapoints?: unknown[];
-        }>
-      >(url, 'POST', '/grafana/query', {
-        body: {
-          range: { from: new Date(t0).toISOString(), to: new Date(t0 + 10 * minute).toISOString() },
-          intervalMs: minute,
-          maxDataPoints: 100,
-          targets: [{ refId: 'A', target }],
-        },
-      });
-    const keys = await query(`target_endpoint=segment_keys;endpoint_id=${id}`);
-    expect(keys.body[0].columns.map((c) => c.text)).toEqual(['segment_key']);
-    expect(keys.body[0].rows).toEqual([['region'], ['country']]);
-    const values = await query(`target_endpoint=segments;endpoint_id=${id};segment_key=country`);
-    expect(values.body[0].rows).toEqual([['DE'], ['FR'], ['other']]);
-    // No overflow traffic under region: no "other" row.
-    const regions = await query(`target_endpoint=segments;endpoint_id=${id};segment_key=region`);
-    expect(regions.body[0].rows).toEqual([['low'], ['high'], ['mixed']]);
-
-    const worst = await query(`target_endpoint=segment_drift;endpoint_id=${id};limit=2`);
-    expect(worst.status).toBe(200);
-    expect(worst.body[0].columns.map((c) => c.text)).toEqual([
-      'segment_key',
-      'segment',
-      'n',
-      'status',
-      'score',
-      'worst_feature',
-      'worst_feature_score',
-    ]);
-    expect(worst.body[0].rows.map((r) => [r[0], r[2], r[3], r[4], r[5]])).toEqual([
-      ['region', 100, 'DRIFT_DETECTED', 0.5, 'x'],
-      ['region', 100, 'DRIFT_DETECTED', 0.5, 'x'],
-    ]);
-    const heat = await query(`target_endpoint=segment_feature_drift;endpoint_id=${id};segment_key=region`);
-    expect(heat.body[0].columns.map((c) => c.text)).toEqual(['segment', 'x', 'country']);
-    expect(heat.body[0].rows.map((r) => r[0]).slice(2)).toEqual(['region=mixed']);
-    const low = await call<DriftReport>(
-      url,
-      'GET',
-      `/api/v1/endpoints/${id}/drift?${range}&segmentKey=region&segment=low`,
-    );
-    const lowRow = heat.body[0].rows.find((r) => r[0] === 'region=low');
-    expect(lowRow?.[1]).toBe(low.body.features.find((f) => f.name === 'x')?.decision?.value);
-
-    // feature_drift for two segments: a segment column in front of the usual ones.
-    const drift = await query(
-      `target_endpoint=feature_drift;endpoint_id=${id};segment_key=region;segment=(low|high)`,
-    );
-    expect(drift.status).toBe(200);
-    expect(drift.body[0].columns[0].text).toBe('segment');
-    expect(new Set(drift.body.flatMap((t) => t.rows.map((r) => r[0])))).toEqual(new Set(['low', 'high']));
-    // A series target: one series per segment, the value in its name.
-    const predictions = await query(`target_endpoint=predictions;endpoint_id=${id};segment_key=country`);
-    const totals = Object.fromEntries(
-      predictions.body.map((s) => [
-        s.target,
-        (s.datapoints as Array<[number | null, number]>).reduce((n, [v]) => n + (v ?? 0), 0),
-      ]),
-    );
-    const countryTotal = (c: string[]) => events.filter((e) => c.includes(e.features.country)).length;
-    expect(Object.values(totals)).toEqual([
-      countryTotal(['DE']),
-      countryTotal(['FR']),
-      countryTotal(['IT', 'ES']),
-    ]);
-    expect(Object.keys(totals).map((name) => name.split(' ').pop())).toEqual(['DE', 'FR', 'other']);
-
-    const bad = await query(`target_endpoint=list_endpoints;segment_key=country`);
-    expect(bad.status).toBe(400);
-    expect((bad.body as unknown as { error: string }).error).toMatch(
-      /list_endpoints does not take segment_key/,
-    );
-    const noKey = await query(`target_endpoint=segments;endpoint_id=${id}`);
-    expect(noKey.status).toBe(400);
-    expect((noKey.body as unknown as { error: string }).error).toMatch(/segments needs segment_key/);
-    const unknownValue = await query(
-      `target_endpoint=accuracy;endpoint_id=${id};segment_key=country;segment=IT`,
-    );
-    expect(unknownValue.status).toBe(400);
-    expect((unknownValue.body as unknown as { error: string }).error).toMatch(/has no value "IT"/);
-  });
-
-  it('exports segment statuses to Prometheus within the series limit, worst first', async () => {
-    await proxy.services.evaluator.evaluateAll();
-    const scrape = await call<string>(url, 'GET', '/metrics');
-    const samples = parsePromText(scrape.body);
-    const status = samples.filter((s) => s.name === 'driftwatch_segment_drift_status');
-    // 6 segments had traffic in the evaluation window; the limit keeps 4, the drifted ones among them.
-    expect(status).toHaveLength(4);
-    expect(samples.find((s) => s.name === 'driftwatch_segment_series_dropped')?.value).toBe(2);
-    for (const region of ['low', 'high'])
-      expect(status.find((s) => s.labels.segment === region)).toMatchObject({
-        labels: { endpoint: id, segment_key: 'region', segment: region },
-        value: 2,
-      });
-    const n = samples.find(
-      (s) => s.name === 'driftwatch_segment_window_predictions' && s.labels.segment === 'low',
-    );
-    expect(n?.value).toBe(100);
-    const levels = status.map((s) => s.value);
-    expect(levels).toEqual([...levels].sort((a, b) => b - a));
   });
 
   it('counts a late label in the segments of its prediction', async () => {

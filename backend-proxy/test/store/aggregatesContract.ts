@@ -1,16 +1,9 @@
-import type { Store } from '../../../src/store/types';
-import { M, MINUTE, T0, delta, sortBy } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { Store } from '../../src/store/types';
+import { M, MINUTE, T0, delta, sortBy } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
-export function aggregatesContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function aggregatesContract({ store, contractTest }: ContractSuite): void {
   describe('aggregates', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('applyAggregates creates and adds', async () => {
       await store.applyAggregates([
         delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),
