@@ -2,6 +2,7 @@
  * Known data for the Grafana API tests, seeded over real HTTP as a client would, with the
  * expected values derived by hand (see the comments) rather than by the code under test.
  */
+import { normalise, xBin } from '../helpers/histogramMath';
 import type { Config } from '../../src/config';
 import type { RunningProxy } from '../../src/server';
 import { call, startTestProxy } from '../helpers/proxy';
@@ -26,8 +27,7 @@ export interface Fixture {
 export const XS = [0, 1, 2, 3, 4, 50, 99, -5, 120, null];
 export const CS = ['a', 'a', 'b', 'z', 'a', 'c', null, 'b', 'a', 'a'];
 
-/** Bin of x on the reference 0..99: 20 bins of width 4.95 and open bins 0 and 21. */
-export const xBin = (v: number) => (v < 0 ? 0 : v > 99 ? 21 : v === 99 ? 20 : Math.floor(v / 4.95) + 1);
+/** The reference's histograms of x (0..99: 20 bins of width 4.95 and open bins 0 and 21) and of c. */
 export const REFERENCE_X = [0, ...new Array(20).fill(5), 0];
 export const REFERENCE_C = [50, 30, 20, 0];
 /** Both batches together: each x value twice. */
@@ -39,19 +39,9 @@ export const ACTUAL_X = (() => {
 /** c over both batches: a 10, b 4, c 2, other (z) 2; the two nulls are missing. */
 export const ACTUAL_C = [10, 4, 2, 2];
 
-// Independent arithmetic on the histograms, as MLRun defines the measures.
-const normalise = (counts: number[]) => {
-  const total = counts.reduce((a, b) => a + b, 0);
-  return counts.map((c) => c / total);
-};
-export const tvd = (a: number[], b: number[]) => {
-  const [p, q] = [normalise(a), normalise(b)];
-  return 0.5 * p.reduce((s, pi, i) => s + Math.abs(pi - q[i]), 0);
-};
-export const hellinger = (a: number[], b: number[]) => {
-  const [p, q] = [normalise(a), normalise(b)];
-  return Math.sqrt(Math.max(0, 1 - p.reduce((s, pi, i) => s + Math.sqrt(pi * q[i]), 0)));
-};
+// Independent arithmetic on the histograms, as MLRun defines the measures (helpers/histogramMath.ts).
+export { hellinger, tvd, xBin } from '../helpers/histogramMath';
+
 /** MLRun's symmetric KL: empty bins weigh 0 and divide as 1e-4. */
 export const kld = (a: number[], b: number[]) => {
   const [p, q] = [normalise(a), normalise(b)];
