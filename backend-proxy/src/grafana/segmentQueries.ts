@@ -160,7 +160,10 @@ export async function segmentDrift(ctx: QueryContext, q: TargetQuery): Promise<T
   ];
 }
 
-/** Segment x feature: one row per segment (`key=value`, worst first), one column per feature with its drift score. */
+/**
+ * Segment x feature: one row per segment (`key=value`, worst first), one column per feature with
+ * its drift severity there (deciding measure / threshold: one scale across feature kinds).
+ */
 export async function segmentFeatureDrift(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const rows = await ranking(ctx, q);
   const features = [...new Set(rows.flatMap((r) => Object.keys(r.features)))].filter(
@@ -169,7 +172,7 @@ export async function segmentFeatureDrift(ctx: QueryContext, q: TargetQuery): Pr
   return [
     table(
       [['segment', 'string'], ...features.map((f): [string, 'number'] => [f, 'number'])],
-      rows.map((r) => [`${r.segmentKey}=${r.segment}`, ...features.map((f) => r.features[f] ?? null)]),
+      rows.map((r) => [`${r.segmentKey}=${r.segment}`, ...features.map((f) => r.severities[f] ?? null)]),
     ),
   ];
 }

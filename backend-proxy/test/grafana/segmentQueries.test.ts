@@ -74,7 +74,11 @@ describe('segments in Grafana', () => {
       `/api/v1/endpoints/${id}/drift?${range}&segmentKey=region&segment=low`,
     );
     const lowRow = heat.body[0].rows.find((r) => r[0] === 'region=low');
-    expect(lowRow?.[1]).toBe(low.body.features.find((f) => f.name === 'x')?.decision?.value);
+    // The cell is the severity: the deciding measure over its threshold.
+    const decision = low.body.features.find((f) => f.name === 'x')?.decision;
+    if (!decision || decision.value === null) throw new Error('segment low has no decided feature x');
+    expect(decision.threshold).toBeGreaterThan(0);
+    expect(lowRow?.[1]).toBeCloseTo(decision.value / decision.threshold, 12);
 
     // feature_drift for two segments: a segment column in front of the usual ones.
     const drift = await query(
