@@ -47,7 +47,6 @@ const DEPENDENT: Record<string, readonly string[]> = {
 
 const LABELS: Record<string, string> = {
   endpoint_id: 'Endpoint',
-  segment_key: 'Segment key',
   key: 'Metric',
   stat: 'Statistic',
   by: 'By',

@@ -1,7 +1,8 @@
 /**
- * `individual_feature_analysis` per segment: the feature-drift panel of the Details dashboard sends
- * it the segment with `feature_drift` and `feature_histogram`, so its actual statistics must be the
- * segment's. Expected values are the arithmetic of the events sent.
+ * What the Grafana side needs of segments beyond the segment targets: `individual_feature_analysis`
+ * per segment (the Details dashboard's feature-drift panel sends it the segment with `feature_drift`
+ * and `feature_histogram`, so its actual statistics must be the segment's; expected values are the
+ * arithmetic of the events sent), and the query builder's segment fields with their options.
  */
 import type { RunningProxy } from '../../src/server';
 import { call, startTestProxy } from '../helpers/proxy';
@@ -16,7 +17,7 @@ const minute = 60_000;
 const xs = { north: (i: number) => i, south: (i: number) => 1_000 + i };
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-describe('individual_feature_analysis per segment', () => {
+describe('segments for the Grafana side', () => {
   let proxy: RunningProxy;
   let id = '';
   // Whole minutes an hour ago: inside the accepted ingest window.
@@ -72,7 +73,28 @@ describe('individual_feature_analysis per segment', () => {
   const column = (answer: TableAnswer, name: string, row = 0) =>
     answer.rows[row][answer.columns.findIndex((c) => c.text === name)];
 
-  it("answers one segment's actual statistics", async () => {
+  const options = async (name: string, payload: Record<string, unknown>) =>
+    call(proxy.url, 'POST', '/grafana/metric-payload-options', {
+      body: { metric: 'feature_drift', payload, name },
+    });
+
+  it("the builder's segment key and segment fields list the endpoint's keys and the key's values", async () => {
+    expect(await options('segment_key', { endpoint_id: id })).toMatchObject({
+      status: 200,
+      body: [{ label: 'region', value: 'region' }],
+    });
+    const values = await options('segment', { endpoint_id: id, segment_key: 'region' });
+    expect(values.status).toBe(200);
+    // In order of first appearance; `other` had no traffic.
+    expect(values.body).toEqual([
+      { label: 'north', value: 'north' },
+      { label: 'south', value: 'south' },
+    ]);
+    // No key chosen yet: nothing to list.
+    expect(await options('segment', { endpoint_id: id })).toMatchObject({ status: 200, body: [] });
+  });
+
+  it("individual_feature_analysis answers one segment's actual statistics", async () => {
     const reply = await query(
       `target_endpoint=individual_feature_analysis;endpoint_id=${id};segment_key=region;segment=south`,
     );
@@ -88,7 +110,7 @@ describe('individual_feature_analysis per segment', () => {
     expect(column(table, 'expected_mean')).toBeCloseTo(mean(Array.from({ length: 200 }, (_, i) => i)), 9);
   });
 
-  it('answers every segment of the key (other last), one row each marked with its segment', async () => {
+  it('individual_feature_analysis answers every segment of the key (other last), one row each marked with its segment', async () => {
     const reply = await query(
       `target_endpoint=individual_feature_analysis;endpoint_id=${id};segment_key=region`,
     );
