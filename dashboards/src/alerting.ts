@@ -5,10 +5,13 @@
  * evaluates them on its server, which a frontend data source could not do.
  */
 import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
+import { SEGMENT_DRIFT_STATUS, SEGMENT_LABELS } from '@driftwatch/backend-proxy/segment-metrics';
 import { DASHBOARD_UIDS, EXPRESSION_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID } from './constants';
 
 /** The labels of every per-endpoint series (ENDPOINT_LABELS in the proxy). */
 const BY_ENDPOINT = 'project, endpoint, model, version';
+/** A segment series: its endpoint's labels and the segment's key and value. */
+const BY_SEGMENT = [BY_ENDPOINT, ...SEGMENT_LABELS].join(', ');
 /** The job name of the proxy in prometheus/prometheus.yml. */
 export const PROMETHEUS_JOB = 'driftwatch';
 export const RULE_FOLDER = 'Driftwatch';
@@ -33,8 +36,11 @@ export interface AlertRuleSpec {
   description: string;
   /** What a rule with no series means: nothing to alert on (OK), or a problem itself (Alerting). */
   noData: NoDataState;
-  /** Per-endpoint rules link to the endpoint's Details dashboard; others to the Overview. */
-  perEndpoint: boolean;
+  /**
+   * What one alert instance is about, and so where it links: an endpoint (its Details dashboard),
+   * a segment of one (Details with the segment selected), or the whole installation (the Overview).
+   */
+  scope: 'endpoint' | 'segment' | 'installation';
 }
 
 const endpointName = '{{ $labels.model }}:{{ $labels.version }} ({{ $labels.project }})';
@@ -55,7 +61,23 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       'The latest drift evaluations of {{ $labels.endpoint }} have found drift for 10 minutes: under the default policy at least half of the features drifted (a significant test after the Benjamini-Hochberg correction and an effect size above its threshold), on a window of at least the minimum sample. The Details dashboard shows which features moved and why.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
+  },
+  {
+    uid: 'driftwatch-segment-drift-detected',
+    title: 'Driftwatch: drift detected in a segment',
+    // One instance per segment; the proxy exports only the worst DRIFTWATCH_PROMETHEUS_SEGMENT_LIMIT
+    // segments, and a segment below the policy's minimum sample is -2 (INSUFFICIENT_DATA), never drift.
+    expr: `max by (${BY_SEGMENT}) (${SEGMENT_DRIFT_STATUS.name})`,
+    threshold: { type: 'gt', value: DRIFT_STATUS_LEVEL.POSSIBLE_DRIFT + 0.5 },
+    for: '10m',
+    severity: 'warning',
+    category: 'drift',
+    summary: `Drift detected for {{ $labels.segment_key }}={{ $labels.segment }} on ${endpointName}`,
+    description:
+      'The latest drift evaluation of {{ $labels.endpoint }} found drift in the segment {{ $labels.segment_key }}={{ $labels.segment }} for 10 minutes, under the same policy as the endpoint (which may itself show none: one slice of traffic can drift while the rest does not). The Details dashboard opens on that segment.',
+    noData: 'OK',
+    scope: 'segment',
   },
   {
     uid: 'driftwatch-error-rate',
@@ -70,7 +92,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       'Over the last 5 minutes {{ humanizePercentage $values.A.Value }} of the predictions of {{ $labels.endpoint }} reported an error.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-latency-p95',
@@ -84,7 +106,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       'The 95th percentile of model latency of {{ $labels.endpoint }} over the last 5 minutes is {{ humanizeDuration $values.A.Value }}.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-accuracy-drop',
@@ -98,7 +120,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       'Of the predictions of {{ $labels.endpoint }} whose labels have arrived, {{ humanizePercentage $values.A.Value }} were right (latest evaluation).',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-label-coverage',
@@ -113,7 +135,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       'Of the predictions of {{ $labels.endpoint }} in the evaluation window, {{ humanizePercentage $values.A.Value }} have a label so far (labels arriving later than the window is long also read as low coverage; see driftwatch_label_lag_p95_seconds). Accuracy there rests on few labels.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-labels-stopped',
@@ -127,7 +149,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       '{{ $labels.endpoint }} received labels during the last day but none in its latest evaluation window: the labelling pipeline may have stopped.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-no-predictions',
@@ -142,7 +164,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       '{{ $labels.endpoint }} has received no predictions for 15 minutes: the model server may be down or no longer reporting to Driftwatch.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-evaluation-stale',
@@ -156,7 +178,7 @@ const ALERT_RULES: AlertRuleSpec[] = [
     description:
       'The last drift evaluation of {{ $labels.endpoint }} was {{ humanizeDuration $values.A.Value }} ago; the proxy’s evaluator (DRIFTWATCH_EVALUATION_INTERVAL_MS) may be stopped or failing.',
     noData: 'OK',
-    perEndpoint: true,
+    scope: 'endpoint',
   },
   {
     uid: 'driftwatch-proxy-down',
@@ -171,20 +193,26 @@ const ALERT_RULES: AlertRuleSpec[] = [
       'At least one proxy target of job {{ $labels.job }} has failed its scrapes for 5 minutes; no alert above can fire for its endpoints meanwhile.',
     // No `up` series at all means Prometheus lost the job: that is an outage too.
     noData: 'Alerting',
-    perEndpoint: false,
+    scope: 'installation',
   },
 ];
 
-/** Where an alert's runbook link goes: the endpoint's Details dashboard, or the Overview. */
 /**
  * Where notifications link: absolute, since a link in an e-mail or a chat message has no Grafana
  * to be relative to. Grafana does not substitute environment variables in provisioned annotations,
  * so the base is written into the file when it is generated (`--grafana-url`).
  */
 export function runbookUrl(rule: AlertRuleSpec, grafanaUrl: string): string {
-  return rule.perEndpoint
-    ? `${grafanaUrl}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`
-    : `${grafanaUrl}/d/${DASHBOARD_UIDS.overview}`;
+  const details = `${grafanaUrl}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`;
+  switch (rule.scope) {
+    case 'endpoint':
+      return details;
+    case 'segment':
+      // Segment values are user input (spaces, `&`): escaped for the query string.
+      return `${details}&var-segment_key={{ $labels.segment_key }}&var-segment={{ $labels.segment | urlquery }}`;
+    case 'installation':
+      return `${grafanaUrl}/d/${DASHBOARD_UIDS.overview}`;
+  }
 }
 
 /** One rule in Grafana's provisioning format (AlertRuleV1 in pkg/services/provisioning/alerting). */

@@ -1,8 +1,12 @@
 /**
  * Details: one endpoint, for the data scientist. Its summary, overall drift (TVD, Hellinger and
- * KLD, sums and means), the plugin's feature-drift panel, expected vs actual histograms per
- * feature (one panel per value of `$feature`), incoming feature values, accuracy and data quality.
- * Alert links and the Overview's table open it with `var-project` and `var-endpoint`.
+ * KLD, sums and means), the plugin's feature-drift panel, its segments (drift per segment and
+ * feature, the worst segments), expected vs actual histograms per feature (one panel per value of
+ * `$feature`), incoming feature values, accuracy and data quality.
+ * Alert links and the Overview's table open it with `var-project` and `var-endpoint`; segment
+ * alerts add `var-segment_key` and `var-segment`.
+ * `$segment_key` on All (sent as `*`, "no filter") is the whole endpoint, and the Segments row
+ * covers every declared key; a key restricts the feature-drift panel to `$segment` of that key.
  */
 import { RowBuilder, VariableSort, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DATASOURCE_VARIABLE } from './constants';
@@ -10,6 +14,7 @@ import { dashboardUrl, finish, monitoringEventsAnnotation, newDashboard } from '
 import {
   ACCURACY_THRESHOLDS,
   DRIFT_SCORE_THRESHOLDS,
+  DRIFT_SEVERITY_THRESHOLDS,
   DRIFT_STATUS_MAPPINGS,
   featureDriftPanel,
   histogramPanel,
@@ -20,10 +25,14 @@ import {
   timeSeriesPanel,
 } from './panels';
 import { targetString } from './query';
-import { datasourceVariable, queryVariable } from './variables';
+import { ALL_FILTER, datasourceVariable, queryVariable } from './variables';
 
 const ENDPOINT = { project: '$project', endpoint_id: '$endpoint' };
 const FEATURES = { ...ENDPOINT, feature: '$feature' };
+/** The segments of the chosen key (every key when the key is All). */
+const SEGMENT_KEY = { ...ENDPOINT, segment_key: '$segment_key' };
+/** The chosen segments of the chosen key; with both on All, the whole endpoint. */
+const SEGMENTS = { ...SEGMENT_KEY, segment: '$segment' };
 /** Per-feature measures: MLRun's thresholds apply to TVD and Hellinger alike. */
 const MEASURE = { thresholds: DRIFT_SCORE_THRESHOLDS, colorBackground: true, decimals: 3 };
 
@@ -54,6 +63,22 @@ export function detailsDashboard(): Dashboard {
         // No custom "All" value: with All, the histograms repeat once per feature.
         all: {},
         sort: VariableSort.Disabled,
+      }),
+    )
+    .withVariable(
+      queryVariable('segment_key', 'segment_keys', ENDPOINT, {
+        label: 'Segment key',
+        description:
+          'All: the whole endpoint. A key (e.g. country): the feature drift of its segments below.',
+        all: { value: ALL_FILTER },
+      }),
+    )
+    .withVariable(
+      queryVariable('segment', 'segments', SEGMENT_KEY, {
+        label: 'Segment',
+        description: 'Values of the segment key in use (other: values past its budget).',
+        multi: true,
+        all: { value: ALL_FILTER },
       }),
     )
     .annotation(monitoringEventsAnnotation(ENDPOINT))
@@ -241,14 +266,14 @@ export function detailsDashboard(): Dashboard {
         {
           title: 'Feature drift',
           description:
-            'Every feature over the time range: drift measures and status, expected vs actual statistics and histograms. Click a feature to select it.',
+            'Every feature over the time range (of the chosen segment, when a segment key is chosen): drift measures and status, expected vs actual statistics and histograms. Click a feature to select it.',
           width: 12,
           height: 12,
         },
         {
-          measures: targetString('feature_drift', ENDPOINT),
-          statistics: targetString('individual_feature_analysis', ENDPOINT),
-          histograms: targetString('feature_histogram', ENDPOINT),
+          measures: targetString('feature_drift', SEGMENTS),
+          statistics: targetString('individual_feature_analysis', SEGMENTS),
+          histograms: targetString('feature_histogram', SEGMENTS),
         },
         // Drifting features first; a click on one selects it in $feature (the histograms below follow).
         {
@@ -284,6 +309,67 @@ export function detailsDashboard(): Dashboard {
             hellinger: { displayName: 'Hellinger', ...MEASURE },
             kld: { displayName: 'KLD', decimals: 3 },
           },
+        },
+      ),
+    )
+
+    .withRow(new RowBuilder('Segments'))
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Drift per segment and feature',
+          description:
+            'Each segment (row) and feature (column): the feature’s drift severity in that segment over the time range, its deciding measure over the policy’s threshold for it (1: at the threshold; red from there). Worst segments first. Empty: too few predictions in the segment to decide.',
+          width: 14,
+          height: 10,
+        },
+        [targetString('segment_feature_drift', SEGMENT_KEY)],
+        {
+          columns: { segment: { displayName: 'Segment' } },
+          numberColumns: {
+            thresholds: DRIFT_SEVERITY_THRESHOLDS,
+            colorBackground: true,
+            decimals: 2,
+            noValue: '–',
+          },
+        },
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Worst segments',
+          description:
+            'Segments ranked by the drift policy’s score over the time range, with their predictions (n), status and the feature that drifted most. Click a segment to show its feature drift above.',
+          width: 10,
+          height: 10,
+        },
+        [targetString('segment_drift', SEGMENT_KEY)],
+        {
+          columns: {
+            segment_key: { displayName: 'Key' },
+            segment: {
+              displayName: 'Segment',
+              links: [
+                {
+                  title: 'Feature drift of ${__data.fields.segment_key}=${__data.fields.segment}',
+                  url: dashboardUrl('details', {
+                    [DATASOURCE_VARIABLE]: '${datasource}',
+                    project: '${project}',
+                    endpoint: '${endpoint}',
+                    segment_key: '${__data.fields.segment_key}',
+                    segment: '${__data.fields.segment:percentencode}',
+                  }),
+                },
+              ],
+            },
+            n: { displayName: 'Predictions', decimals: 0 },
+            status: { displayName: 'Status', mappings: DRIFT_STATUS_MAPPINGS, colorBackground: true },
+            score: { displayName: 'Score', decimals: 3 },
+            worst_feature: { displayName: 'Worst feature' },
+            worst_feature_score: { displayName: 'Its score', decimals: 3 },
+          },
+          sortBy: { column: 'Score', desc: true },
         },
       ),
     )

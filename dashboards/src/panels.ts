@@ -22,6 +22,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as trend from '@grafana/grafana-foundation-sdk/trend';
+import { DRIFT_SEVERITY_STEPS } from '@driftwatch/backend-proxy/drift-severity';
 import { DATASOURCE_REF, FEATURE_DRIFT_PANEL_ID } from './constants';
 import { queries } from './query';
 import type { FeatureDriftOptions } from '@driftwatch/grafana-plugin/panel-options';
@@ -63,6 +64,13 @@ export const DRIFT_SCORE_THRESHOLDS: ThresholdStep[] = [
   [0.7, 'red'],
 ];
 
+/** Drift severity (a feature's deciding measure over its policy threshold): yellow approaching the threshold, red at it. */
+export const DRIFT_SEVERITY_THRESHOLDS: ThresholdStep[] = [
+  [null, 'green'],
+  [DRIFT_SEVERITY_STEPS.approaching, 'yellow'],
+  [DRIFT_SEVERITY_STEPS.atThreshold, 'red'],
+];
+
 export const ACCURACY_THRESHOLDS: ThresholdStep[] = [
   [null, 'red'],
   [0.8, 'yellow'],
@@ -79,6 +87,8 @@ export interface FieldOverride {
   thresholds?: ThresholdStep[];
   /** Colour the cell's background from the mappings or thresholds. */
   colorBackground?: boolean;
+  /** Shown for a null value (e.g. too few predictions to measure). */
+  noValue?: string;
   links?: Array<{ title: string; url: string }>;
 }
 
@@ -99,6 +109,7 @@ function overrideProperties(o: FieldOverride): DynamicConfigValue[] {
     if (o.thresholds !== undefined)
       properties.push({ id: 'color', value: { mode: FieldColorModeId.Thresholds } });
   }
+  if (o.noValue !== undefined) properties.push({ id: 'noValue', value: o.noValue });
   if (o.links !== undefined) properties.push({ id: 'links', value: o.links });
   return properties;
 }
@@ -198,6 +209,8 @@ export function multiStatPanel(
 export interface TableOptions {
   /** Per column: display name, unit, colours, links. Columns not named here show as they come. */
   columns?: Record<string, FieldOverride>;
+  /** Every numeric column, for tables whose columns are data (one per feature): colours, decimals. */
+  numberColumns?: FieldOverride;
   transformations?: DataTransformerConfig[];
   sortBy?: { column: string; desc: boolean };
 }
@@ -211,6 +224,7 @@ export function tablePanel(
     .targets(queries(...targets))
     .cellHeight(common.TableCellHeight.Sm)
     .filterable(true);
+  if (options.numberColumns) builder.overrideByFieldType('number', overrideProperties(options.numberColumns));
   for (const [name, override] of Object.entries(options.columns ?? {}))
     builder.overrideByName(name, overrideProperties(override));
   for (const t of options.transformations ?? []) builder.withTransformation(t);

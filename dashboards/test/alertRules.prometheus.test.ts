@@ -1,13 +1,16 @@
 /**
  * Every alert rule's PromQL against a real Prometheus (the Debian binary) scraping a real seeded
  * proxy every second: each query must return series, and the rules' thresholds must pick exactly
- * the endpoints the proxy itself says are drifting or inaccurate, and nothing while traffic flows.
+ * the endpoints the proxy itself says are drifting or inaccurate (and the segment rule exactly the
+ * drifting segment of an endpoint with a healthy one), and nothing while traffic flows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
+import { SEGMENT_DRIFT_STATUS } from '@driftwatch/backend-proxy/segment-metrics';
 import { PROMETHEUS_JOB } from '../src/alerting';
 import { PROMETHEUS_DATASOURCE_UID } from '../src/constants';
 import { startSeededProxy, type SeededProxy } from './helpers/seededProxy';
@@ -47,28 +50,30 @@ function freePort(): Promise<number> {
   });
 }
 
+async function send(seeded: SeededProxy, path: string, method: string, body: unknown) {
+  const response = await fetch(`${seeded.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string };
+}
+
 /** Registers `sparse/scorer` with a reference and 10 predictions far outside it, and evaluates it. */
 async function seedSparseEndpoint(seeded: SeededProxy): Promise<string> {
-  const post = async (path: string, method: string, body: unknown) => {
-    const response = await fetch(`${seeded.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { id: string };
-  };
-  const { id } = await post('/api/v1/endpoints', 'POST', {
+  const { id } = await send(seeded, '/api/v1/endpoints', 'POST', {
     project: 'sparse',
     model: 'scorer',
     version: 'v1',
     features: [{ name: 'x', kind: 'numeric' }],
   });
-  await post(`/api/v1/endpoints/${id}/reference`, 'PUT', {
+  await send(seeded, `/api/v1/endpoints/${id}/reference`, 'PUT', {
     rows: Array.from({ length: 200 }, (_, i) => ({ x: i })),
   });
   const now = Date.now();
-  await post(
+  await send(
+    seeded,
     '/api/v1/predictions',
     'POST',
     Array.from({ length: 10 }, (_, i) => ({
@@ -79,6 +84,45 @@ async function seedSparseEndpoint(seeded: SeededProxy): Promise<string> {
   );
   const endpoint = await seeded.proxy.services.store.getEndpoint(id);
   if (!endpoint) throw new Error('sparse endpoint vanished');
+  await seeded.proxy.services.evaluator.evaluate(endpoint);
+  return id;
+}
+
+/** A segment as the segment rule names its alert instances: `<endpoint id> <key>=<value>`. */
+const segmentId = (endpoint: string, key: string, value: string) => `${endpoint} ${key}=${value}`;
+
+/**
+ * Registers `segmented/scorer` with a segment key `region` (a tag): 200 predictions of region
+ * `north` drawn exactly as the reference (no drift), 200 of region `south` far outside it (drift),
+ * and evaluates it.
+ */
+async function seedSegmentedEndpoint(seeded: SeededProxy): Promise<string> {
+  const { id } = await send(seeded, '/api/v1/endpoints', 'POST', {
+    project: 'segmented',
+    model: 'scorer',
+    version: 'v1',
+    features: [{ name: 'x', kind: 'numeric' }],
+  });
+  await send(seeded, `/api/v1/endpoints/${id}/segments`, 'PUT', {
+    segments: [{ key: 'region', source: { tag: 'region' }, budget: 20 }],
+  });
+  await send(seeded, `/api/v1/endpoints/${id}/reference`, 'PUT', {
+    rows: Array.from({ length: 200 }, (_, i) => ({ x: i })),
+  });
+  const now = Date.now();
+  const region = (name: string, x: (i: number) => number) =>
+    Array.from({ length: 200 }, (_, i) => ({
+      endpoint: id,
+      timestamp: now - 60_000 + i,
+      features: { x: x(i) },
+      tags: { region: name },
+    }));
+  await send(seeded, '/api/v1/predictions', 'POST', [
+    ...region('north', (i) => i),
+    ...region('south', (i) => 1_000 + i),
+  ]);
+  const endpoint = await seeded.proxy.services.store.getEndpoint(id);
+  if (!endpoint) throw new Error('segmented endpoint vanished');
   await seeded.proxy.services.evaluator.evaluate(endpoint);
   return id;
 }
@@ -96,6 +140,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const evaluations = new Map<string, Evaluation>();
     /** An endpoint of another project whose evaluated window (10 predictions, all drifted) is below the minimum sample. */
     let sparseId = '';
+    /** An endpoint of a third project with one drifting and one healthy segment. */
+    let segmentedId = '';
 
     async function query(expr: string): Promise<QueryAnswer> {
       const response = await fetch(`${prometheusUrl}/api/v1/query`, {
@@ -129,6 +175,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       if (!binary.path) throw new Error(binary.missingMessage);
       seeded = await startSeededProxy();
       sparseId = await seedSparseEndpoint(seeded);
+      segmentedId = await seedSegmentedEndpoint(seeded);
       await seeded.startTraffic();
       workDir = mkdtempSync(join(tmpdir(), 'driftwatch-prometheus-'));
       const target = new URL(seeded.url).host;
@@ -186,7 +233,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
           series: answer.data.result,
           firing: answer.data.result
             .filter((s) => holds(Number(s.value[1])))
-            .map((s) => s.metric.endpoint ?? s.metric.job ?? JSON.stringify(s.metric))
+            .map((s) =>
+              s.metric.segment !== undefined
+                ? segmentId(s.metric.endpoint, s.metric.segment_key, s.metric.segment)
+                : (s.metric.endpoint ?? s.metric.job ?? JSON.stringify(s.metric)),
+            )
             .sort(),
         });
       }
@@ -232,15 +283,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     });
 
     it('drift detected fires for exactly the endpoints the proxy evaluated as DRIFT_DETECTED (the hard-drifting demo model among them)', async () => {
-      const { items } = await seeded.proxy.services.store.listEndpoints(
-        { projects: ['demo'] },
-        { offset: 0, limit: 100 },
-      );
+      // Every project: the segmented endpoint drifts as a whole too (half its traffic moved).
+      const { items } = await seeded.proxy.services.store.listEndpoints({}, { offset: 0, limit: 100 });
       const drifting = items
         .filter((e) => e.driftStatus === 'DRIFT_DETECTED')
         .map((e) => e.id)
         .sort();
-      expect(drifting.length).toBeGreaterThan(0);
+      expect(
+        drifting.filter((id) => items.find((e) => e.id === id)?.project === 'demo').length,
+      ).toBeGreaterThan(0);
       expect(evaluations.get('driftwatch-drift-detected')?.firing).toEqual(drifting);
     });
 
@@ -275,14 +326,48 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         expect(unlabelled).not.toContain(s.metric.endpoint);
     });
 
+    it('segment drift fires for the drifting segment and not for the healthy one, labelled with the segment', async () => {
+      const status = await query(`${SEGMENT_DRIFT_STATUS.name}{endpoint="${segmentedId}"}`);
+      const levels = Object.fromEntries(
+        status.data.result.map((s) => [s.metric.segment, Number(s.value[1])]),
+      );
+      expect(levels).toEqual({
+        north: DRIFT_STATUS_LEVEL.NO_DRIFT,
+        south: DRIFT_STATUS_LEVEL.DRIFT_DETECTED,
+      });
+      const segment = evaluations.get('driftwatch-segment-drift-detected') as Evaluation;
+      const ofSegmented = segment.series.filter((s) => s.metric.endpoint === segmentedId);
+      expect(ofSegmented.map((s) => s.metric).sort((a, b) => a.segment.localeCompare(b.segment))).toEqual([
+        {
+          project: 'segmented',
+          endpoint: segmentedId,
+          model: 'scorer',
+          version: 'v1',
+          segment_key: 'region',
+          segment: 'north',
+        },
+        {
+          project: 'segmented',
+          endpoint: segmentedId,
+          model: 'scorer',
+          version: 'v1',
+          segment_key: 'region',
+          segment: 'south',
+        },
+      ]);
+      expect(segment.firing.filter((id) => id.startsWith(`${segmentedId} `))).toEqual([
+        segmentId(segmentedId, 'region', 'south'),
+      ]);
+    });
+
     it('stays quiet while traffic flows, the evaluator is fresh and the proxy is scraped', () => {
       for (const uid of [
         'driftwatch-no-predictions',
         'driftwatch-evaluation-stale',
         'driftwatch-proxy-down',
       ]) {
-        // The sparse endpoint sent its 10 predictions before Prometheus started: it is silent, rightly.
-        const firing = evaluations.get(uid)?.firing.filter((id) => id !== sparseId);
+        // The sparse and segmented endpoints sent their predictions before Prometheus started: they are silent, rightly.
+        const firing = evaluations.get(uid)?.firing.filter((id) => id !== sparseId && id !== segmentedId);
         expect({ uid, firing }).toEqual({ uid, firing: [] });
       }
     });

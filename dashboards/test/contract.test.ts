@@ -41,6 +41,13 @@ const MAY_BE_EMPTY: Record<string, string> = {
 const DEFAULT_MAX_DATA_POINTS = 1_000;
 /** Single-value variables are tried with each of their options, up to this many combinations. */
 const MAX_COMBINATIONS = 8;
+/**
+ * Variables that rightly list nothing while the variable named here is on All: with
+ * `$segment_key` on All (the whole endpoint) there is no key whose segments to list.
+ */
+const EMPTY_WHILE_ALL: Record<string, string> = { segment: 'segment_key' };
+/** Variables starting on All that are tried with each of their options too (a segment key restricts panels). */
+const ALSO_EACH_OPTION = new Set(['segment_key']);
 
 interface QueryReply {
   status: number;
@@ -160,7 +167,9 @@ async function resolveVariables(
         payload: { target: interpolate(variableQuery(variable).target ?? '', combination) },
         range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
       });
-      const options = variableOptions(variable, reply, problems);
+      const upstream = EMPTY_WHILE_ALL[variable.name];
+      const mayBeEmpty = upstream !== undefined && combination.get(upstream)?.selection.all === true;
+      const options = variableOptions(variable, reply, problems, mayBeEmpty);
       const startsOnAll =
         variable.includeAll && JSON.stringify(variable.current?.value ?? '').includes('$__all');
       if (startsOnAll) {
@@ -171,7 +180,8 @@ async function resolveVariables(
             selection: { all: true, values: [], texts: ['All'] },
           }),
         );
-      } else {
+      }
+      if (!startsOnAll || ALSO_EACH_OPTION.has(variable.name)) {
         for (const option of options) {
           next.push(
             new Map(combination).set(variable.name, {
@@ -192,6 +202,7 @@ function variableOptions(
   variable: VariableModel,
   reply: QueryReply,
   problems: string[],
+  mayBeEmpty: boolean,
 ): Array<{ text: string; value: string }> {
   const where = `variable $${variable.name}`;
   if (reply.status !== 200) {
@@ -206,7 +217,7 @@ function variableOptions(
     problems.push(`${where}: expected [{__text, __value}], got ${JSON.stringify(reply.body).slice(0, 300)}`);
     return [];
   }
-  if (rows.length === 0) problems.push(`${where}: no options on the demo data`);
+  if (rows.length === 0 && !mayBeEmpty) problems.push(`${where}: no options on the demo data`);
   return rows.map((r) => ({ text: r.__text as string, value: r.__value as string }));
 }
 
@@ -363,7 +374,7 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
         for (const link of o.properties
           .filter((p) => p.id === 'links')
           .flatMap((p) => p.value as Array<{ url: string }>)) {
-          for (const [, referenced] of link.url.matchAll(/\$\{__data\.fields\.(\w+)\}/g))
+          for (const [, referenced] of link.url.matchAll(/\$\{__data\.fields\.(\w+)(?::\w+)?\}/g))
             if (!names.has(referenced))
               say(`link uses field "${referenced}", which the answer does not have`);
         }
@@ -451,14 +462,27 @@ function check(run: PanelRun): { problems: string[]; hasData: boolean } {
       const columns = new Set(tables.flatMap((t) => t.fields.map((f) => f.name)));
       for (const c of ['tvd', 'hellinger', 'kld', 'drift_status', 'actual_mean', 'expected_mean'])
         if (!columns.has(c)) say(`no feature table has column ${c}`);
-      const measures = tables.find((t) => t.fields.some((f) => f.name === 'column'));
-      const names = measures?.fields.find((f) => f.name === 'feature_name')?.values ?? [];
-      const groups = measures?.fields.find((f) => f.name === 'column')?.values ?? [];
-      const featureNames = names
-        .filter((_, i) => groups[i] === 'feature')
-        .map(String)
+      // Asked for several segments, there is one table per segment, its rows with a `segment`
+      // column, and histograms carry a `segment` label.
+      const featureNames = tables
+        .filter((t) => t.fields.some((f) => f.name === 'column'))
+        .flatMap((measures) => {
+          const values = (name: string) => measures.fields.find((f) => f.name === name)?.values ?? [];
+          const [names, groups, segments] = [values('feature_name'), values('column'), values('segment')];
+          return names
+            .map((name, i) =>
+              segments[i] === undefined ? String(name) : `${String(name)} ${String(segments[i])}`,
+            )
+            .filter((_, i) => groups[i] === 'feature');
+        })
         .sort();
-      const histogramNames = histograms.map(({ f }) => String(f.name)).sort();
+      const histogramNames = histograms
+        .map(({ f }) => {
+          const feature = String(f.meta?.custom?.feature ?? f.name);
+          const segment = f.fields.find((x) => x.labels?.segment)?.labels?.segment;
+          return segment === undefined ? feature : `${feature} ${segment}`;
+        })
+        .sort();
       if (featureNames.join() !== histogramNames.join())
         say(
           `histograms (${histogramNames.join(', ')}) do not match the features (${featureNames.join(', ')})`,

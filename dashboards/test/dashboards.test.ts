@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DRIFT_SEVERITY_STEPS } from '@driftwatch/backend-proxy/drift-severity';
 import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
 import {
   DASHBOARD_UIDS,
@@ -17,6 +18,7 @@ import {
 } from '../src/constants';
 import { DASHBOARD_FILES, REPO_ROOT } from '../src/files';
 import { DRIFT_STATUS_MAPPINGS } from '../src/panels';
+import { ALL_FILTER } from '../src/variables';
 import {
   DASHBOARD_NAMES,
   loadDashboard,
@@ -165,5 +167,66 @@ describe('the Details dashboard', () => {
     const names = variablesOf(dashboards.get('details') as Dashboard).map((v) => v.name);
     expect(names).toEqual(expect.arrayContaining(['project', 'endpoint']));
     expect(existsSync(join(REPO_ROOT, DASHBOARD_FILES.details))).toBe(true);
+  });
+});
+
+describe('the Details dashboard’s segments', () => {
+  const details = dashboards.get('details') as Dashboard;
+  const variable = (name: string) => variablesOf(details).find((v) => v.name === name);
+  const panel = (title: string) => panelsOf(details).find((p) => p.title === title);
+  const targets = (title: string) => queriesOf(panel(title) as Panel).map((q) => q.target);
+
+  it('has $segment_key (the endpoint’s keys; All = the whole endpoint) and $segment (multi-value, its values)', () => {
+    expect(variable('segment_key')).toMatchObject({
+      type: 'query',
+      multi: false,
+      includeAll: true,
+      allValue: ALL_FILTER,
+      query: { target: 'project=$project;endpoint_id=$endpoint;target_endpoint=segment_keys' },
+      current: { value: '$__all' },
+    });
+    expect(variable('segment')).toMatchObject({
+      type: 'query',
+      multi: true,
+      includeAll: true,
+      allValue: ALL_FILTER,
+      query: {
+        target: 'project=$project;endpoint_id=$endpoint;segment_key=$segment_key;target_endpoint=segments',
+      },
+    });
+  });
+
+  it('filters the feature-drift panel’s three queries by the chosen segments', () => {
+    expect(targets('Feature drift')).toEqual(
+      ['feature_drift', 'individual_feature_analysis', 'feature_histogram'].map(
+        (t) =>
+          `project=$project;endpoint_id=$endpoint;segment_key=$segment_key;segment=$segment;target_endpoint=${t}`,
+      ),
+    );
+  });
+
+  it('has a Segments row: the segment x feature table coloured by the drift severity steps, and the worst segments', () => {
+    const rows = (details.panels ?? []).filter((p) => p.type === 'row').map((p) => p.title);
+    expect(rows).toContain('Segments');
+    expect(targets('Drift per segment and feature')).toEqual([
+      'project=$project;endpoint_id=$endpoint;segment_key=$segment_key;target_endpoint=segment_feature_drift',
+    ]);
+    expect(targets('Worst segments')).toEqual([
+      'project=$project;endpoint_id=$endpoint;segment_key=$segment_key;target_endpoint=segment_drift',
+    ]);
+    const numbers = (panel('Drift per segment and feature')?.fieldConfig?.overrides ?? []).find(
+      (o) => o.matcher.id === 'byType' && o.matcher.options === 'number',
+    );
+    const steps = (numbers?.properties.find((p) => p.id === 'thresholds')?.value as { steps: unknown[] })
+      .steps;
+    expect(steps).toEqual([
+      { value: null, color: 'green' },
+      { value: DRIFT_SEVERITY_STEPS.approaching, color: 'yellow' },
+      { value: DRIFT_SEVERITY_STEPS.atThreshold, color: 'red' },
+    ]);
+    expect(numbers?.properties).toContainEqual({
+      id: 'custom.cellOptions',
+      value: { type: 'color-background' },
+    });
   });
 });

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DRIFT_STATUS_LEVEL } from '@driftwatch/backend-proxy/drift-status';
+import { SEGMENT_DRIFT_STATUS, SEGMENT_LABELS } from '@driftwatch/backend-proxy/segment-metrics';
 import { alertRulesFile, DEFAULT_GRAFANA_URL, PROMETHEUS_JOB, RULE_FOLDER } from '../src/alerting';
 import {
   APP_PLUGIN_ID,
@@ -281,11 +282,15 @@ describe('alert rules', () => {
       const grafana = compose.services.proxy.environment?.DRIFTWATCH_GRAFANA_URL;
       expect(grafana).toBe(DEFAULT_GRAFANA_URL);
       const link = rule.annotations.runbook_url;
-      if (kept.has('endpoint')) {
-        // Per-endpoint alerts open that endpoint's Details dashboard (its variables: project, endpoint).
+      const details = `${grafana}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`;
+      if (kept.has('segment')) {
+        // Per-segment alerts open the Details dashboard on that segment (its variables segment_key, segment).
         expect(link).toBe(
-          `${grafana}/d/${DASHBOARD_UIDS.details}?var-project={{ $labels.project }}&var-endpoint={{ $labels.endpoint }}`,
+          `${details}&var-segment_key={{ $labels.segment_key }}&var-segment={{ $labels.segment | urlquery }}`,
         );
+      } else if (kept.has('endpoint')) {
+        // Per-endpoint alerts open that endpoint's Details dashboard (its variables: project, endpoint).
+        expect(link).toBe(details);
       } else {
         expect(Object.values(DASHBOARD_UIDS).map((uid) => `${grafana}/d/${uid}`)).toContain(link);
       }
@@ -304,13 +309,28 @@ describe('alert rules', () => {
     );
   });
 
-  it('fire on DRIFT_DETECTED only (the proxy exports drift status as a number)', () => {
-    const drift = allRules.find((r) => r.uid === 'driftwatch-drift-detected') as Rule;
-    const { evaluator } = (drift.data.find((d) => d.refId === drift.condition) as RuleQuery).model
-      .conditions?.[0] as { evaluator: { type: string; params: number[] } };
-    expect(evaluator.type).toBe('gt');
-    expect(evaluator.params[0]).toBeGreaterThan(DRIFT_STATUS_LEVEL.POSSIBLE_DRIFT);
-    expect(evaluator.params[0]).toBeLessThan(DRIFT_STATUS_LEVEL.DRIFT_DETECTED);
+  it.each(['driftwatch-drift-detected', 'driftwatch-segment-drift-detected'])(
+    '%s fires on DRIFT_DETECTED only (the proxy exports drift status as a number)',
+    (uid) => {
+      const drift = allRules.find((r) => r.uid === uid) as Rule;
+      const { evaluator } = (drift.data.find((d) => d.refId === drift.condition) as RuleQuery).model
+        .conditions?.[0] as { evaluator: { type: string; params: number[] } };
+      expect(evaluator.type).toBe('gt');
+      expect(evaluator.params[0]).toBeGreaterThan(DRIFT_STATUS_LEVEL.POSSIBLE_DRIFT);
+      expect(evaluator.params[0]).toBeLessThan(DRIFT_STATUS_LEVEL.DRIFT_DETECTED);
+    },
+  );
+
+  it('have a segment-drift rule on the segment gauge, one alert per segment with the segment in its labels', () => {
+    const rule = allRules.find((r) => r.uid === 'driftwatch-segment-drift-detected') as Rule;
+    const expr = rule.data.find((d) => d.datasourceUid === PROMETHEUS_DATASOURCE_UID)?.model.expr ?? '';
+    expect(expr).toContain(SEGMENT_DRIFT_STATUS.name);
+    const kept = /by \(([^)]*)\)/
+      .exec(expr)?.[1]
+      .split(',')
+      .map((s) => s.trim());
+    expect(kept).toEqual(['project', 'endpoint', 'model', 'version', ...SEGMENT_LABELS]);
+    expect(rule.labels).toMatchObject({ category: 'drift' });
   });
 });
 

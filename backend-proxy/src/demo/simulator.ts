@@ -59,6 +59,13 @@ const DRIFT_PLANS: Array<DriftInjection | null> = [
   { petal_width: (v) => v + 0.4 },
 ];
 
+/**
+ * The demo's segments: a `region` tag taking these values in turn (not drawn, so the random
+ * traffic stays what the seed makes it), so the Details dashboard's Segments row has data.
+ */
+const REGIONS = ['eu', 'us', 'apac'] as const;
+const DEMO_SEGMENTS = [{ key: 'region', source: { tag: 'region' } }];
+
 interface PendingLabel {
   dueAt: number;
   requestId: string;
@@ -83,6 +90,8 @@ export class Simulator {
   private timer: NodeJS.Timeout | null = null;
   private driftStartsAt = 0;
   private sent = 0;
+  /** Predictions made so far, for the region each gets in turn. */
+  private made = 0;
   private stopped: (() => void) | null = null;
   private ticking: Promise<void> = Promise.resolve();
   private readonly population = irisRows();
@@ -135,6 +144,8 @@ export class Simulator {
         ],
         labelColumns: ['species_true'],
       });
+      // Declaring the same key again keeps its segments (a restart keeps its history).
+      await this.client.send('PUT', `/api/v1/endpoints/${endpoint.id}/segments`, { segments: DEMO_SEGMENTS });
       // A restart against the same store keeps the history it has instead of adding another.
       if (endpoint.referenceVersion === 0) {
         fresh = true;
@@ -299,10 +310,12 @@ export class Simulator {
         label: source.species,
       });
     }
+    const region = REGIONS[this.made++ % REGIONS.length];
     return {
       endpoint: endpoint.id,
       timestamp: Math.round(time),
       features,
+      tags: { region },
       ...(failed ? { error: 'model timeout' } : { prediction: this.output(endpoint.classifier, features) }),
       latencyMs: Math.round(latencyMs * 1000) / 1000,
       requestId,

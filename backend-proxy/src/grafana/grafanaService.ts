@@ -280,7 +280,7 @@ export class GrafanaService {
     const raw = request.payload === undefined ? {} : payloadToRaw(request.payload);
     // Only the fields that narrow option lists; the rest of a half-filled builder form is not validated here.
     const relevant: RawQuery = { target_endpoint: 'targets' };
-    for (const key of ['project', 'endpoint_id', 'experiment'] as const)
+    for (const key of ['project', 'endpoint_id', 'segment_key', 'experiment'] as const)
       if (raw[key] !== undefined) relevant[key] = raw[key];
     const current = normalizeQuery(relevant, 'payload');
     return payloadOptions(

@@ -7,7 +7,7 @@ import { endpointNames, selectEndpoints, visible, type QueryContext } from './co
 import { DRIFT_SERIES_METRICS, QUALITY_METRICS } from './driftQueries';
 import { ACCURACY_METRICS, HEATMAP_METRICS, LATENCY_STATS } from './operationalQueries';
 import { TARGET_NAMES, type TargetName, type TargetQuery } from './targets';
-import { segmentKeyNames, segmentValues } from './segmentQueries';
+import { SEGMENTABLE_TARGETS, segmentKeyNames, segmentValues } from './segmentQueries';
 
 export interface NameOption {
   text: string;
@@ -115,12 +115,18 @@ const feature: PayloadSpec = { name: 'feature', type: 'multi-select' };
 const experiment: PayloadSpec = { name: 'experiment', type: 'multi-select', reloadMetric: true };
 const run: PayloadSpec = { name: 'run', type: 'input', placeholder: 'all, 3, -1 (latest) or 2-5' };
 const key: PayloadSpec = { name: 'key', label: 'metric', type: 'multi-select' };
-const segmentKey: PayloadSpec = { name: 'segment_key', type: 'input', placeholder: 'e.g. country' };
+const segmentKey: PayloadSpec = {
+  name: 'segment_key',
+  label: 'segment key',
+  type: 'select',
+  reloadMetric: true,
+};
+const segment: PayloadSpec = { name: 'segment', type: 'multi-select' };
 const limit: PayloadSpec = { name: 'limit', type: 'input', placeholder: 'segments (default 10)' };
 const step: PayloadSpec = { name: 'step', type: 'input', placeholder: 'e.g. 15m (default: from the panel)' };
 
-/** What `/metrics` offers simpod's builder: every query target with its payload fields. */
-export const CATALOGUE: MetricConfig[] = [
+/** Every query target with its own payload fields; segmentable targets get the segment fields below. */
+const TARGET_FIELDS: MetricConfig[] = [
   { value: 'list_endpoints', label: 'Endpoints (MLRun table)', payloads: [project] },
   {
     value: 'individual_feature_analysis',
@@ -216,8 +222,27 @@ export const CATALOGUE: MetricConfig[] = [
   },
 ];
 
-/** Which name list fills each payload field that has no fixed options. */
-const OPTION_SOURCES: Record<string, { target: TargetName; keys: Array<keyof TargetQuery> }> = {
+const SEGMENTABLE: ReadonlySet<TargetName> = new Set(SEGMENTABLE_TARGETS);
+
+/** What `/metrics` offers simpod's builder: every query target with its payload fields. */
+export const CATALOGUE: MetricConfig[] = TARGET_FIELDS.map((c) =>
+  SEGMENTABLE.has(c.value) ? { ...c, payloads: [...c.payloads, segmentKey, segment] } : c,
+);
+
+/**
+ * Which name list fills each payload field that has no fixed options, from which other fields;
+ * without its `required` fields a list has no options yet (the segments of no endpoint).
+ */
+const OPTION_SOURCES: Record<
+  string,
+  { target: TargetName; keys: Array<keyof TargetQuery>; required?: Array<keyof TargetQuery> }
+> = {
+  segment_key: { target: 'segment_keys', keys: ['project', 'endpoint_id'], required: ['endpoint_id'] },
+  segment: {
+    target: 'segments',
+    keys: ['project', 'endpoint_id', 'segment_key'],
+    required: ['endpoint_id', 'segment_key'],
+  },
   project: { target: 'projects', keys: [] },
   endpoint_id: { target: 'endpoints', keys: ['project'] },
   model: { target: 'models', keys: ['project'] },
@@ -237,7 +262,7 @@ export async function payloadOptions(
   const spec = CATALOGUE.find((c) => c.value === metric)?.payloads.find((p) => p.name === name);
   if (spec?.options) return spec.options.map((o) => ({ label: o.label ?? o.value, value: o.value }));
   const source = OPTION_SOURCES[name];
-  if (!source) return [];
+  if (!source || source.required?.some((k) => current[k] === undefined)) return [];
   const q: TargetQuery = { target_endpoint: source.target };
   for (const k of source.keys) (q as Record<string, unknown>)[k] = current[k];
   return (await names(ctx, q)).map((o) => ({ label: o.text, value: o.value }));

@@ -13,6 +13,8 @@ import { table, type QueryResult, type Table } from './frames';
 /** Targets that accept `segment_key` (+ `segment`): each then answers per segment. */
 export const SEGMENTABLE_TARGETS: readonly TargetName[] = [
   'feature_drift',
+  // Its expected/actual statistics sit beside feature_drift's measures in the feature-drift panel.
+  'individual_feature_analysis',
   'drift_over_time',
   'feature_histogram',
   'data_quality',
@@ -88,24 +90,21 @@ export async function perSegment(
   return results.flat();
 }
 
-function keyOf(q: TargetQuery): string {
-  if (q.segment_key === undefined)
-    throw new InvalidInputError(`${q.target_endpoint} needs segment_key`, [
-      { path: 'segment_key', message: "one of the endpoint's segment keys (target segment_keys lists them)" },
-    ]);
-  return q.segment_key;
-}
-
 /** The endpoint's declared keys. */
 export async function segmentKeyNames(ctx: QueryContext, q: TargetQuery): Promise<string[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
   return (await ctx.deps.segments.stateOf(endpoint.id)).keys.map((k) => k.key);
 }
 
-/** The values of a key holding a slot, then `other` when it had traffic in the window. */
+/**
+ * The values of a key holding a slot, then `other` when it had traffic in the window. Without a
+ * key there are none: a dashboard's `$segment` asks so while its `$segment_key` is on All (the
+ * whole endpoint), and an empty list lets it show just "All" instead of an error.
+ */
 export async function segmentValues(ctx: QueryContext, q: TargetQuery): Promise<string[]> {
   const endpoint = await selectOneEndpoint(ctx, q);
-  const scopes = await ctx.deps.segments.scopes(endpoint, keyOf(q));
+  if (q.segment_key === undefined) return [];
+  const scopes = await ctx.deps.segments.scopes(endpoint, q.segment_key);
   const other = scopes.find((s) => s.value === OTHER_SEGMENT) as SegmentScope;
   const overflow = await ctx.deps.windows.counters(other.aggregatesId, ctx.window.from, ctx.window.to, {
     families: ['ops'],
@@ -161,7 +160,10 @@ export async function segmentDrift(ctx: QueryContext, q: TargetQuery): Promise<T
   ];
 }
 
-/** Segment x feature: one row per segment (`key=value`, worst first), one column per feature with its drift score. */
+/**
+ * Segment x feature: one row per segment (`key=value`, worst first), one column per feature with
+ * its drift severity there (deciding measure / threshold: one scale across feature kinds).
+ */
 export async function segmentFeatureDrift(ctx: QueryContext, q: TargetQuery): Promise<Table[]> {
   const rows = await ranking(ctx, q);
   const features = [...new Set(rows.flatMap((r) => Object.keys(r.features)))].filter(
@@ -170,7 +172,7 @@ export async function segmentFeatureDrift(ctx: QueryContext, q: TargetQuery): Pr
   return [
     table(
       [['segment', 'string'], ...features.map((f): [string, 'number'] => [f, 'number'])],
-      rows.map((r) => [`${r.segmentKey}=${r.segment}`, ...features.map((f) => r.features[f] ?? null)]),
+      rows.map((r) => [`${r.segmentKey}=${r.segment}`, ...features.map((f) => r.severities[f] ?? null)]),
     ),
   ];
 }

@@ -98,5 +98,24 @@ describe('demo simulator against a real proxy', () => {
     expect(series.status).toBe(200);
     expect(series.body).toHaveLength(5);
     for (const s of series.body) expect(s.datapoints).toHaveLength(20);
+
+    // Every model declares the region segments; regions take turns, so each holds a third of the traffic.
+    for (const e of items) {
+      const segments = await call<{
+        segments: Array<{ key: string; values: string[]; overflowPredictions: number }>;
+      }>(proxy.url, 'GET', `/api/v1/endpoints/${e.id}/segments`);
+      expect(segments.body.segments.map((k) => ({ ...k, values: [...k.values].sort() }))).toEqual([
+        expect.objectContaining({ key: 'region', values: ['apac', 'eu', 'us'], overflowPredictions: 0 }),
+      ]);
+    }
+    const ranking = await call<{ segments: Array<{ segment: string; n: number }> }>(
+      proxy.url,
+      'GET',
+      `/api/v1/endpoints/${items[0].id}/segments/drift?from=${range.from}&to=${new Date(Date.now() + 60_000).toISOString()}&limit=10`,
+    );
+    const counts = ranking.body.segments.map((r) => r.n);
+    expect(ranking.body.segments.map((r) => r.segment).sort()).toEqual(['apac', 'eu', 'us']);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(items[0].predictionCount);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(items[0].predictionCount / 10);
   });
 });

@@ -74,7 +74,11 @@ describe('segments in Grafana', () => {
       `/api/v1/endpoints/${id}/drift?${range}&segmentKey=region&segment=low`,
     );
     const lowRow = heat.body[0].rows.find((r) => r[0] === 'region=low');
-    expect(lowRow?.[1]).toBe(low.body.features.find((f) => f.name === 'x')?.decision?.value);
+    // The cell is the severity: the deciding measure over its threshold.
+    const decision = low.body.features.find((f) => f.name === 'x')?.decision;
+    if (!decision || decision.value === null) throw new Error('segment low has no decided feature x');
+    expect(decision.threshold).toBeGreaterThan(0);
+    expect(lowRow?.[1]).toBeCloseTo(decision.value / decision.threshold, 12);
 
     // feature_drift for two segments: a segment column in front of the usual ones.
     const drift = await query(
@@ -104,9 +108,10 @@ describe('segments in Grafana', () => {
     expect((bad.body as unknown as { error: string }).error).toMatch(
       /list_endpoints does not take segment_key/,
     );
+    // No key (a dashboard's $segment_key on All): no values, rather than an error on the variable.
     const noKey = await query(`target_endpoint=segments;endpoint_id=${id}`);
-    expect(noKey.status).toBe(400);
-    expect((noKey.body as unknown as { error: string }).error).toMatch(/segments needs segment_key/);
+    expect(noKey.status).toBe(200);
+    expect((noKey.body as unknown as Array<{ rows: unknown[] }>)[0].rows).toEqual([]);
     const unknownValue = await query(
       `target_endpoint=accuracy;endpoint_id=${id};segment_key=country;segment=IT`,
     );

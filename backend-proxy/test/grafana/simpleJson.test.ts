@@ -641,10 +641,18 @@ describe('Grafana API: SimpleJSON, simpod and Infinity requests', () => {
         'metric',
         'feature',
         'step',
+        // Every target that answers per segment offers the segment fields.
+        'segment_key',
+        'segment',
       ]);
       expect(drift?.payloads.find((p) => p.name === 'metric')?.options?.map((o) => o.value)).toContain(
         'hellinger',
       );
+      // The segments of no endpoint yet: no options (rather than a 400 naming the endpoint).
+      const keys = await call(url, 'POST', '/grafana/metric-payload-options', {
+        body: { metric: 'drift_over_time', payload: { project: 'shop' }, name: 'segment_key' },
+      });
+      expect(keys).toMatchObject({ status: 200, body: [] });
       const endpoints = await call(url, 'POST', '/grafana/metric-payload-options', {
         body: { metric: 'drift_over_time', payload: { project: 'shop' }, name: 'endpoint_id' },
       });

@@ -88,7 +88,8 @@ function needsProject(target: string): boolean {
 /** `key=value;...` for a variable query; values are interpolated already. */
 /** Which narrowing fields a variable kind takes (the editor shows them, the target sends them). */
 export const variableFieldsOf = (kind: VariableKind) => ({
-  endpoint: kind === 'features',
+  endpoint: kind === 'features' || kind === 'segment_keys' || kind === 'segments',
+  segmentKey: kind === 'segments',
   experiment: kind === 'run_numbers' || kind === 'metric_names',
   run: kind === 'metric_names',
 });
@@ -103,6 +104,7 @@ export function variableTarget(query: DriftwatchVariableQuery): string {
   const fields = variableFieldsOf(kind);
   add('project', query.project);
   if (fields.endpoint) add('endpoint_id', query.endpointId);
+  if (fields.segmentKey) add('segment_key', query.segmentKey);
   if (fields.experiment) add('experiment', query.experiment);
   if (fields.run) add('run', query.run);
   return parts.join(';');
@@ -119,6 +121,7 @@ export function interpolateVariableQuery(
     ...query,
     project: i(query.project),
     endpointId: i(query.endpointId),
+    segmentKey: i(query.segmentKey),
     experiment: i(query.experiment),
     run: i(query.run),
     target: i(query.target),

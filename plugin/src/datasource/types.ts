@@ -43,7 +43,15 @@ export interface DriftwatchSecureJsonData {
 
 /** What a template variable lists. */
 export type VariableKind =
-  'projects' | 'endpoints' | 'models' | 'features' | 'experiment_names' | 'run_numbers' | 'metric_names';
+  | 'projects'
+  | 'endpoints'
+  | 'models'
+  | 'features'
+  | 'segment_keys'
+  | 'segments'
+  | 'experiment_names'
+  | 'run_numbers'
+  | 'metric_names';
 
 /** A variable query: built from `kind` and the fields, or a raw target string (`{refId, target}` as SimpleJSON saves it). */
 export interface DriftwatchVariableQuery {
@@ -51,6 +59,8 @@ export interface DriftwatchVariableQuery {
   kind?: VariableKind;
   project?: string;
   endpointId?: string;
+  /** The segment key (e.g. `country`) whose values `segments` lists. */
+  segmentKey?: string;
   experiment?: string;
   run?: string;
   /** When set, a raw MLRun target string used instead of the fields above. */

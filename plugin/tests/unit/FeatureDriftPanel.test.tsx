@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { FeatureDriftPanel } from '../../src/panels/featureDrift/FeatureDriftPanel';
 import { DEFAULT_OPTIONS, type FeatureDriftOptions } from '../../src/panels/featureDrift/types';
 import { lastHour } from '../helpers/testEnv';
-import { analysisTable, featureDriftTable, histogramFrame } from './frames';
+import { analysisTable, featureDriftTable, histogramFrame, segmentedFrames } from './frames';
 
 function panelElement(
   series: DataFrame[],
@@ -139,6 +139,19 @@ describe('FeatureDriftPanel', () => {
     expect(screen.getByTestId('feature-row-age').className).not.toBe(
       screen.getByTestId('feature-row-plan').className,
     );
+    partial.mockRestore();
+  });
+
+  it('with several segments, one row per segment and feature, tagged with the segment; a click sets the feature', async () => {
+    const partial = jest.spyOn(locationService, 'partial');
+    panel(segmentedFrames());
+    expect(names()).toEqual(['age · FR', 'plan · DE', 'age · DE']);
+    expect(screen.getByTestId('cell-age · FR-name')).toHaveTextContent('ageFR');
+    expect(screen.getByTestId('cell-age · FR-status')).toHaveTextContent('Drift');
+    expect(screen.getByTestId('histogram-age · FR')).toBeInTheDocument();
+    expect(screen.getByTestId('feature-count')).toHaveTextContent('2 features in 2 segments');
+    await userEvent.click(screen.getAllByRole('button', { name: 'age' })[0]);
+    expect(partial).toHaveBeenCalledWith({ 'var-feature': 'age' }, true);
     partial.mockRestore();
   });
 

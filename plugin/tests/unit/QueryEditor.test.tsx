@@ -40,14 +40,21 @@ function Host({
   );
 }
 
+/** Opens the field's list and picks the option, once the list loaded from the proxy has it. */
 async function choose(label: string, option: string | RegExp) {
   await userEvent.click(await screen.findByLabelText(label));
-  const options = await screen.findAllByRole('option');
-  const match = options.find((o) =>
-    typeof option === 'string' ? o.textContent?.includes(option) : option.test(o.textContent ?? ''),
+  const match = await waitFor(
+    () => {
+      const options = screen.getAllByRole('option');
+      const found = options.find((o) =>
+        typeof option === 'string' ? o.textContent?.includes(option) : option.test(o.textContent ?? ''),
+      );
+      if (!found)
+        throw new Error(`no option ${String(option)} in ${options.map((o) => o.textContent).join(', ')}`);
+      return found;
+    },
+    { timeout: 5_000 },
   );
-  if (!match)
-    throw new Error(`no option ${String(option)} in ${options.map((o) => o.textContent).join(', ')}`);
   await userEvent.click(match);
 }
 
@@ -104,6 +111,50 @@ describe('QueryEditor', () => {
     await userEvent.click(screen.getByLabelText('Project'));
     await userEvent.keyboard('{Backspace}');
     expect(seen[seen.length - 1].payload?.endpoint_id).toBeUndefined();
+  });
+
+  it("offers the endpoint's segment keys and the chosen key's segments, loaded live", async () => {
+    const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
+    const seen: DriftwatchQuery[] = [];
+    const knn = info.endpoints.find((e) => e.model === 'iris-knn') as DemoProxyInfo['endpoints'][number];
+    const initial: DriftwatchQuery = {
+      refId: 'A',
+      editorMode: 'builder',
+      queryType: 'feature_drift',
+      payload: { project: [info.project], endpoint_id: knn.id },
+    };
+    render(<Host ds={ds} initial={initial} seen={seen} runs={{ n: 0 }} />);
+    await choose('Segment key', 'region');
+    await userEvent.click(screen.getByLabelText('Segment'));
+    await waitFor(
+      () =>
+        expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(
+          expect.arrayContaining(['eu', 'us', 'apac']),
+        ),
+      { timeout: 5_000 },
+    );
+    await userEvent.click(screen.getAllByRole('option').find((o) => o.textContent === 'eu') as HTMLElement);
+    expect(seen[seen.length - 1].payload).toEqual({
+      project: [info.project],
+      endpoint_id: knn.id,
+      segment_key: 'region',
+      segment: ['eu'],
+    });
+  });
+
+  it('changing the endpoint clears its segment key and segments (they belong to the endpoint)', async () => {
+    const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
+    const seen: DriftwatchQuery[] = [];
+    const [first, second] = info.endpoints;
+    const initial: DriftwatchQuery = {
+      refId: 'A',
+      editorMode: 'builder',
+      queryType: 'feature_drift',
+      payload: { project: [info.project], endpoint_id: first.id, segment_key: 'region', segment: ['north'] },
+    };
+    render(<Host ds={ds} initial={initial} seen={seen} runs={{ n: 0 }} />);
+    await choose('Endpoint', `${second.model}:${second.version}`);
+    expect(seen[seen.length - 1].payload).toEqual({ project: [info.project], endpoint_id: second.id });
   });
 
   it('raw mode starts from the builder query and sends the MLRun string as typed', async () => {

@@ -24,6 +24,33 @@ describe('VariableQueryEditor', () => {
     expect(screen.queryByLabelText('Experiment')).not.toBeInTheDocument();
   });
 
+  it('lists the values of a segment key: endpoint and segment key fields, the contract target', async () => {
+    const info = proxyInfo();
+    const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });
+    const changes: Array<[DriftwatchVariableQuery, string]> = [];
+    render(
+      <VariableQueryEditor datasource={ds} query={undefined} onChange={(q, d) => changes.push([q, d])} />,
+    );
+    await userEvent.click(screen.getByLabelText('List'));
+    await userEvent.click(screen.getByRole('option', { name: /^Segments/ }));
+    await userEvent.type(screen.getByLabelText('Project'), '$project');
+    await userEvent.type(screen.getByLabelText('Endpoint'), '$endpoint');
+    await userEvent.type(screen.getByLabelText('Segment key'), '$segment_key');
+    await userEvent.tab();
+    const [query, definition] = changes[changes.length - 1];
+    expect(query).toMatchObject({ kind: 'segments', endpointId: '$endpoint', segmentKey: '$segment_key' });
+    expect(definition).toBe(
+      'target_endpoint=segments;project=$project;endpoint_id=$endpoint;segment_key=$segment_key',
+    );
+    // The keys themselves need no key.
+    await userEvent.click(screen.getByLabelText('List'));
+    await userEvent.click(screen.getByRole('option', { name: /^Segment keys/ }));
+    expect(screen.queryByLabelText('Segment key')).not.toBeInTheDocument();
+    expect(changes[changes.length - 1][1]).toBe(
+      'target_endpoint=segment_keys;project=$project;endpoint_id=$endpoint',
+    );
+  });
+
   it('opens a SimpleJSON-shaped variable ({refId, target}) with its raw target', () => {
     const info = proxyInfo();
     const { ds } = wireDataSource({ url: info.url }, { apiKey: info.readKey });

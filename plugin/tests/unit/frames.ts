@@ -87,3 +87,35 @@ export function histogramFrame(
     ],
   });
 }
+
+/**
+ * feature_drift and feature_histogram for segments DE and FR of one key, as the proxy marks
+ * answers per segment: tables get a `segment` column first, frames the value after their name
+ * and a `segment` label on their fields. `age` drifted in FR only.
+ */
+export function segmentedFrames(): DataFrame[] {
+  const table = toDataFrame({
+    type: 'table',
+    refId: 'A',
+    columns: [
+      { text: 'segment', type: 'string' },
+      { text: 'feature_name', type: 'string' },
+      { text: 'tvd', type: 'number' },
+      { text: 'drift_status', type: 'string' },
+    ],
+    rows: [
+      ['DE', 'age', 0.05, 'NO_DRIFT'],
+      ['FR', 'age', 0.6, 'DRIFT_DETECTED'],
+      ['DE', 'plan', 0.1, 'NO_DRIFT'],
+    ],
+  });
+  const histogram = (segment: string, actual: number[]) => {
+    const frame = histogramFrame('age', [0.5, 0.5], actual);
+    return {
+      ...frame,
+      name: `age ${segment}`,
+      fields: frame.fields.map((f) => ({ ...f, labels: { ...f.labels, segment } })),
+    };
+  };
+  return [table, histogram('DE', [0.5, 0.5]), histogram('FR', [0.9, 0.1])];
+}

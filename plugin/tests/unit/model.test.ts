@@ -1,5 +1,5 @@
 import { binShift, buildModel, formatNumber, sortRows } from '../../src/panels/featureDrift/model';
-import { analysisTable, featureDriftTable, histogramFrame } from './frames';
+import { analysisTable, featureDriftTable, histogramFrame, segmentedFrames } from './frames';
 
 describe('feature-drift model', () => {
   const frames = [
@@ -71,6 +71,21 @@ describe('feature-drift model', () => {
     expect(sortRows(rows, 'status', 'desc')[0].name).toBe('plan');
     expect(sortRows(rows, 'actual_mean', 'desc').map((r) => r.name)).toEqual(['age', 'plan', 'prediction']);
     expect(sortRows(rows, 'name', 'desc').map((r) => r.name)).toEqual(['prediction', 'plan', 'age']);
+  });
+
+  it('keeps one row per segment and feature when the queries span several segments', () => {
+    const model = buildModel(segmentedFrames());
+    const rows = sortRows(model.rows, 'tvd', 'desc');
+    expect(rows.map((r) => [r.name, r.segment, r.measures.tvd, r.status])).toEqual([
+      ['age', 'FR', 0.6, 'DRIFT_DETECTED'],
+      ['plan', 'DE', 0.1, 'NO_DRIFT'],
+      ['age', 'DE', 0.05, 'NO_DRIFT'],
+    ]);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
+    // |0.9 - 0.5| for FR, no move for DE; `segment` is not a measure.
+    expect(rows[0].shift).toBeCloseTo(0.4);
+    expect(rows[2].shift).toBe(0);
+    expect(model.measures).toEqual(['tvd']);
   });
 
   it('formats numbers for narrow cells and measures bin shifts', () => {

@@ -72,4 +72,18 @@ describe('query targets', () => {
     );
     expect(variableTarget(toVariableQuery(undefined))).toBe('target_endpoint=projects');
   });
+
+  it('builds the segment variables: keys of an endpoint, values of one key (the contract keys segment_key, endpoint_id)', () => {
+    expect(
+      variableTarget({ kind: 'segment_keys', project: '$project', endpointId: '$endpoint', segmentKey: 'x' }),
+    ).toBe('target_endpoint=segment_keys;project=$project;endpoint_id=$endpoint');
+    expect(
+      variableTarget({
+        kind: 'segments',
+        project: '$project',
+        endpointId: '$endpoint',
+        segmentKey: '$segment_key',
+      }),
+    ).toBe('target_endpoint=segments;project=$project;endpoint_id=$endpoint;segment_key=$segment_key');
+  });
 });

@@ -2,6 +2,7 @@ import { DocumentCollection } from '../../store/documentCollection';
 import type { DocumentStore } from '../../store/types';
 import type { ColumnDrift } from '../analysis/columnDrift';
 import type { DriftReport, DriftService } from '../analysis/driftService';
+import { driftSeverity } from '../drift/driftSeverity';
 import type { DriftStatus } from '../drift/driftStatus';
 import type { DriftMetric } from '../drift/registry';
 import type { EndpointRecord } from '../../store/types';
@@ -21,6 +22,8 @@ export interface SegmentDriftRow {
   worstFeatureScore: number | null;
   /** Each feature's deciding measure in the segment (null: too few values to decide). */
   features: Record<string, number | null>;
+  /** Each feature's severity (deciding measure / its threshold, see driftSeverity), null likewise. */
+  severities: Record<string, number | null>;
 }
 
 const RANKING_METRICS: readonly DriftMetric[] = ['tvd', 'hellinger'];
@@ -38,13 +41,15 @@ export function segmentDriftRow(segmentKey: string, segment: string, report: Dri
   const value = report.overall.explanation.value;
   let worst: { name: string; score: number; severity: number } | null = null;
   const features: Record<string, number | null> = {};
+  const severities: Record<string, number | null> = {};
   for (const column of report.features) {
     const score = featureScore(column);
     features[column.name] = score;
-    const threshold = column.decision?.threshold ?? 0;
+    severities[column.name] = null;
     if (score === null) continue;
     // Relative to its own threshold, so an effect size and a distance compare fairly.
-    const severity = threshold > 0 ? score / threshold : score;
+    const severity = driftSeverity(score, column.decision?.threshold ?? 0);
+    severities[column.name] = severity;
     if (!worst || severity > worst.severity) worst = { name: column.name, score, severity };
   }
   return {
@@ -56,6 +61,7 @@ export function segmentDriftRow(segmentKey: string, segment: string, report: Dri
     worstFeature: worst?.name ?? null,
     worstFeatureScore: worst?.score ?? null,
     features,
+    severities,
   };
 }
 

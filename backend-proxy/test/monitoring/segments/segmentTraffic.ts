@@ -10,7 +10,7 @@ export interface ColumnDrift {
   name: string;
   histograms: { expected: number[]; actual: number[] };
   measures: Record<string, { value: number }>;
-  decision?: { status: string; value: number | null };
+  decision?: { status: string; value: number | null; threshold: number };
 }
 export interface DriftReport {
   segment?: { key: string; value: string };

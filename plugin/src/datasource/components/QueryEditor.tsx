@@ -36,7 +36,14 @@ const MODES: Array<SelectableValue<EditorMode>> = [
 ];
 
 /** Fields whose options depend on others: reloaded when one of these changes. */
-const NARROWING = ['project', 'endpoint_id', 'experiment'] as const;
+const NARROWING = ['project', 'endpoint_id', 'segment_key', 'experiment'] as const;
+
+/** Picks that depend on a field: stale once it changes (a segment value belongs to its key, ...). */
+const DEPENDENT: Record<string, readonly string[]> = {
+  project: ['endpoint_id', 'feature', 'segment_key', 'segment'],
+  endpoint_id: ['feature', 'segment_key', 'segment'],
+  segment_key: ['segment'],
+};
 
 const LABELS: Record<string, string> = {
   endpoint_id: 'Endpoint',
@@ -130,9 +137,8 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, data }: Q
     const next: Payload = { ...payload };
     if (value === undefined || asList(value).length === 0) delete next[name];
     else next[name] = value;
-    // A new project or endpoint makes narrower picks stale.
-    if (name === 'project') delete next.endpoint_id;
-    if (name === 'project' || name === 'endpoint_id') delete next.feature;
+    // A new project, endpoint or segment key makes narrower picks stale.
+    for (const stale of DEPENDENT[name] ?? []) delete next[stale];
     change({ ...query, payload: next });
   };
 

@@ -22,6 +22,12 @@ const VARIABLE_KINDS: Array<SelectableValue<VariableKind>> = [
     value: 'features',
     description: "The features of the project's (or one endpoint's) models",
   },
+  { label: 'Segment keys', value: 'segment_keys', description: "The endpoint's declared segment keys" },
+  {
+    label: 'Segments',
+    value: 'segments',
+    description: "The values of one segment key in use (with other, past the key's budget)",
+  },
   { label: 'Experiments', value: 'experiment_names' },
   { label: 'Runs', value: 'run_numbers' },
   {
@@ -32,8 +38,9 @@ const VARIABLE_KINDS: Array<SelectableValue<VariableKind>> = [
 ];
 
 /**
- * The variable editor: what to list, narrowed by project (and endpoint or experiment), each field
- * taking `$variables` so variables can chain (`$project` -> `$endpoint` -> `$feature`). A raw
+ * The variable editor: what to list, narrowed by project (and endpoint, segment key or experiment),
+ * each field taking `$variables` so variables can chain (`$project` -> `$endpoint` -> `$feature`,
+ * `$endpoint` -> `$segment_key` -> `$segment`). A raw
  * target string overrides the fields. Multi-value and "All" work: the proxy splits `(a|b)` and
  * reads All as no filter.
  */
@@ -43,7 +50,11 @@ export function VariableQueryEditor({ query: saved, onChange }: VariableQueryEdi
     setQuery(next);
     onChange(next, variableTarget(next));
   };
-  const text = (key: 'project' | 'endpointId' | 'experiment' | 'run', label: string, placeholder: string) => (
+  const text = (
+    key: 'project' | 'endpointId' | 'segmentKey' | 'experiment' | 'run',
+    label: string,
+    placeholder: string,
+  ) => (
     <Field label={label} htmlFor={`driftwatch-var-${key}`}>
       <Input
         id={`driftwatch-var-${key}`}
@@ -74,6 +85,7 @@ export function VariableQueryEditor({ query: saved, onChange }: VariableQueryEdi
       </Field>
       {kind !== 'projects' && text('project', 'Project', 'all, a name or $project')}
       {use.endpoint && text('endpointId', 'Endpoint', 'all, an id or $endpoint')}
+      {use.segmentKey && text('segmentKey', 'Segment key', 'a key or $segment_key')}
       {use.experiment && text('experiment', 'Experiment', 'all, a name or $experiment')}
       {use.run && text('run', 'Runs', 'all, 3, -1 or 2-5')}
       <Field

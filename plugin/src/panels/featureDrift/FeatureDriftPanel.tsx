@@ -158,6 +158,14 @@ interface Column {
   align?: 'left';
 }
 
+/** "3 features", or "3 features in 2 segments" when the rows span segments. */
+function countText(rows: FeatureRow[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const features = plural(new Set(rows.map((r) => r.name)).size, 'feature');
+  const segments = new Set(rows.flatMap((r) => (r.segment === undefined ? [] : [r.segment]))).size;
+  return segments > 0 ? `${features} in ${plural(segments, 'segment')}` : features;
+}
+
 /**
  * One row per feature: expected vs actual mini-histograms on the same bins, expected and actual
  * min/mean/max, every drift measure the queries return and the status colour. Sortable by any
@@ -282,6 +290,7 @@ export function FeatureDriftPanel({
             >
               {row.name}
             </button>
+            {row.segment !== undefined && <span className={s.tag}>{row.segment}</span>}
             {row.column !== 'feature' && <span className={s.tag}>{row.column}</span>}
           </>
         );
@@ -295,14 +304,14 @@ export function FeatureDriftPanel({
       case 'shift':
         return (
           <MiniHistogram
-            feature={row.name}
+            feature={row.id}
             bins={row.bins}
             width={histogramWidth}
             height={histogramHeight}
             expectedColor={colors.expected}
             actualColor={colors.actual}
             hoverColor={colors.hover}
-            hovered={hovered && hovered.feature === row.name ? hovered.index : null}
+            hovered={hovered && hovered.feature === row.id ? hovered.index : null}
             onHover={setHovered}
           />
         );
@@ -327,9 +336,7 @@ export function FeatureDriftPanel({
             </span>
           </>
         )}
-        <span data-testid="feature-count">
-          {rows.length} feature{rows.length === 1 ? '' : 's'}
-        </span>
+        <span data-testid="feature-count">{countText(rows)}</span>
         <span>click a feature to set ${variable}</span>
       </div>
       <div
@@ -379,16 +386,16 @@ export function FeatureDriftPanel({
             {first > 0 && <tr style={{ height: first * rowHeight }} aria-hidden />}
             {visible.map((row) => (
               <tr
-                key={row.name}
+                key={row.id}
                 className={cx(s.row, row.name === selected && s.selected)}
                 style={{ height: rowHeight }}
-                data-testid={`feature-row-${row.name}`}
+                data-testid={`feature-row-${row.id}`}
               >
                 {columns.map((c) => (
                   <td
                     key={c.key}
                     className={cx(s.td, c.align === 'left' && s.left)}
-                    data-testid={`cell-${row.name}-${c.key}`}
+                    data-testid={`cell-${row.id}-${c.key}`}
                   >
                     {cell(row, c)}
                   </td>

@@ -7,6 +7,8 @@
  * - pre-bucketed histogram frames (`feature_histogram`: `xMin`, `xMax`, `expected`, `actual`
  *   shares and `bin` labels), one per feature, named after it.
  * Any other numeric field of a feature table is a measure, so new measures show without a change here.
+ * Asked for several segments of a key, tables carry a `segment` column and histogram frames a
+ * `segment` label on their fields: then there is one row per segment and feature.
  */
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
 import { MEASURE_FIELDS } from '@driftwatch/backend-proxy/drift-metrics';
@@ -16,6 +18,7 @@ import type { Bin, DriftStatus, FeatureModel, FeatureRow, Stats } from './types'
 /** Feature-table fields that are not measures. */
 const NOT_MEASURES = new Set([
   'feature_name',
+  'segment',
   'column',
   'kind',
   'count',
@@ -56,9 +59,15 @@ function emptyStats(): Stats {
   return { min: null, mean: null, max: null };
 }
 
-function newRow(name: string): FeatureRow {
+/** A row's key: the feature alone, or feature and segment. */
+const rowId = (name: string, segment: string | undefined) =>
+  segment === undefined ? name : `${name} · ${segment}`;
+
+function newRow(name: string, segment: string | undefined): FeatureRow {
   return {
+    id: rowId(name, segment),
     name,
+    ...(segment === undefined ? {} : { segment }),
     column: 'feature',
     expected: emptyStats(),
     actual: emptyStats(),
@@ -84,6 +93,13 @@ function histogramFeature(frame: DataFrame): string | undefined {
   if (custom && typeof custom.feature === 'string') return custom.feature;
   return frame.name;
 }
+
+/** The segment a histogram frame describes, when the query spanned several: its fields' `segment` label. */
+function histogramSegment(frame: DataFrame): string | undefined {
+  return frame.fields.map((f) => f.labels?.segment).find((v) => v !== undefined && v !== '');
+}
+
+const asSegment = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 function formatEdge(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4)));
@@ -136,11 +152,12 @@ export function buildModel(
   const measureNames: string[] = [];
   let hasStats = false;
   let hasHistograms = false;
-  const rowFor = (name: string) => {
-    let row = rows.get(name);
+  const rowFor = (name: string, segment: string | undefined) => {
+    const id = rowId(name, segment);
+    let row = rows.get(id);
     if (!row) {
-      row = newRow(name);
-      rows.set(name, row);
+      row = newRow(name, segment);
+      rows.set(id, row);
     }
     return row;
   };
@@ -149,7 +166,7 @@ export function buildModel(
     if (isHistogramFrame(frame)) {
       const name = histogramFeature(frame);
       if (!name) continue;
-      const row = rowFor(name);
+      const row = rowFor(name, histogramSegment(frame));
       row.bins = readBins(frame);
       row.shift = binShift(row.bins);
       hasHistograms = true;
@@ -157,15 +174,17 @@ export function buildModel(
     }
     if (!isFeatureTable(frame)) continue;
     const names = fieldOf(frame, 'feature_name') as Field;
+    const segments = fieldOf(frame, 'segment');
     const length = names.values.length;
     for (let i = 0; i < length; i++) {
       const name = valueAt(names, i);
       if (typeof name !== 'string' || name === '') continue;
-      const row = rowFor(name);
+      const row = rowFor(name, asSegment(valueAt(segments, i)));
       for (const field of frame.fields) {
         const value = field.values[i];
         switch (field.name) {
           case 'feature_name':
+          case 'segment':
             break;
           case 'column':
             if (typeof value === 'string' && value !== '') row.column = value;
@@ -234,18 +253,18 @@ export function sortValue(row: FeatureRow, key: string): number | string | null 
   return row.measures[key] ?? null;
 }
 
-/** Sorted copy; rows without a value go last whichever the direction, ties by name. */
+/** Sorted copy; rows without a value go last whichever the direction, ties by name (then segment). */
 export function sortRows(rows: FeatureRow[], key: string, direction: 'asc' | 'desc'): FeatureRow[] {
   const sign = direction === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
     const va = sortValue(a, key);
     const vb = sortValue(b, key);
-    if (va === null && vb === null) return a.name.localeCompare(b.name);
+    if (va === null && vb === null) return a.id.localeCompare(b.id);
     if (va === null) return 1;
     if (vb === null) return -1;
     const c =
       typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
-    return c !== 0 ? sign * c : a.name.localeCompare(b.name);
+    return c !== 0 ? sign * c : a.id.localeCompare(b.id);
   });
 }
 

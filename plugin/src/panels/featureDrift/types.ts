@@ -43,7 +43,11 @@ export interface Stats {
 }
 
 export interface FeatureRow {
+  /** Unique among the rows: the feature's name, with its segment when the queries span several. */
+  id: string;
   name: string;
+  /** The segment value (e.g. `DE`) when the queries asked for several segments of a key. */
+  segment?: string;
   /** `feature`, or `prediction` for a model output column. */
   column: string;
   kind?: string;
