@@ -529,3 +529,6 @@ export interface Store
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Where a store reports long work at open (data migrations): pino's `info(fields, message)` shape. */
+export type StoreLog = (fields: Record<string, unknown>, message: string) => void;

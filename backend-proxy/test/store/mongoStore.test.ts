@@ -8,7 +8,6 @@ import { MongoClient } from 'mongodb';
 import { InvalidInputError } from '../../src/errors';
 import { openMongoStore } from '../../src/store/mongodb';
 import {
-  counterPath,
   decodeEventCursor,
   encodeEventCursor,
   fromJsonText,
@@ -173,13 +172,6 @@ describe('mongodb store without a server', () => {
     expect(labelTerm('team', 'ml')).toBe('team=ml');
     expect(labelTerm('k=v', 'w')).not.toBe(labelTerm('k', 'v=w'));
     expect(labelTerm('a%3Db', 'c')).not.toBe(labelTerm('a=b', 'c'));
-  });
-
-  test('counter names never change a field path', () => {
-    expect(counterPath('sums', 'f:3:h:7')).toBe('sums.f:3:h:7');
-    expect(() => counterPath('sums', 'a.b')).toThrow(RangeError);
-    expect(() => counterPath('min', '$inc')).toThrow(RangeError);
-    expect(() => counterPath('max', '')).toThrow(RangeError);
   });
 
   test('event cursors round-trip and reject garbage', () => {

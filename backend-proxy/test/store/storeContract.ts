@@ -1167,6 +1167,41 @@ export function describeStoreContract(
         expect((await store.getEndpoint('e9'))?.predictionCount).toBe(1);
       });
 
+      contractTest('concurrent writers on one aggregate record: every delta counts', async () => {
+        await store.insertEndpointIfAbsent(endpoint('e1'));
+        // 12 ingest commits and 12 label-style deltas at once, on the same record, adding new names too.
+        const writer = (k: number) => ({
+          add: { n: 1, 'lat:sum': k + 0.5, [`lat:b:${k % 3}`]: 1 },
+          min: { 'f:0': 100 - k },
+          max: { 'f:0': k },
+        });
+        await Promise.all(
+          Array.from({ length: 12 }, (_, k) => [
+            store.commitIngest(ingest({ aggregates: [delta('e1', M(0), writer(k))] })),
+            store.applyAggregates([delta('e1', M(0), { add: { 'l:n': 1, 'l:ok': k % 2 } })]),
+          ]).flat(),
+        );
+        const [record] = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(1),
+        });
+        // Σ (k + 0.5) over k = 0..11 = 66 + 6; bins k % 3: four each; l:ok: the six odd k.
+        expect(record.sums).toEqual({
+          n: 12,
+          'lat:sum': 72,
+          'lat:b:0': 4,
+          'lat:b:1': 4,
+          'lat:b:2': 4,
+          'l:n': 12,
+          'l:ok': 6,
+        });
+        expect(record.min).toEqual({ 'f:0': 89 });
+        expect(record.max).toEqual({ 'f:0': 11 });
+      });
+
       contractTest('applyAggregates creates and adds', async () => {
         await store.applyAggregates([
           delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),

@@ -54,6 +54,8 @@ export const COLLECTIONS = {
   leases: 'leases',
   projectSettings: 'projectSettings',
   documents: 'documents',
+  counterNames: 'counterNames',
+  migrations: 'migrations',
 } as const;
 
 /** GridFS bucket for artifact bytes: collections `artifactFiles.files` and `artifactFiles.chunks`. */
@@ -97,7 +99,7 @@ export interface EventDoc {
 
 /** Monotonic counters that do not belong to a document of their own (event seq, reference versions). */
 export interface SequenceDoc {
-  scope: 'eventSeq' | 'referenceVersion';
+  scope: 'eventSeq' | 'referenceVersion' | 'counterName';
   key: string;
   value: number;
 }
@@ -165,15 +167,40 @@ export interface ReferenceDoc {
   statisticsJson: string;
 }
 
+/** Counters by counter id in base 36 (aggregateDocs.ts). */
+export type CounterFields = Record<string, number>;
+
+/** The key fields, then the counters (aggregateDocs.ts has the encoding). */
 export interface AggregateDoc {
   endpointId: string;
   family: string;
   resolution: Resolution;
   start: number;
   referenceVersion: number;
-  sums: Record<string, number>;
-  min: Record<string, number>;
-  max: Record<string, number>;
+  /** Sums, minimums and maximums by counter id; a group nothing was written to is absent. */
+  s?: CounterFields;
+  lo?: CounterFields;
+  hi?: CounterFields;
+  /** Named groups of the encoding before counter ids (read and merged; the migration converts them). */
+  sums?: Record<string, number>;
+  min?: Record<string, number>;
+  max?: Record<string, number>;
+}
+
+/** One entry of the counter-name dictionary (counterNames.ts); never changed once written. */
+export interface CounterNameDoc {
+  name: string;
+  id: number;
+}
+
+/** Progress of a data migration (aggregateMigration.ts), so an interrupted one resumes. */
+export interface MigrationDoc {
+  name: string;
+  /** The last `_id` of the last batch done; the next batch starts after it. */
+  after: ObjectId | null;
+  /** Documents converted so far, by every run. */
+  converted: number;
+  done: boolean;
 }
 
 export interface IngestBatchDoc {
@@ -272,6 +299,8 @@ export interface Collections {
   leases: Collection<LeaseDoc>;
   projectSettings: Collection<ProjectSettingsDoc>;
   documents: Collection<DocumentDoc>;
+  counterNames: Collection<CounterNameDoc>;
+  migrations: Collection<MigrationDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -294,6 +323,8 @@ export function collections(db: Db): Collections {
     leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
     projectSettings: db.collection<ProjectSettingsDoc>(COLLECTIONS.projectSettings),
     documents: db.collection<DocumentDoc>(COLLECTIONS.documents),
+    counterNames: db.collection<CounterNameDoc>(COLLECTIONS.counterNames),
+    migrations: db.collection<MigrationDoc>(COLLECTIONS.migrations),
   };
 }
 
@@ -347,6 +378,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.leases]: [unique({ name: 1 })],
   [COLLECTIONS.projectSettings]: [unique({ project: 1 })],
   [COLLECTIONS.documents]: [unique({ kind: 1, id: 1 }), plain({ kind: 1, project: 1, id: 1 })],
+  [COLLECTIONS.counterNames]: [unique({ name: 1 }), unique({ id: 1 })],
+  [COLLECTIONS.migrations]: [unique({ name: 1 })],
 };
 
 /** Creates collections and indexes (in parallel: they are independent); a no-op when they already exist. */

@@ -41,9 +41,12 @@ import type {
   RunRecord,
   SampleRecord,
   Store,
+  StoreLog,
 } from '../types';
 import { guardStore } from '../storeFault';
 import { MongoArtifacts } from './artifacts';
+import { migrateAggregateCounters } from './aggregateMigration';
+import { MongoCounterNames } from './counterNames';
 import { classifyMongoFault } from './faults';
 import { ARTIFACT_BUCKET, ensureSchema, MongoContext } from './collections';
 import { redactUrl } from './codec';
@@ -77,6 +80,8 @@ export interface MongoStoreOptions {
    * (ms, default 6 h: longer than any upload takes, so another replica's upload is never cut).
    */
   unfinishedUploadAgeMs?: number;
+  /** Receives the progress of data migrations run at open (aggregateMigration.ts). */
+  log?: StoreLog;
 }
 
 /** Default of `unfinishedUploadAgeMs`. */
@@ -121,6 +126,7 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
       ...DEFAULT_TRANSACTION_RETRY,
       maxElapsedMs: operationLimit,
     });
+    await migrateAggregateCounters(ctx.c, new MongoCounterNames(ctx.c), { log: options.log });
     await new MongoArtifacts(ctx).removeUnfinishedUploads(
       new Date(Date.now() - (options.unfinishedUploadAgeMs ?? UNFINISHED_UPLOAD_AGE_MS)),
     );

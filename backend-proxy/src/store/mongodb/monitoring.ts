@@ -1,6 +1,6 @@
 /** Ingest commits, aggregates, samples, prediction keys, pending labels and pruning. */
 import { randomUUID } from 'node:crypto';
-import type { AnyBulkWriteOperation, ClientSession, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, ClientSession } from 'mongodb';
 import type {
   AggregateDelta,
   AggregateQuery,
@@ -13,7 +13,6 @@ import type {
   Resolution,
   SampleRecord,
 } from '../types';
-import { RESOLUTIONS } from '../types';
 import type {
   AggregateDoc,
   EndpointDoc,
@@ -23,51 +22,26 @@ import type {
   SampleDoc,
 } from './collections';
 import {
-  counterPaths,
+  aggregateRangeFilter,
+  aggregateRecordOf,
+  aggregateUpserts,
+  deltaCounterNames,
+  resolution,
+  storedCounterIds,
+} from './aggregateDocs';
+import { MongoCounterNames } from './counterNames';
+import {
   fromJsonText,
   isDuplicateKey,
   plainNumber,
   plainString,
   plainStrings,
-  readCounters,
   readNumber,
   toJsonText,
   validDate,
 } from './codec';
 import { chunked } from '../chunked';
 import { endpointInsertFields } from './endpoints';
-
-function resolution(value: unknown): Resolution {
-  if (!RESOLUTIONS.includes(value as Resolution)) throw new RangeError(`unknown resolution ${String(value)}`);
-  return value as Resolution;
-}
-
-/**
- * One upsert per delta: `$inc` sums, `$min`/`$max` extremes, each counter under its group
- * (`sums.n`, `min.lat:3`, ...). Missing fields start at the delta, so creating and adding are
- * the same operation.
- */
-function aggregateUpdates(deltas: AggregateDelta[]): AnyBulkWriteOperation<AggregateDoc>[] {
-  return deltas.map(({ key, add, min, max }) => {
-    const filter = {
-      endpointId: plainString(key.endpointId, 'endpointId'),
-      family: plainString(key.family, 'family'),
-      resolution: resolution(key.resolution),
-      start: plainNumber(key.start, 'start'),
-      referenceVersion: plainNumber(key.referenceVersion, 'referenceVersion'),
-    };
-    const inc = counterPaths('sums', add);
-    const lows = counterPaths('min', min);
-    const highs = counterPaths('max', max);
-    const update: Record<string, Record<string, unknown>> = {};
-    if (Object.keys(inc).length) update.$inc = inc;
-    if (Object.keys(lows).length) update.$min = lows;
-    if (Object.keys(highs).length) update.$max = highs;
-    // An empty delta still creates the interval; the groups are only set when nothing else touches them.
-    if (!Object.keys(update).length) update.$setOnInsert = { sums: {}, min: {}, max: {} };
-    return { updateOne: { filter, update, upsert: true } };
-  });
-}
 
 /** Thrown inside the ingest transaction when a batch id of the group is already recorded; aborts it. */
 class BatchAlreadyCommitted extends Error {}
@@ -84,7 +58,8 @@ interface PreparedCommit {
   keyOps: AnyBulkWriteOperation<PredictionKeyDoc>[];
 }
 
-function prepareCommit(commit: IngestCommit): PreparedCommit {
+/** The counter names must have ids already (MongoCounterNames.resolveNames). */
+function prepareCommit(commit: IngestCommit, ids: MongoCounterNames): PreparedCommit {
   return {
     batchId: commit.batchId === null ? null : plainString(commit.batchId, 'batchId'),
     now: validDate(commit.now, 'now'),
@@ -109,7 +84,7 @@ function prepareCommit(commit: IngestCommit): PreparedCommit {
         },
       },
     })),
-    aggregateOps: aggregateUpdates(commit.aggregates),
+    aggregateOps: aggregateUpserts(commit.aggregates, ids),
     samples: commit.samples.map(sampleDoc),
     keyOps: commit.predictionKeys.map((k): AnyBulkWriteOperation<PredictionKeyDoc> => {
       const doc = predictionKeyDoc(k);
@@ -120,7 +95,11 @@ function prepareCommit(commit: IngestCommit): PreparedCommit {
 }
 
 export class MongoMonitoring implements MonitoringStore {
-  constructor(private readonly ctx: MongoContext) {}
+  private readonly counterIds: MongoCounterNames;
+
+  constructor(private readonly ctx: MongoContext) {
+    this.counterIds = new MongoCounterNames(ctx.c);
+  }
 
   async commitIngest(commit: IngestCommit): Promise<BatchOutcome> {
     const [outcome] = await this.commitIngestGroup([commit]);
@@ -134,7 +113,9 @@ export class MongoMonitoring implements MonitoringStore {
    * the transaction) leave the group with their stored receipt, and the rest is committed again.
    */
   async commitIngestGroup(commits: IngestCommit[]): Promise<BatchOutcome[]> {
-    const prepared = commits.map(prepareCommit);
+    // Outside the transaction: a dictionary entry whose batch then fails is merely unused.
+    await this.counterIds.resolveNames(commits.flatMap((c) => deltaCounterNames(c.aggregates)));
+    const prepared = commits.map((c) => prepareCommit(c, this.counterIds));
     const outcomes: (BatchOutcome | undefined)[] = new Array(prepared.length);
     // A batch id repeated in the group: its later copies replay the first one's receipt.
     const firstOf = new Map<string, number>();
@@ -212,7 +193,8 @@ export class MongoMonitoring implements MonitoringStore {
 
   /** Transaction: the interface promises all deltas or none. */
   async applyAggregates(deltas: AggregateDelta[]): Promise<void> {
-    const ops = aggregateUpdates(deltas);
+    await this.counterIds.resolveNames(deltaCounterNames(deltas));
+    const ops = aggregateUpserts(deltas, this.counterIds);
     if (!ops.length) return;
     await this.ctx.transaction(async (session: ClientSession) => {
       await this.ctx.c.aggregates.bulkWrite(ops, { ordered: true, session });
@@ -220,27 +202,12 @@ export class MongoMonitoring implements MonitoringStore {
   }
 
   async listAggregates(query: AggregateQuery): Promise<AggregateRecord[]> {
-    const filter: Filter<AggregateDoc> = {
-      endpointId: plainString(query.endpointId, 'endpointId'),
-      family: plainString(query.family, 'family'),
-      resolution: resolution(query.resolution),
-      start: { $gte: plainNumber(query.from, 'from'), $lt: plainNumber(query.to, 'to') },
-    };
-    if (query.referenceVersion !== undefined)
-      filter.referenceVersion = plainNumber(query.referenceVersion, 'referenceVersion');
-    const docs = await this.ctx.c.aggregates.find(filter).sort({ start: 1, referenceVersion: 1 }).toArray();
-    return docs.map((d) => ({
-      key: {
-        endpointId: d.endpointId,
-        family: d.family,
-        resolution: d.resolution,
-        start: readNumber(d.start),
-        referenceVersion: d.referenceVersion,
-      },
-      sums: readCounters(d.sums),
-      min: readCounters(d.min),
-      max: readCounters(d.max),
-    }));
+    const docs = await this.ctx.c.aggregates
+      .find(aggregateRangeFilter(query))
+      .sort({ start: 1, referenceVersion: 1 })
+      .toArray();
+    await this.counterIds.resolveIds(storedCounterIds(docs));
+    return docs.map((d) => aggregateRecordOf(d, this.counterIds));
   }
 
   /** Across families, as the interface asks: the extent of the endpoint's data at that resolution. */
