@@ -6,7 +6,8 @@ import { createApp } from './http/app';
 import { prometheusRouter } from './http/routers/prometheus';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
-import { describeStoreLocation, openStore } from './store';
+import { openStore } from './store';
+import { describeStoreLocation } from './store/storeLocation';
 
 export interface RunningProxy {
   services: Services;

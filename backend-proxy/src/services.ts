@@ -62,7 +62,7 @@ export function createServices(
   const metrics = new MetricsService(windows, clock);
   const drift = new DriftService(windows, references, endpoints);
   const accuracy = new AccuracyService(windows, references);
-  const estimatedPerformance = new EstimatedPerformanceService(windows, references, accuracy);
+  const estimatedPerformance = new EstimatedPerformanceService(windows, references);
   const ingest = new IngestService(
     store,
     references,

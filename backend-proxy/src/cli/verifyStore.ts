@@ -12,8 +12,8 @@ import { MongoClient } from 'mongodb';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startProxy } from '../server';
-import { redactUrl } from '../store/mongodb/codec';
-import { databaseFromUrl } from '../store/mongodb/mongoStore';
+import { redactUrl } from '../store/storeLocation';
+import { databaseFromUrl } from '../store/mongodb';
 import {
   checked,
   dropScratchDatabase,

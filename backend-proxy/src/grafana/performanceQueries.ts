@@ -5,7 +5,6 @@
  * scores with labels answer no series.
  */
 import { UnprocessableError } from '../errors';
-import { alignDown } from '../monitoring/aggregates/tiling';
 import type { EstimatedPerformanceReport } from '../monitoring/analysis/estimatedPerformanceService';
 import type { EndpointRecord } from '../store/types';
 import { endpointNames, mapLimit, selectEndpoints, type QueryContext } from './context';
@@ -19,15 +18,19 @@ export const ESTIMATED_PERFORMANCE_SERIES = ['estimated', 'lower', 'upper', 'rea
 const CONCURRENCY = 8;
 const OPTIONS = { threshold: 0.5 };
 
+/** The endpoint's reports per step, or null when its reference cannot be calibrated. */
 async function reportsPerStep(
   ctx: QueryContext,
   endpoint: EndpointRecord,
-  times: number[],
   stepMs: number,
 ): Promise<EstimatedPerformanceReport[] | null> {
   try {
-    return await mapLimit(times, CONCURRENCY, (t) =>
-      ctx.deps.estimatedPerformance.report(endpoint, t, t + stepMs, OPTIONS),
+    return await ctx.deps.estimatedPerformance.series(
+      endpoint,
+      ctx.window.from,
+      ctx.window.to,
+      stepMs,
+      OPTIONS,
     );
   } catch (err) {
     if (err instanceof UnprocessableError) return null;
@@ -39,24 +42,19 @@ export async function estimatedAccuracySeries(ctx: QueryContext, q: TargetQuery)
   const endpoints = await selectEndpoints(ctx, q);
   const names = endpointNames(endpoints);
   const stepMs = budgetedStep(ctx, seriesStep(ctx, q), endpoints.length, COLUMNS_RECORD_BUDGET);
-  const times: number[] = [];
-  for (let t = alignDown(ctx.window.from, stepMs); t < ctx.window.to; t += stepMs) times.push(t);
-  const series: TimeSeries[] = [];
-  for (const endpoint of endpoints) {
-    const reports = await reportsPerStep(ctx, endpoint, times, stepMs);
-    if (!reports) continue;
+  const perEndpoint = await mapLimit(endpoints, CONCURRENCY, (e) => reportsPerStep(ctx, e, stepMs));
+  return endpoints.flatMap((endpoint, e) => {
+    const reports = perEndpoint[e];
+    if (!reports) return [];
     const values = reports.map((r) => {
       const band = r.estimated.accuracy;
       return [band?.estimate, band?.lower, band?.upper, r.realized?.accuracy, r.gap];
     });
-    ESTIMATED_PERFORMANCE_SERIES.forEach((name, k) =>
-      series.push(
-        timeSeries(
-          `${names.get(endpoint.id)} ${name}`,
-          values.map((v, i): Datapoint => [finiteOrNull(v[k]), times[i]]),
-        ),
+    return ESTIMATED_PERFORMANCE_SERIES.map((name, k) =>
+      timeSeries(
+        `${names.get(endpoint.id)} ${name}`,
+        values.map((v, i): Datapoint => [finiteOrNull(v[k]), reports[i].from]),
       ),
     );
-  }
-  return series;
+  });
 }

@@ -13,8 +13,3 @@ export function openStore(location: string, log?: StoreLog): Promise<Store> {
     ? openMongoStore(location, { log })
     : openSqliteStore(location);
 }
-
-/** A store location with any password replaced, safe to log. */
-export function describeStoreLocation(location: string): string {
-  return location.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}

@@ -111,6 +111,10 @@ export interface TrackingStore {
   appendEventsOnce(ref: ExperimentRef, events: NewTrackingEvent[], once: BatchOnce): Promise<BatchOutcome>;
   /** Events sorted by (dt, seq) ascending. */
   queryEvents(query: EventQuery): Promise<EventPage>;
+}
+
+/** Artifacts of runs, and removing an experiment with everything it holds. */
+export interface ArtifactStore {
   /** Writes the bytes, then the metadata; a failed stream leaves nothing behind. */
   putArtifact(meta: Omit<ArtifactMeta, 'size' | 'sha256'>, body: Readable): Promise<ArtifactMeta>;
   getArtifactMeta(ref: ExperimentRef, run: number, artifact: string): Promise<ArtifactMeta | null>;
@@ -381,7 +385,7 @@ export interface BatchOnce {
   now: Date;
 }
 
-export interface MonitoringStore {
+export interface IngestStore {
   commitIngest(commit: IngestCommit): Promise<BatchOutcome>;
   /**
    * Commits several batches in one transaction, all or none, applied in order as if committed one
@@ -389,6 +393,9 @@ export interface MonitoringStore {
    * receipt). One outcome per batch, in order.
    */
   commitIngestGroup(commits: IngestCommit[]): Promise<BatchOutcome[]>;
+}
+
+export interface AggregateStore {
   /** Adds deltas to aggregates (creating them) atomically, e.g. for labels joined later. */
   applyAggregates(deltas: AggregateDelta[]): Promise<void>;
   /** Ordered by start, then reference version. */
@@ -398,8 +405,17 @@ export interface MonitoringStore {
     endpointId: string,
     resolution: Resolution,
   ): Promise<{ first: number; last: number } | null>;
+  /** Deletes aggregates of a resolution that started before the given time. */
+  pruneAggregates(resolution: Resolution, before: number): Promise<number>;
+}
+
+export interface SampleStore {
   /** From inclusive, to exclusive, oldest first; `limit` keeps the oldest. */
   listSamples(endpointId: string, from: Date, to: Date, limit: number): Promise<SampleRecord[]>;
+}
+
+/** Prediction keys (what a later label joins to) and labels that arrived before their prediction. */
+export interface LabelStore {
   findPredictionKeys(requestIds: string[]): Promise<PredictionKeyRecord[]>;
   /**
    * Sets `labelledAt` on the keys of these request ids that have none yet and returns the ids it
@@ -413,6 +429,9 @@ export interface MonitoringStore {
    * caller gets each label, which is what makes a label join count once.
    */
   claimPendingLabels(requestIds: string[]): Promise<PendingLabelRecord[]>;
+}
+
+export interface RetentionStore {
   /**
    * Deletes prediction keys and pending labels whose `expiresAt` <= now, samples older than
    * `samplesBefore` or beyond the newest `maxSamplesPerEndpoint` of their endpoint, and
@@ -423,9 +442,11 @@ export interface MonitoringStore {
     now: Date,
     retention: { samplesBefore: Date; maxSamplesPerEndpoint: number; batchesBefore: Date },
   ): Promise<number>;
-  /** Deletes aggregates of a resolution that started before the given time. */
-  pruneAggregates(resolution: Resolution, before: number): Promise<number>;
 }
+
+/** Everything the monitoring services write and read per endpoint. */
+export interface MonitoringStore
+  extends IngestStore, AggregateStore, SampleStore, LabelStore, RetentionStore {}
 
 // ---------------------------------------------------------------- monitoring events and leases
 
@@ -515,6 +536,7 @@ export interface DocumentStore {
 export interface Store
   extends
     TrackingStore,
+    ArtifactStore,
     KeyStore,
     EndpointStore,
     ReferenceStore,

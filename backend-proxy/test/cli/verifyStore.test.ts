@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
-import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
+import { databaseFromUrl } from '../../src/store/mongodb';
 import { withDatabase } from '../../src/cli/verifyStore';
 
 const BACKEND = join(__dirname, '..', '..');

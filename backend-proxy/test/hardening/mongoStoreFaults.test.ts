@@ -7,7 +7,7 @@
  */
 import type { RunningProxy } from '../../src/server';
 import { RETRY_AFTER_SECONDS } from '../../src/store/storeFault';
-import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
+import { databaseFromUrl } from '../../src/store/mongodb';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 import { call, startTestProxy } from '../helpers/proxy';
 import { startStallingProxy, type StallingProxy } from '../helpers/stallingProxy';

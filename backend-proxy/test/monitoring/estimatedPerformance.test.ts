@@ -177,6 +177,36 @@ describe('GET /api/v1/endpoints/:id/estimated-performance', () => {
     expect(reply.body.reasons).toEqual(['scores outside the reference range: 100.0% of the window']);
   });
 
+  it('takes the score, not a numeric predicted class, as the default score column', async () => {
+    // Classes 0/1/2 predicted as a number in the first column, the top-class probability beside it.
+    const created = await call<{ id: string }>(url, 'POST', '/api/v1/endpoints', {
+      body: {
+        project: 'shop',
+        model: 'numeric-class',
+        features: [{ name: 'x', kind: 'numeric' }],
+        predictionColumns: [
+          { name: 'class', kind: 'numeric' },
+          { name: 'probability', kind: 'numeric' },
+        ],
+        labelColumns: ['label'],
+      },
+    });
+    const numericId = created.body.id;
+    const reference = Array.from({ length: 300 }, (_, i) => ({
+      x: i,
+      class: i % 3,
+      probability: 0.5 + (i % 5) / 10,
+      label: i % 4 === 0 ? (i + 1) % 3 : i % 3,
+    }));
+    const registered = await call(url, 'PUT', `/api/v1/endpoints/${numericId}/reference`, {
+      body: { rows: reference },
+    });
+    expect(registered.status).toBe(201);
+    const reply = await call<Report>(url, 'GET', `/api/v1/endpoints/${numericId}/estimated-performance`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ task: 'multiclass', scoreColumn: 'probability' });
+  });
+
   it('refuses bad input with a 4xx and a message', async () => {
     expect((await estimate('score=nope')).status).toBe(400);
     expect((await estimate('positive=maybe')).status).toBe(400);

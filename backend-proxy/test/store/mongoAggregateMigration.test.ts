@@ -5,11 +5,10 @@
  * Part of the MongoDB run (scripts/test-mongodb.mjs); skipped without a server.
  */
 import { MongoClient, type AnyBulkWriteOperation, type Document } from 'mongodb';
-import { openMongoStore } from '../../src/store/mongodb';
+import { databaseFromUrl, openMongoStore } from '../../src/store/mongodb';
 import { collections, ensureSchema } from '../../src/store/mongodb/collections';
 import { MongoCounterNames } from '../../src/store/mongodb/counterNames';
 import { AGGREGATE_MIGRATION, migrateAggregateCounters } from '../../src/store/mongodb/aggregateMigration';
-import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
 import type { AggregateRecord, Counters, StoreLog } from '../../src/store/types';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 

@@ -6,18 +6,12 @@
 import { Readable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { InvalidInputError } from '../../src/errors';
-import { openMongoStore } from '../../src/store/mongodb';
-import {
-  decodeEventCursor,
-  encodeEventCursor,
-  fromJsonText,
-  labelTerm,
-  plainStrings,
-  redactUrl,
-  toJsonText,
-} from '../../src/store/mongodb/codec';
-import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
-import { describeStoreContract } from './storeContract';
+import { labelTerm, plainStrings } from '../../src/store/mongodb/codec';
+import { decodeEventCursor, encodeEventCursor } from '../../src/store/eventCursor';
+import { fromJsonText, toJsonText } from '../../src/store/jsonText';
+import { redactUrl } from '../../src/store/storeLocation';
+import { databaseFromUrl, openMongoStore } from '../../src/store/mongodb';
+import { describeStoreContract } from './contract';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 
 const target = mongoTarget();

@@ -4,8 +4,7 @@
  * the MongoDB run (scripts/test-mongodb.mjs) through a loopback TCP proxy that stops forwarding.
  */
 import { PayloadTooLargeError, UnavailableError } from '../../src/errors';
-import { openMongoStore } from '../../src/store/mongodb';
-import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
+import { databaseFromUrl, openMongoStore } from '../../src/store/mongodb';
 import { call, startTestProxy } from '../helpers/proxy';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 import { startStallingProxy, type StallingProxy } from '../helpers/stallingProxy';

@@ -6,8 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { GridFSBucket, MongoClient, ObjectId } from 'mongodb';
-import { openMongoStore } from '../../src/store/mongodb';
-import { databaseFromUrl } from '../../src/store/mongodb/mongoStore';
+import { databaseFromUrl, openMongoStore } from '../../src/store/mongodb';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 
 const target = mongoTarget();

@@ -1,4 +1,5 @@
 import type { EndpointRecord } from '../../store/types';
+import type { CounterSet } from '../aggregates/counterSet';
 import { readWindow } from '../aggregates/layout';
 import { classificationMetrics, type ClassMetrics } from '../accuracy/classificationMetrics';
 import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
@@ -33,6 +34,22 @@ export type AccuracyReport =
 /** The "other" class: predictions or labels outside the reference's categories. */
 export const OTHER_CLASS = '(other)';
 
+/** Share of labelled predictions that agreed with their label, or null with no labels. */
+function agreementShare(counters: CounterSet): number | null {
+  const labeled = counters.get('l:n');
+  return labeled > 0 ? counters.get('l:ok') / labeled : null;
+}
+
+/** A classification endpoint's accuracy in a window's `ops` counters; null for other tasks. */
+export function realizedClassificationAccuracy(
+  endpoint: EndpointRecord,
+  counters: CounterSet,
+): { labeled: number; accuracy: number | null } | null {
+  if (!endpoint.predictionColumns[0]) return null;
+  if (decideTask(taskSettingOf(endpoint), counters).task !== 'classification') return null;
+  return { labeled: counters.get('l:n'), accuracy: agreementShare(counters) };
+}
+
 export class AccuracyService {
   constructor(
     private readonly windows: WindowService,
@@ -61,7 +78,7 @@ export class AccuracyService {
         rmse: labeled > 0 ? rootMeanSquaredError(labeled, counters.get('l:se')) : null,
       };
     }
-    const accuracy = labeled > 0 ? counters.get('l:ok') / labeled : null;
+    const accuracy = agreementShare(counters);
     if (output.kind === 'numeric') {
       // Integer classes are counted by value (layout.ts l:k:<a>:<p>), not on the reference's bins.
       const metrics = classificationMetrics(integerClassCells(counters));

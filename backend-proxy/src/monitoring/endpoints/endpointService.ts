@@ -114,6 +114,12 @@ export class EndpointService {
     return resolvePolicyConfig(endpoint.thresholds, settings?.thresholds);
   }
 
+  /** The project's settings over the defaults, for what belongs to no endpoint. */
+  async projectPolicy(project: string): Promise<DriftPolicyConfig> {
+    const settings = await this.store.getProjectSettings(project);
+    return resolvePolicyConfig(settings?.thresholds);
+  }
+
   async setProjectThresholds(
     project: string,
     thresholds: DriftPolicySettings | null,

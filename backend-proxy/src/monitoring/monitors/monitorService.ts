@@ -5,7 +5,7 @@ import type { ExperimentService, Origin } from '../../tracking/experimentService
 import { readWindow } from '../aggregates/layout';
 import { holds } from '../alerts/alertRules';
 import { DRIFT_STATUS_LEVEL, isDriftStatus } from '../drift/driftStatus';
-import { DEFAULT_POLICY_CONFIG } from '../drift/policy/policyConfig';
+import type { DriftPolicyConfig } from '../drift/policy/policyConfig';
 import { overallDrift, type OverallDrift } from '../analysis/driftService';
 import { columnDrift, windowSummary, type ColumnDrift } from '../analysis/columnDrift';
 import type { EndpointService } from '../endpoints/endpointService';
@@ -214,15 +214,16 @@ export class MonitorService {
     const [b, r] = [index(pick.baseline ?? 0), index(pick.recent ?? -1)];
     if (!all[b] || !all[r])
       throw new InvalidInputError(`snapshot index out of range: there are ${all.length}`);
-    return this.compareSnapshots(monitor, all[b], b, all[r], r);
+    return this.compareSnapshots(await this.policyOf(monitor), monitor, all[b], b, all[r], r);
   }
 
   /** Every snapshot after the baseline compared with it, for a drift-over-time view. */
   async series(monitor: Monitor): Promise<Array<{ index: number; takenAt: string; overall: OverallDrift }>> {
     const all = await this.snapshots(monitor);
     const out: Array<{ index: number; takenAt: string; overall: OverallDrift }> = [];
+    const policy = await this.policyOf(monitor);
     for (let i = 1; i < all.length; i++) {
-      const c = await this.compareSnapshots(monitor, all[0], 0, all[i], i);
+      const c = this.compareSnapshots(policy, monitor, all[0], 0, all[i], i);
       out.push({ index: i, takenAt: all[i].takenAt, overall: c.overall });
     }
     return out;
@@ -261,7 +262,15 @@ export class MonitorService {
     return { comparison, drift, alerts };
   }
 
+  /** The watched endpoint's drift policy, or its project's for a monitor of datasets. */
+  private async policyOf(monitor: Monitor): Promise<DriftPolicyConfig> {
+    return monitor.endpointId
+      ? this.endpoints.policyFor(await this.endpoints.get(monitor.endpointId))
+      : this.endpoints.projectPolicy(monitor.project);
+  }
+
   private compareSnapshots(
+    policy: DriftPolicyConfig,
     monitor: Monitor,
     baseline: Snapshot,
     b: number,
@@ -293,7 +302,7 @@ export class MonitorService {
         columns,
         [],
         Math.max(0, ...columns.map((c) => c.actual.count + c.actual.missing)),
-        DEFAULT_POLICY_CONFIG,
+        policy,
       ),
       accuracy:
         monitor.kind === 'model' ? { baseline: accuracyOf(baseline), recent: accuracyOf(recent) } : null,

@@ -1,25 +1,9 @@
 /**
- * Small pure helpers shared by the MongoDB store modules: value encoding, input checks that
- * keep caller values out of query syntax, the event cursor, and duplicate-key handling.
+ * Small pure helpers shared by the MongoDB store modules: input checks that keep caller values
+ * out of query syntax, counter paths and numbers, and duplicate-key handling.
  * Nothing here talks to the server, so it is unit-tested without one.
  */
 import { Long, MongoBulkWriteError, MongoServerError } from 'mongodb';
-import { InvalidInputError } from '../../errors';
-
-// ---------------------------------------------------------------- JSON values
-
-/**
- * JSON values (`unknown`) are stored as JSON text, not as BSON sub-documents: user data may
- * hold keys such as `$gt` or `a.b` that update operators ($set, $setOnInsert) refuse or
- * interpret, and text round-trips every JSON value exactly (as the embedded store does).
- */
-export function toJsonText(value: unknown): string {
-  return JSON.stringify(value ?? null) ?? 'null';
-}
-
-export function fromJsonText<T = unknown>(text: string | null | undefined): T {
-  return (text === null || text === undefined ? null : JSON.parse(text)) as T;
-}
 
 // ---------------------------------------------------------------- typed inputs
 
@@ -81,32 +65,6 @@ export function readNumber(value: unknown): number {
   return Number(value);
 }
 
-// ---------------------------------------------------------------- event cursor
-
-/** The cursor is the (dt, seq) of the last event returned: pages stay stable while events are appended. */
-export function encodeEventCursor(dt: Date, seq: number): string {
-  return Buffer.from(JSON.stringify([dt.getTime(), seq])).toString('base64url');
-}
-
-export function decodeEventCursor(cursor: string): { dt: Date; seq: number } {
-  const invalid = () =>
-    new InvalidInputError('invalid cursor: pass the cursor of the previous page unchanged');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(plainString(cursor, 'cursor'), 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 2 ||
-    !parsed.every((n) => typeof n === 'number' && Number.isSafeInteger(n))
-  ) {
-    throw invalid();
-  }
-  return { dt: new Date(parsed[0] as number), seq: parsed[1] as number };
-}
-
 // ---------------------------------------------------------------- errors and batching
 
 const DUPLICATE_KEY = 11000;
@@ -131,9 +89,4 @@ export async function retryOnDuplicateKey<T>(fn: () => Promise<T>, attempts = 3)
       if (i >= attempts || !isDuplicateKey(error)) throw error;
     }
   }
-}
-
-/** Credentials never reach logs or error messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

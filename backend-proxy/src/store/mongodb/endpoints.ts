@@ -10,15 +10,14 @@ import type {
   FeatureSpec,
 } from '../types';
 import type { EndpointDoc, MongoContext } from './collections';
+import { fromJsonText, toJsonText } from '../jsonText';
 import {
-  fromJsonText,
   isDuplicateKey,
   labelTerms,
   plainNumber,
   plainString,
   plainStrings,
   readNumber,
-  toJsonText,
   validDate,
 } from './codec';
 
@@ -111,84 +110,87 @@ export const endpointFromDoc = (d: EndpointDoc): EndpointRecord => ({
   referenceVersion: d.referenceVersion,
 });
 
-export class MongoEndpoints implements EndpointStore {
-  constructor(private readonly ctx: MongoContext) {}
+export function mongoEndpoints(ctx: MongoContext): EndpointStore {
+  return {
+    /** An upsert that only sets fields on insert: atomic insert-if-absent without a duplicate-key race. */
+    async insertEndpointIfAbsent(endpoint: EndpointRecord): Promise<boolean> {
+      const id = plainString(endpoint.id, 'endpoint id');
+      const fields = endpointInsertFields(endpoint);
+      try {
+        const result = await ctx.c.endpoints.updateOne({ id }, { $setOnInsert: fields }, { upsert: true });
+        return result.upsertedCount > 0;
+      } catch (error) {
+        // A concurrent insert of the same id won the race: the endpoint exists, and this call did not insert it.
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
 
-  /** An upsert that only sets fields on insert: atomic insert-if-absent without a duplicate-key race. */
-  async insertEndpointIfAbsent(endpoint: EndpointRecord): Promise<boolean> {
-    const id = plainString(endpoint.id, 'endpoint id');
-    const fields = endpointInsertFields(endpoint);
-    try {
-      const result = await this.ctx.c.endpoints.updateOne({ id }, { $setOnInsert: fields }, { upsert: true });
-      return result.upsertedCount > 0;
-    } catch (error) {
-      // A concurrent insert of the same id won the race: the endpoint exists, and this call did not insert it.
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-  }
+    async updateEndpointSpec(id: string, spec: EndpointSpec): Promise<boolean> {
+      const result = await ctx.c.endpoints.updateOne(
+        { id: plainString(id, 'endpoint id') },
+        { $set: specFields(spec) },
+      );
+      return result.matchedCount > 0;
+    },
 
-  async updateEndpointSpec(id: string, spec: EndpointSpec): Promise<boolean> {
-    const result = await this.ctx.c.endpoints.updateOne(
-      { id: plainString(id, 'endpoint id') },
-      { $set: specFields(spec) },
-    );
-    return result.matchedCount > 0;
-  }
+    async getEndpoint(id: string): Promise<EndpointRecord | null> {
+      const doc = await ctx.c.endpoints.findOne({ id: plainString(id, 'endpoint id') });
+      return doc ? endpointFromDoc(doc) : null;
+    },
 
-  async getEndpoint(id: string): Promise<EndpointRecord | null> {
-    const doc = await this.ctx.c.endpoints.findOne({ id: plainString(id, 'endpoint id') });
-    return doc ? endpointFromDoc(doc) : null;
-  }
+    async listEndpoints(
+      filter: EndpointFilter,
+      page: { offset: number; limit: number },
+    ): Promise<{ items: EndpointRecord[]; total: number }> {
+      const query: Filter<EndpointDoc> = {};
+      if (filter.projects !== undefined) query.project = { $in: plainStrings(filter.projects, 'projects') };
+      if (filter.models !== undefined) query.model = { $in: plainStrings(filter.models, 'models') };
+      if (filter.functions !== undefined)
+        query.function = { $in: plainStrings(filter.functions, 'functions') };
+      if (filter.ids !== undefined) query.id = { $in: plainStrings(filter.ids, 'ids') };
+      if (filter.monitoring !== undefined) query.monitoring = filter.monitoring === true;
+      // `$all: []` would match nothing, while an empty label filter means no constraint.
+      const terms = filter.labels === undefined ? [] : labelTerms(filter.labels);
+      if (terms.length > 0) query.labelTerms = { $all: terms };
 
-  async listEndpoints(
-    filter: EndpointFilter,
-    page: { offset: number; limit: number },
-  ): Promise<{ items: EndpointRecord[]; total: number }> {
-    const query: Filter<EndpointDoc> = {};
-    if (filter.projects !== undefined) query.project = { $in: plainStrings(filter.projects, 'projects') };
-    if (filter.models !== undefined) query.model = { $in: plainStrings(filter.models, 'models') };
-    if (filter.functions !== undefined) query.function = { $in: plainStrings(filter.functions, 'functions') };
-    if (filter.ids !== undefined) query.id = { $in: plainStrings(filter.ids, 'ids') };
-    if (filter.monitoring !== undefined) query.monitoring = filter.monitoring === true;
-    // `$all: []` would match nothing, while an empty label filter means no constraint.
-    const terms = filter.labels === undefined ? [] : labelTerms(filter.labels);
-    if (terms.length > 0) query.labelTerms = { $all: terms };
+      const offset = Math.max(0, Math.floor(plainNumber(page.offset, 'offset')));
+      const limit = Math.floor(plainNumber(page.limit, 'limit'));
+      const total = await ctx.c.endpoints.countDocuments(query);
+      // limit(0) means "no limit" to MongoDB; a zero-size page is simply empty.
+      if (limit <= 0) return { items: [], total };
+      const docs = await ctx.c.endpoints
+        .find(query)
+        .sort({ project: 1, model: 1, version: 1, id: 1 })
+        .skip(offset)
+        .limit(limit)
+        .toArray();
+      return { items: docs.map(endpointFromDoc), total };
+    },
 
-    const offset = Math.max(0, Math.floor(plainNumber(page.offset, 'offset')));
-    const limit = Math.floor(plainNumber(page.limit, 'limit'));
-    const total = await this.ctx.c.endpoints.countDocuments(query);
-    // limit(0) means "no limit" to MongoDB; a zero-size page is simply empty.
-    if (limit <= 0) return { items: [], total };
-    const docs = await this.ctx.c.endpoints
-      .find(query)
-      .sort({ project: 1, model: 1, version: 1, id: 1 })
-      .skip(offset)
-      .limit(limit)
-      .toArray();
-    return { items: docs.map(endpointFromDoc), total };
-  }
+    async listProjects(): Promise<string[]> {
+      const [fromEndpoints, fromExperiments] = await Promise.all([
+        ctx.c.endpoints.distinct('project'),
+        ctx.c.experiments.distinct('project'),
+      ]);
+      // Plain code-unit order, the order SQLite and MongoDB use for ASCII names.
+      return [...new Set([...fromEndpoints, ...fromExperiments])].sort((a, b) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      );
+    },
 
-  async listProjects(): Promise<string[]> {
-    const [fromEndpoints, fromExperiments] = await Promise.all([
-      this.ctx.c.endpoints.distinct('project'),
-      this.ctx.c.experiments.distinct('project'),
-    ]);
-    // Plain code-unit order, the order SQLite and MongoDB use for ASCII names.
-    return [...new Set([...fromEndpoints, ...fromExperiments])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  async recordEvaluation(id: string, evaluation: EndpointEvaluation): Promise<void> {
-    await this.ctx.c.endpoints.updateOne(
-      { id: plainString(id, 'endpoint id') },
-      {
-        $set: {
-          driftStatus: plainString(evaluation.driftStatus, 'driftStatus') as EndpointDoc['driftStatus'],
-          driftMeasuresJson: toJsonText(evaluation.driftMeasures),
-          accuracy: evaluation.accuracy === null ? null : plainNumber(evaluation.accuracy, 'accuracy'),
-          driftEvaluatedAt: validDate(evaluation.evaluatedAt, 'evaluatedAt'),
+    async recordEvaluation(id: string, evaluation: EndpointEvaluation): Promise<void> {
+      await ctx.c.endpoints.updateOne(
+        { id: plainString(id, 'endpoint id') },
+        {
+          $set: {
+            driftStatus: plainString(evaluation.driftStatus, 'driftStatus') as EndpointDoc['driftStatus'],
+            driftMeasuresJson: toJsonText(evaluation.driftMeasures),
+            accuracy: evaluation.accuracy === null ? null : plainNumber(evaluation.accuracy, 'accuracy'),
+            driftEvaluatedAt: validDate(evaluation.evaluatedAt, 'evaluatedAt'),
+          },
         },
-      },
-    );
-  }
+      );
+    },
+  };
 }

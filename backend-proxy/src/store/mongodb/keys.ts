@@ -13,41 +13,41 @@ const keyFromDoc = (d: ApiKeyDoc): ApiKeyRecord => ({
   revokedAt: d.revokedAt,
 });
 
-export class MongoKeys implements KeyStore {
-  constructor(private readonly ctx: MongoContext) {}
+export function mongoKeys(ctx: MongoContext): KeyStore {
+  return {
+    async insertKey(key: ApiKeyRecord): Promise<void> {
+      await ctx.c.apiKeys.insertOne({
+        id: plainString(key.id, 'key id'),
+        name: plainString(key.name, 'key name'),
+        hash: plainString(key.hash, 'key hash'),
+        scopes: plainStrings(key.scopes, 'scopes') as ApiKeyDoc['scopes'],
+        projects: key.projects === null ? null : plainStrings(key.projects, 'projects'),
+        createdAt: validDate(key.createdAt, 'createdAt'),
+        revokedAt: key.revokedAt === null ? null : validDate(key.revokedAt, 'revokedAt'),
+      });
+    },
 
-  async insertKey(key: ApiKeyRecord): Promise<void> {
-    await this.ctx.c.apiKeys.insertOne({
-      id: plainString(key.id, 'key id'),
-      name: plainString(key.name, 'key name'),
-      hash: plainString(key.hash, 'key hash'),
-      scopes: plainStrings(key.scopes, 'scopes') as ApiKeyDoc['scopes'],
-      projects: key.projects === null ? null : plainStrings(key.projects, 'projects'),
-      createdAt: validDate(key.createdAt, 'createdAt'),
-      revokedAt: key.revokedAt === null ? null : validDate(key.revokedAt, 'revokedAt'),
-    });
-  }
+    async findKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+      const doc = await ctx.c.apiKeys.findOne({ hash: plainString(hash, 'key hash') });
+      return doc ? keyFromDoc(doc) : null;
+    },
 
-  async findKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    const doc = await this.ctx.c.apiKeys.findOne({ hash: plainString(hash, 'key hash') });
-    return doc ? keyFromDoc(doc) : null;
-  }
+    async listKeys(): Promise<ApiKeyRecord[]> {
+      const docs = await ctx.c.apiKeys.find({}).sort({ createdAt: 1, id: 1 }).toArray();
+      return docs.map(keyFromDoc);
+    },
 
-  async listKeys(): Promise<ApiKeyRecord[]> {
-    const docs = await this.ctx.c.apiKeys.find({}).sort({ createdAt: 1, id: 1 }).toArray();
-    return docs.map(keyFromDoc);
-  }
+    /** True when this call revoked the key; a second revoke keeps the first time and answers false. */
+    async revokeKey(id: string, now: Date): Promise<boolean> {
+      const result = await ctx.c.apiKeys.updateOne(
+        { id: plainString(id, 'key id'), revokedAt: null },
+        { $set: { revokedAt: validDate(now, 'now') } },
+      );
+      return result.modifiedCount > 0;
+    },
 
-  /** True when this call revoked the key; a second revoke keeps the first time and answers false. */
-  async revokeKey(id: string, now: Date): Promise<boolean> {
-    const result = await this.ctx.c.apiKeys.updateOne(
-      { id: plainString(id, 'key id'), revokedAt: null },
-      { $set: { revokedAt: validDate(now, 'now') } },
-    );
-    return result.modifiedCount > 0;
-  }
-
-  async countActiveKeys(): Promise<number> {
-    return this.ctx.c.apiKeys.countDocuments({ revokedAt: null });
-  }
+    async countActiveKeys(): Promise<number> {
+      return ctx.c.apiKeys.countDocuments({ revokedAt: null });
+    },
+  };
 }

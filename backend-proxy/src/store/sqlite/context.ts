@@ -1,14 +1,31 @@
 import type Database from 'better-sqlite3';
+import type { AggregateDelta } from '../types';
+import type { CounterNameIds } from '../aggregateCodec';
 
-/** What every part of the embedded store shares: the connection and the artifact folder. */
+/**
+ * What every part of the embedded store shares: the connection, the artifact folder, and the
+ * aggregate writer (ingest and the aggregate methods write the same cached records).
+ */
 export interface SqliteContext {
   db: Database.Database;
   artifactDir: string;
+  aggregates: AggregateWriter;
 }
 
-export const toJson = (value: unknown): string => JSON.stringify(value ?? null);
-export const fromJson = <T>(text: string | null): T =>
-  text === null ? (null as T) : (JSON.parse(text) as T);
+/** Aggregate writes shared by ingest and applyAggregates (aggregates.ts builds it). */
+export interface AggregateWriter {
+  names: CounterNameIds;
+  /** Adds deltas to their records; call inside a `guarded` transaction. */
+  applySync(deltas: AggregateDelta[]): void;
+  /**
+   * Wraps `work` in a write transaction; on failure the cached records may hold rolled-back sums
+   * and the dictionary rolled-back names, so it drops the one and reloads the other.
+   */
+  guarded<A extends unknown[], R>(work: (...args: A) => R): (...args: A) => R;
+  /** Forgets the cached records (after aggregates were deleted). */
+  forget(): void;
+}
+
 export const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 export const placeholders = (count: number): string => new Array<string>(count).fill('?').join(',');
 
@@ -23,3 +40,6 @@ export function addInFilter(
   clauses.push(`${column} IN (${placeholders(values.length)})`);
   params.push(...values);
 }
+
+// SQLite allows at most 32766 bound parameters; chunk IN lists well below that.
+export const IN_LIST = 500;

@@ -1,6 +1,7 @@
 import type { DriftStatusValue, EndpointRecord, EndpointStore, FeatureSpec } from '../types';
 import type { PredictionTask } from '../../monitoring/accuracy/predictionTasks';
-import { addInFilter, fromJson, toDate, toJson, type SqliteContext } from './context';
+import { fromJsonText, toJsonText } from '../jsonText';
+import { addInFilter, toDate, type SqliteContext } from './context';
 
 interface EndpointRow {
   id: string;
@@ -35,11 +36,11 @@ export const endpointFromRow = (r: EndpointRow): EndpointRecord => ({
   version: r.version,
   function: r.function,
   modelClass: r.model_class,
-  labels: fromJson<Record<string, string>>(r.labels),
-  features: fromJson<FeatureSpec[]>(r.features),
-  predictionColumns: fromJson<FeatureSpec[]>(r.prediction_columns),
-  labelColumns: fromJson<string[]>(r.label_columns),
-  thresholds: fromJson<EndpointRecord['thresholds']>(r.thresholds),
+  labels: fromJsonText<Record<string, string>>(r.labels),
+  features: fromJsonText<FeatureSpec[]>(r.features),
+  predictionColumns: fromJsonText<FeatureSpec[]>(r.prediction_columns),
+  labelColumns: fromJsonText<string[]>(r.label_columns),
+  thresholds: fromJsonText<EndpointRecord['thresholds']>(r.thresholds),
   task: r.task,
   monitoring: r.monitoring === 1,
   createdAt: new Date(r.created_at),
@@ -49,7 +50,7 @@ export const endpointFromRow = (r: EndpointRow): EndpointRecord => ({
   errorCount: r.error_count,
   accuracy: r.accuracy,
   driftStatus: r.drift_status,
-  driftMeasures: fromJson<unknown>(r.drift_measures),
+  driftMeasures: fromJsonText<unknown>(r.drift_measures),
   driftEvaluatedAt: toDate(r.drift_evaluated_at),
   referenceVersion: r.reference_version,
 });
@@ -70,11 +71,11 @@ export function insertEndpointIfAbsentSync({ db }: SqliteContext, e: EndpointRec
       e.version,
       e.function,
       e.modelClass,
-      toJson(e.labels),
-      toJson(e.features),
-      toJson(e.predictionColumns),
-      toJson(e.labelColumns),
-      e.thresholds === null ? null : toJson(e.thresholds),
+      toJsonText(e.labels),
+      toJsonText(e.features),
+      toJsonText(e.predictionColumns),
+      toJsonText(e.labelColumns),
+      e.thresholds === null ? null : toJsonText(e.thresholds),
       e.task ?? null,
       e.monitoring ? 1 : 0,
       e.createdAt.getTime(),
@@ -84,7 +85,7 @@ export function insertEndpointIfAbsentSync({ db }: SqliteContext, e: EndpointRec
       e.errorCount,
       e.accuracy,
       e.driftStatus,
-      e.driftMeasures === null ? null : toJson(e.driftMeasures),
+      e.driftMeasures === null ? null : toJsonText(e.driftMeasures),
       e.driftEvaluatedAt?.getTime() ?? null,
       e.referenceVersion,
     );
@@ -110,11 +111,11 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
         )
         .run(
           spec.modelClass,
-          toJson(spec.labels),
-          toJson(spec.features),
-          toJson(spec.predictionColumns),
-          toJson(spec.labelColumns),
-          spec.thresholds === null ? null : toJson(spec.thresholds),
+          toJsonText(spec.labels),
+          toJsonText(spec.features),
+          toJsonText(spec.predictionColumns),
+          toJsonText(spec.labelColumns),
+          spec.thresholds === null ? null : toJsonText(spec.thresholds),
           spec.task ?? null,
           spec.monitoring ? 1 : 0,
           id,
@@ -176,7 +177,7 @@ export function sqliteEndpoints(ctx: SqliteContext): EndpointStore {
         'UPDATE endpoints SET drift_status = ?, drift_measures = ?, accuracy = ?, drift_evaluated_at = ? WHERE id = ?',
       ).run(
         evaluation.driftStatus,
-        toJson(evaluation.driftMeasures),
+        toJsonText(evaluation.driftMeasures),
         evaluation.accuracy,
         evaluation.evaluatedAt.getTime(),
         id,

@@ -1,5 +1,6 @@
 import type { EventLogStore, MonitoringEventRecord } from '../types';
-import { addInFilter, fromJson, toJson, type SqliteContext } from './context';
+import { fromJsonText, toJsonText } from '../jsonText';
+import { addInFilter, type SqliteContext } from './context';
 
 interface MonitoringEventRow {
   time: number;
@@ -27,8 +28,8 @@ export function sqliteEventLog({ db }: SqliteContext): EventLogStore {
             e.kind,
             e.title,
             e.text,
-            toJson(e.tags),
-            toJson(e.data),
+            toJsonText(e.tags),
+            toJsonText(e.data),
           );
         }
       })();
@@ -51,8 +52,8 @@ export function sqliteEventLog({ db }: SqliteContext): EventLogStore {
         kind: r.kind,
         title: r.title,
         text: r.text,
-        tags: fromJson<string[]>(r.tags),
-        data: fromJson<unknown>(r.data),
+        tags: fromJsonText<string[]>(r.tags),
+        data: fromJsonText<unknown>(r.data),
       }));
     },
   };

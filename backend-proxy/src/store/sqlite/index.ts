@@ -3,17 +3,22 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Store } from '../types';
+import { guardStore } from '../storeFault';
+import { sqliteAggregates, sqliteAggregateWriter } from './aggregates';
+import { sqliteArtifacts } from './artifacts';
 import type { SqliteContext } from './context';
 import { sqliteDocuments } from './documents';
 import { sqliteEndpoints } from './endpoints';
 import { sqliteEventLog } from './eventLog';
+import { classifySqliteFault, fileIdentityCheck } from './faults';
+import { sqliteIngest } from './ingest';
 import { sqliteKeys } from './keys';
+import { sqliteLabels } from './labels';
 import { sqliteLeases } from './leases';
-import { sqliteMonitoring } from './monitoring';
 import { sqliteProjectSettings } from './projectSettings';
 import { sqliteReferences } from './references';
-import { guardStore } from '../storeFault';
-import { classifySqliteFault, fileIdentityCheck } from './faults';
+import { sqliteRetention } from './retention';
+import { sqliteSamples } from './samples';
 import { migrateSchema, SCHEMA_SQL } from './schema';
 import { sqliteTracking } from './tracking';
 
@@ -46,14 +51,20 @@ export async function openSqliteStore(path: string): Promise<Store> {
   removeUnfinishedArtifacts(db, artifactDir);
   const probe = db.prepare('INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)');
 
-  const ctx: SqliteContext = { db, artifactDir };
+  const ctx: SqliteContext = { db, artifactDir, aggregates: sqliteAggregateWriter(db) };
+  // One part per section of the Store interface (store/types.ts), as the MongoDB store.
   const store: Store = {
     kind: 'embedded',
     ...sqliteTracking(ctx),
+    ...sqliteArtifacts(ctx),
     ...sqliteKeys(ctx),
     ...sqliteEndpoints(ctx),
     ...sqliteReferences(ctx),
-    ...sqliteMonitoring(ctx),
+    ...sqliteIngest(ctx),
+    ...sqliteAggregates(ctx),
+    ...sqliteSamples(ctx),
+    ...sqliteLabels(ctx),
+    ...sqliteRetention(ctx),
     ...sqliteEventLog(ctx),
     ...sqliteLeases(ctx),
     ...sqliteProjectSettings(ctx),

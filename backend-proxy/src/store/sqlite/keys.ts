@@ -1,5 +1,6 @@
 import type { ApiKeyRecord, KeyStore, Scope } from '../types';
-import { fromJson, toDate, type SqliteContext } from './context';
+import { fromJsonText } from '../jsonText';
+import { toDate, type SqliteContext } from './context';
 
 interface KeyRow {
   id: string;
@@ -15,8 +16,8 @@ const keyFromRow = (r: KeyRow): ApiKeyRecord => ({
   id: r.id,
   name: r.name,
   hash: r.hash,
-  scopes: fromJson<Scope[]>(r.scopes),
-  projects: fromJson<string[] | null>(r.projects),
+  scopes: fromJsonText<Scope[]>(r.scopes),
+  projects: fromJsonText<string[] | null>(r.projects),
   createdAt: new Date(r.created_at),
   revokedAt: toDate(r.revoked_at),
 });

@@ -1,5 +1,6 @@
 import type { ProjectSettings, ProjectSettingsStore } from '../types';
-import { fromJson, toJson, type SqliteContext } from './context';
+import { fromJsonText, toJsonText } from '../jsonText';
+import type { SqliteContext } from './context';
 
 export function sqliteProjectSettings({ db }: SqliteContext): ProjectSettingsStore {
   return {
@@ -9,7 +10,7 @@ export function sqliteProjectSettings({ db }: SqliteContext): ProjectSettingsSto
       return row
         ? {
             project: row.project,
-            thresholds: fromJson<ProjectSettings['thresholds']>(row.thresholds),
+            thresholds: fromJsonText<ProjectSettings['thresholds']>(row.thresholds),
             updatedAt: new Date(row.updated_at),
           }
         : null;
@@ -19,7 +20,7 @@ export function sqliteProjectSettings({ db }: SqliteContext): ProjectSettingsSto
         'INSERT OR REPLACE INTO project_settings (project, thresholds, updated_at) VALUES (?, ?, ?)',
       ).run(
         settings.project,
-        settings.thresholds === null ? null : toJson(settings.thresholds),
+        settings.thresholds === null ? null : toJsonText(settings.thresholds),
         settings.updatedAt.getTime(),
       );
     },

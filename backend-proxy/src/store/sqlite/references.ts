@@ -1,5 +1,6 @@
 import type { ReferenceRecord, ReferenceStore } from '../types';
-import { fromJson, type SqliteContext } from './context';
+import { fromJsonText } from '../jsonText';
+import type { SqliteContext } from './context';
 
 interface ReferenceRow {
   endpoint_id: string;
@@ -46,7 +47,7 @@ export function sqliteReferences({ db }: SqliteContext): ReferenceStore {
             version: row.version,
             createdAt: new Date(row.created_at),
             rowCount: row.row_count,
-            statistics: fromJson<unknown>(row.statistics),
+            statistics: fromJsonText<unknown>(row.statistics),
           }
         : null;
     },

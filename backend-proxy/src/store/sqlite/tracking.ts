@@ -1,12 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { InvalidInputError } from '../../errors';
 import type {
-  ArtifactMeta,
   BatchOnce,
   BatchOutcome,
   EventPage,
@@ -19,7 +11,9 @@ import type {
   TrackingEvent,
   TrackingStore,
 } from '../types';
-import { addInFilter, fromJson, placeholders, toDate, toJson, type SqliteContext } from './context';
+import { decodeEventCursor, encodeEventCursor } from '../eventCursor';
+import { fromJsonText, toJsonText } from '../jsonText';
+import { addInFilter, placeholders, toDate, type SqliteContext } from './context';
 
 interface ExperimentRow {
   project: string;
@@ -51,17 +45,6 @@ interface EventRow {
   userid: string;
   event_name: string | null;
 }
-interface ArtifactRow {
-  project: string;
-  name: string;
-  run: number;
-  artifact: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  created_at: number;
-  file: string;
-}
 
 const experimentFromRow = (r: ExperimentRow): ExperimentRecord => ({
   project: r.project,
@@ -86,43 +69,17 @@ const eventFromRow = (r: EventRow): TrackingEvent => ({
   run: r.run,
   event: r.event,
   key: r.key,
-  value: fromJson(r.value),
+  value: fromJsonText(r.value),
   step: r.step,
   dt: new Date(r.dt),
   node: r.node,
   userid: r.userid,
   eventName: r.event_name,
 });
-const artifactFromRow = (r: ArtifactRow): ArtifactMeta => ({
-  project: r.project,
-  name: r.name,
-  run: r.run,
-  artifact: r.artifact,
-  contentType: r.content_type,
-  size: r.size,
-  sha256: r.sha256,
-  createdAt: new Date(r.created_at),
-});
 
 const EXPERIMENT_SELECT = `SELECT e.project, e.name, e.provider, e.created_at, e.last_activity,
   (SELECT COUNT(*) FROM runs r WHERE r.project = e.project AND r.name = e.name) AS run_count
   FROM experiments e`;
-
-/** Cursor = the (dt, seq) of the last event returned, so pages stay stable while events are appended. */
-const encodeCursor = (e: TrackingEvent): string =>
-  Buffer.from(JSON.stringify([e.dt.getTime(), e.seq])).toString('base64url');
-const decodeCursor = (cursor: string): [number, number] => {
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // reported below
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((n) => Number.isFinite(n))) {
-    throw new InvalidInputError('invalid cursor: pass the cursor of the previous page unchanged');
-  }
-  return [parsed[0] as number, parsed[1] as number];
-};
 
 export function sqliteTracking(ctx: SqliteContext): TrackingStore {
   const { db } = ctx;
@@ -163,7 +120,7 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
   const appendEvents = db.transaction((events: NewTrackingEvent[]) => {
     const latest = new Map<string, { ref: ExperimentRef; dt: number }>();
     for (const e of events) {
-      insertEvent.run({ ...e, value: toJson(e.value), dt: e.dt.getTime() });
+      insertEvent.run({ ...e, value: toJsonText(e.value), dt: e.dt.getTime() });
       const id = JSON.stringify([e.project, e.name]);
       const seen = latest.get(id);
       if (!seen || seen.dt < e.dt.getTime()) latest.set(id, { ref: e, dt: e.dt.getTime() });
@@ -185,26 +142,17 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
       const seen = selectTrackingBatch.get(ref.project, ref.name, once.batchId) as
         { receipt: string } | undefined;
       if (seen) return { applied: false, receipt: JSON.parse(seen.receipt) };
-      insertTrackingBatch.run(ref.project, ref.name, once.batchId, toJson(once.receipt), once.now.getTime());
+      insertTrackingBatch.run(
+        ref.project,
+        ref.name,
+        once.batchId,
+        toJsonText(once.receipt),
+        once.now.getTime(),
+      );
       appendEvents(events);
       return { applied: true };
     },
   );
-
-  const deleteExperiment = db.transaction((ref: ExperimentRef): { existed: boolean; files: string[] } => {
-    const files = (
-      db
-        .prepare('SELECT file FROM artifacts WHERE project = ? AND name = ?')
-        .all(ref.project, ref.name) as Array<{ file: string }>
-    ).map((r) => r.file);
-    for (const table of ['events', 'runs', 'artifacts', 'tracking_batches']) {
-      db.prepare(`DELETE FROM ${table} WHERE project = ? AND name = ?`).run(ref.project, ref.name);
-    }
-    const { changes } = db
-      .prepare('DELETE FROM experiments WHERE project = ? AND name = ?')
-      .run(ref.project, ref.name);
-    return { existed: changes > 0, files };
-  });
 
   return {
     async ensureExperiment(ref, provider, now) {
@@ -267,72 +215,17 @@ export function sqliteTracking(ctx: SqliteContext): TrackingStore {
         params.push(query.end.getTime());
       }
       if (query.after) {
-        const [dt, seq] = decodeCursor(query.after);
+        const { dt, seq } = decodeEventCursor(query.after);
         clauses.push('(dt > ? OR (dt = ? AND seq > ?))');
-        params.push(dt, dt, seq);
+        params.push(dt.getTime(), dt.getTime(), seq);
       }
       const rows = db
         .prepare(`SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY dt, seq LIMIT ?`)
         .all(...params, query.limit + 1) as EventRow[];
       const events = rows.slice(0, query.limit).map(eventFromRow);
-      return rows.length > query.limit
-        ? { events, next: encodeCursor(events[events.length - 1]) }
-        : { events };
-    },
-    async putArtifact(meta, body: Readable) {
-      const file = randomUUID();
-      const temporary = join(ctx.artifactDir, `${file}.part`);
-      const hash = createHash('sha256');
-      let size = 0;
-      body.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        size += chunk.length;
-      });
-      try {
-        await pipeline(body, createWriteStream(temporary));
-        await rename(temporary, join(ctx.artifactDir, file));
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-      }
-      const stored: ArtifactMeta = { ...meta, size, sha256: hash.digest('hex') };
-      const previous = db
-        .prepare('SELECT file FROM artifacts WHERE project = ? AND name = ? AND run = ? AND artifact = ?')
-        .get(meta.project, meta.name, meta.run, meta.artifact) as { file: string } | undefined;
-      db.prepare(
-        `INSERT OR REPLACE INTO artifacts (project, name, run, artifact, content_type, size, sha256, created_at, file)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        meta.project,
-        meta.name,
-        meta.run,
-        meta.artifact,
-        meta.contentType,
-        size,
-        stored.sha256,
-        meta.createdAt.getTime(),
-        file,
-      );
-      if (previous) await rm(join(ctx.artifactDir, previous.file), { force: true });
-      return stored;
-    },
-    async getArtifactMeta(ref, run, artifact) {
-      const row = db
-        .prepare('SELECT * FROM artifacts WHERE project = ? AND name = ? AND run = ? AND artifact = ?')
-        .get(ref.project, ref.name, run, artifact) as ArtifactRow | undefined;
-      return row ? artifactFromRow(row) : null;
-    },
-    async openArtifact(meta) {
-      const row = db
-        .prepare('SELECT file FROM artifacts WHERE project = ? AND name = ? AND run = ? AND artifact = ?')
-        .get(meta.project, meta.name, meta.run, meta.artifact) as { file: string } | undefined;
-      if (!row) throw new Error(`artifact ${meta.artifact} is gone`);
-      return createReadStream(join(ctx.artifactDir, row.file));
-    },
-    async deleteExperiment(ref) {
-      const { existed, files } = deleteExperiment(ref);
-      await Promise.all(files.map((f) => rm(join(ctx.artifactDir, f), { force: true })));
-      return existed;
+      if (rows.length <= query.limit) return { events };
+      const last = events[events.length - 1];
+      return { events, next: encodeEventCursor(last.dt, last.seq) };
     },
   };
 }

@@ -137,6 +137,18 @@ describe('drift monitors over HTTP', () => {
       },
     );
     expect(series.body.series.map((s) => s.index)).toEqual([1]);
+
+    // The comparison follows the endpoint's drift policy, here its project's minimum sample.
+    expect(compared.body.overall.status).toBe('DRIFT_DETECTED');
+    const settings = await call(url, 'PUT', '/api/v1/projects/m/settings', {
+      body: { thresholds: { minSample: 1_000 } },
+    });
+    expect(settings.status).toBe(200);
+    const strict = await call<Comparison>(url, 'POST', '/api/v1/monitors/shop-data/compare?project=m', {
+      body: {},
+    });
+    expect(strict.body.overall.status).toBe('INSUFFICIENT_DATA');
+    await call(url, 'PUT', '/api/v1/projects/m/settings', { body: { thresholds: null } });
   });
 
   it("snapshots datasets on the first snapshot's bins when there is no endpoint", async () => {

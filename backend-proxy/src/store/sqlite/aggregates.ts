@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3';
+import type { AggregateDelta, AggregateRecord, AggregateStore, Counters, Resolution } from '../types';
+import { decodeCounters, encodeCounters, type CounterMaps } from '../aggregateCodec';
+import { sqliteCounterNames } from './counterNames';
+import type { AggregateWriter, SqliteContext } from './context';
+
+interface AggregateRow {
+  endpoint_id: string;
+  family: string;
+  resolution: Resolution;
+  start: number;
+  reference_version: number;
+  counters: Uint8Array;
+}
+
+const addInto = (target: Counters, delta: Counters): void => {
+  for (const name in delta) target[name] = (target[name] ?? 0) + delta[name];
+};
+const extremeInto = (target: Counters, delta: Counters, pick: (a: number, b: number) => number): void => {
+  for (const name in delta) target[name] = name in target ? pick(target[name], delta[name]) : delta[name];
+};
+
+export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
+  const counterNames = sqliteCounterNames(db);
+  const names = counterNames.names;
+  const selectAggregate = db.prepare(
+    'SELECT counters FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
+  );
+  const upsertAggregate = db.prepare(
+    `INSERT INTO aggregates (endpoint_id, family, resolution, start, reference_version, counters) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET counters = excluded.counters`,
+  );
+
+  // Recently written aggregates, decoded: consecutive batches mostly touch the same minute, hour and
+  // day, so this spares a decode per record per batch. The embedded store has one writer (the
+  // proxy process that opened it); the cache is dropped whenever a transaction fails.
+  const hot = new Map<string, CounterMaps>();
+  const HOT_LIMIT = 2_000;
+
+  return {
+    names,
+    applySync(deltas) {
+      for (const { key, add, min, max } of deltas) {
+        const id = `${key.endpointId}|${key.family}|${key.resolution}|${key.start}|${key.referenceVersion}`;
+        let record = hot.get(id);
+        if (record) {
+          hot.delete(id);
+        } else {
+          const row = selectAggregate.get(
+            key.endpointId,
+            key.family,
+            key.resolution,
+            key.start,
+            key.referenceVersion,
+          ) as Pick<AggregateRow, 'counters'> | undefined;
+          record = row ? decodeCounters(row.counters, names) : { sums: {}, min: {}, max: {} };
+        }
+        addInto(record.sums, add);
+        extremeInto(record.min, min, Math.min);
+        extremeInto(record.max, max, Math.max);
+        upsertAggregate.run(
+          key.endpointId,
+          key.family,
+          key.resolution,
+          key.start,
+          key.referenceVersion,
+          encodeCounters(record, names),
+        );
+        hot.set(id, record);
+        if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);
+      }
+    },
+    guarded<A extends unknown[], R>(work: (...args: A) => R) {
+      const transaction = db.transaction(work);
+      return (...args: A): R => {
+        try {
+          return transaction(...args);
+        } catch (err) {
+          hot.clear();
+          counterNames.invalidate();
+          throw err;
+        }
+      };
+    },
+    forget() {
+      hot.clear();
+    },
+  };
+}
+
+export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
+  const { db, aggregates } = ctx;
+  const aggregatesSql =
+    'SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
+  const selectAggregates = db.prepare(`${aggregatesSql} ORDER BY start, reference_version`);
+  const selectAggregatesOfVersion = db.prepare(
+    `${aggregatesSql} AND reference_version = ? ORDER BY start, reference_version`,
+  );
+  const applyAggregatesTransaction = aggregates.guarded((deltas: AggregateDelta[]) =>
+    aggregates.applySync(deltas),
+  );
+
+  return {
+    async applyAggregates(deltas) {
+      applyAggregatesTransaction(deltas);
+    },
+    async listAggregates(q) {
+      const params: Array<string | number> = [q.endpointId, q.family, q.resolution, q.from, q.to];
+      if (q.referenceVersion !== undefined) params.push(q.referenceVersion);
+      // Dashboards call this hundreds of times per query: prepared once, not per call.
+      const rows = (q.referenceVersion === undefined ? selectAggregates : selectAggregatesOfVersion).all(
+        ...params,
+      ) as AggregateRow[];
+      return rows.map((r): AggregateRecord => ({
+        key: {
+          endpointId: r.endpoint_id,
+          family: r.family,
+          resolution: r.resolution,
+          start: r.start,
+          referenceVersion: r.reference_version,
+        },
+        ...decodeCounters(r.counters, aggregates.names),
+      }));
+    },
+    async aggregateExtent(endpointId, resolution) {
+      const row = db
+        .prepare(
+          'SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?',
+        )
+        .get(endpointId, resolution) as { first: number | null; last: number | null };
+      return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+    },
+    async pruneAggregates(resolution, before) {
+      aggregates.forget();
+      return db.prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?').run(resolution, before)
+        .changes;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import type { Store } from '../../../src/store/types';
+import { M, MINUTE, T0, delta, endpoint, ingest, sortBy } from './fixtures';
+import type { ContractSuite } from './harness';
+
+export function aggregatesContract(suite: ContractSuite): void {
+  const { contractTest } = suite;
+  let store: Store;
+
+  describe('aggregates', () => {
+    beforeEach(() => {
+      store = suite.store();
+    });
+
+    contractTest('concurrent writers on one aggregate record: every delta counts', async () => {
+      await store.insertEndpointIfAbsent(endpoint('e1'));
+      // 12 ingest commits and 12 label-style deltas at once on one record, new counter names included.
+      const writer = (k: number) => ({
+        add: { n: 1, 'lat:sum': k + 0.5, [`lat:b:${k % 3}`]: 1 },
+        min: { 'f:0': 100 - k },
+        max: { 'f:0': k },
+      });
+      await Promise.all(
+        Array.from({ length: 12 }, (_, k) => [
+          store.commitIngest(ingest({ aggregates: [delta('e1', M(0), writer(k))] })),
+          store.applyAggregates([delta('e1', M(0), { add: { 'l:n': 1, 'l:ok': k % 2 } })]),
+        ]).flat(),
+      );
+      const [record] = await store.listAggregates({
+        endpointId: 'e1',
+        family: 'ops',
+        resolution: 'minute',
+        from: M(0),
+        to: M(1),
+      });
+      // Σ (k + 0.5) over k = 0..11 = 66 + 6; bins k % 3: four each; l:ok: the six odd k.
+      expect(record.sums).toEqual({
+        n: 12,
+        'lat:sum': 72,
+        'lat:b:0': 4,
+        'lat:b:1': 4,
+        'lat:b:2': 4,
+        'l:n': 12,
+        'l:ok': 6,
+      });
+      expect(record.min).toEqual({ 'f:0': 89 });
+      expect(record.max).toEqual({ 'f:0': 11 });
+    });
+
+    contractTest('applyAggregates creates and adds', async () => {
+      await store.applyAggregates([
+        delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),
+      ]);
+      await store.applyAggregates([
+        delta('e1', M(0), { add: { 'acc:ok': 2, 'acc:n': 4 }, min: { m: 1 }, max: { m: 2 } }),
+        delta('e1', M(0), { add: { 'acc:ok': 1 } }, 'minute', 1),
+      ]);
+      await store.applyAggregates([]);
+      const list = await store.listAggregates({
+        endpointId: 'e1',
+        family: 'ops',
+        resolution: 'minute',
+        from: M(0),
+        to: M(1),
+      });
+      expect(sortBy(list, (a) => String(a.key.referenceVersion))).toEqual([
+        {
+          key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 0 },
+          sums: { 'acc:ok': 3, 'acc:n': 4 },
+          min: { m: 1 },
+          max: { m: 3 },
+        },
+        {
+          key: { endpointId: 'e1', family: 'ops', resolution: 'minute', start: M(0), referenceVersion: 1 },
+          sums: { 'acc:ok': 1 },
+          min: {},
+          max: {},
+        },
+      ]);
+    });
+
+    contractTest(
+      'listAggregates: inclusive from, exclusive to, family, resolution, endpoint and referenceVersion filters',
+      async () => {
+        await store.applyAggregates([
+          delta('e1', M(1), { add: { n: 7, 'f:0:h:1': 3 } }, 'minute', 0, 'columns'),
+          delta('e1', M(0), { add: { n: 1 } }),
+          delta('e1', M(1), { add: { n: 2 } }),
+          delta('e1', M(2), { add: { n: 3 } }),
+          delta('e1', M(3), { add: { n: 4 } }),
+          delta('e1', M(1), { add: { n: 20 } }, 'minute', 1),
+          delta('e1', M(0), { add: { n: 100 } }, 'hour'),
+          delta('e2', M(1), { add: { n: 1000 } }),
+        ]);
+        const starts = async (q: Partial<Parameters<Store['listAggregates']>[0]>) =>
+          (
+            await store.listAggregates({
+              endpointId: 'e1',
+              family: 'ops',
+              resolution: 'minute',
+              from: M(0),
+              to: M(4),
+              ...q,
+            })
+          ).map((a) => `${(a.key.start - T0) / MINUTE}@${a.key.referenceVersion}=${a.sums.n}`);
+        // pinned: ordered by start, then referenceVersion
+        expect(await starts({})).toEqual(['0@0=1', '1@0=2', '1@1=20', '2@0=3', '3@0=4']);
+        expect(await starts({ from: M(1), to: M(3) })).toEqual(['1@0=2', '1@1=20', '2@0=3']);
+        expect(await starts({ from: M(1), to: M(1) })).toEqual([]);
+        expect(await starts({ referenceVersion: 1 })).toEqual(['1@1=20']);
+        expect(await starts({ referenceVersion: 0, from: M(1) })).toEqual(['1@0=2', '2@0=3', '3@0=4']);
+        expect(await starts({ resolution: 'hour' })).toEqual(['0@0=100']);
+        expect(await starts({ resolution: 'day' })).toEqual([]);
+        expect(await starts({ endpointId: 'e2' })).toEqual(['1@0=1000']);
+        // The family is part of the key: same interval, separate record.
+        expect(await starts({ family: 'columns' })).toEqual(['1@0=7']);
+        expect(await starts({ family: 'nope' })).toEqual([]);
+      },
+    );
+
+    contractTest('aggregateExtent per endpoint and resolution', async () => {
+      expect(await store.aggregateExtent('e1', 'minute')).toBeNull();
+      await store.applyAggregates([
+        delta('e1', M(5), { add: { n: 1 } }),
+        delta('e1', M(2), { add: { n: 1 } }, 'minute', 1),
+        delta('e1', M(9), { add: { n: 1 } }),
+        delta('e1', M(60), { add: { n: 1 } }, 'hour'),
+        delta('e2', M(0), { add: { n: 1 } }),
+        delta('e1', M(12), { add: { n: 1 } }, 'minute', 0, 'columns'),
+      ]);
+      // Across reference versions and families.
+      expect(await store.aggregateExtent('e1', 'minute')).toEqual({ first: M(2), last: M(12) });
+      expect(await store.aggregateExtent('e1', 'hour')).toEqual({ first: M(60), last: M(60) });
+      expect(await store.aggregateExtent('e1', 'day')).toBeNull();
+      expect(await store.aggregateExtent('e2', 'minute')).toEqual({ first: M(0), last: M(0) });
+    });
+
+    contractTest('pruneAggregates deletes one resolution before a start and counts', async () => {
+      await store.applyAggregates([
+        delta('e1', M(0), { add: { n: 1 } }),
+        delta('e1', M(1), { add: { n: 1 } }, 'minute', 1),
+        delta('e2', M(1), { add: { n: 1 } }),
+        delta('e1', M(2), { add: { n: 1 } }),
+        delta('e1', M(0), { add: { n: 1 } }, 'hour'),
+        delta('e1', M(0), { add: { n: 1 } }, 'minute', 0, 'columns'),
+      ]);
+      expect(await store.pruneAggregates('minute', M(2))).toBe(4);
+      expect(await store.aggregateExtent('e1', 'minute')).toEqual({ first: M(2), last: M(2) });
+      expect(await store.aggregateExtent('e2', 'minute')).toBeNull();
+      expect(await store.aggregateExtent('e1', 'hour')).toEqual({ first: M(0), last: M(0) });
+      expect(await store.pruneAggregates('minute', M(2))).toBe(0);
+    });
+  });
+}

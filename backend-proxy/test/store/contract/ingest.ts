@@ -1,0 +1,293 @@
+import type { Store } from '../../../src/store/types';
+import { M, at, delta, endpoint, ingest, predictionKey, sample, sortBy } from './fixtures';
+import type { ContractSuite } from './harness';
+
+export function ingestContract(suite: ContractSuite): void {
+  const { contractTest } = suite;
+  let store: Store;
+
+  describe('ingest', () => {
+    beforeEach(() => {
+      store = suite.store();
+    });
+
+    contractTest(
+      'commitIngest applies everything; a replayed batch id returns the stored receipt and changes nothing',
+      async () => {
+        const receipt = { accepted: 3, rejected: 0, batch: 'b1' };
+        const first = ingest({
+          batchId: 'b1',
+          newEndpoints: [endpoint('e1')],
+          activity: [
+            { endpointId: 'e1', predictions: 3, errors: 1, firstRequest: at(1000), lastRequest: at(5000) },
+          ],
+          aggregates: [
+            delta('e1', M(0), {
+              add: { n: 3, err: 1, 'f:0:h:2': 2 },
+              min: { 'f:0': 1.5 },
+              max: { 'f:0': 9 },
+            }),
+          ],
+          samples: [
+            sample('e1', 1000),
+            sample('e1', 5000, { error: 'boom', prediction: null, latencyUs: null, requestId: null }),
+          ],
+          predictionKeys: [predictionKey('r1', 60_000)],
+          receipt,
+        });
+        expect(await store.commitIngest(first)).toEqual({ applied: true });
+
+        const after = await store.getEndpoint('e1');
+        expect(after).toEqual({
+          ...endpoint('e1'),
+          predictionCount: 3,
+          errorCount: 1,
+          firstRequest: at(1000),
+          lastRequest: at(5000),
+        });
+        const aggregates = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(1),
+        });
+        expect(aggregates).toEqual([
+          {
+            key: first.aggregates[0].key,
+            sums: { n: 3, err: 1, 'f:0:h:2': 2 },
+            min: { 'f:0': 1.5 },
+            max: { 'f:0': 9 },
+          },
+        ]);
+        expect(await store.listSamples('e1', at(0), at(10_000), 10)).toEqual(first.samples);
+        expect(await store.findPredictionKeys(['r1'])).toEqual(first.predictionKeys);
+
+        const replay = ingest({
+          ...first,
+          newEndpoints: [endpoint('e2')],
+          activity: [
+            {
+              endpointId: 'e1',
+              predictions: 100,
+              errors: 100,
+              firstRequest: at(1),
+              lastRequest: at(99_000),
+            },
+          ],
+          aggregates: [delta('e1', M(0), { add: { n: 100 }, min: { 'f:0': -1 }, max: { 'f:0': 100 } })],
+          samples: [sample('e1', 2000)],
+          predictionKeys: [predictionKey('r2', 60_000)],
+          receipt: { different: true },
+        });
+        expect(await store.commitIngest(replay)).toEqual({ applied: false, receipt });
+        expect(await store.getEndpoint('e1')).toEqual(after);
+        expect(await store.getEndpoint('e2')).toBeNull();
+        expect(
+          await store.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(1),
+          }),
+        ).toEqual(aggregates);
+        expect(await store.listSamples('e1', at(0), at(10_000), 10)).toHaveLength(2);
+        expect(await store.findPredictionKeys(['r2'])).toEqual([]);
+      },
+    );
+
+    contractTest('concurrent commits of one batch id apply it once', async () => {
+      await store.insertEndpointIfAbsent(endpoint('e1'));
+      const commit = ingest({
+        batchId: 'same',
+        activity: [{ endpointId: 'e1', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) }],
+        aggregates: [delta('e1', M(0), { add: { n: 1 } })],
+        receipt: { ok: 1 },
+      });
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => store.commitIngest(commit)));
+      expect(outcomes.filter((o) => o.applied)).toHaveLength(1);
+      for (const o of outcomes) if (!o.applied) expect(o.receipt).toEqual({ ok: 1 });
+      expect((await store.getEndpoint('e1'))?.predictionCount).toBe(1);
+      expect(
+        (
+          await store.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(1),
+          })
+        )[0].sums,
+      ).toEqual({ n: 1 });
+    });
+
+    contractTest(
+      'commitIngestGroup applies a group in order: one outcome per batch, repeated and recorded batch ids replayed',
+      async () => {
+        await store.insertEndpointIfAbsent(endpoint('e1'));
+        const one = (batchId: string | null, predictions: number, receipt: unknown) =>
+          ingest({
+            batchId,
+            activity: [{ endpointId: 'e1', predictions, errors: 0, firstRequest: at(1), lastRequest: at(2) }],
+            aggregates: [delta('e1', M(0), { add: { n: predictions } })],
+            predictionKeys: batchId ? [predictionKey(`r-${batchId}`, 60_000)] : [],
+            receipt,
+          });
+        expect(await store.commitIngest(one('old', 1, 'old receipt'))).toEqual({ applied: true });
+        const outcomes = await store.commitIngestGroup([
+          one('a', 2, 'a receipt'),
+          one('old', 100, 'ignored'),
+          one(null, 4, 'anonymous'),
+          one('a', 200, 'ignored too'),
+          one('b', 8, { b: true }),
+        ]);
+        expect(outcomes).toEqual([
+          { applied: true },
+          { applied: false, receipt: 'old receipt' },
+          { applied: true },
+          { applied: false, receipt: 'a receipt' },
+          { applied: true },
+        ]);
+        expect((await store.getEndpoint('e1'))?.predictionCount).toBe(1 + 2 + 4 + 8);
+        const [minute] = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(1),
+        });
+        expect(minute.sums).toEqual({ n: 15 });
+        expect((await store.findPredictionKeys(['r-a', 'r-b'])).map((k) => k.requestId).sort()).toEqual([
+          'r-a',
+          'r-b',
+        ]);
+        expect(await store.commitIngest(one('b', 1, 'again'))).toEqual({
+          applied: false,
+          receipt: { b: true },
+        });
+        expect(await store.commitIngestGroup([])).toEqual([]);
+      },
+    );
+
+    contractTest(
+      'two commits sum counters, keep min/max, move first/last request, never overwrite an endpoint',
+      async () => {
+        await store.commitIngest(
+          ingest({
+            batchId: 'b1',
+            newEndpoints: [endpoint('e1')],
+            activity: [
+              {
+                endpointId: 'e1',
+                predictions: 3,
+                errors: 1,
+                firstRequest: at(1000),
+                lastRequest: at(5000),
+              },
+            ],
+            aggregates: [
+              delta('e1', M(0), {
+                add: { n: 3, 'lat:4': 1 },
+                min: { 'f:0': 1.5, 'f:1': 2 },
+                max: { 'f:0': 9 },
+              }),
+            ],
+          }),
+        );
+        await store.commitIngest(
+          ingest({
+            batchId: 'b2',
+            newEndpoints: [endpoint('e1', { model: 'other', predictionCount: 999 })],
+            activity: [
+              { endpointId: 'e1', predictions: 2, errors: 0, firstRequest: at(500), lastRequest: at(3000) },
+            ],
+            aggregates: [
+              delta('e1', M(0), {
+                add: { n: 2, 'f:0:h:3': 1 },
+                min: { 'f:0': 0.5, 'f:1': 7 },
+                max: { 'f:0': 4, 'f:1': 8 },
+              }),
+              delta('e1', M(1), { add: { n: 1 } }),
+            ],
+          }),
+        );
+        // batchId null: applied every time
+        const anonymous = ingest({
+          activity: [
+            { endpointId: 'e1', predictions: 1, errors: 1, firstRequest: at(6000), lastRequest: at(7000) },
+          ],
+        });
+        expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
+        expect(await store.commitIngest(anonymous)).toEqual({ applied: true });
+
+        expect(await store.getEndpoint('e1')).toMatchObject({
+          model: 'model',
+          predictionCount: 7,
+          errorCount: 3,
+          firstRequest: at(500),
+          lastRequest: at(7000),
+        });
+        const list = await store.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(2),
+        });
+        expect(sortBy(list, (a) => String(a.key.start))).toEqual([
+          {
+            key: {
+              endpointId: 'e1',
+              family: 'ops',
+              resolution: 'minute',
+              start: M(0),
+              referenceVersion: 0,
+            },
+            sums: { n: 5, 'lat:4': 1, 'f:0:h:3': 1 },
+            min: { 'f:0': 0.5, 'f:1': 2 },
+            max: { 'f:0': 9, 'f:1': 8 },
+          },
+          {
+            key: {
+              endpointId: 'e1',
+              family: 'ops',
+              resolution: 'minute',
+              start: M(1),
+              referenceVersion: 0,
+            },
+            sums: { n: 1 },
+            min: {},
+            max: {},
+          },
+        ]);
+      },
+    );
+
+    contractTest('a failing commit writes nothing and does not consume its batch id', async () => {
+      const bad = ingest({
+        batchId: 'bad',
+        newEndpoints: [endpoint('e9')],
+        activity: [{ endpointId: 'e9', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) }],
+        aggregates: [delta('e9', M(0), { add: { n: 1 } })],
+        samples: [sample('e9', 1000), sample('e9', 2000, { time: new Date(Number.NaN) })],
+      });
+      await expect(store.commitIngest(bad)).rejects.toThrow();
+      expect(await store.getEndpoint('e9')).toBeNull();
+      expect(
+        await store.listAggregates({
+          endpointId: 'e9',
+          family: 'ops',
+          resolution: 'minute',
+          from: M(0),
+          to: M(1),
+        }),
+      ).toEqual([]);
+      expect(await store.listSamples('e9', at(0), at(10_000), 10)).toEqual([]);
+      expect(await store.commitIngest({ ...bad, samples: [sample('e9', 1000)] })).toEqual({
+        applied: true,
+      });
+      expect((await store.getEndpoint('e9'))?.predictionCount).toBe(1);
+    });
+  });
+}
