@@ -5,11 +5,20 @@
  * read back and its documents measured with BSON.calculateObjectSize (the size on the wire and in
  * the server's cache, before compression and without indexes). Any MongoDB works; the stand-in does.
  *
+ * Aggregates (issue 14) in three encodings of the same records, in the same run: as stored (counter
+ * ids, aggregateDocs.ts), as the earlier version stored them (named groups `sums`/`min`/`max`), and
+ * the alternative not chosen (one binary field of store/aggregateCodec.ts); and the bytes of their
+ * index keys (the same key fields in all three).
+ *
  *   npm run bench:build && node dist-bench/bench/mongoSizes.js --mongodb mongodb://127.0.0.1:27017/?replicaSet=rs0
  */
-import { BSON, MongoClient } from 'mongodb';
+import { Binary, BSON, MongoClient, type Document, type WithId } from 'mongodb';
 import { Random } from '../src/demo/random';
-import { COLLECTIONS } from '../src/store/mongodb/collections';
+import { encodeCounters } from '../src/store/aggregateCodec';
+import { CounterNames } from '../src/store/counterNames';
+import { aggregateRecordOf } from '../src/store/mongodb/aggregateDocs';
+import { type AggregateDoc, COLLECTIONS, INDEXES } from '../src/store/mongodb/collections';
+import type { AggregateRecord } from '../src/store/types';
 import { withDatabase } from '../src/cli/verifyStore';
 import { machineDescription } from './lib/benchArgs';
 import { runBench, withBenchProxy } from './lib/benchProxy';
@@ -88,22 +97,126 @@ async function main(): Promise<void> {
         `| ${name} | ${docs.length} | ${bytes.toLocaleString('en')} | ${Math.round(bytes / docs.length)} |`,
       );
     }
-    const aggregates = await db.collection(COLLECTIONS.aggregates).find().toArray();
-    for (const resolution of ['minute', 'hour', 'day']) {
-      const of = aggregates.filter((a) => a.resolution === resolution);
-      const families = [...new Set(of.map((a) => String(a.family)))].sort();
-      for (const family of families) {
-        const docs = of.filter((a) => a.family === family);
-        const bytes = docs.reduce((sum, d) => sum + BSON.calculateObjectSize(d), 0);
-        console.log(
-          `  aggregates ${resolution}/${family}: ${docs.length} documents, ${Math.round(bytes / docs.length)} bytes each`,
-        );
-      }
-    }
+    const aggregates = await db.collection<AggregateDoc>(COLLECTIONS.aggregates).find().toArray();
+    const names = new Map(
+      (await db.collection(COLLECTIONS.counterNames).find().toArray()).map((d) => [
+        d.id as number,
+        String(d.name),
+      ]),
+    );
+    printAggregateEncodings(aggregates, names);
   } finally {
     await client.db().dropDatabase();
     await client.close();
   }
+}
+
+type StoredAggregate = WithId<AggregateDoc>;
+
+/**
+ * The index entries of a document: per index (and `_id`'s), its key values as BSON elements
+ * without names (type byte + value) plus an 8-byte record id. WiredTiger's KeyString entries are
+ * about this size before its prefix compression, which shrinks them further.
+ */
+function indexKeyBytes(doc: StoredAggregate): number {
+  const valueBytes = (v: unknown) => BSON.calculateObjectSize({ v }) - 7; // minus length, 'v\0', terminator
+  const indexes = [{ key: { _id: 1 } }, ...INDEXES[COLLECTIONS.aggregates]];
+  return indexes.reduce(
+    (sum, index) =>
+      sum +
+      Object.keys(index.key).reduce((s, field) => s + valueBytes(doc[field as keyof StoredAggregate]), 0) +
+      8,
+    0,
+  );
+}
+
+/** The document the earlier version stored for a record (named groups). */
+function namedGroupsDoc(doc: StoredAggregate, record: AggregateRecord): Document {
+  const { _id, endpointId, family, resolution, start, referenceVersion } = doc;
+  return {
+    _id,
+    endpointId,
+    family,
+    resolution,
+    start,
+    referenceVersion,
+    sums: record.sums,
+    min: record.min,
+    max: record.max,
+  };
+}
+
+/** The same record with its counters in one binary field (aggregateCodec's varint encoding). */
+function binaryDoc(doc: StoredAggregate, record: AggregateRecord, dictionary: CounterNames): Document {
+  const { _id, endpointId, family, resolution, start, referenceVersion } = doc;
+  return {
+    _id,
+    endpointId,
+    family,
+    resolution,
+    start,
+    referenceVersion,
+    c: new Binary(encodeCounters(record, dictionary)),
+  };
+}
+
+function printAggregateEncodings(aggregates: StoredAggregate[], names: Map<number, string>): void {
+  const ids = {
+    idOf: (name: string): number => {
+      throw new RangeError(`no id for ${name}`);
+    },
+    nameOf: (id: number): string => {
+      const name = names.get(id);
+      if (name === undefined) throw new RangeError(`unknown counter id ${id}`);
+      return name;
+    },
+  };
+  const dictionary = new CounterNames([], () => undefined);
+  const sizes = aggregates.map((doc) => {
+    if (doc.sums || doc.min || doc.max) throw new Error('an aggregate document still holds named counters');
+    const record = aggregateRecordOf(doc, ids);
+    return {
+      resolution: doc.resolution,
+      family: doc.family,
+      named: BSON.calculateObjectSize(namedGroupsDoc(doc, record)),
+      ids: BSON.calculateObjectSize(doc),
+      binary: BSON.calculateObjectSize(binaryDoc(doc, record, dictionary)),
+      keys: indexKeyBytes(doc),
+    };
+  });
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  console.log('');
+  console.log(
+    `Aggregate documents, bytes each (BSON); counter ids in use: ${names.size} (the dictionary is shared by all endpoints)`,
+  );
+  console.log(
+    '| resolution / family | documents | named counters (before) | counter ids (stored) | ratio | binary (not chosen) | index keys (all 4 indexes) |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const mean = (of: typeof sizes, field: 'named' | 'ids' | 'binary' | 'keys') =>
+    of.reduce((sum, s) => sum + s[field], 0) / of.length;
+  const perMinute = { named: 0, ids: 0, binary: 0, keys: 0 };
+  for (const resolution of ['minute', 'hour', 'day']) {
+    for (const family of [
+      ...new Set(sizes.filter((s) => s.resolution === resolution).map((s) => s.family)),
+    ].sort()) {
+      const of = sizes.filter((s) => s.resolution === resolution && s.family === family);
+      const [named, stored, binary, keys] = (['named', 'ids', 'binary', 'keys'] as const).map((f) =>
+        mean(of, f),
+      );
+      if (resolution === 'minute')
+        for (const f of ['named', 'ids', 'binary', 'keys'] as const) perMinute[f] += mean(of, f);
+      console.log(
+        `| ${resolution} / ${family} | ${of.length} | ${Math.round(named)} | ${Math.round(stored)} | ${ratio(stored, named)} | ${Math.round(binary)} | ${Math.round(keys)} |`,
+      );
+    }
+  }
+  console.log(
+    `| **endpoint-minute (ops + columns)** | | **${Math.round(perMinute.named)}** | **${Math.round(perMinute.ids)}** | **${ratio(perMinute.ids, perMinute.named)}** | ${Math.round(perMinute.binary)} | ${Math.round(perMinute.keys)} |`,
+  );
+  console.log(
+    `documents + index keys per endpoint-minute: before ${Math.round(perMinute.named + perMinute.keys)} B, stored ${Math.round(perMinute.ids + perMinute.keys)} B (${ratio(perMinute.ids + perMinute.keys, perMinute.named + perMinute.keys)}), binary ${Math.round(perMinute.binary + perMinute.keys)} B`,
+  );
 }
 
 runBench(main);
