@@ -6,10 +6,13 @@ import {
   counterField,
   counterIdOf,
   deltaCounterNames,
-  legacyConversion,
+  closedLiveFilter,
   legacyCounterNames,
+  sealing,
   storedCounterIds,
 } from '../../src/store/mongodb/aggregateDocs';
+import { Binary } from 'mongodb';
+import { decodeCounters, encodeCounters } from '../../src/store/aggregateCodec';
 import type { AggregateDoc } from '../../src/store/mongodb/collections';
 import type { AggregateDelta } from '../../src/store/types';
 
@@ -57,9 +60,10 @@ describe('mongodb aggregate documents', () => {
         updateOne: {
           filter: keyFields,
           update: {
-            $inc: { 's.0': 3, 's.1': -1.25, 's.14': 2 },
+            $inc: { 's.0': 3, 's.1': -1.25, 's.14': 2, w: 1 },
             $min: { 'lo.2': -0.5 },
             $max: { 'hi.2': 4 },
+            $set: { live: true },
           },
           upsert: true,
         },
@@ -67,7 +71,7 @@ describe('mongodb aggregate documents', () => {
       {
         updateOne: {
           filter: { ...keyFields, start: 120_000 },
-          update: { $setOnInsert: { s: {} } },
+          update: { $inc: { w: 1 }, $set: { live: true } },
           upsert: true,
         },
       },
@@ -120,22 +124,86 @@ describe('mongodb aggregate documents', () => {
     );
   });
 
-  test('a legacy document converts with a compare-and-set on its named groups', () => {
-    const ids = dictionary('n', 'f:0');
+  test('sealed, live and legacy counters read as one record', () => {
+    const ids = dictionary('n', 'lat:sum', 'f:0', 'err');
+    // Sealed: n 10, lat:sum 0.25, f:0 in [-1, 2]; live: n +2, f:0 down to -4; legacy: err 1, n +3.
+    const c = new Binary(
+      encodeCounters(
+        { sums: { '0': 10, '1': 0.25 }, min: { '2': -1 }, max: { '2': 2 } },
+        {
+          idOf: (field) => Number.parseInt(field, 36),
+          nameOf: String,
+        },
+      ),
+    );
+    const doc: AggregateDoc = {
+      ...keyFields,
+      resolution: 'minute',
+      c,
+      s: { '0': 2 },
+      lo: { '2': -4 },
+      w: 3,
+      live: true,
+      sums: { err: 1, n: 3 },
+    };
+    expect(storedCounterIds([doc]).sort()).toEqual([0, 1, 2]);
+    expect(aggregateRecordOf(doc, ids)).toEqual({
+      key,
+      sums: { n: 15, 'lat:sum': 0.25, err: 1 },
+      min: { 'f:0': -4 },
+      max: { 'f:0': 2 },
+    });
+  });
+
+  test('sealing folds live and legacy counters into the binary field, with a compare-and-set', () => {
+    const ids = dictionary('n', 'f:0', 'err');
     const doc = {
       _id: 'id-1',
       ...keyFields,
       resolution: 'minute' as const,
-      sums: { n: 3 },
+      s: { '0': 2 },
+      hi: { '1': 7 },
+      w: 4,
+      live: true as const,
+      sums: { err: 1, n: 3 },
       max: { 'f:0': 9 },
     };
-    expect(legacyConversion(doc, ids)).toEqual({
-      filter: { _id: 'id-1', sums: { n: 3 }, min: { $exists: false }, max: { 'f:0': 9 } },
-      update: { $inc: { 's.0': 3 }, $max: { 'hi.1': 9 }, $unset: { sums: '', min: '', max: '' } },
+    const { filter, replacement } = sealing(doc, ids);
+    expect(filter).toEqual({
+      _id: 'id-1',
+      w: 4,
+      sums: { err: 1, n: 3 },
+      min: { $exists: false },
+      max: { 'f:0': 9 },
     });
-    // Empty groups (an interval created by an empty delta): only removed.
-    expect(legacyConversion({ ...doc, sums: {}, min: {}, max: {} }, ids).update).toEqual({
-      $unset: { sums: '', min: '', max: '' },
+    // The key, the sealed counters and the write count: nothing live or named is left.
+    const { c, ...rest } = replacement;
+    expect(rest).toEqual({ ...keyFields, w: 4 });
+    expect(c).toBeInstanceOf(Binary);
+    expect(decodeCounters((c as Binary).buffer, { idOf: () => 0, nameOf: (id) => ids.nameOf(id) })).toEqual({
+      sums: { n: 5, err: 1 },
+      min: {},
+      max: { 'f:0': 9 },
+    });
+    // A document the previous version wrote alone: no w yet, and none after.
+    const legacy = sealing(
+      { _id: 'id-2', ...keyFields, resolution: 'minute', sums: {}, min: {}, max: {} },
+      ids,
+    );
+    expect(legacy.filter).toEqual({ _id: 'id-2', w: { $exists: false }, sums: {}, min: {}, max: {} });
+    expect(Object.keys(legacy.replacement).sort()).toEqual([...Object.keys(keyFields), 'c'].sort());
+  });
+
+  test('records to seal: live ones whose interval ended before the time', () => {
+    expect(closedLiveFilter('minute', 600_000)).toEqual({
+      live: true,
+      resolution: 'minute',
+      start: { $lt: 540_000 },
+    });
+    expect(closedLiveFilter('hour', 7_200_000)).toEqual({
+      live: true,
+      resolution: 'hour',
+      start: { $lt: 3_600_000 },
     });
   });
 });

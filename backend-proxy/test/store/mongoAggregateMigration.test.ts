@@ -1,14 +1,16 @@
 /**
  * MongoDB aggregates in counter ids (aggregateDocs.ts): documents of the earlier encoding (named
  * counter groups, as the previous version's `$inc` upserts wrote them) are converted in place by
- * resumable batches and read the same before, during and after; replicas share the dictionary.
+ * resumable batches and read the same before, during and after; replicas share the dictionary;
+ * sealing closed records races writers without losing a delta.
  * Part of the MongoDB run (scripts/test-mongodb.mjs); skipped without a server.
  */
-import { MongoClient, type AnyBulkWriteOperation, type Document } from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation, type Binary, type Document } from 'mongodb';
+import { decodeCounters } from '../../src/store/aggregateCodec';
 import { databaseFromUrl, openMongoStore } from '../../src/store/mongodb';
 import { collections, ensureSchema } from '../../src/store/mongodb/collections';
 import { MongoCounterNames } from '../../src/store/mongodb/counterNames';
-import { AGGREGATE_MIGRATION, migrateAggregateCounters } from '../../src/store/mongodb/aggregateMigration';
+import { AGGREGATE_MIGRATION, migrateAggregateCounters } from '../../src/store/mongodb/aggregateCompaction';
 import type { AggregateRecord, Counters, StoreLog } from '../../src/store/types';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 
@@ -115,7 +117,7 @@ if (target) {
         ]);
         expect(logged[logged.length - 1]).toEqual({
           fields: { migration: AGGREGATE_MIGRATION, converted: total },
-          message: 'aggregates: every document uses counter ids',
+          message: 'aggregates: every document uses the compact encoding',
         });
         expect(await db.collection('aggregates').countDocuments(legacy)).toBe(0);
         expect(await db.collection('aggregates').countDocuments()).toBe(total);
@@ -138,20 +140,19 @@ if (target) {
           },
         ]);
 
-        // Stored under ids that the shared dictionary names.
+        // Sealed: one binary field of counter ids that the shared dictionary names.
         const raw = await db.collection('aggregates').findOne(minuteKey('columns', 7));
         const dictionary = new Map(
-          (await db.collection('counterNames').find().toArray()).map((d) => [
-            (d.id as number).toString(36),
-            d.name,
-          ]),
+          (await db.collection('counterNames').find().toArray()).map((d) => [d.id as number, String(d.name)]),
         );
-        const named = (fields: Document) =>
-          Object.fromEntries(Object.entries(fields).map(([field, v]) => [dictionary.get(field), v]));
         expect(Object.keys(raw ?? {}).sort()).toEqual(
-          ['_id', 'endpointId', 'family', 'hi', 'lo', 'referenceVersion', 'resolution', 's', 'start'].sort(),
+          ['_id', 'c', 'endpointId', 'family', 'referenceVersion', 'resolution', 'start'].sort(),
         );
-        expect({ sums: named(raw?.s), min: named(raw?.lo), max: named(raw?.hi) }).toEqual(columns(7));
+        const sealed = decodeCounters((raw?.c as Binary).buffer, {
+          idOf: () => 0,
+          nameOf: (id) => dictionary.get(id) ?? '?',
+        });
+        expect(sealed).toEqual(columns(7));
 
         // Writes after the migration add to the migrated values, from this version ...
         await store.applyAggregates([
@@ -213,6 +214,70 @@ if (target) {
         const ids = entries.map((e) => e.id as number);
         expect(new Set(ids).size).toBe(ids.length);
         expect(new Set(entries.map((e) => e.name as string))).toEqual(new Set([...bins, 'f:0']));
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    test('sealing while two replicas write the same records: every delta counts, and closed records end sealed', async () => {
+      const url = freshDatabaseUrl(target, 'sealing');
+      const [a, b] = await Promise.all([
+        openMongoStore(url, { serverSelectionTimeoutMS: 5000 }),
+        openMongoStore(url, { serverSelectionTimeoutMS: 5000 }),
+      ]);
+      try {
+        const keyOf = (m: number) => ({ ...minuteKey('ops', m), resolution: 'minute' as const });
+        // Rounds of: 4 writers on each of 3 minutes (both replicas), and both replicas sealing.
+        for (let round = 0; round < 5; round++) {
+          await Promise.all([
+            ...Array.from({ length: 12 }, (_, k) =>
+              (k % 2 ? a : b).applyAggregates([
+                {
+                  key: keyOf(k % 3),
+                  add: { n: 1, 'lat:sum': 0.5 },
+                  min: { lat: round * 10 + k },
+                  max: { lat: round * 10 + k },
+                },
+              ]),
+            ),
+            a.compactAggregates(10 * MINUTE),
+            b.compactAggregates(10 * MINUTE),
+          ]);
+        }
+        const records = await a.listAggregates({
+          endpointId: 'e1',
+          family: 'ops',
+          resolution: 'minute',
+          from: 0,
+          to: 3 * MINUTE,
+        });
+        // Per minute m: 4 writers a round (k ≡ m mod 3) x 5 rounds; lat from k = m in round 0 to 40 + (9 + m) in round 4.
+        expect(records.map((r) => [r.sums, r.min, r.max])).toEqual(
+          [0, 1, 2].map((m) => [{ n: 20, 'lat:sum': 10 }, { lat: m }, { lat: 49 + m }]),
+        );
+        await b.compactAggregates(10 * MINUTE);
+        const docs = await client.db(databaseFromUrl(url)).collection('aggregates').find().toArray();
+        expect(docs.map((d) => Object.keys(d).sort())).toEqual(
+          [0, 1, 2].map(() => [
+            '_id',
+            'c',
+            'endpointId',
+            'family',
+            'referenceVersion',
+            'resolution',
+            'start',
+            'w',
+          ]),
+        );
+        expect(
+          await b.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: 0,
+            to: 3 * MINUTE,
+          }),
+        ).toEqual(records);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }

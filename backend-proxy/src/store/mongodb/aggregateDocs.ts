@@ -1,23 +1,27 @@
 /**
  * How an aggregate record is stored in MongoDB (docs/mongodb.md, "Aggregate encoding"):
  *
- *   { endpointId, family, resolution, start, referenceVersion,     the key, unchanged
- *     s: { <id>: sum, ... }, lo: { <id>: minimum, ... }, hi: { <id>: maximum, ... } }
+ *   { endpointId, family, resolution, start, referenceVersion,        the key, unchanged
+ *     c: Binary,                                                       sealed counters
+ *     s: { <id>: sum }, lo: { <id>: minimum }, hi: { <id>: maximum },  live counters
+ *     w: writes so far, live: true }                                   (only while live ones exist)
  *
  * where <id> is the counter's id in the shared dictionary (counterNames.ts) in base 36 ("0".."z",
- * "10".."zz", ...): `f:3:h:12` (8 bytes of field name) is stored as e.g. "5k" (2 bytes). Writers
- * still send `$inc`/`$min`/`$max` per counter, so the server applies concurrent deltas from any
- * number of replicas to one document, without a read first and without lost updates.
+ * "10".."zz", ...). Writers send `$inc`/`$min`/`$max` on live counters (and `$inc` w), so the
+ * server applies concurrent deltas from any number of replicas to one document, without a read
+ * first and without lost updates. Sealing (once a record's interval is over, and by the migration)
+ * folds the live counters into `c`, store/aggregateCodec.ts's varint encoding over counter ids,
+ * with one compare-and-set on `w`: a write in between makes it match nothing, and it is tried
+ * again from a fresh read. A record reads as c + live counters (sums add, extremes combine).
  *
- * Documents of the earlier encoding name their counters in `sums`/`min`/`max` ("legacy" here).
- * They are read too, merged with what is stored under ids (sums add, extremes combine), so a
- * document reads the same before, during and after its migration (aggregateMigration.ts) and
- * while replicas of the previous version still write it.
+ * Documents of the earlier encoding name their counters in `sums`/`min`/`max` ("legacy" here);
+ * they are read and merged too, so a document reads the same before, during and after the
+ * migration (aggregateCompaction.ts), and while replicas of the previous version still write it.
  *
- * The key fields are built and read only here (aggregateKeyFilter, aggregateKeyOf).
+ * The key fields are built and read only here (aggregateKeyFields, aggregateKeyOf).
  */
-import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
-import type { CounterNameIds } from '../aggregateCodec';
+import { Binary, type AnyBulkWriteOperation, type Filter, type UpdateFilter } from 'mongodb';
+import { decodeCounters, encodeCounters, type CounterMaps, type CounterNameIds } from '../aggregateCodec';
 import type {
   AggregateDelta,
   AggregateKey,
@@ -26,8 +30,8 @@ import type {
   Counters,
   Resolution,
 } from '../types';
-import { RESOLUTIONS } from '../types';
-import type { AggregateDoc, CounterFields } from './collections';
+import { RESOLUTION_MS, RESOLUTIONS } from '../types';
+import type { AggregateDoc } from './collections';
 import { plainNumber, plainString, readNumber } from './codec';
 
 export function resolution(value: unknown): Resolution {
@@ -37,8 +41,16 @@ export function resolution(value: unknown): Resolution {
 
 // ---------------------------------------------------------------- key
 
-/** The filter naming exactly one record (the unique index and the shard key's fields). */
-export function aggregateKeyFilter(key: AggregateKey): Filter<AggregateDoc> {
+type AggregateKeyFields = Pick<
+  AggregateDoc,
+  'endpointId' | 'family' | 'resolution' | 'start' | 'referenceVersion'
+>;
+
+/**
+ * The key fields of a record (its unique index, and the shard key's fields): the filter naming
+ * exactly that record, and what a sealed replacement keeps.
+ */
+export function aggregateKeyFields(key: AggregateKey): AggregateKeyFields {
   return {
     endpointId: plainString(key.endpointId, 'endpointId'),
     family: plainString(key.family, 'family'),
@@ -120,8 +132,9 @@ function counterUpdate(
 }
 
 /**
- * One upsert per delta; missing fields start at the delta, so creating and adding are the same
- * operation. The names must have ids already (MongoCounterNames.resolveNames).
+ * One upsert per delta, on live counters; missing fields start at the delta, so creating and
+ * adding are the same operation (an empty delta creates the interval). The names must have ids
+ * already (MongoCounterNames.resolveNames).
  */
 export function aggregateUpserts(
   deltas: readonly AggregateDelta[],
@@ -129,20 +142,20 @@ export function aggregateUpserts(
 ): AnyBulkWriteOperation<AggregateDoc>[] {
   return deltas.map(({ key, add, min, max }) => {
     const update = counterUpdate(add, min, max, ids);
-    // An empty delta still creates the interval.
-    if (!Object.keys(update).length) update.$setOnInsert = { s: {} };
-    return { updateOne: { filter: aggregateKeyFilter(key), update, upsert: true } };
+    update.$inc = { ...update.$inc, w: 1 };
+    update.$set = { live: true };
+    return { updateOne: { filter: aggregateKeyFields(key), update, upsert: true } };
   });
 }
 
 // ---------------------------------------------------------------- reading
 
-/** Every counter id the documents use (to learn their names before reading them). */
-export function storedCounterIds(docs: readonly AggregateDoc[]): number[] {
-  const ids = new Set<number>();
-  for (const d of docs)
-    for (const group of [d.s, d.lo, d.hi]) for (const field in group) ids.add(counterIdOf(field));
-  return [...ids];
+/** Counters by id field, as the codec's maps keyed by base-36 id. */
+const byIdField: CounterNameIds = { idOf: counterIdOf, nameOf: counterField };
+
+/** The sealed counters of a document, keyed by id field (empty when never sealed). */
+function sealedFields(doc: AggregateDoc): CounterMaps {
+  return doc.c ? decodeCounters(doc.c.buffer, byIdField) : { sums: {}, min: {}, max: {} };
 }
 
 type Combine = (stored: number, value: number) => number;
@@ -150,10 +163,10 @@ const add: Combine = (a, b) => a + b;
 
 function readInto(
   out: Counters,
-  fields: CounterFields | undefined,
+  fields: Counters | undefined,
   combine: Combine,
   nameOf: (field: string) => string,
-) {
+): void {
   for (const field in fields) {
     const name = nameOf(field);
     const value = readNumber(fields[field]);
@@ -162,18 +175,48 @@ function readInto(
   }
 }
 
+/**
+ * Sealed and live counters together, under `nameOf` of each id field, and the legacy groups under
+ * `legacyName` of each name.
+ */
+function mergedCounters(
+  doc: AggregateDoc,
+  nameOf: (field: string) => string,
+  legacyName: (name: string) => string,
+): CounterMaps {
+  const sealed = sealedFields(doc);
+  const out: CounterMaps = { sums: {}, min: {}, max: {} };
+  readInto(out.sums, sealed.sums, add, nameOf);
+  readInto(out.sums, doc.s, add, nameOf);
+  readInto(out.sums, doc.sums, add, legacyName);
+  readInto(out.min, sealed.min, Math.min, nameOf);
+  readInto(out.min, doc.lo, Math.min, nameOf);
+  readInto(out.min, doc.min, Math.min, legacyName);
+  readInto(out.max, sealed.max, Math.max, nameOf);
+  readInto(out.max, doc.hi, Math.max, nameOf);
+  readInto(out.max, doc.max, Math.max, legacyName);
+  return out;
+}
+
+/** Every counter id the documents use, sealed or live (to learn their names before reading). */
+export function storedCounterIds(docs: readonly AggregateDoc[]): number[] {
+  const ids = new Set<number>();
+  for (const d of docs) {
+    const sealed = sealedFields(d);
+    for (const group of [sealed.sums, sealed.min, sealed.max, d.s, d.lo, d.hi])
+      for (const field in group) ids.add(counterIdOf(field));
+  }
+  return [...ids];
+}
+
 /** A stored record with its counters by name; the ids must be known (MongoCounterNames.resolveIds). */
 export function aggregateRecordOf(doc: AggregateDoc, ids: CounterNameIds): AggregateRecord {
-  const byId = (field: string) => ids.nameOf(counterIdOf(field));
-  const byName = (name: string) => name;
-  const record: AggregateRecord = { key: aggregateKeyOf(doc), sums: {}, min: {}, max: {} };
-  readInto(record.sums, doc.sums, add, byName);
-  readInto(record.sums, doc.s, add, byId);
-  readInto(record.min, doc.min, Math.min, byName);
-  readInto(record.min, doc.lo, Math.min, byId);
-  readInto(record.max, doc.max, Math.max, byName);
-  readInto(record.max, doc.hi, Math.max, byId);
-  return record;
+  const counters = mergedCounters(
+    doc,
+    (field) => ids.nameOf(counterIdOf(field)),
+    (name) => name,
+  );
+  return { key: aggregateKeyOf(doc), ...counters };
 }
 
 // ---------------------------------------------------------------- the earlier encoding
@@ -189,32 +232,40 @@ export function legacyCounterNames(docs: readonly AggregateDoc[]): string[] {
   return [...names];
 }
 
+/** Documents with live counters whose interval ended before `before` (epoch ms), per resolution. */
+export function closedLiveFilter(res: Resolution, before: number): Filter<AggregateDoc> {
+  return { live: true, resolution: res, start: { $lt: plainNumber(before, 'before') - RESOLUTION_MS[res] } };
+}
+
 /**
- * Moves a legacy document's named groups under ids, in one update that matches only while the
- * named groups are exactly as read (a compare-and-set: a replica of the previous version adding to
- * them meanwhile makes it match nothing, and the document is read and tried again). Counters
- * already under ids are added to, so nothing written by either encoding is lost. The names must
- * have ids already.
+ * Seals a document: its live and legacy counters folded into `c`, by one replacement (key, `c`,
+ * `w`) that matches only while nothing was written since it was read (a compare-and-set on `w`,
+ * which every writer of this version increments, and on the legacy groups exactly as read, which
+ * replicas of the previous version add to). Legacy names must have ids already.
  */
-export function legacyConversion(
+export function sealing(
   doc: AggregateDoc & { _id: unknown },
   ids: CounterNameIds,
-): { filter: Filter<AggregateDoc>; update: UpdateFilter<AggregateDoc> } {
+): { filter: Filter<AggregateDoc>; replacement: AggregateDoc } {
   // Field order is part of embedded-document equality: the groups go back as they were read
   // (legacy names are never integer-like, so JavaScript kept their order).
-  const unchanged = (group: Counters | undefined) => group ?? { $exists: false };
+  const unchanged = <T>(value: T | undefined) => value ?? { $exists: false };
   const filter = {
     _id: doc._id,
+    w: unchanged(doc.w),
     sums: unchanged(doc.sums),
     min: unchanged(doc.min),
     max: unchanged(doc.max),
   };
-  const numbers = (group: Counters | undefined): Counters => {
-    const out: Counters = {};
-    for (const name in group) out[name] = readNumber(group[name]);
-    return out;
+  const merged = mergedCounters(
+    doc,
+    (field) => field,
+    (name) => counterField(ids.idOf(name)),
+  );
+  const replacement: AggregateDoc = {
+    ...aggregateKeyFields(aggregateKeyOf(doc)),
+    c: new Binary(encodeCounters(merged, byIdField)),
   };
-  const update = counterUpdate(numbers(doc.sums), numbers(doc.min), numbers(doc.max), ids);
-  update.$unset = { sums: '', min: '', max: '' };
-  return { filter: filter as Filter<AggregateDoc>, update };
+  if (doc.w !== undefined) replacement.w = readNumber(doc.w);
+  return { filter: filter as Filter<AggregateDoc>, replacement };
 }

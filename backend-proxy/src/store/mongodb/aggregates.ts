@@ -1,6 +1,7 @@
 /**
  * Aggregates: one document per (endpoint, family, resolution, start, reference version), its
- * counters under ids of the shared dictionary (aggregateDocs.ts has the encoding).
+ * counters under ids of the shared dictionary, live while written and sealed once closed
+ * (aggregateDocs.ts has the encoding, aggregateCompaction.ts the sealing).
  */
 import type { ClientSession } from 'mongodb';
 import type { AggregateDelta, AggregateQuery, AggregateRecord, AggregateStore, Resolution } from '../types';
@@ -14,6 +15,7 @@ import {
   resolution,
   storedCounterIds,
 } from './aggregateDocs';
+import { sealClosedAggregates } from './aggregateCompaction';
 import { plainNumber, plainString, readNumber } from './codec';
 
 export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames): AggregateStore {
@@ -56,6 +58,10 @@ export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames
         start: { $lt: plainNumber(before, 'before') },
       });
       return result.deletedCount;
+    },
+
+    compactAggregates(before: number): Promise<number> {
+      return sealClosedAggregates(ctx.c, counterIds, before);
     },
   };
 }

@@ -17,6 +17,7 @@
 import type { PredictionTask } from '../../monitoring/accuracy/predictionTasks';
 import { DEFAULT_TRANSACTION_RETRY, runTransaction, type TransactionRetryPolicy } from './transactionRetry';
 import type {
+  Binary,
   ClientSession,
   Collection,
   Db,
@@ -177,11 +178,17 @@ export interface AggregateDoc {
   resolution: Resolution;
   start: number;
   referenceVersion: number;
-  /** Sums, minimums and maximums by counter id; a group nothing was written to is absent. */
+  /** Sealed counters: store/aggregateCodec.ts's encoding, by counter id; absent until first sealed. */
+  c?: Binary;
+  /** Live counters written since: sums, minimums and maximums by counter id; absent when none. */
   s?: CounterFields;
   lo?: CounterFields;
   hi?: CounterFields;
-  /** Named groups of the encoding before counter ids (read and merged; the migration converts them). */
+  /** Writes of live counters so far (never reset): sealing compares it to know nothing changed. */
+  w?: number;
+  /** Present while live counters exist (the partial index finds what to seal). */
+  live?: true;
+  /** Named groups of the encoding before counter ids (read and merged; sealing converts them). */
   sums?: Record<string, number>;
   min?: Record<string, number>;
   max?: Record<string, number>;
@@ -365,6 +372,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     unique({ endpointId: 1, family: 1, resolution: 1, start: 1, referenceVersion: 1 }),
     plain({ endpointId: 1, resolution: 1, start: 1 }), // aggregateExtent spans families
     plain({ resolution: 1, start: 1 }), // pruneAggregates
+    // compactAggregates: only documents with live counters (recent ones, and late label writes).
+    { key: { live: 1, resolution: 1, start: 1 }, partialFilterExpression: { live: true } },
   ],
   // No TTL here: the idempotency window is the caller's `batchesBefore` (pruneExpired); a fixed
   // TTL would silently shorten or lengthen it.

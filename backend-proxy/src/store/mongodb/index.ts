@@ -12,7 +12,7 @@ import type { Store, StoreLog } from '../types';
 import { guardStore } from '../storeFault';
 import { redactUrl } from '../storeLocation';
 import { mongoAggregates } from './aggregates';
-import { migrateAggregateCounters } from './aggregateMigration';
+import { migrateAggregateCounters } from './aggregateCompaction';
 import { MongoCounterNames } from './counterNames';
 import { mongoArtifacts, removeUnfinishedUploads } from './artifacts';
 import { ARTIFACT_BUCKET, ensureSchema, MongoContext } from './collections';

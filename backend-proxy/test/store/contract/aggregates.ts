@@ -46,6 +46,40 @@ export function aggregatesContract(suite: ContractSuite): void {
       expect(record.max).toEqual({ 'f:0': 11 });
     });
 
+    contractTest(
+      'compactAggregates keeps every value of closed records; later writes add to them',
+      async () => {
+        const list = (resolution: 'minute' | 'hour') =>
+          store.listAggregates({ endpointId: 'e1', family: 'ops', resolution, from: M(0), to: M(120) });
+        await store.applyAggregates([
+          delta('e1', M(0), { add: { n: 3, 'lat:sum': 0.1 }, min: { m: 2 }, max: { m: 5 } }),
+          delta('e1', M(1), { add: { n: 1 } }),
+          delta('e1', M(2), {}),
+          delta('e1', M(0), { add: { n: 4 }, min: { m: 1 } }, 'hour'),
+        ]);
+        const minutes = await list('minute');
+        const hours = await list('hour');
+        // Minutes 0 and 1 are closed at M(2) + 1 ms; minute 2 and the hour are not.
+        const compacted = await store.compactAggregates(M(2) + 1);
+        expect(compacted).toBeLessThanOrEqual(2);
+        expect(await list('minute')).toEqual(minutes);
+        expect(await list('hour')).toEqual(hours);
+        expect(await store.compactAggregates(M(120))).toBeLessThanOrEqual(2);
+        expect(await store.compactAggregates(M(120))).toBe(0);
+        expect(await list('minute')).toEqual(minutes);
+        expect(await list('hour')).toEqual(hours);
+        // A late write (a label joined to minute 0) adds to the compacted record, and compacts again.
+        await store.applyAggregates([
+          delta('e1', M(0), { add: { n: 1, 'l:n': 1 }, min: { m: 0 }, max: { m: 4 } }),
+        ]);
+        await store.compactAggregates(M(120));
+        const [first] = await list('minute');
+        expect(first.sums).toEqual({ n: 4, 'lat:sum': 0.1, 'l:n': 1 });
+        expect(first.min).toEqual({ m: 0 });
+        expect(first.max).toEqual({ m: 5 });
+      },
+    );
+
     contractTest('applyAggregates creates and adds', async () => {
       await store.applyAggregates([
         delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),
