@@ -171,6 +171,7 @@ describe('mongodb aggregate documents', () => {
     const { filter, replacement } = sealing(doc, ids);
     expect(filter).toEqual({
       _id: 'id-1',
+      c: { $exists: false },
       w: 4,
       sums: { err: 1, n: 3 },
       min: { $exists: false },
@@ -190,7 +191,16 @@ describe('mongodb aggregate documents', () => {
       { _id: 'id-2', ...keyFields, resolution: 'minute', sums: {}, min: {}, max: {} },
       ids,
     );
-    expect(legacy.filter).toEqual({ _id: 'id-2', w: { $exists: false }, sums: {}, min: {}, max: {} });
+    expect(legacy.filter).toEqual({
+      _id: 'id-2',
+      c: { $exists: false },
+      w: { $exists: false },
+      sums: {},
+      min: {},
+      max: {},
+    });
+    // Sealed before: its sealed counters as read are part of the compare-and-set.
+    expect(sealing({ ...doc, c: replacement.c }, ids).filter).toMatchObject({ c: replacement.c, w: 4 });
     expect(Object.keys(legacy.replacement).sort()).toEqual([...Object.keys(keyFields), 'c'].sort());
   });
 

@@ -239,9 +239,9 @@ export function closedLiveFilter(res: Resolution, before: number): Filter<Aggreg
 
 /**
  * Seals a document: its live and legacy counters folded into `c`, by one replacement (key, `c`,
- * `w`) that matches only while nothing was written since it was read (a compare-and-set on `w`,
- * which every writer of this version increments, and on the legacy groups exactly as read, which
- * replicas of the previous version add to). Legacy names must have ids already.
+ * `w`) that matches only while nothing was written since it was read: a compare-and-set on `w`,
+ * which every writer of this version increments, on the legacy groups exactly as read, which
+ * replicas of the previous version add to, and on `c`. Legacy names must have ids already.
  */
 export function sealing(
   doc: AggregateDoc & { _id: unknown },
@@ -250,8 +250,11 @@ export function sealing(
   // Field order is part of embedded-document equality: the groups go back as they were read
   // (legacy names are never integer-like, so JavaScript kept their order).
   const unchanged = <T>(value: T | undefined) => value ?? { $exists: false };
+  // All three checked: only sealing changes `c` and `w` never goes back, so a sealer holding an
+  // old read cannot match after another sealed (legacy groups alone could come back equal).
   const filter = {
     _id: doc._id,
+    c: unchanged(doc.c),
     w: unchanged(doc.w),
     sums: unchanged(doc.sums),
     min: unchanged(doc.min),
