@@ -7,7 +7,7 @@ import { prometheusRouter } from './http/routers/prometheus';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
 import { openStore } from './store';
-import { describeStoreLocation } from './store/storeLocation';
+import { redactUrl } from './store/storeLocation';
 
 export interface RunningProxy {
   services: Services;
@@ -59,10 +59,7 @@ export async function startProxy(
     ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`
     : null;
   if (metricsUrl) logger.info({ url: metricsUrl }, 'prometheus metrics listening (no key required)');
-  logger.info(
-    { url, store: describeStoreLocation(config.store), storeKind: store.kind },
-    'driftwatch proxy listening',
-  );
+  logger.info({ url, store: redactUrl(config.store), storeKind: store.kind }, 'driftwatch proxy listening');
 
   services.evaluator.start();
   services.jobs.start();

@@ -881,6 +881,128 @@ class _BatchSender(object):
                     self._held = None
 
 
+class _EventBuffer(object):
+    """An experiment's outgoing events: buffered, sent in batches of at most
+    MAX_EVENTS_PER_REQUEST by a background sender, each batch under one idempotency key until
+    the server has answered it. A failed send is kept and raised by the next ``flush()``."""
+
+    def __init__(self, client, path, query, flush_interval):
+        self._client = client
+        self._path = path
+        self._query = query
+        self._sender = _BatchSender(self._send_batch, MAX_EVENTS_PER_REQUEST, flush_interval,
+                                    'driftwatch-experiment-sender')
+        self._lock = threading.Lock()
+        # the idempotency key of the batch being sent, kept with it until the server has answered it
+        self._batch_key = None
+        self._failure = None
+
+    def push(self, wire):
+        self._sender.push(wire)
+        # a full request's worth waiting: the caller waits for it, so a slow server holds back the logging
+        if self._sender.queued >= MAX_EVENTS_PER_REQUEST:
+            self._sender.flush()
+
+    def flush(self):
+        """Sends everything buffered; raises the first failure since the last flush."""
+        self._sender.flush()
+        with self._lock:
+            failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    def discard(self):
+        self._sender.discard()
+
+    def _send_batch(self, batch):
+        if self._batch_key is None:
+            self._batch_key = str(uuid.uuid4())
+        try:
+            # a bare array: the server's errors then name the bad field (body.3.key)
+            self._client.request('POST', self._path, query=self._query(), json_body=batch,
+                                 headers={'Idempotency-Key': self._batch_key}, idempotent=True)
+        except Exception as exc:  # noqa: BLE001 - raised by the next flush(), never lost in the sender thread
+            with self._lock:
+                if self._failure is None:
+                    self._failure = exc
+            # keep a batch that failed for a passing reason, to send it again (same key) on the next flush
+            if (isinstance(exc, ServerError) and exc.status == 503) or isinstance(exc, NetworkError):
+                return False
+        self._batch_key = None
+        return True
+
+
+class _EventReader(object):
+    """Reads experiments' events page by page (``cursor`` paging), filtering on extra fields."""
+
+    def __init__(self, client, query):
+        self._client = client
+        self._query = query
+
+    def pages(self, name, query, page_size, extra):
+        path = _experiment_path(name, '/data')
+        cursor = None
+        while True:
+            try:
+                reply = self._client.request('GET', path, query=dict(query, limit=page_size, cursor=cursor))
+            except NotFoundError:
+                # omega-ml answers "no data" for an experiment that has none (never run, or cleared)
+                if cursor is None and not self._exists(name):
+                    return
+                raise
+            rows = [_row(name, e) for e in reply['events']]
+            rows = [r for r in rows if all(_matches(r.get(k), v) for k, v in extra.items())]
+            if rows:
+                yield rows
+            cursor = reply.get('cursor')
+            if not cursor:
+                return
+
+    def _exists(self, name):
+        try:
+            self._client.request('GET', _experiment_path(name), query=self._query())
+            return True
+        except NotFoundError:
+            return False
+
+
+class _Artifacts(object):
+    """Artifact bytes of runs: uploaded at once (never buffered), pickling what is not bytes or a file."""
+
+    def __init__(self, client, query):
+        self._client = client
+        self._query = query
+
+    def upload(self, experiment, run, obj, name, content_type):
+        if isinstance(obj, (bytes, bytearray, memoryview)):
+            body, kind = bytes(obj), content_type or 'application/octet-stream'
+        elif hasattr(obj, 'read') and callable(obj.read):
+            body, kind = obj, content_type or 'application/octet-stream'
+        else:
+            body, kind = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), content_type or PICKLE_CONTENT_TYPE
+        size = None
+        if isinstance(body, bytes):
+            size = len(body)
+        elif hasattr(body, 'seekable') and body.seekable() and hasattr(body, 'fileno'):
+            size = os.fstat(body.fileno()).st_size - body.tell()
+        path = _experiment_path(experiment, '/runs/%d/artifacts/%s' % (run, urllib.parse.quote(name, safe='')))
+        stored = self._client.request('PUT', path, query=self._query(), body=body, content_type=kind, timeout=None)
+        # never lose bytes silently: e.g. a server that parses JSON-typed bodies itself stores none of them
+        if size is not None and stored.get('size') != size:
+            raise DriftwatchError('artifact "%s": sent %d bytes but the server stored %s (content type %s)'
+                                  % (name, size, stored.get('size'), kind))
+        return stored
+
+    def download(self, row, unpickle):
+        """The artifact an ``event='artifact'`` row records (unpickled when it was pickled and ``unpickle``)."""
+        path = _experiment_path(row['experiment'], '/runs/%d/artifacts/%s' % (row['run'], urllib.parse.quote(row['key'], safe='')))
+        payload = self._client.request('GET', path, query=self._query(), raw=True, timeout=None)
+        value = row.get('value') or {}
+        if unpickle and value.get('contentType') == PICKLE_CONTENT_TYPE:
+            payload = pickle.loads(payload)
+        return payload
+
+
 class Experiment(object):
     """A named experiment: numbered runs, an append-only event log and artifacts.
 
@@ -902,11 +1024,9 @@ class Experiment(object):
         self._run = None
         self._running = False
         self._lock = threading.RLock()
-        self._events = _BatchSender(self._send_batch, MAX_EVENTS_PER_REQUEST, flush_interval,
-                                    'driftwatch-experiment-sender')
-        # the idempotency key of the batch being sent, kept with it until the server has answered it
-        self._batch_key = None
-        self._failure = None
+        self._events = _EventBuffer(client, self._path('/events'), self._query, flush_interval)
+        self._reader = _EventReader(client, self._query)
+        self._artifacts = _Artifacts(client, self._query)
         self.profiler = BackgroundProfiler(self._log_profile, interval=profiling_interval)
         self._profiling = False
 
@@ -1048,33 +1168,11 @@ class Experiment(object):
         (``restore_artifact`` unpickles it).
         """
         self._warn_extra(extra)
-        run = self._require_run()
-        if isinstance(obj, (bytes, bytearray, memoryview)):
-            body, kind = bytes(obj), content_type or 'application/octet-stream'
-        elif hasattr(obj, 'read') and callable(obj.read):
-            body, kind = obj, content_type or 'application/octet-stream'
-        else:
-            body, kind = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), content_type or PICKLE_CONTENT_TYPE
-        size = None
-        if isinstance(body, bytes):
-            size = len(body)
-        elif hasattr(body, 'seekable') and body.seekable() and hasattr(body, 'fileno'):
-            size = os.fstat(body.fileno()).st_size - body.tell()
-        path = self._path('/runs/%d/artifacts/%s' % (run, urllib.parse.quote(name, safe='')))
-        stored = self._client.request('PUT', path, query=self._query(), body=body, content_type=kind, timeout=None)
-        # never lose bytes silently: e.g. a server that parses JSON-typed bodies itself stores none of them
-        if size is not None and stored.get('size') != size:
-            raise DriftwatchError('artifact "%s": sent %d bytes but the server stored %s (content type %s)'
-                                  % (name, size, stored.get('size'), kind))
-        return stored
+        return self._artifacts.upload(self._experiment, self._require_run(), obj, name, content_type)
 
     def flush(self):
         """Sends everything buffered; raises the first failure since the last flush."""
         self._events.flush()
-        with self._lock:
-            failure, self._failure = self._failure, None
-        if failure is not None:
-            raise failure
 
     # ----------------------------------------------------------------- reading
 
@@ -1101,39 +1199,13 @@ class Experiment(object):
         query = dict(self._query(), run=_run_selector(run), event=_listing(event), key=_listing(key),
                      step=_listing(step), since=_time_param(since), end=_time_param(end))
         name = experiment or self._experiment
-        pages = self._pages(name, query, batchsize or 1000, extra)
+        pages = self._reader.pages(name, query, batchsize or 1000, extra)
         if lazy:
             return (row for page in pages for row in page)
         if batchsize:
             return (_frame(page) if frames else page for page in pages)
         rows = [row for page in pages for row in page]
         return _frame(rows) if frames else rows
-
-    def _pages(self, name, query, page_size, extra):
-        path = _experiment_path(name, '/data')
-        cursor = None
-        while True:
-            try:
-                reply = self._client.request('GET', path, query=dict(query, limit=page_size, cursor=cursor))
-            except NotFoundError:
-                # omega-ml answers "no data" for an experiment that has none (never run, or cleared)
-                if cursor is None and not self._exists(name):
-                    return
-                raise
-            rows = [_row(name, e) for e in reply['events']]
-            rows = [r for r in rows if all(_matches(r.get(k), v) for k, v in extra.items())]
-            if rows:
-                yield rows
-            cursor = reply.get('cursor')
-            if not cursor:
-                return
-
-    def _exists(self, name):
-        try:
-            self._client.request('GET', _experiment_path(name), query=self._query())
-            return True
-        except NotFoundError:
-            return False
 
     def summary(self, run='all'):
         """Per run: last/min/max/count of each metric, and the params."""
@@ -1146,16 +1218,8 @@ class Experiment(object):
 
         Pickled objects are unpickled: only restore artifacts from a server you trust.
         """
-        restored = []
-        for row in self.data(experiment=experiment, run=run, since=since, step=step, event='artifact', key=key,
-                             raw=True):
-            path = _experiment_path(row['experiment'], '/runs/%d/artifacts/%s' % (row['run'], urllib.parse.quote(row['key'], safe='')))
-            payload = self._client.request('GET', path, query=self._query(), raw=True, timeout=None)
-            value = row.get('value') or {}
-            if unpickle and value.get('contentType') == PICKLE_CONTENT_TYPE:
-                payload = pickle.loads(payload)
-            restored.append(payload)
-        return restored
+        rows = self.data(experiment=experiment, run=run, since=since, step=step, event='artifact', key=key, raw=True)
+        return [self._artifacts.download(row, unpickle) for row in rows]
 
     def restore_artifact(self, key=None, experiment=None, run=None, since=None, step=None, unpickle=True, **extra):
         """The latest artifact logged under ``key`` (bytes, or the unpickled object), or None."""
@@ -1203,32 +1267,12 @@ class Experiment(object):
         if step is not None:
             wire['step'] = _jsonable(step)
         self._events.push(wire)
-        # a full request's worth waiting: the caller waits for it, so a slow server holds back the logging
-        if self._events.queued >= MAX_EVENTS_PER_REQUEST:
-            self._events.flush()
 
     def _log_profile(self, sample, step, at):
         if not self._running:
             return
         for key, value in sample.items():
             self._log(PROFILE_EVENT, key, value, step, at, {})
-
-    def _send_batch(self, batch):
-        if self._batch_key is None:
-            self._batch_key = str(uuid.uuid4())
-        try:
-            # a bare array: the server's errors then name the bad field (body.3.key)
-            self._client.request('POST', self._path('/events'), query=self._query(), json_body=batch,
-                                 headers={'Idempotency-Key': self._batch_key}, idempotent=True)
-        except Exception as exc:  # noqa: BLE001 - raised by the next flush(), never lost in the sender thread
-            with self._lock:
-                if self._failure is None:
-                    self._failure = exc
-            # keep a batch that failed for a passing reason, to send it again (same key) on the next flush
-            if (isinstance(exc, ServerError) and exc.status == 503) or isinstance(exc, NetworkError):
-                return False
-        self._batch_key = None
-        return True
 
 
 def _experiment_path(name, suffix=''):

@@ -10,19 +10,11 @@ import { referenceSummary } from '../monitoring/analysis/columnDrift';
 import type { DriftPoint, DriftReport } from '../monitoring/analysis/driftService';
 import { DRIFT_METRICS, type DriftMetric } from '../monitoring/drift/driftMetrics';
 import type { ReferenceStatistics } from '../monitoring/reference/types';
+import { finiteOrNull } from '../monitoring/stats/finite';
 import { niceStep } from '../monitoring/windows/windowService';
 import type { EndpointRecord } from '../store/types';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
-import {
-  field,
-  finiteOrNull,
-  frame,
-  table,
-  timeSeries,
-  type DataFrame,
-  type Table,
-  type TimeSeries,
-} from './frames';
+import { field, frame, table, timeSeries, type DataFrame, type Table, type TimeSeries } from './frames';
 import { budgetedStep, COLUMNS_RECORD_BUDGET, seriesStep } from './steps';
 import { pickMetric, type TargetQuery } from './targets';
 

@@ -2,7 +2,8 @@
 import type { RollingFigures } from '../monitoring/windows/metricsService';
 import type { EndpointRecord } from '../store/types';
 import { endpointNames, mapLimit, selectEndpoints, visible, type QueryContext } from './context';
-import { finiteOrNull, table, type Table } from './frames';
+import { finiteOrNull } from '../monitoring/stats/finite';
+import { table, type Table } from './frames';
 import type { TargetQuery } from './targets';
 
 /** Rolling figures are a few small reads per endpoint; this bounds how many run at once. */

@@ -6,10 +6,10 @@ import { assertProject } from '../auth/apiKeyService';
 import { InvalidInputError } from '../errors';
 import type { ExperimentRef, TrackingEvent } from '../store/types';
 import type { DataFilter } from '../tracking/experimentService';
+import { finiteOrNull } from '../monitoring/stats/finite';
 import { visible, type QueryContext } from './context';
 import {
   field,
-  finiteOrNull,
   frame,
   table,
   timeSeries,

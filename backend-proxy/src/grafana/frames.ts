@@ -92,7 +92,3 @@ export function frame(name: string, fields: Field[], meta?: FrameMeta): DataFram
 export function withRefId<T extends QueryResult>(results: T[], refId: string | undefined): T[] {
   return refId === undefined ? results : results.map((r) => ({ ...r, refId }));
 }
-
-/** NaN and infinities cannot be JSON; Grafana reads null as "no value". */
-export const finiteOrNull = (x: number | null | undefined): number | null =>
-  x === null || x === undefined || !Number.isFinite(x) ? null : x;

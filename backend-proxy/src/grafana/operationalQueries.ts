@@ -7,16 +7,9 @@ import type { CounterSet } from '../monitoring/aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../monitoring/aggregates/layout';
 import { taskSettingOf, type TaskSetting } from '../monitoring/accuracy/task';
 import { operationalFigures, type OperationalFigures } from '../monitoring/windows/operationalFigures';
+import { finiteOrNull } from '../monitoring/stats/finite';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
-import {
-  field,
-  finiteOrNull,
-  frame,
-  timeSeries,
-  type DataFrame,
-  type Datapoint,
-  type TimeSeries,
-} from './frames';
+import { field, frame, timeSeries, type DataFrame, type Datapoint, type TimeSeries } from './frames';
 import { budgetedStep, OPS_RECORD_BUDGET, seriesStep } from './steps';
 import { pickMetric, type TargetQuery } from './targets';
 

@@ -7,8 +7,9 @@
 import { UnprocessableError } from '../errors';
 import type { EstimatedPerformanceReport } from '../monitoring/analysis/estimatedPerformanceService';
 import type { EndpointRecord } from '../store/types';
+import { finiteOrNull } from '../monitoring/stats/finite';
 import { endpointNames, mapLimit, selectEndpoints, type QueryContext } from './context';
-import { finiteOrNull, timeSeries, type Datapoint, type TimeSeries } from './frames';
+import { timeSeries, type Datapoint, type TimeSeries } from './frames';
 import { budgetedStep, COLUMNS_RECORD_BUDGET, seriesStep } from './steps';
 import type { TargetQuery } from './targets';
 

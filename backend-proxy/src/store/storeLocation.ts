@@ -1,9 +1,4 @@
-/** Credentials never reach logs or error messages. */
+/** A store location safe to log: credentials never reach logs or error messages. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-/** A store location with any password replaced, safe to log. */
-export function describeStoreLocation(location: string): string {
-  return location.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

@@ -1,4 +1,5 @@
 import { asNumber, isMissing } from '../reference/columnValues';
+import { upperBoundBucket } from '../stats/histogramQuantile';
 import { binCount, type Binning, type ColumnBinning } from './binning';
 import { CounterSet } from './counterSet';
 import { LATENCY_BOUNDS, referenceBin, type ColumnGroup } from './layout';
@@ -83,18 +84,6 @@ export function planFor(binning: Binning): FoldPlan {
   return plan;
 }
 
-/** Index of the first latency bucket whose upper bound is >= the value. */
-function latencyBucket(us: number): number {
-  let lo = 0;
-  let hi = LATENCY_BOUNDS.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (LATENCY_BOUNDS[mid] >= us) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 export interface FoldablePrediction {
   /** Values by feature name. */
   features: Record<string, unknown>;
@@ -123,7 +112,7 @@ export class MinuteAccumulator {
     if (event.latencyUs !== null) {
       sums[plan.latencyCount] += 1;
       sums[plan.latencySum] += event.latencyUs;
-      sums[plan.latencyBuckets + latencyBucket(event.latencyUs)] += 1;
+      sums[plan.latencyBuckets + upperBoundBucket(LATENCY_BOUNDS, event.latencyUs)] += 1;
     }
     for (const slots of plan.features) this.foldColumn(slots, event.features[slots.column.spec.name]);
     for (const slots of plan.outputs) this.foldColumn(slots, event.outputs[slots.column.spec.name]);

@@ -39,8 +39,8 @@ export interface ColumnDrift {
 }
 
 /** The metrics each column kind gets. KS and Wasserstein need an order, chi-squared needs categories. */
-export const NUMERIC_METRICS: DriftMetric[] = metricsForKind('numeric');
-export const CATEGORICAL_METRICS: DriftMetric[] = metricsForKind('categorical');
+const NUMERIC_METRICS: DriftMetric[] = metricsForKind('numeric');
+const CATEGORICAL_METRICS: DriftMetric[] = metricsForKind('categorical');
 
 const total = (counts: number[]): number => counts.reduce((a, b) => a + b, 0);
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);

@@ -25,19 +25,14 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-interface Queue {
-  waiting: Waiting[];
-  /** A flush is scheduled or its commit is in flight. */
-  busy: boolean;
-}
-
 /** The queue key of a commit: its endpoints, in a stable order. */
 export function groupKey(commit: IngestCommit): string {
   return [...new Set(commit.activity.map((a) => a.endpointId))].sort().join('\n');
 }
 
 export class GroupCommit {
-  private readonly queues = new Map<string, Queue>();
+  /** Batches waiting per key. A key has a queue exactly while a flush is scheduled or its commit is in flight. */
+  private readonly queues = new Map<string, Waiting[]>();
 
   constructor(
     private readonly commitGroup: CommitGroup,
@@ -46,52 +41,48 @@ export class GroupCommit {
 
   commit(commit: IngestCommit): Promise<BatchOutcome> {
     const key = groupKey(commit);
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = { waiting: [], busy: false };
+    const queued = this.queues.get(key);
+    const queue = queued ?? [];
+    const promise = new Promise<BatchOutcome>((resolve, reject) => queue.push({ commit, resolve, reject }));
+    if (!queued) {
       this.queues.set(key, queue);
+      this.schedule(key, queue);
     }
-    const promise = new Promise<BatchOutcome>((resolve, reject) =>
-      (queue as Queue).waiting.push({ commit, resolve, reject }),
-    );
-    if (!queue.busy) this.schedule(key, queue);
     return promise;
   }
 
-  private schedule(key: string, queue: Queue): void {
-    queue.busy = true;
+  private schedule(key: string, queue: Waiting[]): void {
     setImmediate(() => void this.flush(key, queue));
   }
 
-  private async flush(key: string, queue: Queue): Promise<void> {
-    const group = queue.waiting.splice(0, this.maxGroup);
+  private async flush(key: string, queue: Waiting[]): Promise<void> {
+    const group = queue.splice(0, this.maxGroup);
     await this.settle(group);
-    if (queue.waiting.length) this.schedule(key, queue);
-    else {
-      queue.busy = false;
-      this.queues.delete(key);
-    }
+    if (queue.length) this.schedule(key, queue);
+    else this.queues.delete(key);
   }
 
   private async settle(group: Waiting[]): Promise<void> {
+    let outcomes: BatchOutcome[];
     try {
-      const outcomes = await this.commitGroup(group.map((w) => w.commit));
-      group.forEach((w, i) => w.resolve(outcomes[i]));
-      return;
+      outcomes = await this.commitGroup(group.map((w) => w.commit));
     } catch (error) {
       if (group.length === 1 || error instanceof UnavailableError) {
         for (const w of group) w.reject(error);
         return;
       }
+      // Something in the group is wrong: find out which by committing each batch alone.
+      for (const w of group) await this.settle([w]);
+      return;
     }
-    // Something in the group is wrong: find out which by committing each batch alone.
-    for (const w of group) {
-      try {
-        const [outcome] = await this.commitGroup([w.commit]);
-        w.resolve(outcome);
-      } catch (error) {
-        w.reject(error);
-      }
+    // The group is committed, so a wrong answer is not retried (that could count batches twice).
+    if (outcomes.length !== group.length) {
+      const error = new Error(
+        `the store answered ${outcomes.length} outcomes for a group of ${group.length} ingest batches`,
+      );
+      for (const w of group) w.reject(error);
+      return;
     }
+    group.forEach((w, i) => w.resolve(outcomes[i]));
   }
 }

@@ -15,10 +15,11 @@
  * same predictions, and a window's lag figures do not change meaning as older labels trickle in.
  */
 import type { CounterSet } from '../aggregates/counterSet';
+import { finiteOrNull } from '../stats/finite';
 import { histogramQuantile } from '../stats/histogramQuantile';
 import { LABEL_LAG_BOUNDS_S, labelLagBucket } from './labelLag';
 
-export const LABEL_HEALTH_COUNTERS = {
+const LABEL_HEALTH_COUNTERS = {
   labelled: 'lh:n',
   lag: 'lh:lag',
   lagSum: 'lh:lag:sum',
@@ -64,8 +65,6 @@ export interface LabelHealth {
   /** Repeats for predictions already labelled. */
   duplicates: number;
 }
-
-const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export function labelHealth(counters: CounterSet, predictions: number): LabelHealth {
   const labelled = counters.get(C.labelled);

@@ -5,6 +5,8 @@
  * (stats/histogramQuantile.ts), so p50/p95 are within one bucket of the exact value, and the
  * maximum is kept exactly. A label that arrives before its prediction has lag 0 (first bucket).
  */
+import { upperBoundBucket } from '../stats/histogramQuantile';
+
 export const LABEL_LAG_BOUNDS_S: readonly number[] = [
   1,
   2,
@@ -31,8 +33,5 @@ export const labelLagSeconds = (predictionMs: number, labelMs: number): number =
   Math.max(0, (labelMs - predictionMs) / 1_000);
 
 /** Index of the first bound >= the lag. */
-export function labelLagBucket(lagSeconds: number): number {
-  let k = 0;
-  while (LABEL_LAG_BOUNDS_S[k] < lagSeconds) k++;
-  return k;
-}
+export const labelLagBucket = (lagSeconds: number): number =>
+  upperBoundBucket(LABEL_LAG_BOUNDS_S, lagSeconds);

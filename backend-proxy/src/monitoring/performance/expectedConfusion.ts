@@ -6,15 +6,14 @@
  *   TP = Σ n_b f_b p_b           FP = Σ n_b f_b (1 − p_b)
  *   FN = Σ n_b (1 − f_b) p_b     TN = Σ n_b (1 − f_b)(1 − p_b)
  *
- * accuracy = (TP + TN) / N, precision = TP / (TP + FP), recall = TP / (TP + FN),
- * F1 = 2 TP / (2 TP + FP + FN); null where the denominator is 0.
+ * precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2 TP / (2 TP + FP + FN); null where
+ * the denominator is 0. Accuracy, (TP + TN) / N, is estimateBand.ts's estimate (with its band).
  */
 export interface ExpectedConfusion {
   tp: number;
   fp: number;
   fn: number;
   tn: number;
-  accuracy: number | null;
   precision: number | null;
   recall: number | null;
   f1: number | null;
@@ -44,7 +43,6 @@ export function expectedConfusion(
     fp,
     fn,
     tn,
-    accuracy: ratio(tp + tn, tp + fp + fn + tn),
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fn),
     f1: ratio(2 * tp, 2 * tp + fp + fn),

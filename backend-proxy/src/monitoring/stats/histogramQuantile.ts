@@ -32,6 +32,22 @@ export function latencyBucketBoundsUs(): number[] {
 }
 
 /**
+ * The bucket of a value on `upperBounds` (strictly ascending, ending with Infinity): the first
+ * bucket b with value <= upperBounds[b], i.e. value in (upperBounds[b - 1], upperBounds[b]].
+ * Binary search: ingest calls it per event.
+ */
+export function upperBoundBucket(upperBounds: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = upperBounds.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (upperBounds[mid] >= value) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
  * `upperBounds` strictly ascending and ending with Infinity; `bucketCounts[i]` counts the
  * observations in (upperBounds[i - 1], upperBounds[i]] (per bucket, not cumulative).
  */

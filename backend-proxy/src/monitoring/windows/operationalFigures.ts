@@ -4,6 +4,7 @@ import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionM
 import type { PredictionTask } from '../accuracy/predictionTasks';
 import { decideTask, type TaskSetting, type TaskSource } from '../accuracy/task';
 import { labelHealth, type LabelHealth } from '../labels/labelHealth';
+import { finiteOrNull } from '../stats/finite';
 import { histogramQuantile } from '../stats/histogramQuantile';
 
 /** What devops read off a window: throughput, errors, latency (ms), and label agreement. */
@@ -31,7 +32,6 @@ export interface OperationalFigures {
   labels: LabelHealth;
 }
 
-const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 // Built once: series call this for every step, and the names were most of its cost.
 const BUCKET_NAMES = LATENCY_BOUNDS.map((_bound, k) => `lat:b:${k}`);
 

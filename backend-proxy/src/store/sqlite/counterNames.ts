@@ -45,7 +45,9 @@ export function sqliteCounterNames(db: Database.Database): {
       nameOf: (id) => {
         try {
           return fresh().nameOf(id);
-        } catch {
+        } catch (error) {
+          // Only an id not loaded yet (another process added it) is worth a reload; a database error is not.
+          if (!(error instanceof RangeError)) throw error;
           dictionary.load(rows());
           return dictionary.nameOf(id);
         }

@@ -137,4 +137,21 @@ describe('GroupCommit', () => {
     expect(results.every((r) => r.status === 'rejected' && r.reason instanceof UnavailableError)).toBe(true);
     expect(groups).toEqual([3]);
   });
+
+  it('fails every batch of a group the store answers with too few outcomes, without committing again', async () => {
+    const short = new GroupCommit(async (commits) => {
+      groups.push(commits.length);
+      return (await store.commitIngestGroup(commits)).slice(1);
+    });
+    const results = await Promise.allSettled([1, 2].map((n) => short.commit(batch(`s${n}`, 'e1', n))));
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect(r.status === 'rejected' && (r.reason as Error).message).toBe(
+        'the store answered 1 outcomes for a group of 2 ingest batches',
+      );
+    }
+    expect(groups).toEqual([2]);
+    // The group was committed once: 1 + 2 predictions, not counted again.
+    expect((await store.getEndpoint('e1'))?.predictionCount).toBe(3);
+  });
 });

@@ -1,4 +1,8 @@
-import { histogramQuantile, latencyBucketBoundsUs } from '../../../src/monitoring/stats/histogramQuantile';
+import {
+  histogramQuantile,
+  latencyBucketBoundsUs,
+  upperBoundBucket,
+} from '../../../src/monitoring/stats/histogramQuantile';
 import { expectClose, fixtures, fromJson } from './mathFixtures';
 
 describe('latencyBucketBoundsUs', () => {
@@ -51,5 +55,20 @@ describe('histogramQuantile', () => {
     expect(() => histogramQuantile([1, Infinity], [1], 0.5)).toThrow(/counts/);
     expect(() => histogramQuantile([1, Infinity], [1, -1], 0.5)).toThrow(/non-negative/);
     expect(() => histogramQuantile([1, Infinity], [1, 1], 2)).toThrow(RangeError);
+  });
+});
+
+describe('upperBoundBucket', () => {
+  it('finds the bucket (previous bound, bound] of a value, on every bound and between', () => {
+    const bounds = [1, 5, 10, Infinity];
+    const values = [-2, 0, 1, 1.01, 5, 7, 10, 10.5, 1e12];
+    expect(values.map((v) => upperBoundBucket(bounds, v))).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 3]);
+  });
+
+  it('agrees with a linear scan on every latency bound and its neighbours', () => {
+    const bounds = latencyBucketBoundsUs();
+    const linear = (v: number) => bounds.findIndex((b) => v <= b);
+    const values = bounds.filter(Number.isFinite).flatMap((b) => [b - 0.5, b, b + 0.5]);
+    expect(values.map((v) => upperBoundBucket(bounds, v))).toEqual(values.map(linear));
   });
 });

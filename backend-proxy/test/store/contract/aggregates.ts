@@ -2,15 +2,8 @@ import type { Store } from '../../../src/store/types';
 import { M, MINUTE, T0, delta, endpoint, ingest, sortBy } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function aggregatesContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function aggregatesContract({ store, contractTest }: ContractSuite): void {
   describe('aggregates', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('concurrent writers on one aggregate record: every delta counts', async () => {
       await store.insertEndpointIfAbsent(endpoint('e1'));
       // 12 ingest commits and 12 label-style deltas at once on one record, new counter names included.

@@ -1,17 +1,10 @@
 import { Readable } from 'node:stream';
-import type { ExperimentRef, NewTrackingEvent, Store } from '../../../src/store/types';
+import type { ExperimentRef, NewTrackingEvent } from '../../../src/store/types';
 import { at, pieces, pseudoRandomBytes, readAll, sha256 } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function artifactsContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function artifactsContract({ store, contractTest }: ContractSuite): void {
   describe('artifacts', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     const ref: ExperimentRef = { project: 'proj', name: 'exp' };
     const meta = (artifact: string) => ({
       ...ref,

@@ -1,16 +1,8 @@
-import type { Store } from '../../../src/store/types';
 import { at } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function documentsContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function documentsContract({ store, contractTest }: ContractSuite): void {
   describe('documents', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest(
       'documents: insert once, compare-and-set updates, list by kind and project, delete',
       async () => {

@@ -2,15 +2,8 @@ import type { Store } from '../../../src/store/types';
 import { at, endpoint } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function endpointsContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function endpointsContract({ store, contractTest }: ContractSuite): void {
   describe('endpoints', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('insertEndpointIfAbsent inserts once; getEndpoint round-trips every field', async () => {
       const e = endpoint('e1', {
         labels: { team: 'ml', 'a.b': 'dotted', $where: '1', 'k=v': 'w' },

@@ -2,15 +2,8 @@ import type { MonitoringEventRecord, Store } from '../../../src/store/types';
 import { at } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function eventLogContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function eventLogContract({ store, contractTest }: ContractSuite): void {
   describe('monitoring events', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('monitoring events: filters, order by time, limit, JSON data', async () => {
       const event = (ms: number, over: Partial<MonitoringEventRecord> = {}): MonitoringEventRecord => ({
         time: at(ms),

@@ -1,5 +1,6 @@
 /** Fixtures of the store contract: fixed times, records and values, shared by its sections. */
 import { createHash } from 'node:crypto';
+import { newEndpointRecord } from '../../../src/monitoring/endpoints/endpointService';
 import type { Readable } from 'node:stream';
 import type {
   AggregateDelta,
@@ -48,35 +49,20 @@ export async function readAll(stream: Readable): Promise<Buffer> {
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 export function endpoint(id: string, overrides: Partial<EndpointRecord> = {}): EndpointRecord {
-  return {
-    id,
+  const spec = {
     project: 'proj',
     model: 'model',
     version: '1',
     function: 'serving',
     modelClass: 'sklearn.linear_model.LogisticRegression',
-    labels: {},
     features: [
-      { name: 'sepal.length', kind: 'numeric' },
-      { name: 'species', kind: 'categorical' },
+      { name: 'sepal.length', kind: 'numeric' as const },
+      { name: 'species', kind: 'categorical' as const },
     ],
-    predictionColumns: [{ name: 'label', kind: 'categorical' }],
+    predictionColumns: [{ name: 'label', kind: 'categorical' as const }],
     labelColumns: ['label'],
-    thresholds: null,
-    task: null,
-    monitoring: true,
-    createdAt: at(0),
-    firstRequest: null,
-    lastRequest: null,
-    predictionCount: 0,
-    errorCount: 0,
-    accuracy: null,
-    driftStatus: 'UNKNOWN',
-    driftMeasures: null,
-    driftEvaluatedAt: null,
-    referenceVersion: 0,
-    ...overrides,
   };
+  return { ...newEndpointRecord(spec, at(0)), id, ...overrides };
 }
 
 export function ingest(overrides: Partial<IngestCommit> = {}): IngestCommit {

@@ -13,7 +13,7 @@ import { artifactsContract } from './artifacts';
 import { documentsContract } from './documents';
 import { endpointsContract } from './endpoints';
 import { eventLogContract } from './eventLog';
-import type { ContractSuite } from './harness';
+import { currentStore, type ContractSuite } from './harness';
 import { ingestContract } from './ingest';
 import { keysContract } from './keys';
 import { labelsContract } from './labels';
@@ -72,7 +72,8 @@ export function describeStoreContract(
       await expect(store.ping()).resolves.toBeUndefined();
     });
 
-    for (const section of SECTIONS) section({ store: () => store, contractTest });
+    const current = currentStore(() => store);
+    for (const section of SECTIONS) section({ store: current, contractTest });
   });
   // A skip list naming a test that no longer exists would hide nothing and mislead: refuse it.
   const unknown = skipped.filter((name) => !names.has(name));

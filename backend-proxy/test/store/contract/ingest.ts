@@ -1,16 +1,12 @@
-import type { Store } from '../../../src/store/types';
 import { M, at, delta, endpoint, ingest, predictionKey, sample, sortBy } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function ingestContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
+export function ingestContract({ store, contractTest }: ContractSuite): void {
+  /** The `ops` minute aggregates of an endpoint from minute 0 up to (excluding) minute `to`. */
+  const opsMinutes = (endpointId: string, to: number) =>
+    store.listAggregates({ endpointId, family: 'ops', resolution: 'minute', from: M(0), to: M(to) });
 
   describe('ingest', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest(
       'commitIngest applies everything; a replayed batch id returns the stored receipt and changes nothing',
       async () => {
@@ -45,13 +41,7 @@ export function ingestContract(suite: ContractSuite): void {
           firstRequest: at(1000),
           lastRequest: at(5000),
         });
-        const aggregates = await store.listAggregates({
-          endpointId: 'e1',
-          family: 'ops',
-          resolution: 'minute',
-          from: M(0),
-          to: M(1),
-        });
+        const aggregates = await opsMinutes('e1', 1);
         expect(aggregates).toEqual([
           {
             key: first.aggregates[0].key,
@@ -83,15 +73,7 @@ export function ingestContract(suite: ContractSuite): void {
         expect(await store.commitIngest(replay)).toEqual({ applied: false, receipt });
         expect(await store.getEndpoint('e1')).toEqual(after);
         expect(await store.getEndpoint('e2')).toBeNull();
-        expect(
-          await store.listAggregates({
-            endpointId: 'e1',
-            family: 'ops',
-            resolution: 'minute',
-            from: M(0),
-            to: M(1),
-          }),
-        ).toEqual(aggregates);
+        expect(await opsMinutes('e1', 1)).toEqual(aggregates);
         expect(await store.listSamples('e1', at(0), at(10_000), 10)).toHaveLength(2);
         expect(await store.findPredictionKeys(['r2'])).toEqual([]);
       },
@@ -109,17 +91,7 @@ export function ingestContract(suite: ContractSuite): void {
       expect(outcomes.filter((o) => o.applied)).toHaveLength(1);
       for (const o of outcomes) if (!o.applied) expect(o.receipt).toEqual({ ok: 1 });
       expect((await store.getEndpoint('e1'))?.predictionCount).toBe(1);
-      expect(
-        (
-          await store.listAggregates({
-            endpointId: 'e1',
-            family: 'ops',
-            resolution: 'minute',
-            from: M(0),
-            to: M(1),
-          })
-        )[0].sums,
-      ).toEqual({ n: 1 });
+      expect((await opsMinutes('e1', 1))[0].sums).toEqual({ n: 1 });
     });
 
     contractTest(
@@ -150,13 +122,7 @@ export function ingestContract(suite: ContractSuite): void {
           { applied: true },
         ]);
         expect((await store.getEndpoint('e1'))?.predictionCount).toBe(1 + 2 + 4 + 8);
-        const [minute] = await store.listAggregates({
-          endpointId: 'e1',
-          family: 'ops',
-          resolution: 'minute',
-          from: M(0),
-          to: M(1),
-        });
+        const [minute] = await opsMinutes('e1', 1);
         expect(minute.sums).toEqual({ n: 15 });
         expect((await store.findPredictionKeys(['r-a', 'r-b'])).map((k) => k.requestId).sort()).toEqual([
           'r-a',
@@ -228,13 +194,7 @@ export function ingestContract(suite: ContractSuite): void {
           firstRequest: at(500),
           lastRequest: at(7000),
         });
-        const list = await store.listAggregates({
-          endpointId: 'e1',
-          family: 'ops',
-          resolution: 'minute',
-          from: M(0),
-          to: M(2),
-        });
+        const list = await opsMinutes('e1', 2);
         expect(sortBy(list, (a) => String(a.key.start))).toEqual([
           {
             key: {
@@ -274,15 +234,7 @@ export function ingestContract(suite: ContractSuite): void {
       });
       await expect(store.commitIngest(bad)).rejects.toThrow();
       expect(await store.getEndpoint('e9')).toBeNull();
-      expect(
-        await store.listAggregates({
-          endpointId: 'e9',
-          family: 'ops',
-          resolution: 'minute',
-          from: M(0),
-          to: M(1),
-        }),
-      ).toEqual([]);
+      expect(await opsMinutes('e9', 1)).toEqual([]);
       expect(await store.listSamples('e9', at(0), at(10_000), 10)).toEqual([]);
       expect(await store.commitIngest({ ...bad, samples: [sample('e9', 1000)] })).toEqual({
         applied: true,

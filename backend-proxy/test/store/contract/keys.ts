@@ -1,16 +1,9 @@
-import type { ApiKeyRecord, Store } from '../../../src/store/types';
+import type { ApiKeyRecord } from '../../../src/store/types';
 import { at, sortBy } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function keysContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function keysContract({ store, contractTest }: ContractSuite): void {
   describe('API keys', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('keys: insert, find by hash, list, revoke, count active', async () => {
       const k1: ApiKeyRecord = {
         id: 'k1',

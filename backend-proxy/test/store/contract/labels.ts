@@ -1,16 +1,8 @@
-import type { Store } from '../../../src/store/types';
 import { at, ingest, pendingLabel, predictionKey, sortBy } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function labelsContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function labelsContract({ store, contractTest }: ContractSuite): void {
   describe('prediction keys and pending labels', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('findPredictionKeys returns the known ones', async () => {
       const keys = [
         predictionKey('r1', 60_000),

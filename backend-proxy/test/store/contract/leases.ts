@@ -1,16 +1,8 @@
-import type { Store } from '../../../src/store/types';
 import { at } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function leasesContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function leasesContract({ store, contractTest }: ContractSuite): void {
   describe('leases', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest(
       'one of two holders wins; same holder renews; expiry allows takeover; release frees',
       async () => {

@@ -1,16 +1,8 @@
-import type { Store } from '../../../src/store/types';
 import { at } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function projectSettingsContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function projectSettingsContract({ store, contractTest }: ContractSuite): void {
   describe('project settings', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('project settings: absent, stored, replaced', async () => {
       expect(await store.getProjectSettings('p1')).toBeNull();
       const settings = {

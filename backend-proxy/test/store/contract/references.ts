@@ -1,16 +1,8 @@
-import type { Store } from '../../../src/store/types';
 import { at, endpoint } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function referencesContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function referencesContract({ store, contractTest }: ContractSuite): void {
   describe('references', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('references: versions kept, newest active, endpoint switched', async () => {
       await store.insertEndpointIfAbsent(endpoint('e1'));
       await store.insertEndpointIfAbsent(endpoint('e2'));

@@ -1,16 +1,9 @@
-import type { SampleRecord, Store } from '../../../src/store/types';
+import type { SampleRecord } from '../../../src/store/types';
 import { T0, at, ingest, pendingLabel, predictionKey, sample } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function retentionContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function retentionContract({ store, contractTest }: ContractSuite): void {
   describe('retention', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest(
       'pruneExpired removes expired keys and labels, old and surplus samples, old batch ids, and counts them',
       async () => {

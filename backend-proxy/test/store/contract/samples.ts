@@ -1,16 +1,9 @@
-import type { SampleRecord, Store } from '../../../src/store/types';
+import type { SampleRecord } from '../../../src/store/types';
 import { T0, at, ingest, sample } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function samplesContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function samplesContract({ store, contractTest }: ContractSuite): void {
   describe('samples', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     contractTest('listSamples by time window with a limit', async () => {
       const samples = [5000, 1000, 3000, 2000, 4000].map((ms) =>
         sample('e1', ms, { features: { 'a.b': ms, $x: 'y', list: [1, null] }, prediction: [0.1, 0.9] }),

@@ -3,15 +3,8 @@ import type { ExperimentRef, NewTrackingEvent, Store, TrackingEvent } from '../.
 import { JSON_VALUES, at } from './fixtures';
 import type { ContractSuite } from './harness';
 
-export function trackingContract(suite: ContractSuite): void {
-  const { contractTest } = suite;
-  let store: Store;
-
+export function trackingContract({ store, contractTest }: ContractSuite): void {
   describe('experiments and runs', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     const ref: ExperimentRef = { project: 'proj', name: 'exp' };
 
     contractTest('ensureExperiment creates once and keeps the first provider', async () => {
@@ -86,10 +79,6 @@ export function trackingContract(suite: ContractSuite): void {
   });
 
   describe('tracking events', () => {
-    beforeEach(() => {
-      store = suite.store();
-    });
-
     const ref: ExperimentRef = { project: 'proj', name: 'exp' };
 
     /** 20 events over two runs; dt values repeat (ties) and go back in time across the two calls. */
