@@ -20,6 +20,10 @@ module.exports = {
     '<rootDir>/test/monitoring/monitoringApi.test.ts',
     '<rootDir>/test/monitoring/accuracy/taskAgreement.test.ts',
     '<rootDir>/test/monitoring/monitors/monitorsApi.test.ts',
+    '<rootDir>/test/monitoring/segments/segmentsApi.test.ts',
+    '<rootDir>/test/grafana/segmentQueries.test.ts',
+    '<rootDir>/test/metrics/segmentGauges.test.ts',
+    '<rootDir>/test/monitoring/alerts/segmentAlerts.test.ts',
     '<rootDir>/test/reports/reportsApi.test.ts',
   ],
 };

@@ -13,16 +13,13 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config';
 import { Random } from '../src/demo/random';
-import { createLogger } from '../src/logger';
 import { DEFAULT_RETENTION } from '../src/monitoring/evaluation/retention';
 import { DEFAULT_INGEST_OPTIONS } from '../src/monitoring/ingest/ingestService';
-import { createServices } from '../src/services';
-import { openStore } from '../src/store';
 import { RESOLUTION_MS, type Resolution } from '../src/store/types';
 import { machineDescription, option } from './lib/benchArgs';
 import { runBench } from './lib/benchProxy';
+import { openBenchServices } from './lib/benchStore';
 import { aggregatePayloads, type PayloadFigures } from './lib/aggregatePayloads';
 
 const FEATURES = 20;
@@ -37,12 +34,8 @@ async function main(): Promise<void> {
   const hours = option('hours', 24);
   const folder = mkdtempSync(join(tmpdir(), 'driftwatch-storage-'));
   const path = join(folder, 'bench.db');
-  const store = await openStore(path);
-  const services = createServices(
-    loadConfig({}, { store: path, evaluationIntervalMs: 0 }),
-    createLogger('silent'),
-    store,
-  );
+  const services = await openBenchServices(path);
+  const { store } = services;
   try {
     const random = new Random(11);
     const names = Array.from({ length: FEATURES }, (_, i) => `x${i}`);

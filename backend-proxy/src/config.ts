@@ -22,6 +22,8 @@ export interface Config {
   metricsPort: number | null;
   /** Export per-feature drift gauges to Prometheus (one series per endpoint x feature). */
   metricsPerFeature: boolean;
+  /** Most segment series /metrics exports (the worst segments first); the rest are counted as dropped. */
+  prometheusSegmentLimit: number;
   /** How often monitor jobs are checked for being due, ms; 0 disables the job runner. */
   jobTickMs: number;
   /** How often pending webhook deliveries are sent, ms; 0 disables delivery. */
@@ -52,6 +54,7 @@ const DEFAULTS: Config = {
   evaluationWindowMs: 3_600_000,
   metricsPort: null,
   metricsPerFeature: false,
+  prometheusSegmentLimit: 500,
   jobTickMs: 15_000,
   webhookPollMs: 1_000,
   grafanaUrl: null,
@@ -121,6 +124,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     evaluationWindowMs: integer(env, 'DRIFTWATCH_EVALUATION_WINDOW_MS', DEFAULTS.evaluationWindowMs, 60_000),
     metricsPort: metricsPort === 0 ? null : metricsPort,
     metricsPerFeature: boolean(env, 'DRIFTWATCH_METRICS_PER_FEATURE', DEFAULTS.metricsPerFeature),
+    prometheusSegmentLimit: integer(
+      env,
+      'DRIFTWATCH_PROMETHEUS_SEGMENT_LIMIT',
+      DEFAULTS.prometheusSegmentLimit,
+      0,
+    ),
     jobTickMs: integer(env, 'DRIFTWATCH_JOB_TICK_MS', DEFAULTS.jobTickMs, 0),
     webhookPollMs: integer(env, 'DRIFTWATCH_WEBHOOK_POLL_MS', DEFAULTS.webhookPollMs, 0),
     grafanaUrl: url(env, 'DRIFTWATCH_GRAFANA_URL'),

@@ -15,6 +15,8 @@ import { LabelService } from './monitoring/ingest/labelService';
 import { JobService } from './monitoring/jobs/jobService';
 import { MonitorService } from './monitoring/monitors/monitorService';
 import { ReferenceService } from './monitoring/reference/referenceService';
+import { SegmentDriftService } from './monitoring/segments/segmentDrift';
+import { SegmentService } from './monitoring/segments/segmentService';
 import { MetricsService } from './monitoring/windows/metricsService';
 import { WindowService } from './monitoring/windows/windowService';
 import { ReportService } from './reports/reportService';
@@ -32,6 +34,8 @@ export interface Services {
   references: ReferenceService;
   ingest: IngestService;
   labels: LabelService;
+  segments: SegmentService;
+  segmentDrift: SegmentDriftService;
   windows: WindowService;
   metrics: MetricsService;
   drift: DriftService;
@@ -63,10 +67,13 @@ export function createServices(
   const drift = new DriftService(windows, references, endpoints);
   const accuracy = new AccuracyService(windows, references);
   const estimatedPerformance = new EstimatedPerformanceService(windows, references);
+  const segments = new SegmentService(store, windows, clock);
+  const segmentDrift = new SegmentDriftService(segments, drift, store);
   const ingest = new IngestService(
     store,
     references,
     labels,
+    segments,
     {
       ...DEFAULT_INGEST_OPTIONS,
       eventTimeWindow: {
@@ -103,10 +110,12 @@ export function createServices(
   const alerts = new AlertService(
     store,
     deliveries,
+    segments,
     { grafanaUrl: config.grafanaUrl, publicUrl: config.publicUrl },
     clock,
   );
   prometheus.exportAlertStates(() => alerts.states());
+  prometheus.exportSegmentStatuses(() => segmentDrift.latest(), config.prometheusSegmentLimit);
   return {
     config,
     logger,
@@ -117,6 +126,8 @@ export function createServices(
     references,
     ingest,
     labels,
+    segments,
+    segmentDrift,
     windows,
     metrics,
     drift,
@@ -127,6 +138,8 @@ export function createServices(
       drift,
       metrics,
       alerts,
+      segments,
+      segmentDrift,
       logger.child({ component: 'evaluator' }),
       {
         intervalMs: config.evaluationIntervalMs,
@@ -146,6 +159,8 @@ export function createServices(
       experiments,
       alerts,
       jobs,
+      segments,
+      segmentDrift,
       logger: logger.child({ component: 'grafana' }),
     }),
     prometheus,

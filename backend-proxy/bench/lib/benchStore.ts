@@ -1,6 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createServices, type Services } from '../../src/services';
+import { openStore } from '../../src/store';
 import { seedBenchStore, type SeedResult } from './seedAggregates';
+
+/** The store file at `path` with every service on it and no background work, for seeding; close `services.store` after. */
+export async function openBenchServices(path: string): Promise<Services> {
+  const store = await openStore(path);
+  return createServices(
+    loadConfig({}, { store: path, evaluationIntervalMs: 0 }),
+    createLogger('silent'),
+    store,
+  );
+}
 
 /**
  * The benchmark store: `BENCH_STORE` (default /tmp/driftwatch-bench/bench.db), seeded for the

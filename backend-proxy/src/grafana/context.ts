@@ -10,6 +10,9 @@ import type { EstimatedPerformanceService } from '../monitoring/analysis/estimat
 import type { EndpointService } from '../monitoring/endpoints/endpointService';
 import type { JobService } from '../monitoring/jobs/jobService';
 import type { ReferenceService } from '../monitoring/reference/referenceService';
+import type { SegmentDriftService } from '../monitoring/segments/segmentDrift';
+import type { SegmentScope } from '../monitoring/segments/segmentScope';
+import type { SegmentService } from '../monitoring/segments/segmentService';
 import type { MetricsService } from '../monitoring/windows/metricsService';
 import type { WindowService } from '../monitoring/windows/windowService';
 import type { EndpointRecord, Store } from '../store/types';
@@ -28,6 +31,8 @@ export interface GrafanaDeps {
   experiments: ExperimentService;
   alerts: AlertService;
   jobs: JobService;
+  segments: SegmentService;
+  segmentDrift: SegmentDriftService;
   logger: Logger;
 }
 
@@ -46,6 +51,8 @@ export interface QueryContext {
   deps: GrafanaDeps;
   window: QueryWindow;
   access: Access;
+  /** The one segment a target reads (segmentQueries.ts perSegment); null: the whole endpoint. */
+  segment: SegmentScope | null;
   /**
    * Computes a read once per request: a panel's targets often need the same drift report, series
    * or rolling figures (every target shares the request's window). Results must not be mutated.

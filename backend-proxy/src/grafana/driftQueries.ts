@@ -12,6 +12,7 @@ import { DRIFT_METRICS, type DriftMetric } from '../monitoring/drift/driftMetric
 import type { ReferenceStatistics } from '../monitoring/reference/types';
 import { finiteOrNull } from '../monitoring/stats/finite';
 import { niceStep } from '../monitoring/windows/windowService';
+import { aggregatesIdOf } from '../monitoring/segments/segmentScope';
 import type { EndpointRecord } from '../store/types';
 import { endpointNames, mapLimit, selectEndpoints, selectOneEndpoint, type QueryContext } from './context';
 import { field, frame, table, timeSeries, type DataFrame, type Table, type TimeSeries } from './frames';
@@ -24,8 +25,8 @@ export const MAX_DRIFT_POINTS = 200;
 const DEFAULT_SAMPLE_LIMIT = 10_000;
 
 async function reportFor(ctx: QueryContext, endpoint: EndpointRecord): Promise<DriftReport> {
-  return ctx.once(`report:${endpoint.id}`, () =>
-    ctx.deps.drift.report(endpoint, ctx.window.from, ctx.window.to),
+  return ctx.once(`report:${aggregatesIdOf(endpoint.id, ctx.segment)}`, () =>
+    ctx.deps.drift.report(endpoint, ctx.window.from, ctx.window.to, undefined, ctx.segment ?? undefined),
   );
 }
 
@@ -35,8 +36,17 @@ function driftSeriesFor(
   stepMs: number,
   measures: DriftMetric[],
 ) {
-  return ctx.once(`drift-series:${endpoint.id}:${stepMs}:${measures.join(',')}`, () =>
-    ctx.deps.drift.series(endpoint, ctx.window.from, ctx.window.to, stepMs, measures),
+  return ctx.once(
+    `drift-series:${aggregatesIdOf(endpoint.id, ctx.segment)}:${stepMs}:${measures.join(',')}`,
+    () =>
+      ctx.deps.drift.series(
+        endpoint,
+        ctx.window.from,
+        ctx.window.to,
+        stepMs,
+        measures,
+        ctx.segment ?? undefined,
+      ),
   );
 }
 

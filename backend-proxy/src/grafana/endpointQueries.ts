@@ -1,4 +1,5 @@
 /** Endpoint lists and counts: MLRun's `list_projects` / `list_endpoints`, and the Overview's stat panels. */
+import { aggregatesIdOf } from '../monitoring/segments/segmentScope';
 import type { RollingFigures } from '../monitoring/windows/metricsService';
 import type { EndpointRecord } from '../store/types';
 import { endpointNames, mapLimit, selectEndpoints, visible, type QueryContext } from './context';
@@ -11,7 +12,9 @@ const CONCURRENCY = 8;
 
 async function rollingFor(ctx: QueryContext, endpoints: EndpointRecord[]): Promise<RollingFigures[]> {
   return mapLimit(endpoints, CONCURRENCY, (e) =>
-    ctx.once(`rolling:${e.id}`, () => ctx.deps.metrics.rolling(e.id)),
+    ctx.once(`rolling:${aggregatesIdOf(e.id, ctx.segment)}`, () =>
+      ctx.deps.metrics.rolling(aggregatesIdOf(e.id, ctx.segment)),
+    ),
   );
 }
 

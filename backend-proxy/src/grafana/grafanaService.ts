@@ -42,6 +42,14 @@ import {
   runsTable,
 } from './experimentQueries';
 import { table, withRefId, type QueryResult } from './frames';
+import {
+  asksPerSegment,
+  perSegment,
+  segmentDrift,
+  segmentFeatureDrift,
+  segmentKeysTable,
+  segmentsTable,
+} from './segmentQueries';
 import { alertStates, jobStates } from './monitoringQueries';
 import { endpointHeatmap, latencyHeatmap, operationalSeries } from './operationalQueries';
 import type {
@@ -107,6 +115,10 @@ const HANDLERS: Record<TargetName, Handler> = {
   estimated_accuracy: estimatedAccuracySeries,
   heatmap: endpointHeatmap,
   latency_heatmap: latencyHeatmap,
+  segment_keys: segmentKeysTable,
+  segments: segmentsTable,
+  segment_drift: segmentDrift,
+  segment_feature_drift: segmentFeatureDrift,
   feature_drift: featureDrift,
   drift_over_time: driftOverTime,
   feature_histogram: featureHistogram,
@@ -203,7 +215,7 @@ export class GrafanaService {
   ) {}
 
   private context(window: QueryWindow, access: Access): QueryContext {
-    return { deps: this.deps, window, access, once: requestCache() };
+    return { deps: this.deps, window, access, segment: null, once: requestCache() };
   }
 
   /** Every visible target answered, in order, each result tagged with its refId. */
@@ -224,7 +236,8 @@ export class GrafanaService {
         const q = applyAdhoc(query, request.adhocFilters);
         await authorizeNamedEndpoints(ctx, q);
         if (TAG_KEYS.some((k) => q[k]?.length === 0)) return [];
-        return withRefId(await HANDLERS[q.target_endpoint](ctx, q), refId);
+        const handler = HANDLERS[q.target_endpoint];
+        return withRefId(await (asksPerSegment(q) ? perSegment(ctx, q, handler) : handler(ctx, q)), refId);
       }),
     );
     return results.flat();

@@ -3,6 +3,7 @@
  * accuracy and label health per step, all merged from `ops` aggregates (never raw events).
  */
 import { RESOLUTION_MS } from '../store/types';
+import { aggregatesIdOf } from '../monitoring/segments/segmentScope';
 import type { CounterSet } from '../monitoring/aggregates/counterSet';
 import { LATENCY_BOUNDS } from '../monitoring/aggregates/layout';
 import { taskSettingOf, type TaskSetting } from '../monitoring/accuracy/task';
@@ -18,8 +19,9 @@ const CONCURRENCY = 8;
 /** An endpoint's `ops` counters per step over the request's window, read once per request. */
 function opsSeries(ctx: QueryContext, endpointId: string, stepMs: number) {
   const { from, to } = ctx.window;
-  return ctx.once(`ops-series:${endpointId}:${stepMs}`, () =>
-    ctx.deps.windows.series(endpointId, from, to, stepMs, { families: ['ops'] }),
+  const aggregatesId = aggregatesIdOf(endpointId, ctx.segment);
+  return ctx.once(`ops-series:${aggregatesId}:${stepMs}`, () =>
+    ctx.deps.windows.series(aggregatesId, from, to, stepMs, { families: ['ops'] }),
   );
 }
 /** Heat maps never go finer than MLRun's 15-minute buckets (wider when the range or the read budget asks). */

@@ -7,6 +7,7 @@ import { endpointNames, selectEndpoints, visible, type QueryContext } from './co
 import { DRIFT_SERIES_METRICS, QUALITY_METRICS } from './driftQueries';
 import { ACCURACY_METRICS, HEATMAP_METRICS, LATENCY_STATS } from './operationalQueries';
 import { TARGET_NAMES, type TargetName, type TargetQuery } from './targets';
+import { segmentKeyNames, segmentValues } from './segmentQueries';
 
 export interface NameOption {
   text: string;
@@ -29,6 +30,8 @@ export const NAME_TARGETS: readonly TargetName[] = [
   'run_numbers',
   'metric_names',
   'targets',
+  'segment_keys',
+  'segments',
 ];
 
 async function experimentRefs(ctx: QueryContext, q: TargetQuery) {
@@ -71,6 +74,10 @@ export async function names(ctx: QueryContext, q: TargetQuery): Promise<NameOpti
     }
     case 'targets':
       return same([...TARGET_NAMES]);
+    case 'segment_keys':
+      return same(await segmentKeyNames(ctx, q));
+    case 'segments':
+      return same(await segmentValues(ctx, q));
     default:
       throw new InvalidInputError(`${q.target_endpoint} is a query, not a list of names: use it in /query`, {
         names: NAME_TARGETS,
@@ -108,6 +115,8 @@ const feature: PayloadSpec = { name: 'feature', type: 'multi-select' };
 const experiment: PayloadSpec = { name: 'experiment', type: 'multi-select', reloadMetric: true };
 const run: PayloadSpec = { name: 'run', type: 'input', placeholder: 'all, 3, -1 (latest) or 2-5' };
 const key: PayloadSpec = { name: 'key', label: 'metric', type: 'multi-select' };
+const segmentKey: PayloadSpec = { name: 'segment_key', type: 'input', placeholder: 'e.g. country' };
+const limit: PayloadSpec = { name: 'limit', type: 'input', placeholder: 'segments (default 10)' };
 const step: PayloadSpec = { name: 'step', type: 'input', placeholder: 'e.g. 15m (default: from the panel)' };
 
 /** What `/metrics` offers simpod's builder: every query target with its payload fields. */
@@ -171,6 +180,18 @@ export const CATALOGUE: MetricConfig[] = [
     value: 'data_quality_over_time',
     label: 'Data quality over time',
     payloads: [project, endpoint, fixed('metric', QUALITY_METRICS), feature, step],
+  },
+  { value: 'segment_keys', label: 'Segment keys of an endpoint', payloads: [project, endpoint] },
+  { value: 'segments', label: 'Segments of a key', payloads: [project, endpoint, segmentKey] },
+  {
+    value: 'segment_drift',
+    label: 'Worst segments (drift)',
+    payloads: [project, endpoint, { ...segmentKey, placeholder: 'all keys' }, limit],
+  },
+  {
+    value: 'segment_feature_drift',
+    label: 'Segment x feature drift',
+    payloads: [project, endpoint, { ...segmentKey, placeholder: 'all keys' }, feature, limit],
   },
   {
     value: 'annotations',

@@ -10,7 +10,14 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
-import { endpointIdSchema, experimentName, identifier, projectName } from '../schemas/names';
+import {
+  endpointIdSchema,
+  experimentName,
+  identifier,
+  projectName,
+  segmentKeySchema,
+  segmentValueSchema,
+} from '../schemas/names';
 import { parseDuration } from '../time';
 
 /** Every query a target can name, grouped as the dashboards use them. */
@@ -37,6 +44,11 @@ export const TARGET_NAMES = [
   'latency_heatmap',
   // Performance without labels: estimated vs realized accuracy, band and gap.
   'estimated_accuracy',
+  // Segments (monitoring/segments): keys and values for variables, the worst segments, segment x feature drift.
+  'segment_keys',
+  'segments',
+  'segment_drift',
+  'segment_feature_drift',
   // Drift and data quality.
   'feature_drift',
   'drift_over_time',
@@ -228,6 +240,9 @@ const querySchema = z.strictObject({
     )
     .optional(),
   feature: many(freeName).optional(),
+  /** Restricts a target to the segments of this key (all of them, or those named by `segment`). */
+  segment_key: one(segmentKeySchema).optional(),
+  segment: many(segmentValueSchema).optional(),
   metric: one(z.string().regex(/^[a-z0-9_]{1,64}$/, 'a metric name')).optional(),
   stat: one(z.enum(['mean', 'p50', 'p95', 'p99'])).optional(),
   experiment: many(experimentName).optional(),

@@ -7,6 +7,7 @@ import { grafanaRouter } from './routers/grafana';
 import { healthRouter } from './routers/health';
 import { alertsRouter } from './routers/alerts';
 import { endpointsRouter } from './routers/endpoints';
+import { segmentsRouter } from './routers/segments';
 import { jobsRouter } from './routers/jobs';
 import { monitorsRouter } from './routers/monitors';
 import { keysRouter } from './routers/keys';
@@ -46,6 +47,7 @@ export function createApp(services: Services): Express {
       maxUploadBytes: config.maxArtifactBytes,
     }),
   );
+  app.use('/api/v1/endpoints', segmentsRouter(services));
   app.use('/api/v1/monitors', monitorsRouter(services.monitors, services.jobs, config.maxBodyBytes));
   app.use('/api/v1/jobs', jobsRouter(services.jobs));
   app.use('/api/v1/alerts', alertsRouter(services.alerts, services.deliveries));

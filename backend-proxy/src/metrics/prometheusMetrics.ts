@@ -19,7 +19,14 @@ import { z } from 'zod';
 import type { AlertStatus } from '../monitoring/alerts/alertService';
 import type { CommittedPredictions, IngestObserver } from '../monitoring/ingest/ingestService';
 import { DRIFT_STATUS_LEVEL } from '../monitoring/drift/driftStatus';
+import type { SegmentEvaluation } from '../monitoring/segments/segmentDrift';
 import type { EndpointRecord, Store } from '../store/types';
+import {
+  SEGMENT_DRIFT_STATUS,
+  SEGMENT_LABELS,
+  SEGMENT_SERIES_DROPPED,
+  SEGMENT_WINDOW_PREDICTIONS,
+} from './segmentMetricNames';
 import { ENDPOINT_LABELS, EndpointSnapshot, endpointLabels } from './endpointSnapshot';
 
 export interface PrometheusOptions {
@@ -246,6 +253,57 @@ export class PrometheusMetrics {
           if (endpoint)
             this.set({ ...endpointLabels(endpoint), rule: s.ruleName }, ALERT_PHASE_VALUE[s.phase]);
         }
+      },
+    });
+  }
+
+  /**
+   * Exports the latest segment evaluations (status and window predictions per segment) within
+   * `limit` series per gauge: the worst segments (highest status level, then score) first, the
+   * number left out in driftwatch_segment_series_dropped. `evaluations` is SegmentDriftService.latest.
+   */
+  exportSegmentStatuses(evaluations: () => Promise<SegmentEvaluation[]>, limit: number): void {
+    const snapshot = this.snapshot;
+    const labelNames = [...ENDPOINT_LABELS, ...SEGMENT_LABELS];
+    const registers = [this.registry];
+    const exported = async () => {
+      const endpoints = new Map((await snapshot.get()).map((e) => [e.id, e]));
+      const rows = (await evaluations()).flatMap((ev) => {
+        const endpoint = endpoints.get(ev.endpointId);
+        return endpoint ? ev.segments.map((s) => ({ endpoint, ...s })) : [];
+      });
+      rows.sort(
+        (a, b) =>
+          DRIFT_STATUS_LEVEL[b.status] - DRIFT_STATUS_LEVEL[a.status] ||
+          (b.score ?? -Infinity) - (a.score ?? -Infinity) ||
+          b.n - a.n,
+      );
+      return { kept: rows.slice(0, limit), dropped: Math.max(0, rows.length - limit) };
+    };
+    const segmentGauge = (
+      metric: { name: string; help: string },
+      value: (s: SegmentEvaluation['segments'][number]) => number,
+    ) =>
+      new Gauge({
+        ...metric,
+        labelNames,
+        registers,
+        async collect() {
+          this.reset();
+          for (const row of (await exported()).kept)
+            this.set(
+              { ...endpointLabels(row.endpoint), segment_key: row.segmentKey, segment: row.segment },
+              value(row),
+            );
+        },
+      });
+    segmentGauge(SEGMENT_DRIFT_STATUS, (s) => DRIFT_STATUS_LEVEL[s.status]);
+    segmentGauge(SEGMENT_WINDOW_PREDICTIONS, (s) => s.n);
+    new Gauge({
+      ...SEGMENT_SERIES_DROPPED,
+      registers,
+      async collect() {
+        this.set((await exported()).dropped);
       },
     });
   }

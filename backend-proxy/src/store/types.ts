@@ -343,6 +343,11 @@ export interface PredictionKeyRecord {
   expiresAt: Date;
   /** When ground truth was counted for this prediction (null: not yet); a request is labelled once. */
   labelledAt: Date | null;
+  /**
+   * Aggregate ids of the prediction's segments (monitoring/segments/segmentScope.ts), where its
+   * late label is counted too; absent when it has none.
+   */
+  segments?: string[];
 }
 
 export interface PendingLabelRecord {

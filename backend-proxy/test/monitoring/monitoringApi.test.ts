@@ -1,5 +1,6 @@
 import type { RunningProxy } from '../../src/server';
 import { call, startTestProxy } from '../helpers/proxy';
+import { hellinger, tvd, xBin } from '../helpers/histogramMath';
 
 interface Endpoint {
   id: string;
@@ -41,22 +42,6 @@ interface DriftReport {
   };
   reason?: string;
 }
-
-// Independent arithmetic for the assertions: plain formulas on the hand-derived histograms.
-const normalise = (counts: number[]) => {
-  const total = counts.reduce((a, b) => a + b, 0);
-  return counts.map((c) => c / total);
-};
-const tvd = (a: number[], b: number[]) => {
-  const [p, q] = [normalise(a), normalise(b)];
-  return 0.5 * p.reduce((s, pi, i) => s + Math.abs(pi - q[i]), 0);
-};
-const hellinger = (a: number[], b: number[]) => {
-  const [p, q] = [normalise(a), normalise(b)];
-  return Math.sqrt(Math.max(0, 1 - p.reduce((s, pi, i) => s + Math.sqrt(pi * q[i]), 0)));
-};
-/** Bin of x on the reference 0..99 (20 bins of width 4.95, open bins 0 and 21). */
-const xBin = (v: number) => (v < 0 ? 0 : v > 99 ? 21 : v === 99 ? 20 : Math.floor(v / 4.95) + 1);
 
 describe('model monitoring over HTTP', () => {
   let proxy: RunningProxy;

@@ -11,7 +11,7 @@ import { decodeEventCursor, encodeEventCursor } from '../../src/store/eventCurso
 import { fromJsonText, toJsonText } from '../../src/store/jsonText';
 import { redactUrl } from '../../src/store/storeLocation';
 import { databaseFromUrl, openMongoStore } from '../../src/store/mongodb';
-import { describeStoreContract } from './contract';
+import { describeStoreContract } from './storeContract';
 import { freshDatabaseUrl, mongoTarget } from '../helpers/mongoTarget';
 
 const target = mongoTarget();

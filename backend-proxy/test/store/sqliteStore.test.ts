@@ -1,5 +1,5 @@
 /** The embedded (SQLite) store against the store contract, in memory: runs everywhere. */
 import { openSqliteStore } from '../../src/store/sqlite';
-import { describeStoreContract } from './contract';
+import { describeStoreContract } from './storeContract';
 
 describeStoreContract('embedded', () => openSqliteStore(':memory:'));

@@ -6,6 +6,7 @@ import type { AlertService } from '../../monitoring/alerts/alertService';
 import type { DeliveryService } from '../../monitoring/alerts/deliveryService';
 import { principalOf, requireMethodScope } from '../authenticate';
 import { endpointIdSchema, listParam, parse, projectName } from '../validation';
+import { segmentKeySchema, segmentValueSchema } from '../../schemas/names';
 
 const ruleBody = z
   .strictObject({
@@ -27,8 +28,14 @@ const ruleBody = z
       .max(10)
       .default([]),
     enabled: z.boolean().default(true),
+    /** The rule's metric is computed on this segment of the endpoint (routers/segments.ts declares them). */
+    segment: z.strictObject({ key: segmentKeySchema, value: segmentValueSchema }).nullable().default(null),
   })
-  .refine((r) => !r.metric.startsWith('feature_') || r.feature !== null, 'feature_* metrics need "feature"');
+  .refine((r) => !r.metric.startsWith('feature_') || r.feature !== null, 'feature_* metrics need "feature"')
+  .refine((r) => r.segment === null || r.endpoint !== null, {
+    message: 'a segment rule needs "endpoint" (segment keys are declared per endpoint)',
+    path: ['segment'],
+  });
 const projectsQuery = z.strictObject({ project: listParam.pipe(z.array(projectName)).optional() });
 const idParams = z.object({ id: z.uuid() });
 

@@ -15,8 +15,11 @@ import type { ReferenceStatistics } from '../../monitoring/reference/types';
 import { PREDICTION_TASKS } from '../../monitoring/accuracy/predictionTasks';
 import { taskSettingOf } from '../../monitoring/accuracy/task';
 import type { MetricsService } from '../../monitoring/windows/metricsService';
+import type { SegmentService } from '../../monitoring/segments/segmentService';
+import { aggregatesIdOf, segmentOf, type SegmentScope } from '../../monitoring/segments/segmentScope';
 import type { EndpointRecord, Store } from '../../store/types';
-import { parseDuration, parseTime } from '../../time';
+import { parseDuration } from '../../time';
+import { timeRange } from '../timeRange';
 import { principalOf, requireMethodScope } from '../authenticate';
 import { spoolBody } from '../spoolBody';
 import {
@@ -29,6 +32,7 @@ import {
   projectName,
   singleParam,
 } from '../validation';
+import { requestedSegments, segmentQuery } from './segments';
 
 const featureSpec = z.strictObject({
   name: z.string().min(1).max(256),
@@ -137,6 +141,7 @@ function columnsHint(q: { prediction?: string[]; label?: string[]; categorical?:
 }
 
 const windowQuery = z.strictObject({
+  ...segmentQuery,
   from: singleParam.optional(),
   to: singleParam.optional(),
   step: singleParam.optional(),
@@ -144,21 +149,6 @@ const windowQuery = z.strictObject({
   baselineFrom: singleParam.optional(),
   baselineTo: singleParam.optional(),
 });
-
-/** [from, to) from `from`/`to` (ISO, epoch ms, now-1h, or a duration ago), defaulting to the last hour. */
-export function timeRange(
-  q: { from?: string; to?: string },
-  now: Date,
-  defaultMs = 3_600_000,
-): { from: number; to: number } {
-  const to = q.to === undefined ? now.getTime() : parseTime(q.to, now, 'to').getTime();
-  const from = q.from === undefined ? to - defaultMs : parseTime(q.from, now, 'from').getTime();
-  if (from >= to)
-    throw new InvalidInputError(
-      `"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()})`,
-    );
-  return { from, to };
-}
 
 const estimateQuery = z.strictObject({
   from: singleParam.optional(),
@@ -176,6 +166,7 @@ export interface EndpointRouterDeps {
   drift: DriftService;
   accuracy: AccuracyService;
   estimatedPerformance: EstimatedPerformanceService;
+  segments: SegmentService;
   maxBodyBytes: number;
   /** Largest streamed reference upload (the artifact limit). */
   maxUploadBytes: number;
@@ -191,6 +182,25 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const endpoint = await endpoints.get(id);
     assertProject(principalOf(res), endpoint.project);
     return endpoint;
+  };
+
+  /**
+   * One answer for the whole endpoint (no segmentKey) or one segment; every segment of a key as
+   * `{endpointId, segmentKey, segments: [answer, ...]}`.
+   */
+  const perSegment = async <T extends object>(
+    endpoint: EndpointRecord,
+    q: { segmentKey?: string; segment?: string },
+    answer: (segment: SegmentScope | null) => Promise<T>,
+  ): Promise<T | { endpointId: string; segmentKey: string; segments: T[] }> => {
+    const scopes = await requestedSegments(deps.segments, endpoint, q);
+    if (scopes === null) return answer(null);
+    if (q.segment !== undefined) return answer(scopes[0]);
+    return {
+      endpointId: endpoint.id,
+      segmentKey: q.segmentKey as string,
+      segments: await Promise.all(scopes.map(answer)),
+    };
   };
 
   router.post('/', async (req, res) => {
@@ -215,7 +225,7 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const endpoint = await endpointFor(req, res);
     const reference = endpoint.referenceVersion > 0 ? await deps.store.getReference(endpoint.id) : null;
     const lineage = (reference?.statistics as ReferenceStatistics | undefined)?.lineage ?? null;
-    res.json({ ...endpoint, referenceLineage: lineage });
+    res.json({ ...endpoint, referenceLineage: lineage, segments: await deps.segments.describe(endpoint) });
   });
 
   /**
@@ -328,15 +338,27 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
     const stepMs = q.step === undefined ? undefined : (parseDuration(q.step) ?? undefined);
     if (q.step !== undefined && stepMs === undefined)
       throw new InvalidInputError(`step "${q.step}" is not a duration like 1m, 15m, 1h`);
-    const [series, rolling, total] = await Promise.all([
-      metrics.series(endpoint.id, taskSettingOf(endpoint), range.from, range.to, {
-        intervalMs: stepMs,
-        maxDataPoints: q.maxDataPoints ?? (stepMs ? undefined : 1_000),
-      }),
-      metrics.rolling(endpoint.id),
-      metrics.window(endpoint.id, taskSettingOf(endpoint), range.from, range.to),
-    ]);
-    res.json({ endpointId: endpoint.id, from: range.from, to: range.to, ...series, total, rolling });
+    const figures = async (segment: SegmentScope | null) => {
+      const aggregatesId = aggregatesIdOf(endpoint.id, segment);
+      const [series, rolling, total] = await Promise.all([
+        metrics.series(aggregatesId, taskSettingOf(endpoint), range.from, range.to, {
+          intervalMs: stepMs,
+          maxDataPoints: q.maxDataPoints ?? (stepMs ? undefined : 1_000),
+        }),
+        metrics.rolling(aggregatesId),
+        metrics.window(aggregatesId, taskSettingOf(endpoint), range.from, range.to),
+      ]);
+      return {
+        endpointId: endpoint.id,
+        ...segmentOf(segment),
+        from: range.from,
+        to: range.to,
+        ...series,
+        total,
+        rolling,
+      };
+    };
+    res.json(await perSegment(endpoint, q, figures));
   });
 
   router.get('/:id/drift', async (req, res) => {
@@ -348,18 +370,26 @@ export function endpointsRouter(deps: EndpointRouterDeps): Router {
       q.baselineFrom !== undefined || q.baselineTo !== undefined
         ? timeRange({ from: q.baselineFrom, to: q.baselineTo }, now)
         : undefined;
-    res.json(await drift.report(endpoint, range.from, range.to, baseline));
+    res.json(
+      await perSegment(endpoint, q, (segment) =>
+        drift.report(endpoint, range.from, range.to, baseline, segment ?? undefined),
+      ),
+    );
   });
 
   router.get('/:id/accuracy', async (req, res) => {
     const endpoint = await endpointFor(req, res);
     const q = parse(
-      z.strictObject({ from: singleParam.optional(), to: singleParam.optional() }),
+      z.strictObject({ ...segmentQuery, from: singleParam.optional(), to: singleParam.optional() }),
       req.query,
       'query',
     );
     const range = timeRange(q, new Date());
-    res.json(await deps.accuracy.report(endpoint, range.from, range.to));
+    res.json(
+      await perSegment(endpoint, q, (segment) =>
+        deps.accuracy.report(endpoint, range.from, range.to, segment ?? undefined),
+      ),
+    );
   });
 
   router.get('/:id/estimated-performance', async (req, res) => {

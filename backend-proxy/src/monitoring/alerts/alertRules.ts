@@ -42,6 +42,8 @@ export interface AlertRule {
   webhooks: string[];
   enabled: boolean;
   createdAt: string;
+  /** The segment of the endpoint the metric is computed on; null or absent (older rules): the whole endpoint. */
+  segment?: { key: string; value: string } | null;
 }
 
 export function holds(value: number | null, comparison: AlertComparison, threshold: number): boolean {

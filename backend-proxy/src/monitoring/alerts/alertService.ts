@@ -5,6 +5,7 @@ import type { EndpointRecord, MonitoringEventRecord, Store } from '../../store/t
 import { metricValue, holds, type AlertInputs, type AlertRule } from './alertRules';
 import { nextAlertState, type AlertPhase } from './alertState';
 import type { DeliveryService } from './deliveryService';
+import type { SegmentService } from '../segments/segmentService';
 
 /** The current state of one rule on one endpoint. */
 /** Grafana's Details dashboard (uid driftwatch-details, dashboards/src/constants.ts), where alerts link. */
@@ -12,6 +13,8 @@ export const DETAILS_DASHBOARD_PATH = '/d/driftwatch-details';
 
 export interface AlertStatus {
   ruleId: string;
+  /** The rule's segment, when it has one. */
+  segment?: { key: string; value: string };
   ruleName: string;
   project: string;
   endpointId: string;
@@ -36,6 +39,7 @@ export class AlertService {
   constructor(
     private readonly store: Store,
     private readonly deliveries: DeliveryService,
+    private readonly segments: SegmentService,
     private readonly links: { grafanaUrl: string | null; publicUrl: string | null },
     private readonly clock: () => Date = () => new Date(),
   ) {
@@ -56,6 +60,8 @@ export class AlertService {
         throw new InvalidInputError(
           `endpoint ${input.endpointId} is in project "${endpoint.project}", not the rule's project "${input.project}"`,
         );
+      // The key must be declared; the value may not have traffic (a slot) yet: until then the rule has no data.
+      if (input.segment) await this.segments.scopes(endpoint, input.segment.key);
     }
     const rule: AlertRule = { ...input, id: randomUUID(), createdAt: this.clock().toISOString() };
     await this.rules.put({ id: rule.id, project: rule.project, body: rule }, 0, this.clock());
@@ -80,8 +86,15 @@ export class AlertService {
     return (await this.statuses.list({ projects })).map((d) => d.body);
   }
 
-  /** Evaluates every enabled rule that applies to the endpoint. Never throws for one rule's sake. */
-  async evaluate(endpoint: EndpointRecord, inputs: AlertInputs): Promise<AlertStatus[]> {
+  /**
+   * Evaluates every enabled rule that applies to the endpoint; a segment rule on the inputs of its
+   * segment (`segmentInputs`, null when the segment has no slot yet). Never throws for one rule's sake.
+   */
+  async evaluate(
+    endpoint: EndpointRecord,
+    inputs: AlertInputs,
+    segmentInputs: (segment: { key: string; value: string }) => Promise<AlertInputs | null>,
+  ): Promise<AlertStatus[]> {
     const now = this.clock();
     const rules = (await this.list([endpoint.project])).filter(
       (r) => r.enabled && (r.endpointId === null || r.endpointId === endpoint.id),
@@ -91,7 +104,8 @@ export class AlertService {
       const id = `${rule.id}:${endpoint.id}`;
       const doc = await this.statuses.get(id);
       const previous = doc?.body;
-      const value = metricValue(rule, inputs);
+      const ruleInputs = rule.segment ? await segmentInputs(rule.segment) : inputs;
+      const value = ruleInputs ? metricValue(rule, ruleInputs) : null;
       const next = nextAlertState(
         {
           phase: previous?.phase ?? 'inactive',
@@ -104,6 +118,7 @@ export class AlertService {
       const status: AlertStatus = {
         ruleId: rule.id,
         ruleName: rule.name,
+        ...(rule.segment ? { segment: rule.segment } : {}),
         project: rule.project,
         endpointId: endpoint.id,
         phase: next.phase,
@@ -133,7 +148,7 @@ export class AlertService {
     transition: 'firing' | 'resolved',
     now: Date,
   ): Promise<void> {
-    const subject = `${endpoint.model}:${endpoint.version}`;
+    const subject = `${endpoint.model}:${endpoint.version}${rule.segment ? ` (${rule.segment.key}=${rule.segment.value})` : ''}`;
     const event: MonitoringEventRecord = {
       time: now,
       project: endpoint.project,
@@ -160,6 +175,7 @@ export class AlertService {
         comparison: rule.comparison,
         threshold: rule.threshold,
         forSeconds: rule.forSeconds,
+        segment: rule.segment ?? null,
       },
       endpoint: {
         id: endpoint.id,

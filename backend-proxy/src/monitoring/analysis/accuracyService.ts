@@ -5,31 +5,34 @@ import { classificationMetrics, type ClassMetrics } from '../accuracy/classifica
 import { meanAbsoluteError, rootMeanSquaredError } from '../accuracy/regressionMetrics';
 import { decideTask, integerClassCells, taskSettingOf, type TaskSource } from '../accuracy/task';
 import type { ReferenceService } from '../reference/referenceService';
+import { aggregatesIdOf, segmentOf, type SegmentOf, type SegmentScope } from '../segments/segmentScope';
 import type { WindowService } from '../windows/windowService';
 
 /** Agreement of predictions with the ground truth joined to them in a window. */
-export type AccuracyReport =
-  | {
-      endpointId: string;
-      from: number;
-      to: number;
-      task: 'classification';
-      taskSource: TaskSource;
-      labeled: number;
-      accuracy: number | null;
-      classes: ClassMetrics[];
-    }
-  | {
-      endpointId: string;
-      from: number;
-      to: number;
-      task: 'regression';
-      taskSource: TaskSource;
-      labeled: number;
-      mae: number | null;
-      rmse: number | null;
-    }
-  | { endpointId: string; from: number; to: number; task: 'unknown'; labeled: number; reason: string };
+export type AccuracyReport = SegmentOf &
+  (
+    | {
+        endpointId: string;
+        from: number;
+        to: number;
+        task: 'classification';
+        taskSource: TaskSource;
+        labeled: number;
+        accuracy: number | null;
+        classes: ClassMetrics[];
+      }
+    | {
+        endpointId: string;
+        from: number;
+        to: number;
+        task: 'regression';
+        taskSource: TaskSource;
+        labeled: number;
+        mae: number | null;
+        rmse: number | null;
+      }
+    | { endpointId: string; from: number; to: number; task: 'unknown'; labeled: number; reason: string }
+  );
 
 /** The "other" class: predictions or labels outside the reference's categories. */
 export const OTHER_CLASS = '(other)';
@@ -56,11 +59,22 @@ export class AccuracyService {
     private readonly references: ReferenceService,
   ) {}
 
-  async report(endpoint: EndpointRecord, from: number, to: number): Promise<AccuracyReport> {
-    const base = { endpointId: endpoint.id, from, to };
+  /** The endpoint's figures, or one segment's. */
+  async report(
+    endpoint: EndpointRecord,
+    from: number,
+    to: number,
+    segment?: SegmentScope,
+  ): Promise<AccuracyReport> {
+    const base = {
+      endpointId: endpoint.id,
+      ...segmentOf(segment),
+      from,
+      to,
+    };
     const output = endpoint.predictionColumns[0];
     const version = endpoint.referenceVersion;
-    const counters = await this.windows.counters(endpoint.id, from, to, {
+    const counters = await this.windows.counters(aggregatesIdOf(endpoint.id, segment), from, to, {
       families: ['ops'],
       referenceVersion: version,
     });

@@ -1,5 +1,6 @@
 import { referenceSegments, type ReferenceCoverage } from './referenceCoverage';
 import type { EndpointRecord } from '../../store/types';
+import type { Binning } from '../aggregates/binning';
 import { readWindow, type ColumnWindow } from '../aggregates/layout';
 import type { DriftStatus } from '../drift/driftStatus';
 import { decideDrift } from '../drift/policy/decideDrift';
@@ -10,6 +11,7 @@ import type { EndpointService } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { ColumnStatistics, ReferenceStatistics } from '../reference/types';
 import type { WindowService } from '../windows/windowService';
+import { aggregatesIdOf, segmentOf, type SegmentOf, type SegmentScope } from '../segments/segmentScope';
 import { binPositions, columnDrift, referenceSummary, windowSummary, type ColumnDrift } from './columnDrift';
 
 export interface OverallDrift {
@@ -31,7 +33,7 @@ export interface OverallDrift {
   config: DriftPolicyConfig;
 }
 
-export interface DriftReport {
+export interface DriftReport extends SegmentOf {
   endpointId: string;
   window: { from: number; to: number; predictions: number };
   baseline:
@@ -54,7 +56,7 @@ export interface DriftPoint {
   overall: OverallDrift;
 }
 
-export interface DriftSeries {
+export interface DriftSeries extends SegmentOf {
   endpointId: string;
   stepMs: number;
   points: DriftPoint[];
@@ -137,6 +139,19 @@ function compareColumns(
   });
 }
 
+type ReferenceVersions = Awaited<ReturnType<ReferenceService['versions']>>;
+
+/** What every report of one endpoint shares: its policy and, once it has one, its reference. */
+interface ReportBasis {
+  config: DriftPolicyConfig;
+  version: number;
+  reference: { statistics: ReferenceStatistics; binning: Binning; versions: ReferenceVersions } | null;
+}
+
+/** A segment of a feature-sourced key is compared on the other features only (see SegmentScope.ownFeature). */
+const withoutOwnFeature = (features: ColumnStatistics[], segment: SegmentScope | undefined) =>
+  segment?.ownFeature ? features.filter((f) => f.name !== segment.ownFeature) : features;
+
 /** Drift of an endpoint's window against its reference (or a baseline window), from aggregates only. */
 export class DriftService {
   constructor(
@@ -150,13 +165,66 @@ export class DriftService {
     from: number,
     to: number,
     baseline?: { from: number; to: number },
+    segment?: SegmentScope,
   ): Promise<DriftReport> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
+    return this.reportOn(endpoint, await this.basisOf(endpoint), from, to, { baseline, segment });
+  }
+
+  /**
+   * One report per segment over the same window (the worst-segments ranking), sharing the
+   * endpoint's policy, reference and binning; only `metrics` are computed beside the policy's decision.
+   */
+  async segmentReports(
+    endpoint: EndpointRecord,
+    from: number,
+    to: number,
+    segments: readonly SegmentScope[],
+    metrics: readonly DriftMetric[],
+  ): Promise<DriftReport[]> {
+    const basis = await this.basisOf(endpoint);
+    const reports: DriftReport[] = [];
+    for (const segment of segments)
+      reports.push(await this.reportOn(endpoint, basis, from, to, { segment, metrics }));
+    return reports;
+  }
+
+  private async basisOf(endpoint: EndpointRecord): Promise<ReportBasis> {
     const config = await this.endpoints.policyFor(endpoint);
     const version = endpoint.referenceVersion;
-    const coverage = version === 0 ? undefined : await this.coverage(endpoint, from, to);
+    if (version === 0) return { config, version, reference: null };
+    const [reference, binning, versions] = await Promise.all([
+      this.references.get(endpoint.id, version),
+      this.references.binningFor(endpoint, version),
+      this.references.versions(endpoint.id),
+    ]);
+    return {
+      config,
+      version,
+      reference: { statistics: reference.statistics as ReferenceStatistics, binning, versions },
+    };
+  }
+
+  private async reportOn(
+    endpoint: EndpointRecord,
+    basis: ReportBasis,
+    from: number,
+    to: number,
+    options: {
+      baseline?: { from: number; to: number };
+      segment?: SegmentScope;
+      metrics?: readonly DriftMetric[];
+    },
+  ): Promise<DriftReport> {
+    const { config, version, reference } = basis;
+    const { baseline, segment, metrics } = options;
+    const aggregatesId = aggregatesIdOf(endpoint.id, segment);
+    const coverage = reference
+      ? await this.coverage(endpoint, reference.versions, aggregatesId, from, to)
+      : undefined;
     const empty = (reason: string, predictions = 0): DriftReport => ({
       endpointId: endpoint.id,
+      ...segmentOf(segment),
       window: { from, to, predictions },
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features: [],
@@ -165,23 +233,27 @@ export class DriftService {
       reason,
       ...(coverage ? { referenceCoverage: coverage } : {}),
     });
-    if (version === 0)
+    if (!reference)
       return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
 
-    const reference = await this.references.get(endpoint.id, version);
-    const statistics = reference.statistics as ReferenceStatistics;
-    const binning = await this.references.binningFor(endpoint, version);
+    const { statistics, binning } = reference;
     const selection = { families: ['ops', 'columns'] as const, referenceVersion: version };
-    const actual = readWindow(await this.windows.counters(endpoint.id, from, to, selection), binning);
+    const actual = readWindow(await this.windows.counters(aggregatesId, from, to, selection), binning);
     if (actual.predictions === 0) return empty('no predictions in the window');
     const base = baseline
-      ? readWindow(await this.windows.counters(endpoint.id, baseline.from, baseline.to, selection), binning)
+      ? readWindow(await this.windows.counters(aggregatesId, baseline.from, baseline.to, selection), binning)
       : null;
 
-    const features = compareColumns(statistics.features, actual.features, base?.features);
-    const predictions = compareColumns(statistics.predictions, actual.outputs, base?.outputs);
+    const features = compareColumns(
+      withoutOwnFeature(statistics.features, segment),
+      actual.features,
+      base?.features,
+      metrics,
+    );
+    const predictions = compareColumns(statistics.predictions, actual.outputs, base?.outputs, metrics);
     return {
       endpointId: endpoint.id,
+      ...segmentOf(segment),
       window: { from, to, predictions: actual.predictions },
       baseline: baseline ? { kind: 'window', ...baseline, version } : { kind: 'reference', version },
       features,
@@ -192,14 +264,19 @@ export class DriftService {
   }
 
   /** The window's parts per reference version; predictions are counted only when it straddles a change. */
-  private async coverage(endpoint: EndpointRecord, from: number, to: number): Promise<ReferenceCoverage> {
-    const versions = await this.references.versions(endpoint.id);
+  private async coverage(
+    endpoint: EndpointRecord,
+    versions: ReferenceVersions,
+    aggregatesId: string,
+    from: number,
+    to: number,
+  ): Promise<ReferenceCoverage> {
     const segments = referenceSegments(versions, from, to);
     const scoredVersion = endpoint.referenceVersion;
     if (segments.length <= 1) return { straddlesChange: false, scoredVersion, segments };
     for (const segment of segments) {
       const binning = await this.references.binningFor(endpoint, segment.version);
-      const counters = await this.windows.counters(endpoint.id, from, to, {
+      const counters = await this.windows.counters(aggregatesId, from, to, {
         families: ['ops'],
         referenceVersion: segment.version,
       });
@@ -225,16 +302,23 @@ export class DriftService {
     to: number,
     stepMs: number,
     metrics: readonly DriftMetric[] = DEFAULT_FEATURE_METRICS,
+    segment?: SegmentScope,
   ): Promise<DriftSeries> {
     const endpoint = typeof endpointOrId === 'string' ? await this.endpoints.get(endpointOrId) : endpointOrId;
     const version = endpoint.referenceVersion;
     if (version === 0)
-      return { endpointId: endpoint.id, stepMs, points: [], reason: 'no reference registered' };
+      return {
+        endpointId: endpoint.id,
+        ...segmentOf(segment),
+        stepMs,
+        points: [],
+        reason: 'no reference registered',
+      };
     const config = await this.endpoints.policyFor(endpoint);
     const statistics = (await this.references.get(endpoint.id, version)).statistics as ReferenceStatistics;
     const binning = await this.references.binningFor(endpoint, version);
     const wanted = [...new Set<DriftMetric>(['tvd', 'hellinger', ...metrics])];
-    const steps = await this.windows.series(endpoint.id, from, to, stepMs, {
+    const steps = await this.windows.series(aggregatesIdOf(endpoint.id, segment), from, to, stepMs, {
       families: ['ops', 'columns'],
       referenceVersion: version,
     });
@@ -243,7 +327,12 @@ export class DriftService {
       const features =
         window.predictions === 0
           ? []
-          : compareColumns(statistics.features, window.features, undefined, wanted);
+          : compareColumns(
+              withoutOwnFeature(statistics.features, segment),
+              window.features,
+              undefined,
+              wanted,
+            );
       return {
         time: step.time,
         predictions: window.predictions,
@@ -251,6 +340,6 @@ export class DriftService {
         overall: overallDrift(features, [], window.predictions, config),
       };
     });
-    return { endpointId: endpoint.id, stepMs, points };
+    return { endpointId: endpoint.id, ...segmentOf(segment), stepMs, points };
   }
 }

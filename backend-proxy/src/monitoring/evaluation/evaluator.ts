@@ -7,6 +7,10 @@ import { PeriodicTask } from '../periodicTask';
 import { taskSettingOf } from '../accuracy/task';
 import type { Retention } from './retention';
 import type { MetricsService } from '../windows/metricsService';
+import type { SegmentDriftService } from '../segments/segmentDrift';
+import type { SegmentService } from '../segments/segmentService';
+import { InvalidInputError } from '../../errors';
+import type { AlertInputs } from '../alerts/alertRules';
 
 export interface EvaluatorOptions {
   intervalMs: number;
@@ -51,6 +55,8 @@ export class Evaluator {
     private readonly drift: DriftService,
     private readonly metrics: MetricsService,
     private readonly alerts: AlertService,
+    private readonly segments: SegmentService,
+    private readonly segmentDrift: SegmentDriftService,
     private readonly logger: Logger,
     private readonly options: EvaluatorOptions,
     private readonly clock: () => Date = () => new Date(),
@@ -142,11 +148,35 @@ export class Evaluator {
       };
       await this.store.appendMonitoringEvents([event]);
     }
-    await this.alerts.evaluate(endpoint, {
-      report,
-      window: figures,
-      recentPredictionsPerSecond: rolling.predictionsPerSecond5m,
-    });
+    await this.segmentDrift.evaluate(endpoint, from, to);
+    await this.alerts.evaluate(
+      endpoint,
+      { report, window: figures, recentPredictionsPerSecond: rolling.predictionsPerSecond5m },
+      (segment) => this.segmentInputs(endpoint, segment, from, to),
+    );
+  }
+
+  /** A segment rule's inputs: the segment's drift and figures over the window; null while the value has no slot. */
+  private async segmentInputs(
+    endpoint: EndpointRecord,
+    segment: { key: string; value: string },
+    from: number,
+    to: number,
+  ): Promise<AlertInputs | null> {
+    let scope;
+    try {
+      [scope] = await this.segments.scopes(endpoint, segment.key, [segment.value]);
+    } catch (err) {
+      // The key was undeclared or the value has no slot (yet): the rule has no data.
+      if (err instanceof InvalidInputError) return null;
+      throw err;
+    }
+    const [report, window, rolling] = await Promise.all([
+      this.drift.report(endpoint, from, to, undefined, scope),
+      this.metrics.window(scope.aggregatesId, taskSettingOf(endpoint), from, to),
+      this.metrics.rolling(scope.aggregatesId),
+    ]);
+    return { report, window, recentPredictionsPerSecond: rolling.predictionsPerSecond5m };
   }
 
   /**

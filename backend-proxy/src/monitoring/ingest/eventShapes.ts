@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpointIdSchema } from '../../schemas/names';
 import { ENDPOINT_ID_PATTERN } from '../endpoints/endpointId';
+import { MAX_SEGMENT_VALUE_LENGTH, TAG_NAME_PATTERN } from '../segments/segmentDeclaration';
 
 /**
  * The two event shapes `POST /api/v1/predictions` accepts, validated before anything is counted.
@@ -30,6 +31,29 @@ export function isValues(v: unknown): v is Values {
   }
   return true;
 }
+/** Most tags one event may carry. */
+const MAX_TAGS = 64;
+type TagValue = string | number | boolean;
+/** An event's `tags` (or `segment`): names to short scalars, read by tag-sourced segment keys. */
+export function isTags(v: unknown): v is Record<string, TagValue> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  let count = 0;
+  for (const key in v) {
+    const value = (v as Record<string, unknown>)[key];
+    if (++count > MAX_TAGS || !TAG_NAME_PATTERN.test(key)) return false;
+    if (
+      typeof value === 'string'
+        ? value.length > MAX_SEGMENT_VALUE_LENGTH
+        : typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))
+    )
+      return false;
+  }
+  return true;
+}
+const tags = z.custom<Record<string, TagValue>>(
+  isTags,
+  `at most ${MAX_TAGS} tags: names of letters, digits and "_ . -" (max 64) to strings (max ${MAX_SEGMENT_VALUE_LENGTH} characters), numbers or booleans`,
+);
 const VALUES_MESSAGE = 'an array or object of numbers, strings (max 1,000 characters), booleans or null';
 const featureValues = z.custom<Values>(isValues, VALUES_MESSAGE);
 const output = z.custom<Scalar | Values>((v) => isScalar(v) || isValues(v), `a scalar or ${VALUES_MESSAGE}`);
@@ -56,6 +80,9 @@ export const plainEvent = z
     error: z.union([z.string().max(10_000), z.boolean(), z.null()]).optional(),
     requestId: z.string().min(1).max(256).optional(),
     label: output.optional(),
+    tags: tags.optional(),
+    /** The same as `tags` (both may be given; `segment` wins on a shared name). */
+    segment: tags.optional(),
   })
   .refine((e) => e.endpoint !== undefined || e.model !== undefined, 'give "endpoint" (an id) or "model"');
 
@@ -68,6 +95,8 @@ const FAST_KEYS = new Set([
   'error',
   'requestId',
   'label',
+  'tags',
+  'segment',
 ]);
 const isOutput = (v: unknown) => isScalar(v) || isValues(v);
 
@@ -93,7 +122,9 @@ export function isCommonPlainEvent(e: Record<string, unknown>): e is PlainEvent 
       (typeof error === 'string' && error.length <= 10_000)) &&
     (requestId === undefined ||
       (typeof requestId === 'string' && requestId.length >= 1 && requestId.length <= 256)) &&
-    (e.label === undefined || isOutput(e.label))
+    (e.label === undefined || isOutput(e.label)) &&
+    (e.tags === undefined || isTags(e.tags)) &&
+    (e.segment === undefined || isTags(e.segment))
   );
 }
 

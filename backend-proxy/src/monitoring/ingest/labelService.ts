@@ -168,12 +168,14 @@ export class LabelService {
       const counters = new CounterSet();
       foldLabel(counters, binning, key.prediction, label.label);
       foldLabelJoin(counters, labelLagSeconds(key.time.getTime(), label.receivedAt.getTime()));
-      minutes.push({
-        endpointId: key.endpointId,
-        start: alignDown(key.time.getTime(), RESOLUTION_MS.minute),
-        version: key.referenceVersion,
-        counters,
-      });
+      // Counted where the prediction was: its endpoint and each of its segments.
+      for (const aggregatesId of [key.endpointId, ...(key.segments ?? [])])
+        minutes.push({
+          endpointId: aggregatesId,
+          start: alignDown(key.time.getTime(), RESOLUTION_MS.minute),
+          version: key.referenceVersion,
+          counters,
+        });
     }
     if (minutes.length) await this.store.applyAggregates(rollUp(minutes));
     return minutes.length;

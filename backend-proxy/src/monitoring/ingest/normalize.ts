@@ -18,6 +18,8 @@ export interface NormalizedEvent {
   error: string | null;
   requestId: string | null;
   label: Scalar | Values | undefined;
+  /** The event's `tags` and `segment` fields merged (null when it has neither). */
+  tags: Record<string, string | number | boolean> | null;
 }
 
 const toDate = (t: string | number | undefined, fallback: Date): Date =>
@@ -42,6 +44,7 @@ function fromPlain(e: PlainEvent, index: number, project: string, now: Date): No
           : e.error,
     requestId: e.requestId ?? null,
     label: e.label,
+    tags: e.tags || e.segment ? { ...e.tags, ...e.segment } : null,
   };
 }
 
@@ -73,6 +76,7 @@ function fromMlrun(e: MlrunEvent, index: number, project: string, now: Date): No
     error: e.error ?? null,
     requestId: e.request.id === undefined ? null : inputs.length > 1 ? `${e.request.id}:${i}` : e.request.id,
     label: undefined,
+    tags: null,
   }));
 }
 

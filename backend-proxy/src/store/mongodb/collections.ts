@@ -240,6 +240,8 @@ export interface PredictionKeyDoc {
   predictionJson: string;
   expiresAt: Date;
   labelledAt: Date | null;
+  /** Aggregate ids of the prediction's segments; absent on keys without segments (and older keys). */
+  segments?: string[];
   /** Token of the call that set `labelledAt` (batched compare-and-set); absent on older keys. */
   labelClaim?: string;
 }

@@ -15,6 +15,7 @@ export function predictionKeyDoc(k: PredictionKeyRecord): PredictionKeyDoc {
     predictionJson: toJsonText(k.prediction),
     expiresAt: validDate(k.expiresAt, 'expiresAt'),
     labelledAt: k.labelledAt === null ? null : validDate(k.labelledAt, 'labelledAt'),
+    ...(k.segments?.length ? { segments: plainStrings(k.segments, 'segments') } : {}),
   };
 }
 
@@ -37,6 +38,7 @@ export function mongoLabels(ctx: MongoContext): LabelStore {
             expiresAt: d.expiresAt,
             // Keys written before labelledAt existed have no field: not labelled.
             labelledAt: d.labelledAt ?? null,
+            ...(d.segments?.length ? { segments: d.segments } : {}),
           });
         }
       }

@@ -9,7 +9,7 @@ export function sqliteIngest(ctx: SqliteContext): IngestStore {
     'INSERT INTO samples (endpoint_id, time, request_id, features, prediction, latency_us, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const upsertPredictionKey = db.prepare(
-    'INSERT OR REPLACE INTO prediction_keys (request_id, endpoint_id, time, reference_version, prediction, expires_at, labelled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO prediction_keys (request_id, endpoint_id, time, reference_version, prediction, expires_at, labelled_at, segments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const updateActivity = db.prepare(
     `UPDATE endpoints SET prediction_count = prediction_count + ?, error_count = error_count + ?,
@@ -56,6 +56,7 @@ export function sqliteIngest(ctx: SqliteContext): IngestStore {
         toJsonText(k.prediction),
         k.expiresAt.getTime(),
         k.labelledAt?.getTime() ?? null,
+        k.segments?.length ? toJsonText(k.segments) : null,
       );
     }
     return { applied: true };

@@ -11,6 +11,7 @@ interface PredictionKeyRow {
   prediction: string | null;
   expires_at: number;
   labelled_at: number | null;
+  segments: string | null;
 }
 interface PendingLabelRow {
   request_id: string;
@@ -72,6 +73,7 @@ export function sqliteLabels({ db }: SqliteContext): LabelStore {
             prediction: fromJsonText<unknown>(r.prediction),
             expiresAt: new Date(r.expires_at),
             labelledAt: r.labelled_at === null ? null : new Date(r.labelled_at),
+            ...(r.segments === null ? {} : { segments: fromJsonText<string[]>(r.segments) }),
           });
         }
       }

@@ -7,7 +7,7 @@ import { sqliteCounterNames } from './counterNames';
  * DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify`
  * text; aggregate counters are one BLOB in the compact encoding (store/aggregateCodec.ts).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 function aggregatesTable(name: string): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (
@@ -94,7 +94,7 @@ CREATE INDEX IF NOT EXISTS tracking_batches_created ON tracking_batches (created
 CREATE TABLE IF NOT EXISTS prediction_keys (
   request_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, time INTEGER NOT NULL,
   reference_version INTEGER NOT NULL, prediction TEXT, expires_at INTEGER NOT NULL,
-  labelled_at INTEGER
+  labelled_at INTEGER, segments TEXT
 );
 CREATE INDEX IF NOT EXISTS prediction_keys_expiry ON prediction_keys (expires_at);
 CREATE TABLE IF NOT EXISTS pending_labels (
@@ -133,6 +133,9 @@ export function migrateSchema(db: Database.Database): void {
   // Version 2: a prediction's label counts once (labelled_at).
   if (!columns.some((c) => c.name === 'labelled_at'))
     db.exec('ALTER TABLE prediction_keys ADD COLUMN labelled_at INTEGER');
+  // Version 5: a prediction's segments, where its late label is counted too (JSON list; null: none).
+  if (!columns.some((c) => c.name === 'segments'))
+    db.exec('ALTER TABLE prediction_keys ADD COLUMN segments TEXT');
   const endpointColumns = db.prepare("SELECT name FROM pragma_table_info('endpoints')").all() as {
     name: string;
   }[];

@@ -1,5 +1,5 @@
-import { at, ingest, pendingLabel, predictionKey, sortBy } from './fixtures';
-import type { ContractSuite } from './harness';
+import { at, ingest, pendingLabel, predictionKey, sortBy } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function labelsContract({ store, contractTest }: ContractSuite): void {
   describe('prediction keys and pending labels', () => {
@@ -12,6 +12,13 @@ export function labelsContract({ store, contractTest }: ContractSuite): void {
       expect(sortBy(await store.findPredictionKeys(['r2', 'r1', 'r3']), (k) => k.requestId)).toEqual(keys);
       expect(await store.findPredictionKeys([])).toEqual([]);
       expect(await store.findPredictionKeys(['{"$ne":null}'])).toEqual([]);
+    });
+
+    contractTest('prediction keys keep the aggregate ids of their segments', async () => {
+      const segments = [`${'e'.repeat(40)}/country.1/0`, `${'e'.repeat(40)}/tier.2/other`];
+      const keys = [{ ...predictionKey('s1', 60_000), segments }, predictionKey('s2', 60_000)];
+      await store.commitIngest(ingest({ predictionKeys: keys }));
+      expect(sortBy(await store.findPredictionKeys(['s1', 's2']), (k) => k.requestId)).toEqual(keys);
     });
 
     contractTest(

@@ -1,6 +1,6 @@
-import type { ApiKeyRecord } from '../../../src/store/types';
-import { at, sortBy } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { ApiKeyRecord } from '../../src/store/types';
+import { at, sortBy } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function keysContract({ store, contractTest }: ContractSuite): void {
   describe('API keys', () => {

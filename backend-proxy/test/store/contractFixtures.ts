@@ -1,6 +1,6 @@
 /** Fixtures of the store contract: fixed times, records and values, shared by its sections. */
 import { createHash } from 'node:crypto';
-import { newEndpointRecord } from '../../../src/monitoring/endpoints/endpointService';
+import { newEndpointRecord } from '../../src/monitoring/endpoints/endpointService';
 import type { Readable } from 'node:stream';
 import type {
   AggregateDelta,
@@ -9,7 +9,7 @@ import type {
   PendingLabelRecord,
   PredictionKeyRecord,
   SampleRecord,
-} from '../../../src/store/types';
+} from '../../src/store/types';
 
 export const T0 = Date.UTC(2024, 0, 1);
 /** A fixed instant `ms` after the suite's epoch, so every run sees the same times. */

@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../../../src/errors';
-import type { ExperimentRef, NewTrackingEvent, Store, TrackingEvent } from '../../../src/store/types';
-import { JSON_VALUES, at } from './fixtures';
-import type { ContractSuite } from './harness';
+import { InvalidInputError } from '../../src/errors';
+import type { ExperimentRef, NewTrackingEvent, Store, TrackingEvent } from '../../src/store/types';
+import { JSON_VALUES, at } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function trackingContract({ store, contractTest }: ContractSuite): void {
   describe('experiments and runs', () => {

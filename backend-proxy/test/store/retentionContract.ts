@@ -1,6 +1,6 @@
-import type { SampleRecord } from '../../../src/store/types';
-import { T0, at, ingest, pendingLabel, predictionKey, sample } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { SampleRecord } from '../../src/store/types';
+import { T0, at, ingest, pendingLabel, predictionKey, sample } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function retentionContract({ store, contractTest }: ContractSuite): void {
   describe('retention', () => {

@@ -1,5 +1,5 @@
-import { at, endpoint } from './fixtures';
-import type { ContractSuite } from './harness';
+import { at, endpoint } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function referencesContract({ store, contractTest }: ContractSuite): void {
   describe('references', () => {

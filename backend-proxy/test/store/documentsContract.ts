@@ -1,5 +1,5 @@
-import { at } from './fixtures';
-import type { ContractSuite } from './harness';
+import { at } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function documentsContract({ store, contractTest }: ContractSuite): void {
   describe('documents', () => {

@@ -1,4 +1,4 @@
-import type { Store } from '../../../src/store/types';
+import type { Store } from '../../src/store/types';
 
 /** What each section of the contract gets: the store of the running test, and how to declare a test. */
 export interface ContractSuite {

@@ -1,28 +1,29 @@
 /**
  * The store contract: one jest suite every `Store` implementation must pass. It exercises each
  * method and each behaviour documented in src/store/types.ts against a fresh store per test, one
- * file per section of the Store interface (as src/store/sqlite/ and src/store/mongodb/).
+ * file per section of the Store interface beside this one (`<section>Contract.ts`, the sections
+ * named as in src/store/sqlite/ and src/store/mongodb/).
  *
  * A few assertions pin behaviour that both implementations share but types.ts does not spell
  * out yet (marked "pinned"): event `since`/`end` and monitoring-event `from`/`to` are inclusive,
  * samples are listed oldest first over [from, to), aggregates come back ordered by start.
  */
-import type { Store } from '../../../src/store/types';
-import { aggregatesContract } from './aggregates';
-import { artifactsContract } from './artifacts';
-import { documentsContract } from './documents';
-import { endpointsContract } from './endpoints';
-import { eventLogContract } from './eventLog';
-import { currentStore, type ContractSuite } from './harness';
-import { ingestContract } from './ingest';
-import { keysContract } from './keys';
-import { labelsContract } from './labels';
-import { leasesContract } from './leases';
-import { projectSettingsContract } from './projectSettings';
-import { referencesContract } from './references';
-import { retentionContract } from './retention';
-import { samplesContract } from './samples';
-import { trackingContract } from './tracking';
+import type { Store } from '../../src/store/types';
+import { aggregatesContract } from './aggregatesContract';
+import { artifactsContract } from './artifactsContract';
+import { documentsContract } from './documentsContract';
+import { endpointsContract } from './endpointsContract';
+import { eventLogContract } from './eventLogContract';
+import { currentStore, type ContractSuite } from './contractHarness';
+import { ingestContract } from './ingestContract';
+import { keysContract } from './keysContract';
+import { labelsContract } from './labelsContract';
+import { leasesContract } from './leasesContract';
+import { projectSettingsContract } from './projectSettingsContract';
+import { referencesContract } from './referencesContract';
+import { retentionContract } from './retentionContract';
+import { samplesContract } from './samplesContract';
+import { trackingContract } from './trackingContract';
 
 const SECTIONS: ReadonlyArray<(suite: ContractSuite) => void> = [
   trackingContract,

@@ -1,6 +1,6 @@
-import type { Store } from '../../../src/store/types';
-import { at, endpoint } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { Store } from '../../src/store/types';
+import { at, endpoint } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function endpointsContract({ store, contractTest }: ContractSuite): void {
   describe('endpoints', () => {

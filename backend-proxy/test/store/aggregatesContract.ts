@@ -1,6 +1,6 @@
-import type { Store } from '../../../src/store/types';
-import { M, MINUTE, T0, delta, endpoint, ingest, sortBy } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { Store } from '../../src/store/types';
+import { M, MINUTE, T0, delta, endpoint, ingest, sortBy } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function aggregatesContract({ store, contractTest }: ContractSuite): void {
   describe('aggregates', () => {

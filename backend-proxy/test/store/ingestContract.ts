@@ -1,5 +1,5 @@
-import { M, at, delta, endpoint, ingest, predictionKey, sample, sortBy } from './fixtures';
-import type { ContractSuite } from './harness';
+import { M, at, delta, endpoint, ingest, predictionKey, sample, sortBy } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function ingestContract({ store, contractTest }: ContractSuite): void {
   /** The `ops` minute aggregates of an endpoint from minute 0 up to (excluding) minute `to`. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import type { ExperimentRef, NewTrackingEvent } from '../../../src/store/types';
-import { at, pieces, pseudoRandomBytes, readAll, sha256 } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { ExperimentRef, NewTrackingEvent } from '../../src/store/types';
+import { at, pieces, pseudoRandomBytes, readAll, sha256 } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function artifactsContract({ store, contractTest }: ContractSuite): void {
   describe('artifacts', () => {

@@ -1,6 +1,6 @@
-import type { MonitoringEventRecord, Store } from '../../../src/store/types';
-import { at } from './fixtures';
-import type { ContractSuite } from './harness';
+import type { MonitoringEventRecord, Store } from '../../src/store/types';
+import { at } from './contractFixtures';
+import type { ContractSuite } from './contractHarness';
 
 export function eventLogContract({ store, contractTest }: ContractSuite): void {
   describe('monitoring events', () => {
