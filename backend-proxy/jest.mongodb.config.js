@@ -10,6 +10,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: [
     '<rootDir>/test/store/mongoStore.test.ts',
+    '<rootDir>/test/store/mongoAggregateMigration.test.ts',
     '<rootDir>/test/store/mongoTimeLimits.test.ts',
     '<rootDir>/test/store/transactionRetry.test.ts',
     '<rootDir>/test/store/mongoUploads.test.ts',

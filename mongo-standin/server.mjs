@@ -16,6 +16,18 @@ function argument(name, fallback) {
   return at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
 }
 
+/**
+ * CongoDB answers hello with a `topologyVersion` (a new processId each time), which makes the
+ * driver's monitor switch to streaming hellos; CongoDB answers those once, without `moreToCome`,
+ * so the monitor fails ("Server ended moreToCome unexpectedly") and clears the connection pool
+ * under whatever operations are running. Without it the driver polls, as with older servers.
+ */
+function withoutTopologyVersion(reply) {
+  const rest = { ...reply };
+  delete rest.topologyVersion;
+  return rest;
+}
+
 /** Wraps the server's hello handler so every handshake also reports the replica set. */
 function reportReplicaSet(server, address) {
   const router = server.commandRouter;
@@ -24,7 +36,7 @@ function reportReplicaSet(server, address) {
     const original = handler.handle.bind(handler);
     if (handler.handle.replicaSetReported) continue;
     const handle = async (context) => ({
-      ...(await original(context)),
+      ...withoutTopologyVersion(await original(context)),
       setName: REPLICA_SET,
       setVersion: 1,
       hosts: [address],

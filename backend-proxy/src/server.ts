@@ -29,7 +29,7 @@ export async function startProxy(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningProxy> {
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, (fields, message) => logger.info(fields, message));
   const services = createServices(config, logger, store);
   if (await services.keys.isOpen()) {
     logger.warn(

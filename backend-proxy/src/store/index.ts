@@ -1,10 +1,15 @@
 import { openMongoStore } from './mongodb';
 import { openSqliteStore } from './sqlite';
-import type { Store } from './types';
+import type { Store, StoreLog } from './types';
 
 export type { Store } from './types';
 
-/** Picks the implementation from the store setting: a MongoDB URL, `:memory:`, or a file path. */
-export function openStore(location: string): Promise<Store> {
-  return /^mongodb(\+srv)?:\/\//.test(location) ? openMongoStore(location) : openSqliteStore(location);
+/**
+ * Picks the implementation from the store setting: a MongoDB URL, `:memory:`, or a file path.
+ * `log` receives the progress of migrations that run at open (the MongoDB store's are batched).
+ */
+export function openStore(location: string, log?: StoreLog): Promise<Store> {
+  return /^mongodb(\+srv)?:\/\//.test(location)
+    ? openMongoStore(location, { log })
+    : openSqliteStore(location);
 }

@@ -412,6 +412,12 @@ export interface AggregateStore {
   ): Promise<{ first: number; last: number } | null>;
   /** Deletes aggregates of a resolution that started before the given time. */
   pruneAggregates(resolution: Resolution, before: number): Promise<number>;
+  /**
+   * Brings records whose interval ended before `before` (epoch ms) into the store's compact form,
+   * for a store that writes recent records in another one (MongoDB: live counters updated on the
+   * server). Values read the same before and after; returns how many records it rewrote.
+   */
+  compactAggregates(before: number): Promise<number>;
 }
 
 export interface SampleStore {
@@ -556,3 +562,6 @@ export interface Store
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Where a store reports long work at open (data migrations): pino's `info(fields, message)` shape. */
+export type StoreLog = (fields: Record<string, unknown>, message: string) => void;

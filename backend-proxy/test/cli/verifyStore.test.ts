@@ -70,7 +70,7 @@ describe('driftwatch verify-store', () => {
       expect(lines[0]).toBe(`verifying ${url} in scratch database ${scratch}`);
       const outcome = (name: string) => lines.find((l) => new RegExp(`^(PASS|FAIL|SKIP) ${name}:`).test(l));
       expect(outcome('topology')).toMatch(/^PASS topology: replica set rs0 \(1 data-bearing member/);
-      expect(outcome('schema')).toMatch(/^PASS schema: 20 collections and \d+ indexes created$/);
+      expect(outcome('schema')).toMatch(/^PASS schema: 22 collections and \d+ indexes created$/);
       expect(outcome('TTL indexes')).toBe(
         'PASS TTL indexes: expiresAt TTL on predictionKeys and pendingLabels',
       );

@@ -1,9 +1,78 @@
 import type { Store } from '../../src/store/types';
-import { M, MINUTE, T0, delta, sortBy } from './contractFixtures';
+import { M, MINUTE, T0, delta, endpoint, ingest, sortBy } from './contractFixtures';
 import type { ContractSuite } from './contractHarness';
 
 export function aggregatesContract({ store, contractTest }: ContractSuite): void {
   describe('aggregates', () => {
+    contractTest('concurrent writers on one aggregate record: every delta counts', async () => {
+      await store.insertEndpointIfAbsent(endpoint('e1'));
+      // 12 ingest commits and 12 label-style deltas at once on one record, new counter names included.
+      const writer = (k: number) => ({
+        add: { n: 1, 'lat:sum': k + 0.5, [`lat:b:${k % 3}`]: 1 },
+        min: { 'f:0': 100 - k },
+        max: { 'f:0': k },
+      });
+      await Promise.all(
+        Array.from({ length: 12 }, (_, k) => [
+          store.commitIngest(ingest({ aggregates: [delta('e1', M(0), writer(k))] })),
+          store.applyAggregates([delta('e1', M(0), { add: { 'l:n': 1, 'l:ok': k % 2 } })]),
+        ]).flat(),
+      );
+      const [record] = await store.listAggregates({
+        endpointId: 'e1',
+        family: 'ops',
+        resolution: 'minute',
+        from: M(0),
+        to: M(1),
+      });
+      // Σ (k + 0.5) over k = 0..11 = 66 + 6; bins k % 3: four each; l:ok: the six odd k.
+      expect(record.sums).toEqual({
+        n: 12,
+        'lat:sum': 72,
+        'lat:b:0': 4,
+        'lat:b:1': 4,
+        'lat:b:2': 4,
+        'l:n': 12,
+        'l:ok': 6,
+      });
+      expect(record.min).toEqual({ 'f:0': 89 });
+      expect(record.max).toEqual({ 'f:0': 11 });
+    });
+
+    contractTest(
+      'compactAggregates keeps every value of closed records; later writes add to them',
+      async () => {
+        const list = (resolution: 'minute' | 'hour') =>
+          store.listAggregates({ endpointId: 'e1', family: 'ops', resolution, from: M(0), to: M(120) });
+        await store.applyAggregates([
+          delta('e1', M(0), { add: { n: 3, 'lat:sum': 0.1 }, min: { m: 2 }, max: { m: 5 } }),
+          delta('e1', M(1), { add: { n: 1 } }),
+          delta('e1', M(2), {}),
+          delta('e1', M(0), { add: { n: 4 }, min: { m: 1 } }, 'hour'),
+        ]);
+        const minutes = await list('minute');
+        const hours = await list('hour');
+        // Minutes 0 and 1 are closed at M(2) + 1 ms; minute 2 and the hour are not.
+        const compacted = await store.compactAggregates(M(2) + 1);
+        expect(compacted).toBeLessThanOrEqual(2);
+        expect(await list('minute')).toEqual(minutes);
+        expect(await list('hour')).toEqual(hours);
+        expect(await store.compactAggregates(M(120))).toBeLessThanOrEqual(2);
+        expect(await store.compactAggregates(M(120))).toBe(0);
+        expect(await list('minute')).toEqual(minutes);
+        expect(await list('hour')).toEqual(hours);
+        // A late write (a label joined to minute 0) adds to the compacted record, and compacts again.
+        await store.applyAggregates([
+          delta('e1', M(0), { add: { n: 1, 'l:n': 1 }, min: { m: 0 }, max: { m: 4 } }),
+        ]);
+        await store.compactAggregates(M(120));
+        const [first] = await list('minute');
+        expect(first.sums).toEqual({ n: 4, 'lat:sum': 0.1, 'l:n': 1 });
+        expect(first.min).toEqual({ m: 0 });
+        expect(first.max).toEqual({ m: 5 });
+      },
+    );
+
     contractTest('applyAggregates creates and adds', async () => {
       await store.applyAggregates([
         delta('e1', M(0), { add: { 'acc:ok': 1 }, min: { m: 3 }, max: { m: 3 } }),

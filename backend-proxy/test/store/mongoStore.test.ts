@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { InvalidInputError } from '../../src/errors';
-import { counterPath, labelTerm, plainStrings } from '../../src/store/mongodb/codec';
+import { labelTerm, plainStrings } from '../../src/store/mongodb/codec';
 import { decodeEventCursor, encodeEventCursor } from '../../src/store/eventCursor';
 import { fromJsonText, toJsonText } from '../../src/store/jsonText';
 import { redactUrl } from '../../src/store/storeLocation';
@@ -166,13 +166,6 @@ describe('mongodb store without a server', () => {
     expect(labelTerm('team', 'ml')).toBe('team=ml');
     expect(labelTerm('k=v', 'w')).not.toBe(labelTerm('k', 'v=w'));
     expect(labelTerm('a%3Db', 'c')).not.toBe(labelTerm('a=b', 'c'));
-  });
-
-  test('counter names never change a field path', () => {
-    expect(counterPath('sums', 'f:3:h:7')).toBe('sums.f:3:h:7');
-    expect(() => counterPath('sums', 'a.b')).toThrow(RangeError);
-    expect(() => counterPath('min', '$inc')).toThrow(RangeError);
-    expect(() => counterPath('max', '')).toThrow(RangeError);
   });
 
   test('event cursors round-trip and reject garbage', () => {

@@ -21,6 +21,8 @@ export interface EvaluatorOptions {
 
 const LEASE = 'evaluator';
 const AGGREGATE_PRUNE_INTERVAL_MS = 3_600_000;
+/** Records are compacted once their interval ended this long ago (batches with slightly late timestamps). */
+const COMPACT_AFTER_MS = 5 * 60_000;
 const PAGE = 500;
 
 /** What one endpoint's evaluation stores, so that listing endpoints is a plain read. */
@@ -180,7 +182,7 @@ export class Evaluator {
   /**
    * Removes what retention no longer keeps; logs how many records of each kind went. Aggregates
    * are pruned at most once an hour (their deletes scan by resolution and time, and an hour more
-   * of minutes is nothing next to weeks kept).
+   * of minutes is nothing next to weeks kept), and the records closed since compacted then.
    */
   private async prune(): Promise<number> {
     const started = Date.now();
@@ -198,6 +200,9 @@ export class Evaluator {
       if (r.dayAggregatesMs > 0)
         removed.days = await this.store.pruneAggregates('day', now - r.dayAggregatesMs);
       this.aggregatesPrunedAt = now;
+      const compacting = Date.now();
+      const compacted = await this.store.compactAggregates(now - COMPACT_AFTER_MS);
+      if (compacted > 0) this.logger.info({ compacted, ms: Date.now() - compacting }, 'aggregates compacted');
     }
     const total = removed.expired + removed.minutes + removed.hours + removed.days;
     if (total > 0) this.logger.info({ removed, ms: Date.now() - started }, 'retention pruned records');

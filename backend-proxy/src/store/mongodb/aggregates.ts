@@ -1,47 +1,30 @@
-/** Aggregates: one document per (endpoint, family, resolution, start, reference version). */
-import type { AnyBulkWriteOperation, ClientSession, Filter } from 'mongodb';
-import type { AggregateDelta, AggregateQuery, AggregateRecord, AggregateStore, Resolution } from '../types';
-import { RESOLUTIONS } from '../types';
-import type { AggregateDoc, MongoContext } from './collections';
-import { counterPaths, plainNumber, plainString, readCounters, readNumber } from './codec';
-
-export function resolution(value: unknown): Resolution {
-  if (!RESOLUTIONS.includes(value as Resolution)) throw new RangeError(`unknown resolution ${String(value)}`);
-  return value as Resolution;
-}
-
 /**
- * One upsert per delta: `$inc` sums, `$min`/`$max` extremes, each counter under its group
- * (`sums.n`, `min.lat:3`, ...). Missing fields start at the delta, so creating and adding are
- * the same operation.
+ * Aggregates: one document per (endpoint, family, resolution, start, reference version), its
+ * counters under ids of the shared dictionary, live while written and sealed once closed
+ * (aggregateDocs.ts has the encoding, aggregateCompaction.ts the sealing).
  */
-export function aggregateUpdates(deltas: AggregateDelta[]): AnyBulkWriteOperation<AggregateDoc>[] {
-  return deltas.map(({ key, add, min, max }) => {
-    const filter = {
-      endpointId: plainString(key.endpointId, 'endpointId'),
-      family: plainString(key.family, 'family'),
-      resolution: resolution(key.resolution),
-      start: plainNumber(key.start, 'start'),
-      referenceVersion: plainNumber(key.referenceVersion, 'referenceVersion'),
-    };
-    const inc = counterPaths('sums', add);
-    const lows = counterPaths('min', min);
-    const highs = counterPaths('max', max);
-    const update: Record<string, Record<string, unknown>> = {};
-    if (Object.keys(inc).length) update.$inc = inc;
-    if (Object.keys(lows).length) update.$min = lows;
-    if (Object.keys(highs).length) update.$max = highs;
-    // An empty delta still creates the interval; the groups are only set when nothing else touches them.
-    if (!Object.keys(update).length) update.$setOnInsert = { sums: {}, min: {}, max: {} };
-    return { updateOne: { filter, update, upsert: true } };
-  });
-}
+import type { ClientSession } from 'mongodb';
+import type { AggregateDelta, AggregateQuery, AggregateRecord, AggregateStore, Resolution } from '../types';
+import type { MongoContext } from './collections';
+import type { MongoCounterNames } from './counterNames';
+import {
+  aggregateRangeFilter,
+  aggregateRecordOf,
+  aggregateUpserts,
+  deltaCounterNames,
+  resolution,
+  storedCounterIds,
+} from './aggregateDocs';
+import { sealClosedAggregates } from './aggregateCompaction';
+import { plainNumber, plainString, readNumber } from './codec';
 
-export function mongoAggregates(ctx: MongoContext): AggregateStore {
+export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames): AggregateStore {
   return {
     /** Transaction: the interface promises all deltas or none. */
     async applyAggregates(deltas: AggregateDelta[]): Promise<void> {
-      const ops = aggregateUpdates(deltas);
+      // Outside the transaction: a dictionary entry whose deltas then fail is merely unused.
+      await counterIds.resolveNames(deltaCounterNames(deltas));
+      const ops = aggregateUpserts(deltas, counterIds);
       if (!ops.length) return;
       await ctx.transaction(async (session: ClientSession) => {
         await ctx.c.aggregates.bulkWrite(ops, { ordered: true, session });
@@ -49,27 +32,12 @@ export function mongoAggregates(ctx: MongoContext): AggregateStore {
     },
 
     async listAggregates(query: AggregateQuery): Promise<AggregateRecord[]> {
-      const filter: Filter<AggregateDoc> = {
-        endpointId: plainString(query.endpointId, 'endpointId'),
-        family: plainString(query.family, 'family'),
-        resolution: resolution(query.resolution),
-        start: { $gte: plainNumber(query.from, 'from'), $lt: plainNumber(query.to, 'to') },
-      };
-      if (query.referenceVersion !== undefined)
-        filter.referenceVersion = plainNumber(query.referenceVersion, 'referenceVersion');
-      const docs = await ctx.c.aggregates.find(filter).sort({ start: 1, referenceVersion: 1 }).toArray();
-      return docs.map((d) => ({
-        key: {
-          endpointId: d.endpointId,
-          family: d.family,
-          resolution: d.resolution,
-          start: readNumber(d.start),
-          referenceVersion: d.referenceVersion,
-        },
-        sums: readCounters(d.sums),
-        min: readCounters(d.min),
-        max: readCounters(d.max),
-      }));
+      const docs = await ctx.c.aggregates
+        .find(aggregateRangeFilter(query))
+        .sort({ start: 1, referenceVersion: 1 })
+        .toArray();
+      await counterIds.resolveIds(storedCounterIds(docs));
+      return docs.map((d) => aggregateRecordOf(d, counterIds));
     },
 
     /** Across families, as the interface asks: the extent of the endpoint's data at that resolution. */
@@ -90,6 +58,10 @@ export function mongoAggregates(ctx: MongoContext): AggregateStore {
         start: { $lt: plainNumber(before, 'before') },
       });
       return result.deletedCount;
+    },
+
+    compactAggregates(before: number): Promise<number> {
+      return sealClosedAggregates(ctx.c, counterIds, before);
     },
   };
 }

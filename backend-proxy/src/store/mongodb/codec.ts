@@ -56,43 +56,13 @@ export function labelTerms(labels: Record<string, string>): string[] {
   );
 }
 
-// ---------------------------------------------------------------- aggregate counters
-
-/**
- * Counter names come from the monitoring layout (fixed vocabulary and integers), and they do
- * become field paths (`sums.f:3:h:7`), so anything that could change the path is refused.
- */
-export function counterPath(group: 'sums' | 'min' | 'max', name: string): string {
-  if (typeof name !== 'string' || name === '' || /[.$\0]/.test(name)) {
-    throw new RangeError(`invalid aggregate counter name ${JSON.stringify(name)}`);
-  }
-  return `${group}.${name}`;
-}
-
-export function counterPaths(
-  group: 'sums' | 'min' | 'max',
-  counters: Record<string, number>,
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(counters))
-    out[counterPath(group, name)] = plainNumber(value, `counter ${name}`);
-  return out;
-}
+// ---------------------------------------------------------------- numbers
 
 /** A stored number: `$inc` past 2^31 turns int32 into int64, which beyond 2^53 arrives as a BSON Long. */
 export function readNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   if (value instanceof Long) return value.toNumber();
   return Number(value);
-}
-
-/** Reads a stored counter group back (a missing group is empty). */
-export function readCounters(stored: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (stored && typeof stored === 'object') {
-    for (const [name, value] of Object.entries(stored)) out[name] = readNumber(value);
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- errors and batching

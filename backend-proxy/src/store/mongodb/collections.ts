@@ -17,6 +17,7 @@
 import type { PredictionTask } from '../../monitoring/accuracy/predictionTasks';
 import { DEFAULT_TRANSACTION_RETRY, runTransaction, type TransactionRetryPolicy } from './transactionRetry';
 import type {
+  Binary,
   ClientSession,
   Collection,
   Db,
@@ -54,6 +55,8 @@ export const COLLECTIONS = {
   leases: 'leases',
   projectSettings: 'projectSettings',
   documents: 'documents',
+  counterNames: 'counterNames',
+  migrations: 'migrations',
 } as const;
 
 /** GridFS bucket for artifact bytes: collections `artifactFiles.files` and `artifactFiles.chunks`. */
@@ -97,7 +100,7 @@ export interface EventDoc {
 
 /** Monotonic counters that do not belong to a document of their own (event seq, reference versions). */
 export interface SequenceDoc {
-  scope: 'eventSeq' | 'referenceVersion';
+  scope: 'eventSeq' | 'referenceVersion' | 'counterName';
   key: string;
   value: number;
 }
@@ -165,15 +168,46 @@ export interface ReferenceDoc {
   statisticsJson: string;
 }
 
+/** Counters by counter id in base 36 (aggregateDocs.ts). */
+export type CounterFields = Record<string, number>;
+
+/** The key fields, then the counters (aggregateDocs.ts has the encoding). */
 export interface AggregateDoc {
   endpointId: string;
   family: string;
   resolution: Resolution;
   start: number;
   referenceVersion: number;
-  sums: Record<string, number>;
-  min: Record<string, number>;
-  max: Record<string, number>;
+  /** Sealed counters: store/aggregateCodec.ts's encoding, by counter id; absent until first sealed. */
+  c?: Binary;
+  /** Live counters written since: sums, minimums and maximums by counter id; absent when none. */
+  s?: CounterFields;
+  lo?: CounterFields;
+  hi?: CounterFields;
+  /** Writes of live counters so far (never reset): sealing compares it to know nothing changed. */
+  w?: number;
+  /** Present while live counters exist (the partial index finds what to seal). */
+  live?: true;
+  /** Named groups of the encoding before counter ids (read and merged; sealing converts them). */
+  sums?: Record<string, number>;
+  min?: Record<string, number>;
+  max?: Record<string, number>;
+}
+
+/** One entry of the counter-name dictionary (counterNames.ts); never changed once written. */
+export interface CounterNameDoc {
+  name: string;
+  id: number;
+}
+
+/** Progress of a data migration (aggregateMigration.ts), so an interrupted one resumes. */
+export interface MigrationDoc {
+  name: string;
+  /** The last `_id` of the last batch done; the next batch starts after it. */
+  after: ObjectId | null;
+  /** Documents converted so far, by every run. */
+  converted: number;
+  done: boolean;
 }
 
 export interface IngestBatchDoc {
@@ -274,6 +308,8 @@ export interface Collections {
   leases: Collection<LeaseDoc>;
   projectSettings: Collection<ProjectSettingsDoc>;
   documents: Collection<DocumentDoc>;
+  counterNames: Collection<CounterNameDoc>;
+  migrations: Collection<MigrationDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -296,6 +332,8 @@ export function collections(db: Db): Collections {
     leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
     projectSettings: db.collection<ProjectSettingsDoc>(COLLECTIONS.projectSettings),
     documents: db.collection<DocumentDoc>(COLLECTIONS.documents),
+    counterNames: db.collection<CounterNameDoc>(COLLECTIONS.counterNames),
+    migrations: db.collection<MigrationDoc>(COLLECTIONS.migrations),
   };
 }
 
@@ -336,6 +374,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     unique({ endpointId: 1, family: 1, resolution: 1, start: 1, referenceVersion: 1 }),
     plain({ endpointId: 1, resolution: 1, start: 1 }), // aggregateExtent spans families
     plain({ resolution: 1, start: 1 }), // pruneAggregates
+    // compactAggregates: only documents with live counters (recent ones, and late label writes).
+    { key: { live: 1, resolution: 1, start: 1 }, partialFilterExpression: { live: true } },
   ],
   // No TTL here: the idempotency window is the caller's `batchesBefore` (pruneExpired); a fixed
   // TTL would silently shorten or lengthen it.
@@ -349,6 +389,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.leases]: [unique({ name: 1 })],
   [COLLECTIONS.projectSettings]: [unique({ project: 1 })],
   [COLLECTIONS.documents]: [unique({ kind: 1, id: 1 }), plain({ kind: 1, project: 1, id: 1 })],
+  [COLLECTIONS.counterNames]: [unique({ name: 1 }), unique({ id: 1 })],
+  [COLLECTIONS.migrations]: [unique({ name: 1 })],
 };
 
 /** Creates collections and indexes (in parallel: they are independent); a no-op when they already exist. */

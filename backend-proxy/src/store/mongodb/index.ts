@@ -8,10 +8,12 @@
  * JavaScript, $where or mapReduce.
  */
 import { GridFSBucket, MongoClient } from 'mongodb';
-import type { Store } from '../types';
+import type { Store, StoreLog } from '../types';
 import { guardStore } from '../storeFault';
 import { redactUrl } from '../storeLocation';
 import { mongoAggregates } from './aggregates';
+import { migrateAggregateCounters } from './aggregateCompaction';
+import { MongoCounterNames } from './counterNames';
 import { mongoArtifacts, removeUnfinishedUploads } from './artifacts';
 import { ARTIFACT_BUCKET, ensureSchema, MongoContext } from './collections';
 import { mongoDocuments } from './documents';
@@ -48,6 +50,8 @@ export interface MongoStoreOptions {
    * (ms, default 6 h: longer than any upload takes, so another replica's upload is never cut).
    */
   unfinishedUploadAgeMs?: number;
+  /** Receives the progress of data migrations run at open (aggregateMigration.ts). */
+  log?: StoreLog;
 }
 
 /** Default of `unfinishedUploadAgeMs`. */
@@ -92,6 +96,7 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
       ...DEFAULT_TRANSACTION_RETRY,
       maxElapsedMs: operationLimit,
     });
+    await migrateAggregateCounters(ctx.c, new MongoCounterNames(ctx.c), { log: options.log });
     await removeUnfinishedUploads(
       ctx,
       new Date(Date.now() - (options.unfinishedUploadAgeMs ?? UNFINISHED_UPLOAD_AGE_MS)),
@@ -108,6 +113,8 @@ export async function openMongoStore(url: string, options: MongoStoreOptions = {
 
 /** One part per section of the Store interface (store/types.ts), as the embedded store. */
 function composeMongoStore(ctx: MongoContext): Store {
+  // One dictionary cache for the sections that write and read aggregates.
+  const counterIds = new MongoCounterNames(ctx.c);
   return {
     kind: 'mongodb',
     ...mongoTracking(ctx),
@@ -115,8 +122,8 @@ function composeMongoStore(ctx: MongoContext): Store {
     ...mongoKeys(ctx),
     ...mongoEndpoints(ctx),
     ...mongoReferences(ctx),
-    ...mongoIngest(ctx),
-    ...mongoAggregates(ctx),
+    ...mongoIngest(ctx, counterIds),
+    ...mongoAggregates(ctx, counterIds),
     ...mongoSamples(ctx),
     ...mongoLabels(ctx),
     ...mongoRetention(ctx),

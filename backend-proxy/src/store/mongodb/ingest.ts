@@ -4,7 +4,8 @@ import type { BatchOutcome, IngestCommit, IngestStore } from '../types';
 import type { AggregateDoc, EndpointDoc, MongoContext, PredictionKeyDoc, SampleDoc } from './collections';
 import { fromJsonText, toJsonText } from '../jsonText';
 import { isDuplicateKey, plainNumber, plainString, validDate } from './codec';
-import { aggregateUpdates } from './aggregates';
+import { aggregateUpserts, deltaCounterNames } from './aggregateDocs';
+import type { MongoCounterNames } from './counterNames';
 import { endpointInsertFields } from './endpoints';
 import { predictionKeyDoc } from './labels';
 import { sampleDoc } from './samples';
@@ -24,7 +25,8 @@ interface PreparedCommit {
   keyOps: AnyBulkWriteOperation<PredictionKeyDoc>[];
 }
 
-function prepareCommit(commit: IngestCommit): PreparedCommit {
+/** The counter names must have ids already (MongoCounterNames.resolveNames). */
+function prepareCommit(commit: IngestCommit, counterIds: MongoCounterNames): PreparedCommit {
   return {
     batchId: commit.batchId === null ? null : plainString(commit.batchId, 'batchId'),
     now: validDate(commit.now, 'now'),
@@ -49,7 +51,7 @@ function prepareCommit(commit: IngestCommit): PreparedCommit {
         },
       },
     })),
-    aggregateOps: aggregateUpdates(commit.aggregates),
+    aggregateOps: aggregateUpserts(commit.aggregates, counterIds),
     samples: commit.samples.map(sampleDoc),
     keyOps: commit.predictionKeys.map((k): AnyBulkWriteOperation<PredictionKeyDoc> => {
       const doc = predictionKeyDoc(k);
@@ -65,8 +67,14 @@ function prepareCommit(commit: IngestCommit): PreparedCommit {
  * already recorded (looked up first, or found by a conflicting concurrent commit, which aborts
  * the transaction) leave the group with their stored receipt, and the rest is committed again.
  */
-async function commitIngestGroup(ctx: MongoContext, commits: IngestCommit[]): Promise<BatchOutcome[]> {
-  const prepared = commits.map(prepareCommit);
+async function commitIngestGroup(
+  ctx: MongoContext,
+  counterIds: MongoCounterNames,
+  commits: IngestCommit[],
+): Promise<BatchOutcome[]> {
+  // Outside the transaction: a dictionary entry whose batch then fails is merely unused.
+  await counterIds.resolveNames(commits.flatMap((c) => deltaCounterNames(c.aggregates)));
+  const prepared = commits.map((c) => prepareCommit(c, counterIds));
   const outcomes: (BatchOutcome | undefined)[] = new Array(prepared.length);
   // A batch id repeated in the group: its later copies replay the first one's receipt.
   const firstOf = new Map<string, number>();
@@ -143,15 +151,15 @@ async function writeGroup(ctx: MongoContext, live: PreparedCommit[], session: Cl
   if (keyOps.length) await ctx.c.predictionKeys.bulkWrite(keyOps, { ordered: true, session });
 }
 
-export function mongoIngest(ctx: MongoContext): IngestStore {
+export function mongoIngest(ctx: MongoContext, counterIds: MongoCounterNames): IngestStore {
   return {
     async commitIngest(commit: IngestCommit): Promise<BatchOutcome> {
-      const [outcome] = await commitIngestGroup(ctx, [commit]);
+      const [outcome] = await commitIngestGroup(ctx, counterIds, [commit]);
       return outcome;
     },
 
     commitIngestGroup(commits: IngestCommit[]): Promise<BatchOutcome[]> {
-      return commitIngestGroup(ctx, commits);
+      return commitIngestGroup(ctx, counterIds, commits);
     },
   };
 }
