@@ -301,6 +301,9 @@ describe('DriftwatchDataSource over real HTTP through the data-proxy route', () 
         'project',
         'endpoint_id',
         'feature',
+        // feature_drift can be asked for one segment or all segments of a key (issue 15).
+        'segment_key',
+        'segment',
       ]);
       const options = await ds.getPayloadOptions('feature_drift', 'endpoint_id', { project: info.project });
       expect(options.map((o) => o.label).sort()).toEqual(
