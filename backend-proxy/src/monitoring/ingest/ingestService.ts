@@ -59,6 +59,12 @@ export interface IngestObserver {
   committed(batch: CommittedPredictions[]): void;
 }
 
+/** How one endpoint's events of a batch are folded: its reference's bins and its segments' ids. */
+interface EndpointRoute {
+  binning: Binning;
+  segmentsOf: (m: MappedEvent) => string[];
+}
+
 /**
  * Ingests a batch in four steps: resolve (endpoints, columns, binnings, segment slots), fold
  * (BatchAccumulator: counters per endpoint and segment), commit (all-or-nothing, idempotent by
@@ -133,7 +139,7 @@ export class IngestService {
       else byEndpoint.set(m.endpoint.id, { endpoint: m.endpoint, events: [m] });
     }
     const newlyRegistered = new Set(resolution.registered.map((e) => e.id));
-    const routes = new Map<string, { binning: Binning; segmentsOf: (m: MappedEvent) => string[] }>();
+    const routes = new Map<string, EndpointRoute>();
     for (const [id, { endpoint, events }] of byEndpoint) {
       const binning = await this.references.binningFor(endpoint);
       // An endpoint registered by this very batch has declared no segments yet.
@@ -148,10 +154,8 @@ export class IngestService {
       routes.set(id, { binning, segmentsOf: (m) => router(asSegmented(m)) });
     }
     return resolution.mapped.map((m) => {
-      const route = routes.get(m.endpoint.id) as {
-        binning: Binning;
-        segmentsOf: (m: MappedEvent) => string[];
-      };
+      // Every mapped event's endpoint got its route above.
+      const route = routes.get(m.endpoint.id) as EndpointRoute;
       return { ...m, binning: route.binning, segments: route.segmentsOf(m) };
     });
   }
