@@ -66,7 +66,7 @@ async function seed(path: string, end: number): Promise<string> {
       KEYS.map((key) => ({ key, source: { tag: key }, budget: VALUES })),
     );
     const values = Array.from({ length: VALUES }, (_, v) => `v${v}`);
-    const state = await services.segments.assign(registered, new Map(KEYS.map((k) => [k, values])));
+    const state = await services.segments.assign(registered, () => new Map(KEYS.map((k) => [k, values])));
     const binning = await services.references.binningFor(registered);
     const start = alignDown(end - 30 * DAY - 3 * HOUR, HOUR);
     // Minutes up to the end of the hour the 30-day window starts in, and in the last 2 hours.

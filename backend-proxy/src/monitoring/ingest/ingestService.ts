@@ -142,14 +142,17 @@ export class IngestService {
     const routes = new Map<string, EndpointRoute>();
     for (const [id, { endpoint, events }] of byEndpoint) {
       const binning = await this.references.binningFor(endpoint);
+      const asSegmented = (m: MappedEvent) => ({ features: m.features, tags: m.event.tags });
       // An endpoint registered by this very batch has declared no segments yet.
-      const declared = newlyRegistered.has(id) ? null : await this.segments.stateOf(id);
-      if (!declared || declared.keys.length === 0) {
+      const state = newlyRegistered.has(id)
+        ? null
+        : await this.segments.assign(endpoint, (declared) =>
+            declared.keys.length ? valuesByKey(declared, events.map(asSegmented)) : new Map(),
+          );
+      if (!state || state.keys.length === 0) {
         routes.set(id, { binning, segmentsOf: () => [] });
         continue;
       }
-      const asSegmented = (m: MappedEvent) => ({ features: m.features, tags: m.event.tags });
-      const state = await this.segments.assign(endpoint, valuesByKey(declared, events.map(asSegmented)));
       const router = segmentRouter(id, state);
       routes.set(id, { binning, segmentsOf: (m) => router(asSegmented(m)) });
     }

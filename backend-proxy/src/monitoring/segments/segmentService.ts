@@ -71,14 +71,15 @@ export class SegmentService {
   }
 
   /**
-   * Gives slots to the values a batch brings (per key, in order of appearance) and returns the
-   * state every event of the batch is then routed by.
+   * Gives slots to the values a batch brings (per key, in order of appearance, as `wantedIn` finds
+   * them in the state read) and returns the state every event of the batch is then routed by: one
+   * read when nothing changes, also for an endpoint that declared no segments.
    */
   async assign(
     endpoint: EndpointRecord,
-    wanted: ReadonlyMap<string, Iterable<string>>,
+    wantedIn: (state: EndpointSegments) => ReadonlyMap<string, Iterable<string>>,
   ): Promise<EndpointSegments> {
-    return this.update(endpoint, (state) => withAssigned(state, wanted));
+    return this.update(endpoint, (state) => withAssigned(state, wantedIn(state)));
   }
 
   async describe(endpoint: EndpointRecord): Promise<SegmentKeyView[]> {
