@@ -16,18 +16,14 @@
  * Varints are unsigned LEB128 over safe integers (arithmetic, not 32-bit bitwise operations).
  * Decoding gives back exactly the doubles encoded, under the same names.
  */
+import { sparseOf, type SparseCounters, type SparseRecord } from './sparseCounters';
+import type { CounterNameIds } from './counterNames';
 import type { Counters } from './types';
 
 export interface CounterMaps {
   sums: Counters;
   min: Counters;
   max: Counters;
-}
-
-/** Maps counter names to ids and back; `idOf` assigns the next id to a name it has not seen. */
-export interface CounterNameIds {
-  idOf(name: string): number;
-  nameOf(id: number): string;
 }
 
 const MAX_DECIMAL_MANTISSA = 2 ** 40;
@@ -74,24 +70,22 @@ function decimalScale(v: number): number {
 const RUN_MIN = 3;
 const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0);
 
-function writeMap(w: Writer, counters: Counters, ids: CounterNameIds): void {
-  const entries: Array<[number, number]> = [];
-  for (const name in counters) entries.push([ids.idOf(name), counters[name]]);
-  entries.sort((a, b) => a[0] - b[0]);
-  w.varint(entries.length);
+function writeMap(w: Writer, counters: SparseCounters): void {
+  const { ids, values } = counters;
+  w.varint(ids.length);
   let previous = -1;
-  for (let i = 0; i < entries.length; i++) {
-    const [id, v] = entries[i];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const v = values[i];
     const gap = (id - previous - 1) * 8;
     previous = id;
     if (isCount(v)) {
       let run = 1;
-      while (i + run < entries.length && entries[i + run][0] === id + run && isCount(entries[i + run][1]))
-        run++;
+      while (i + run < ids.length && ids[i + run] === id + run && isCount(values[i + run])) run++;
       if (run >= RUN_MIN) {
         w.varint(gap + 4);
         w.varint(run - RUN_MIN);
-        for (let j = 0; j < run; j++) w.varint(entries[i + j][1]);
+        for (let j = 0; j < run; j++) w.varint(values[i + j]);
         i += run - 1;
         previous = id + run - 1;
       } else {
@@ -117,15 +111,24 @@ function writeMap(w: Writer, counters: Counters, ids: CounterNameIds): void {
   }
 }
 
-export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Array {
+/** Counters already in id space (ascending ids), as the embedded store's write path keeps them. */
+export function encodeSparse(record: SparseRecord): Uint8Array {
   const w = new Writer();
-  writeMap(w, maps.sums, ids);
-  writeMap(w, maps.min, ids);
-  writeMap(w, maps.max, ids);
+  writeMap(w, record.sums);
+  writeMap(w, record.min);
+  writeMap(w, record.max);
   return w.bytes.slice(0, w.length);
 }
 
-export function decodeCounters(bytes: Uint8Array, ids: CounterNameIds): CounterMaps {
+export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Array {
+  return encodeSparse({
+    sums: sparseOf(maps.sums, ids),
+    min: sparseOf(maps.min, ids),
+    max: sparseOf(maps.max, ids),
+  });
+}
+
+export function decodeSparse(bytes: Uint8Array): SparseRecord {
   let at = 0;
   const varint = (): number => {
     let value = 0;
@@ -153,9 +156,12 @@ export function decodeCounters(bytes: Uint8Array, ids: CounterNameIds): CounterM
     at += 8;
     return float.getFloat64(0, true);
   };
-  const readMap = (): Counters => {
-    const counters: Counters = {};
+  const readMap = (): SparseCounters => {
     const entries = varint();
+    // A corrupt count must not allocate gigabytes: every entry takes at least one byte.
+    if (entries > bytes.length) throw new RangeError('truncated aggregate counters');
+    const ids = new Int32Array(entries);
+    const values = new Float64Array(entries);
     let previous = -1;
     for (let i = 0; i < entries; i++) {
       const header = varint();
@@ -163,16 +169,34 @@ export function decodeCounters(bytes: Uint8Array, ids: CounterNameIds): CounterM
       let id = previous + 1 + (header - tag) / 8;
       if (tag === 4) {
         const run = varint() + RUN_MIN;
-        for (let j = 0; j < run; j++) counters[ids.nameOf(id + j)] = varint();
+        if (i + run > entries) throw new RangeError('aggregate counter run overflows its map');
+        for (let j = 0; j < run; j++) {
+          ids[i + j] = id + j;
+          values[i + j] = varint();
+        }
         i += run - 1;
         id += run - 1;
-      } else counters[ids.nameOf(id)] = value(tag);
+      } else {
+        ids[i] = id;
+        values[i] = value(tag);
+      }
       previous = id;
     }
-    return counters;
+    return { ids, values };
   };
   const sums = readMap();
   const min = readMap();
   const max = readMap();
   return { sums, min, max };
+}
+
+function named(counters: SparseCounters, ids: CounterNameIds): Counters {
+  const out: Counters = {};
+  for (let i = 0; i < counters.ids.length; i++) out[ids.nameOf(counters.ids[i])] = counters.values[i];
+  return out;
+}
+
+export function decodeCounters(bytes: Uint8Array, ids: CounterNameIds): CounterMaps {
+  const sparse = decodeSparse(bytes);
+  return { sums: named(sparse.sums, ids), min: named(sparse.min, ids), max: named(sparse.max, ids) };
 }

@@ -1,4 +1,8 @@
-import type { CounterNameIds } from './aggregateCodec';
+/** Maps counter names to ids and back; `idOf` assigns the next id to a name it has not seen. */
+export interface CounterNameIds {
+  idOf(name: string): number;
+  nameOf(id: number): string;
+}
 
 /**
  * A store's dictionary of counter names (aggregateCodec): every name gets the next id the first

@@ -299,11 +299,37 @@ export interface AggregateKey {
  */
 export type Counters = Record<string, number>;
 
+/**
+ * Counter names in a fixed order (one counter family of an ingest fold plan), shared by every
+ * vector folded with that plan, so a store can map the names to its ids once per layout.
+ */
+export interface CounterLayout {
+  family: string;
+  /** `sums[i]` is the counter `names[i]`. */
+  names: readonly string[];
+  /** `mins[j]` and `maxs[j]` are the minimum and maximum of `extremaNames[j]`. */
+  extremaNames: readonly string[];
+}
+
+/**
+ * Counters by position in a layout: ingest's fold output, merged by stores without building named
+ * maps. A sum of 0 and an extreme of ±Infinity mean the counter is absent.
+ */
+export interface CounterVector {
+  layout: CounterLayout;
+  sums: Float64Array;
+  mins: Float64Array;
+  maxs: Float64Array;
+}
+
+/** What to add to one aggregate record: the named counters, plus `vector`'s when present. */
 export interface AggregateDelta {
   key: AggregateKey;
   add: Counters;
   min: Counters;
   max: Counters;
+  /** Counters in a fixed layout, of the key's family (ingest's folded events). */
+  vector?: CounterVector;
 }
 
 export interface AggregateRecord {

@@ -39,6 +39,44 @@ export function aggregatesContract({ store, contractTest }: ContractSuite): void
       expect(record.max).toEqual({ 'f:0': 11 });
     });
 
+    contractTest('a delta in a fixed layout counts as its named counters, with the named ones', async () => {
+      await store.insertEndpointIfAbsent(endpoint('e1'));
+      const layout = {
+        family: 'columns',
+        names: ['f:0:n', 'f:0:sum', 'f:0:h:0', 'f:0:h:1'],
+        extremaNames: ['f:0'],
+      };
+      const vector = (sums: number[], low: number, high: number) => ({
+        layout,
+        sums: Float64Array.from(sums),
+        mins: Float64Array.from([low]),
+        maxs: Float64Array.from([high]),
+      });
+      const columns = (start: number, counters: Parameters<typeof delta>[2]) =>
+        delta('e1', start, counters, 'minute', 0, 'columns');
+      // A fresh record, then one that exists (new names arrive with the second write).
+      await store.commitIngest(
+        ingest({ aggregates: [{ ...columns(M(0), {}), vector: vector([2, 0.5, 2, 0], -1, 3) }] }),
+      );
+      await store.applyAggregates([
+        {
+          ...columns(M(0), { add: { 'y:0:n': 1, 'f:0:n': 1 }, min: { 'f:0': -4 } }),
+          vector: vector([1, 0, 0, 1], 7, 7),
+        },
+      ]);
+      const [record] = await store.listAggregates({
+        endpointId: 'e1',
+        family: 'columns',
+        resolution: 'minute',
+        from: M(0),
+        to: M(1),
+      });
+      // A bin that stayed 0 is absent, as folded counters are.
+      expect(record.sums).toEqual({ 'f:0:n': 4, 'f:0:sum': 0.5, 'f:0:h:0': 2, 'f:0:h:1': 1, 'y:0:n': 1 });
+      expect(record.min).toEqual({ 'f:0': -4 });
+      expect(record.max).toEqual({ 'f:0': 7 });
+    });
+
     contractTest(
       'compactAggregates keeps every value of closed records; later writes add to them',
       async () => {

@@ -2,7 +2,10 @@ import { asNumber, isMissing } from '../reference/columnValues';
 import { upperBoundBucket } from '../stats/histogramQuantile';
 import { binCount, type Binning, type ColumnBinning } from './binning';
 import { CounterSet } from './counterSet';
-import { LATENCY_BOUNDS, referenceBin, type ColumnGroup } from './layout';
+import { familyOf, LATENCY_BOUNDS, referenceBin, type ColumnGroup } from './layout';
+import type { CounterLayout, CounterVector } from '../../store/types';
+
+const NONE = new Float64Array(0);
 
 /**
  * Ingest's fast path. Every counter an endpoint's events can touch gets a slot in typed arrays,
@@ -34,6 +37,10 @@ export class FoldPlan {
   readonly latencyBuckets: number;
   readonly features: ColumnSlots[];
   readonly outputs: ColumnSlots[];
+  /** Slots before this one are `ops` counters, the rest `columns` (so each family is a subarray). */
+  readonly columnsStart: number;
+  readonly ops: CounterLayout;
+  readonly columns: CounterLayout;
 
   constructor(readonly binning: Binning) {
     this.predictions = this.slot('n');
@@ -42,8 +49,20 @@ export class FoldPlan {
     this.latencySum = this.slot('lat:sum');
     this.latencyBuckets = this.names.length;
     LATENCY_BOUNDS.forEach((_bound, k) => this.slot(`lat:b:${k}`));
+    const columnsStart = this.names.length;
     this.features = binning.features.map((c, i) => this.columnSlots('f', i, c));
     this.outputs = binning.predictions.map((c, i) => this.columnSlots('p', i, c));
+    this.columnsStart = columnsStart;
+    this.ops = { family: 'ops', names: this.names.slice(0, columnsStart), extremaNames: [] };
+    this.columns = {
+      family: 'columns',
+      names: this.names.slice(columnsStart),
+      extremaNames: this.extremaNames,
+    };
+    for (const layout of [this.ops, this.columns])
+      for (const name of [...layout.names, ...layout.extremaNames])
+        if (familyOf(name) !== layout.family)
+          throw new Error(`fold plan slot ${name} is not in ${layout.family}`);
   }
 
   private slot(name: string): number {
@@ -139,6 +158,22 @@ export class MinuteAccumulator {
     sums[slots.bins + bin] += 1;
     // Numeric: the open bins below and above the reference range; categorical: "other".
     if (bin === slots.binCount - 1 || (slots.numeric && bin === 0)) sums[slots.outOfRange] += 1;
+  }
+
+  /** The counters of each family, as views of this accumulator's arrays. */
+  toVectors(): CounterVector[] {
+    const { plan } = this;
+    const vectors: CounterVector[] = [
+      { layout: plan.ops, sums: this.sums.subarray(0, plan.columnsStart), mins: NONE, maxs: NONE },
+    ];
+    if (plan.columns.names.length)
+      vectors.push({
+        layout: plan.columns,
+        sums: this.sums.subarray(plan.columnsStart),
+        mins: this.mins,
+        maxs: this.maxs,
+      });
+    return vectors;
   }
 
   /** The non-zero counters under their names. */

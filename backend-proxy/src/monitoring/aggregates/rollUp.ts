@@ -1,14 +1,25 @@
-import { RESOLUTION_MS, RESOLUTIONS, type AggregateDelta, type Counters } from '../../store/types';
+import {
+  RESOLUTION_MS,
+  RESOLUTIONS,
+  type AggregateDelta,
+  type AggregateKey,
+  type Counters,
+  type CounterVector,
+} from '../../store/types';
+import { namedDelta } from '../../store/namedDelta';
 import type { CounterSet } from './counterSet';
 import { familyOf } from './layout';
 import { alignDown } from './tiling';
 
-/** The counters of one endpoint's minute under one reference version. */
+/** The counters of one aggregate id's minute under one reference version. */
 export interface MinuteCounters {
   endpointId: string;
   start: number;
   version: number;
+  /** Named counters (labels, or everything when not folded by a plan). */
   counters: CounterSet;
+  /** Counters folded by a plan, one vector per family. */
+  vectors?: readonly CounterVector[];
 }
 
 function splitByFamily(counters: Counters): Map<string, Counters> {
@@ -37,35 +48,78 @@ function addInto(
   }
 }
 
+const sameLayout = (a: CounterVector, b: CounterVector): boolean =>
+  a.layout === b.layout ||
+  (a.layout.names.length === b.layout.names.length &&
+    a.layout.names.every((name, i) => name === b.layout.names[i]) &&
+    a.layout.extremaNames.length === b.layout.extremaNames.length &&
+    a.layout.extremaNames.every((name, i) => name === b.layout.extremaNames[i]));
+
+const copyOf = (v: CounterVector): CounterVector => ({
+  layout: v.layout,
+  sums: new Float64Array(v.sums),
+  mins: new Float64Array(v.mins),
+  maxs: new Float64Array(v.maxs),
+});
+
 /**
  * Minute counters as deltas for their minute, hour and day, split by counter family, so long
- * windows read few records and operational queries read small ones.
+ * windows read few records and operational queries read small ones. A minute's vectors are shared
+ * by its minute, hour and day deltas (not copied) until a second minute adds to one of them.
  */
 export function rollUp(minutes: MinuteCounters[]): AggregateDelta[] {
   const deltas = new Map<string, AggregateDelta>();
+  const ownVectors = new Set<CounterVector>();
+  const deltaOf = (m: MinuteCounters, family: string, resolution: AggregateKey['resolution']) => {
+    const start = alignDown(m.start, RESOLUTION_MS[resolution]);
+    const id = `${m.endpointId}:${family}:${resolution}:${start}:${m.version}`;
+    let delta = deltas.get(id);
+    if (!delta) {
+      delta = {
+        key: { endpointId: m.endpointId, family, resolution, start, referenceVersion: m.version },
+        add: {},
+        min: {},
+        max: {},
+      };
+      deltas.set(id, delta);
+    }
+    return delta;
+  };
+  const addNamed = (delta: AggregateDelta, add: Counters, min?: Counters, max?: Counters) => {
+    addInto(delta.add, add);
+    addInto(delta.min, min, Math.min);
+    addInto(delta.max, max, Math.max);
+  };
+  const addVector = (delta: AggregateDelta, v: CounterVector) => {
+    const held = delta.vector;
+    if (!held) {
+      delta.vector = v;
+      return;
+    }
+    if (!sameLayout(held, v)) {
+      const named = namedDelta({ key: delta.key, add: {}, min: {}, max: {}, vector: v });
+      addNamed(delta, named.add, named.min, named.max);
+      return;
+    }
+    const into = ownVectors.has(held) ? held : copyOf(held);
+    ownVectors.add(into);
+    delta.vector = into;
+    for (let i = 0; i < v.sums.length; i++) into.sums[i] += v.sums[i];
+    for (let j = 0; j < v.mins.length; j++) {
+      if (v.mins[j] < into.mins[j]) into.mins[j] = v.mins[j];
+      if (v.maxs[j] > into.maxs[j]) into.maxs[j] = v.maxs[j];
+    }
+  };
+
   for (const m of minutes) {
     const sums = splitByFamily(m.counters.add);
     const mins = splitByFamily(m.counters.min);
     const maxs = splitByFamily(m.counters.max);
-    for (const [family, add] of sums) {
-      for (const resolution of RESOLUTIONS) {
-        const start = alignDown(m.start, RESOLUTION_MS[resolution]);
-        const id = `${m.endpointId}:${family}:${resolution}:${start}:${m.version}`;
-        let delta = deltas.get(id);
-        if (!delta) {
-          delta = {
-            key: { endpointId: m.endpointId, family, resolution, start, referenceVersion: m.version },
-            add: {},
-            min: {},
-            max: {},
-          };
-          deltas.set(id, delta);
-        }
-        addInto(delta.add, add);
-        addInto(delta.min, mins.get(family), Math.min);
-        addInto(delta.max, maxs.get(family), Math.max);
-      }
-    }
+    for (const [family, add] of sums)
+      for (const resolution of RESOLUTIONS)
+        addNamed(deltaOf(m, family, resolution), add, mins.get(family), maxs.get(family));
+    for (const v of m.vectors ?? [])
+      for (const resolution of RESOLUTIONS) addVector(deltaOf(m, v.layout.family, resolution), v);
   }
   return [...deltas.values()];
 }

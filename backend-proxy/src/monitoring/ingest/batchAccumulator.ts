@@ -68,10 +68,10 @@ export class BatchAccumulator {
     const fold = { features: r.features, outputs: r.outputs, latencyUs: r.event.latencyUs, error };
     const firstColumn = r.endpoint.predictionColumns[0];
     const firstOutput = firstColumn ? r.outputs[firstColumn.name] : undefined;
-    const endpointMinute = this.minute(r.endpoint.id, minute, r.binning);
-    this.foldInto(endpointMinute, fold, r, firstOutput);
+    const endpointSlot = `${r.endpoint.id}:${minute}`;
+    this.foldInto(this.minute(endpointSlot, r.endpoint.id, minute, r.binning), fold, r, firstOutput);
     for (const segment of r.segments)
-      this.foldInto(this.minute(segment, minute, r.binning), fold, r, firstOutput);
+      this.foldInto(this.minute(`${segment}:${minute}`, segment, minute, r.binning), fold, r, firstOutput);
     this.predictions += 1;
 
     if (this.options.keepLatencies && r.event.latencyUs !== null) {
@@ -80,10 +80,10 @@ export class BatchAccumulator {
       else this.latencies.set(r.endpoint.id, [r.event.latencyUs]);
     }
     this.countActivity(r.endpoint.id, r.event.time, error);
-    this.sample(r, `${r.endpoint.id}:${minute}`);
+    this.sample(r, endpointSlot);
     // Kept also when the label came with the prediction: a later label for the request is then known to be a repeat.
     if (r.event.requestId !== null) {
-      this.predictionKeys.push({
+      const key: PredictionKeyRecord = {
         requestId: r.event.requestId,
         endpointId: r.endpoint.id,
         time: r.event.time,
@@ -91,8 +91,9 @@ export class BatchAccumulator {
         prediction: firstOutput ?? null,
         expiresAt: this.options.labelsJoinUntil,
         labelledAt: r.labelValue === undefined ? null : this.options.now,
-        ...(r.segments.length ? { segments: [...r.segments] } : {}),
-      });
+      };
+      if (r.segments.length) key.segments = [...r.segments];
+      this.predictionKeys.push(key);
     }
   }
 
@@ -107,11 +108,13 @@ export class BatchAccumulator {
 
   /** The counters of every aggregate id and minute the batch touched. */
   minuteCounters(): MinuteCounters[] {
-    return [...this.minutes.values()].map((m): MinuteCounters => {
-      const counters = m.accumulator.toCounterSet();
-      if (m.labels) counters.merge(m.labels);
-      return { endpointId: m.aggregatesId, start: m.start, version: m.version, counters };
-    });
+    return [...this.minutes.values()].map((m): MinuteCounters => ({
+      endpointId: m.aggregatesId,
+      start: m.start,
+      version: m.version,
+      counters: m.labels ?? new CounterSet(),
+      vectors: m.accumulator.toVectors(),
+    }));
   }
 
   /** Request ids whose label has not come yet (a pending label may be waiting for them). */
@@ -119,9 +122,9 @@ export class BatchAccumulator {
     return this.predictionKeys.filter((k) => k.labelledAt === null).map((k) => k.requestId);
   }
 
-  private minute(aggregatesId: string, start: number, binning: Binning): MinuteEntry {
-    const id = `${aggregatesId}:${start}`;
-    let entry = this.minutes.get(id);
+  /** The entry of `slot` (`<aggregates id>:<minute start>`, built once per event by the caller). */
+  private minute(slot: string, aggregatesId: string, start: number, binning: Binning): MinuteEntry {
+    let entry = this.minutes.get(slot);
     if (!entry) {
       entry = {
         aggregatesId,
@@ -130,7 +133,7 @@ export class BatchAccumulator {
         accumulator: new MinuteAccumulator(planFor(binning)),
         labels: null,
       };
-      this.minutes.set(id, entry);
+      this.minutes.set(slot, entry);
     }
     return entry;
   }

@@ -59,10 +59,13 @@ export interface IngestObserver {
   committed(batch: CommittedPredictions[]): void;
 }
 
+/** Shared by every event of an endpoint without segments (ingest allocates nothing for them). */
+const NO_SEGMENTS: readonly string[] = Object.freeze([]);
+
 /** How one endpoint's events of a batch are folded: its reference's bins and its segments' ids. */
 interface EndpointRoute {
   binning: Binning;
-  segmentsOf: (m: MappedEvent) => string[];
+  segmentsOf: (m: MappedEvent) => readonly string[];
 }
 
 /**
@@ -150,7 +153,7 @@ export class IngestService {
             declared.keys.length ? valuesByKey(declared, events.map(asSegmented)) : new Map(),
           );
       if (!state || state.keys.length === 0) {
-        routes.set(id, { binning, segmentsOf: () => [] });
+        routes.set(id, { binning, segmentsOf: () => NO_SEGMENTS });
         continue;
       }
       const router = segmentRouter(id, state);
@@ -159,7 +162,15 @@ export class IngestService {
     return resolution.mapped.map((m) => {
       // Every mapped event's endpoint got its route above.
       const route = routes.get(m.endpoint.id) as EndpointRoute;
-      return { ...m, binning: route.binning, segments: route.segmentsOf(m) };
+      return {
+        event: m.event,
+        endpoint: m.endpoint,
+        features: m.features,
+        outputs: m.outputs,
+        labelValue: m.labelValue,
+        binning: route.binning,
+        segments: route.segmentsOf(m),
+      };
     });
   }
 

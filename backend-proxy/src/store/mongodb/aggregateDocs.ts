@@ -21,7 +21,9 @@
  * The key fields are built and read only here (aggregateKeyFields, aggregateKeyOf).
  */
 import { Binary, type AnyBulkWriteOperation, type Filter, type UpdateFilter } from 'mongodb';
-import { decodeCounters, encodeCounters, type CounterMaps, type CounterNameIds } from '../aggregateCodec';
+import { decodeCounters, encodeCounters, type CounterMaps } from '../aggregateCodec';
+import type { CounterNameIds } from '../counterNames';
+import { namedDelta } from '../namedDelta';
 import type {
   AggregateDelta,
   AggregateKey,
@@ -109,7 +111,7 @@ function idPaths(group: IdGroup, counters: Counters, ids: CounterNameIds): Recor
 /** Every counter name the deltas use (to give them ids before building the updates). */
 export function deltaCounterNames(deltas: readonly AggregateDelta[]): string[] {
   const names = new Set<string>();
-  for (const d of deltas)
+  for (const d of deltas.map(namedDelta))
     for (const group of [d.add, d.min, d.max]) for (const name in group) names.add(name);
   return [...names];
 }
@@ -140,7 +142,7 @@ export function aggregateUpserts(
   deltas: readonly AggregateDelta[],
   ids: CounterNameIds,
 ): AnyBulkWriteOperation<AggregateDoc>[] {
-  return deltas.map(({ key, add, min, max }) => {
+  return deltas.map(namedDelta).map(({ key, add, min, max }) => {
     const update = counterUpdate(add, min, max, ids);
     update.$inc = { ...update.$inc, w: 1 };
     update.$set = { live: true };

@@ -1,6 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { AggregateDelta, AggregateRecord, AggregateStore, Counters, Resolution } from '../types';
-import { decodeCounters, encodeCounters, type CounterMaps } from '../aggregateCodec';
+import type { AggregateDelta, AggregateRecord, AggregateStore, CounterLayout, Resolution } from '../types';
+import { decodeCounters, decodeSparse, encodeSparse } from '../aggregateCodec';
+import {
+  emptySparseRecord,
+  layoutIds,
+  mergeSparseRecord,
+  sparseOf,
+  sparseOfVector,
+  type LayoutIds,
+  type SparseRecord,
+} from '../sparseCounters';
 import { sqliteCounterNames } from './counterNames';
 import type { AggregateWriter, SqliteContext } from './context';
 
@@ -13,13 +22,6 @@ interface AggregateRow {
   counters: Uint8Array;
 }
 
-const addInto = (target: Counters, delta: Counters): void => {
-  for (const name in delta) target[name] = (target[name] ?? 0) + delta[name];
-};
-const extremeInto = (target: Counters, delta: Counters, pick: (a: number, b: number) => number): void => {
-  for (const name in delta) target[name] = name in target ? pick(target[name], delta[name]) : delta[name];
-};
-
 export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
   const counterNames = sqliteCounterNames(db);
   const names = counterNames.names;
@@ -31,40 +33,57 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
      ON CONFLICT (endpoint_id, family, resolution, start, reference_version) DO UPDATE SET counters = excluded.counters`,
   );
 
-  // Recently written aggregates, decoded: consecutive batches mostly touch the same minute, hour and
-  // day, so this spares a decode per record per batch. The embedded store has one writer (the
-  // proxy process that opened it); the cache is dropped whenever a transaction fails.
-  const hot = new Map<string, CounterMaps>();
+  // Recently written aggregates, decoded to id space: consecutive batches mostly touch the same
+  // minute, hour and day, so this spares a decode per record per batch, and merging by id spares
+  // building named maps. The embedded store has one writer (the proxy process that opened it); the
+  // cache, like the layouts' ids, is dropped whenever a transaction fails.
+  const hot = new Map<string, SparseRecord>();
   const HOT_LIMIT = 2_000;
+  let layouts = new WeakMap<CounterLayout, LayoutIds>();
+  const idsOf = (layout: CounterLayout): LayoutIds => {
+    let ids = layouts.get(layout);
+    if (!ids) {
+      ids = layoutIds(layout, names);
+      layouts.set(layout, ids);
+    }
+    return ids;
+  };
+  const forget = (): void => {
+    hot.clear();
+    layouts = new WeakMap();
+  };
+  const stored = (key: AggregateDelta['key']): SparseRecord => {
+    const row = selectAggregate.get(
+      key.endpointId,
+      key.family,
+      key.resolution,
+      key.start,
+      key.referenceVersion,
+    ) as Pick<AggregateRow, 'counters'> | undefined;
+    return row ? decodeSparse(row.counters) : emptySparseRecord();
+  };
 
   return {
     names,
     applySync(deltas) {
-      for (const { key, add, min, max } of deltas) {
+      for (const delta of deltas) {
+        const { key, vector } = delta;
         const id = `${key.endpointId}|${key.family}|${key.resolution}|${key.start}|${key.referenceVersion}`;
-        let record = hot.get(id);
-        if (record) {
-          hot.delete(id);
-        } else {
-          const row = selectAggregate.get(
-            key.endpointId,
-            key.family,
-            key.resolution,
-            key.start,
-            key.referenceVersion,
-          ) as Pick<AggregateRow, 'counters'> | undefined;
-          record = row ? decodeCounters(row.counters, names) : { sums: {}, min: {}, max: {} };
-        }
-        addInto(record.sums, add);
-        extremeInto(record.min, min, Math.min);
-        extremeInto(record.max, max, Math.max);
+        let record = hot.get(id) ?? stored(key);
+        hot.delete(id);
+        if (vector) record = mergeSparseRecord(record, sparseOfVector(vector, idsOf(vector.layout)));
+        record = mergeSparseRecord(record, {
+          sums: sparseOf(delta.add, names),
+          min: sparseOf(delta.min, names),
+          max: sparseOf(delta.max, names),
+        });
         upsertAggregate.run(
           key.endpointId,
           key.family,
           key.resolution,
           key.start,
           key.referenceVersion,
-          encodeCounters(record, names),
+          encodeSparse(record),
         );
         hot.set(id, record);
         if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);
@@ -76,15 +95,13 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
         try {
           return transaction(...args);
         } catch (err) {
-          hot.clear();
+          forget();
           counterNames.invalidate();
           throw err;
         }
       };
     },
-    forget() {
-      hot.clear();
-    },
+    forget,
   };
 }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AggregateDelta } from '../types';
-import type { CounterNameIds } from '../aggregateCodec';
+import type { CounterNameIds } from '../counterNames';
 
 /**
  * What every part of the embedded store shares: the connection, the artifact folder, and the

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CounterNameIds } from '../aggregateCodec';
-import { CounterNames } from '../counterNames';
+import { CounterNames, type CounterNameIds } from '../counterNames';
 
 /**
  * The embedded store's counter-name dictionary, kept in `counter_names`; new names are written in

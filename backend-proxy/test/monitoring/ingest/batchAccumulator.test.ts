@@ -2,6 +2,9 @@ import { buildBinning } from '../../../src/monitoring/aggregates/binning';
 import { BatchAccumulator, type ResolvedEvent } from '../../../src/monitoring/ingest/batchAccumulator';
 import type { NormalizedEvent } from '../../../src/monitoring/ingest/normalize';
 import { newEndpointRecord } from '../../../src/monitoring/endpoints/endpointService';
+import { CounterSet } from '../../../src/monitoring/aggregates/counterSet';
+import type { MinuteCounters } from '../../../src/monitoring/aggregates/rollUp';
+import { namedDelta } from '../../../src/store/namedDelta';
 import type { EndpointRecord } from '../../../src/store/types';
 
 const minute = 60_000;
@@ -86,13 +89,29 @@ const options = {
   keepLatencies: true,
 };
 
+/** A minute's counters under their names: its named ones and its vectors' (as the stores read them). */
+function named(m: MinuteCounters): CounterSet {
+  const set = new CounterSet();
+  set.merge(m.counters);
+  for (const vector of m.vectors ?? [])
+    set.merge(namedDelta({ key: AGGREGATE_KEY, add: {}, min: {}, max: {}, vector }));
+  return set;
+}
+const AGGREGATE_KEY = {
+  endpointId: 'e',
+  family: 'f',
+  resolution: 'minute',
+  start: 0,
+  referenceVersion: 0,
+} as const;
+
 describe('BatchAccumulator', () => {
   it('counts each event into its endpoint and each of its segments, per minute', () => {
     const batch = new BatchAccumulator(options);
     batch.add(event(t0 + 1_000, 1, 'a', {}, ['seg/A']));
     batch.add(event(t0 + 2_000, 3, 'b', { error: 'boom' }, ['seg/A', 'seg/B']));
     batch.add(event(t0 + minute + 5, null, 'z', { latencyUs: null }, ['seg/B']));
-    const byId = new Map(batch.minuteCounters().map((m) => [`${m.endpointId}@${m.start - t0}`, m.counters]));
+    const byId = new Map(batch.minuteCounters().map((m) => [`${m.endpointId}@${m.start - t0}`, named(m)]));
     expect([...byId.keys()].sort()).toEqual(
       [`${endpoint.id}@0`, `${endpoint.id}@${minute}`, 'seg/A@0', 'seg/B@0', `seg/B@${minute}`].sort(),
     );
