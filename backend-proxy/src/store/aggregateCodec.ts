@@ -18,13 +18,7 @@
  */
 import { sparseOf, type SparseCounters, type SparseRecord } from './sparseCounters';
 import type { CounterNameIds } from './counterNames';
-import type { Counters } from './types';
-
-export interface CounterMaps {
-  sums: Counters;
-  min: Counters;
-  max: Counters;
-}
+import type { CounterMaps, Counters } from './types';
 
 const MAX_DECIMAL_MANTISSA = 2 ** 40;
 const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];

@@ -332,6 +332,13 @@ export interface AggregateDelta {
   vector?: CounterVector;
 }
 
+/** Sums, minimums and maximums under counter names (a record's counters, or several merged). */
+export interface CounterMaps {
+  sums: Counters;
+  min: Counters;
+  max: Counters;
+}
+
 export interface AggregateRecord {
   key: AggregateKey;
   sums: Counters;
@@ -431,6 +438,8 @@ export interface AggregateStore {
   applyAggregates(deltas: AggregateDelta[]): Promise<void>;
   /** Ordered by start, then reference version. */
   listAggregates(query: AggregateQuery): Promise<AggregateRecord[]>;
+  /** Every record the queries select, merged: sums added, extremes combined (what a window reads). */
+  sumAggregates(queries: AggregateQuery[]): Promise<CounterMaps>;
   /** The earliest and latest interval start stored for the endpoint at the resolution. */
   aggregateExtent(
     endpointId: string,

@@ -1,5 +1,6 @@
 /** The compact aggregate encoding gives back exactly the counters encoded, in few bytes. */
-import { decodeCounters, encodeCounters, type CounterMaps } from '../../src/store/aggregateCodec';
+import { decodeCounters, encodeCounters } from '../../src/store/aggregateCodec';
+import type { CounterMaps } from '../../src/store/types';
 import { CounterNames } from '../../src/store/counterNames';
 
 const dictionary = () => {

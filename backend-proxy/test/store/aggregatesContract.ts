@@ -182,6 +182,49 @@ export function aggregatesContract({ store, contractTest }: ContractSuite): void
       },
     );
 
+    contractTest('sumAggregates merges every record the queries select, with their filters', async () => {
+      await store.applyAggregates([
+        delta('e1', M(0), { add: { n: 1, 'lat:sum': 0.5 }, min: { m: 4 }, max: { m: 4 } }),
+        delta('e1', M(1), { add: { n: 2, err: 1 }, min: { m: -2 }, max: { m: 3 } }),
+        delta('e1', M(2), { add: { n: 4 }, max: { m: 9 } }),
+        delta('e1', M(1), { add: { n: 20 } }, 'minute', 1),
+        delta('e1', M(60), { add: { n: 100, err: 0 } }, 'hour'),
+        delta('e1', M(1), { add: { 'f:0:n': 7 }, min: { 'f:0': 1 } }, 'minute', 0, 'columns'),
+        delta('e2', M(1), { add: { n: 1000 } }),
+      ]);
+      const query = (q: Partial<Parameters<Store['listAggregates']>[0]>) => ({
+        endpointId: 'e1',
+        family: 'ops',
+        resolution: 'minute' as const,
+        from: M(0),
+        to: M(2),
+        ...q,
+      });
+      // Minutes 0-1 of every version, the hour from M(60), and the columns record of minute 1.
+      expect(
+        await store.sumAggregates([
+          query({}),
+          query({ resolution: 'hour', from: M(60), to: M(120) }),
+          query({ family: 'columns' }),
+        ]),
+      ).toEqual({
+        sums: { n: 123, 'lat:sum': 0.5, err: 1, 'f:0:n': 7 },
+        min: { m: -2, 'f:0': 1 },
+        max: { m: 4 },
+      });
+      expect(await store.sumAggregates([query({ referenceVersion: 0, to: M(3) })])).toEqual({
+        sums: { n: 7, 'lat:sum': 0.5, err: 1 },
+        min: { m: -2 },
+        max: { m: 9 },
+      });
+      expect(await store.sumAggregates([query({ endpointId: 'e3' })])).toEqual({
+        sums: {},
+        min: {},
+        max: {},
+      });
+      expect(await store.sumAggregates([])).toEqual({ sums: {}, min: {}, max: {} });
+    });
+
     contractTest('aggregateExtent per endpoint and resolution', async () => {
       expect(await store.aggregateExtent('e1', 'minute')).toBeNull();
       await store.applyAggregates([

@@ -1,4 +1,4 @@
-import type { AggregateRecord, Counters } from '../../store/types';
+import type { Counters } from '../../store/types';
 
 /** Sums, minimums and maximums under counter names: the mergeable form of every aggregate. */
 export class CounterSet {
@@ -26,11 +26,5 @@ export class CounterSet {
 
   get(name: string): number {
     return this.add[name] ?? 0;
-  }
-
-  static fromRecords(records: AggregateRecord[]): CounterSet {
-    const merged = new CounterSet();
-    for (const r of records) merged.merge(r);
-    return merged;
   }
 }

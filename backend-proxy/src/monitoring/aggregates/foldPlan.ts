@@ -112,6 +112,72 @@ export interface FoldablePrediction {
   error: boolean;
 }
 
+/**
+ * One event's counters as slot increments: measured once (bins looked up, values checked) and
+ * added to every minute the event counts in (its endpoint's and its segments').
+ */
+export class EventCounts {
+  readonly slots: Int32Array;
+  readonly increments: Float64Array;
+  length = 0;
+  readonly extrema: Int32Array;
+  readonly values: Float64Array;
+  extremaLength = 0;
+
+  constructor(plan: FoldPlan) {
+    // At most: predictions, errors, 3 latency counters; per column present or missing, sum,
+    // squares, a bin and out-of-range.
+    const capacity = 5 + 5 * (plan.features.length + plan.outputs.length);
+    this.slots = new Int32Array(capacity);
+    this.increments = new Float64Array(capacity);
+    this.extrema = new Int32Array(plan.extremaNames.length);
+    this.values = new Float64Array(plan.extremaNames.length);
+  }
+
+  /** Measures `event` with `plan`, replacing what was measured before. */
+  measure(plan: FoldPlan, event: FoldablePrediction): this {
+    this.length = 0;
+    this.extremaLength = 0;
+    this.count(plan.predictions, 1);
+    if (event.error) this.count(plan.errors, 1);
+    if (event.latencyUs !== null) {
+      this.count(plan.latencyCount, 1);
+      this.count(plan.latencySum, event.latencyUs);
+      this.count(plan.latencyBuckets + upperBoundBucket(LATENCY_BOUNDS, event.latencyUs), 1);
+    }
+    for (const slots of plan.features) this.column(slots, event.features[slots.column.spec.name]);
+    for (const slots of plan.outputs) this.column(slots, event.outputs[slots.column.spec.name]);
+    return this;
+  }
+
+  private count(slot: number, by: number): void {
+    this.slots[this.length] = slot;
+    this.increments[this.length++] = by;
+  }
+
+  private column(slots: ColumnSlots, value: unknown): void {
+    if (isMissing(value)) {
+      this.count(slots.missing, 1);
+      return;
+    }
+    this.count(slots.present, 1);
+    if (slots.numeric) {
+      const n = asNumber(value);
+      if (n === null) return;
+      this.count(slots.sum, n);
+      this.count(slots.squares, n * n);
+      this.extrema[this.extremaLength] = slots.extremum;
+      this.values[this.extremaLength++] = n;
+    }
+    if (slots.bins < 0) return;
+    const bin = referenceBin(slots.column, value);
+    if (bin === null) return;
+    this.count(slots.bins + bin, 1);
+    // Numeric: the open bins below and above the reference range; categorical: "other".
+    if (bin === slots.binCount - 1 || (slots.numeric && bin === 0)) this.count(slots.outOfRange, 1);
+  }
+}
+
 /** The counters of one endpoint-minute while a batch is folded. */
 export class MinuteAccumulator {
   private readonly sums: Float64Array;
@@ -124,40 +190,23 @@ export class MinuteAccumulator {
     this.maxs = new Float64Array(plan.extremaNames.length).fill(-Infinity);
   }
 
+  private scratch: EventCounts | null = null;
+
   fold(event: FoldablePrediction): void {
-    const { plan, sums } = this;
-    sums[plan.predictions] += 1;
-    if (event.error) sums[plan.errors] += 1;
-    if (event.latencyUs !== null) {
-      sums[plan.latencyCount] += 1;
-      sums[plan.latencySum] += event.latencyUs;
-      sums[plan.latencyBuckets + upperBoundBucket(LATENCY_BOUNDS, event.latencyUs)] += 1;
-    }
-    for (const slots of plan.features) this.foldColumn(slots, event.features[slots.column.spec.name]);
-    for (const slots of plan.outputs) this.foldColumn(slots, event.outputs[slots.column.spec.name]);
+    this.scratch ??= new EventCounts(this.plan);
+    this.add(this.scratch.measure(this.plan, event));
   }
 
-  private foldColumn(slots: ColumnSlots, value: unknown): void {
-    const { sums } = this;
-    if (isMissing(value)) {
-      sums[slots.missing] += 1;
-      return;
+  /** Adds an event measured with this accumulator's plan. */
+  add(counts: EventCounts): void {
+    const { sums, mins, maxs } = this;
+    for (let i = 0; i < counts.length; i++) sums[counts.slots[i]] += counts.increments[i];
+    for (let j = 0; j < counts.extremaLength; j++) {
+      const slot = counts.extrema[j];
+      const v = counts.values[j];
+      if (v < mins[slot]) mins[slot] = v;
+      if (v > maxs[slot]) maxs[slot] = v;
     }
-    sums[slots.present] += 1;
-    if (slots.numeric) {
-      const n = asNumber(value);
-      if (n === null) return;
-      sums[slots.sum] += n;
-      sums[slots.squares] += n * n;
-      if (n < this.mins[slots.extremum]) this.mins[slots.extremum] = n;
-      if (n > this.maxs[slots.extremum]) this.maxs[slots.extremum] = n;
-    }
-    if (slots.bins < 0) return;
-    const bin = referenceBin(slots.column, value);
-    if (bin === null) return;
-    sums[slots.bins + bin] += 1;
-    // Numeric: the open bins below and above the reference range; categorical: "other".
-    if (bin === slots.binCount - 1 || (slots.numeric && bin === 0)) sums[slots.outOfRange] += 1;
   }
 
   /** The counters of each family, as views of this accumulator's arrays. */

@@ -7,7 +7,7 @@ import {
 } from '../../store/types';
 import type { Binning } from '../aggregates/binning';
 import { CounterSet } from '../aggregates/counterSet';
-import { MinuteAccumulator, planFor } from '../aggregates/foldPlan';
+import { EventCounts, MinuteAccumulator, planFor, type FoldPlan } from '../aggregates/foldPlan';
 import { foldLabel } from '../aggregates/layout';
 import type { MinuteCounters } from '../aggregates/rollUp';
 import { alignDown } from '../aggregates/tiling';
@@ -52,6 +52,7 @@ interface MinuteEntry {
  */
 export class BatchAccumulator {
   private readonly minutes = new Map<string, MinuteEntry>();
+  private readonly counts = new Map<FoldPlan, EventCounts>();
   private readonly activityById = new Map<string, EndpointActivity>();
   private readonly sampled = new Map<string, number>();
   private readonly latencies = new Map<string, number[]>();
@@ -65,13 +66,19 @@ export class BatchAccumulator {
     const t = r.event.time.getTime();
     const minute = alignDown(t, RESOLUTION_MS.minute);
     const error = r.event.error !== null;
-    const fold = { features: r.features, outputs: r.outputs, latencyUs: r.event.latencyUs, error };
+    const plan = planFor(r.binning);
+    const counts = this.countsOf(plan).measure(plan, {
+      features: r.features,
+      outputs: r.outputs,
+      latencyUs: r.event.latencyUs,
+      error,
+    });
     const firstColumn = r.endpoint.predictionColumns[0];
     const firstOutput = firstColumn ? r.outputs[firstColumn.name] : undefined;
     const endpointSlot = `${r.endpoint.id}:${minute}`;
-    this.foldInto(this.minute(endpointSlot, r.endpoint.id, minute, r.binning), fold, r, firstOutput);
+    this.foldInto(this.minute(endpointSlot, r.endpoint.id, minute, plan), counts, r, firstOutput);
     for (const segment of r.segments)
-      this.foldInto(this.minute(`${segment}:${minute}`, segment, minute, r.binning), fold, r, firstOutput);
+      this.foldInto(this.minute(`${segment}:${minute}`, segment, minute, plan), counts, r, firstOutput);
     this.predictions += 1;
 
     if (this.options.keepLatencies && r.event.latencyUs !== null) {
@@ -123,14 +130,14 @@ export class BatchAccumulator {
   }
 
   /** The entry of `slot` (`<aggregates id>:<minute start>`, built once per event by the caller). */
-  private minute(slot: string, aggregatesId: string, start: number, binning: Binning): MinuteEntry {
+  private minute(slot: string, aggregatesId: string, start: number, plan: FoldPlan): MinuteEntry {
     let entry = this.minutes.get(slot);
     if (!entry) {
       entry = {
         aggregatesId,
         start,
-        version: binning.referenceVersion,
-        accumulator: new MinuteAccumulator(planFor(binning)),
+        version: plan.binning.referenceVersion,
+        accumulator: new MinuteAccumulator(plan),
         labels: null,
       };
       this.minutes.set(slot, entry);
@@ -138,13 +145,18 @@ export class BatchAccumulator {
     return entry;
   }
 
-  private foldInto(
-    entry: MinuteEntry,
-    fold: Parameters<MinuteAccumulator['fold']>[0],
-    r: ResolvedEvent,
-    firstOutput: unknown,
-  ): void {
-    entry.accumulator.fold(fold);
+  /** Scratch for measuring events of `plan` (each event is added before the next is measured). */
+  private countsOf(plan: FoldPlan): EventCounts {
+    let counts = this.counts.get(plan);
+    if (!counts) {
+      counts = new EventCounts(plan);
+      this.counts.set(plan, counts);
+    }
+    return counts;
+  }
+
+  private foldInto(entry: MinuteEntry, counts: EventCounts, r: ResolvedEvent, firstOutput: unknown): void {
+    entry.accumulator.add(counts);
     if (r.labelValue === undefined) return;
     const labels = (entry.labels ??= new CounterSet());
     foldLabel(labels, r.binning, firstOutput, r.labelValue);

@@ -32,19 +32,19 @@ export class WindowService {
     selection: WindowSelection,
   ): Promise<CounterSet> {
     const tiles = tileRange(from, to);
-    const reads = selection.families.flatMap((family) =>
-      tiles.map((t) =>
-        this.store.listAggregates({
-          endpointId,
-          family,
-          resolution: t.resolution,
-          from: t.from,
-          to: t.to,
-          referenceVersion: selection.referenceVersion,
-        }),
-      ),
+    const queries = selection.families.flatMap((family) =>
+      tiles.map((t) => ({
+        endpointId,
+        family,
+        resolution: t.resolution,
+        from: t.from,
+        to: t.to,
+        referenceVersion: selection.referenceVersion,
+      })),
     );
-    return CounterSet.fromRecords((await Promise.all(reads)).flat());
+    const counters = new CounterSet();
+    counters.merge(await this.store.sumAggregates(queries));
+    return counters;
   }
 
   /** One point per step over [from, to); steps are aligned to multiples of the step since the epoch. */

@@ -21,7 +21,7 @@
  * The key fields are built and read only here (aggregateKeyFields, aggregateKeyOf).
  */
 import { Binary, type AnyBulkWriteOperation, type Filter, type UpdateFilter } from 'mongodb';
-import { decodeCounters, encodeCounters, type CounterMaps } from '../aggregateCodec';
+import { decodeCounters, encodeCounters } from '../aggregateCodec';
 import type { CounterNameIds } from '../counterNames';
 import { namedDelta } from '../namedDelta';
 import type {
@@ -29,6 +29,7 @@ import type {
   AggregateKey,
   AggregateQuery,
   AggregateRecord,
+  CounterMaps,
   Counters,
   Resolution,
 } from '../types';

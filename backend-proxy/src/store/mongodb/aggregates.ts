@@ -4,7 +4,14 @@
  * (aggregateDocs.ts has the encoding, aggregateCompaction.ts the sealing).
  */
 import type { ClientSession } from 'mongodb';
-import type { AggregateDelta, AggregateQuery, AggregateRecord, AggregateStore, Resolution } from '../types';
+import type {
+  AggregateDelta,
+  AggregateQuery,
+  AggregateRecord,
+  AggregateStore,
+  CounterMaps,
+  Resolution,
+} from '../types';
 import type { MongoContext } from './collections';
 import type { MongoCounterNames } from './counterNames';
 import {
@@ -19,6 +26,14 @@ import { sealClosedAggregates } from './aggregateCompaction';
 import { plainNumber, plainString, readNumber } from './codec';
 
 export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames): AggregateStore {
+  const listAggregates = async (query: AggregateQuery): Promise<AggregateRecord[]> => {
+    const docs = await ctx.c.aggregates
+      .find(aggregateRangeFilter(query))
+      .sort({ start: 1, referenceVersion: 1 })
+      .toArray();
+    await counterIds.resolveIds(storedCounterIds(docs));
+    return docs.map((d) => aggregateRecordOf(d, counterIds));
+  };
   return {
     /** Transaction: the interface promises all deltas or none. */
     async applyAggregates(deltas: AggregateDelta[]): Promise<void> {
@@ -32,12 +47,18 @@ export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames
     },
 
     async listAggregates(query: AggregateQuery): Promise<AggregateRecord[]> {
-      const docs = await ctx.c.aggregates
-        .find(aggregateRangeFilter(query))
-        .sort({ start: 1, referenceVersion: 1 })
-        .toArray();
-      await counterIds.resolveIds(storedCounterIds(docs));
-      return docs.map((d) => aggregateRecordOf(d, counterIds));
+      return listAggregates(query);
+    },
+
+    async sumAggregates(queries: AggregateQuery[]): Promise<CounterMaps> {
+      const records = (await Promise.all(queries.map(listAggregates))).flat();
+      const total: CounterMaps = { sums: {}, min: {}, max: {} };
+      for (const r of records) {
+        for (const name in r.sums) total.sums[name] = (total.sums[name] ?? 0) + r.sums[name];
+        for (const name in r.min) total.min[name] = Math.min(total.min[name] ?? Infinity, r.min[name]);
+        for (const name in r.max) total.max[name] = Math.max(total.max[name] ?? -Infinity, r.max[name]);
+      }
+      return total;
     },
 
     /** Across families, as the interface asks: the extent of the endpoint's data at that resolution. */

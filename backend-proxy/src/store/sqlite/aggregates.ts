@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { AggregateDelta, AggregateRecord, AggregateStore, CounterLayout, Resolution } from '../types';
 import { decodeCounters, decodeSparse, encodeSparse } from '../aggregateCodec';
+import { CounterTotals } from '../counterTotals';
 import {
   emptySparseRecord,
   layoutIds,
-  mergeSparseRecord,
-  sparseOf,
-  sparseOfVector,
+  sparseRecordOf,
+  WritableRecord,
   type LayoutIds,
   type SparseRecord,
 } from '../sparseCounters';
@@ -37,7 +37,7 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
   // minute, hour and day, so this spares a decode per record per batch, and merging by id spares
   // building named maps. The embedded store has one writer (the proxy process that opened it); the
   // cache, like the layouts' ids, is dropped whenever a transaction fails.
-  const hot = new Map<string, SparseRecord>();
+  const hot = new Map<string, WritableRecord>();
   const HOT_LIMIT = 2_000;
   let layouts = new WeakMap<CounterLayout, LayoutIds>();
   const idsOf = (layout: CounterLayout): LayoutIds => {
@@ -69,21 +69,17 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
       for (const delta of deltas) {
         const { key, vector } = delta;
         const id = `${key.endpointId}|${key.family}|${key.resolution}|${key.start}|${key.referenceVersion}`;
-        let record = hot.get(id) ?? stored(key);
+        const record = hot.get(id) ?? new WritableRecord(stored(key));
         hot.delete(id);
-        if (vector) record = mergeSparseRecord(record, sparseOfVector(vector, idsOf(vector.layout)));
-        record = mergeSparseRecord(record, {
-          sums: sparseOf(delta.add, names),
-          min: sparseOf(delta.min, names),
-          max: sparseOf(delta.max, names),
-        });
+        if (vector) record.addVector(vector, idsOf(vector.layout));
+        record.addNamed(sparseRecordOf(delta, names));
         upsertAggregate.run(
           key.endpointId,
           key.family,
           key.resolution,
           key.start,
           key.referenceVersion,
-          encodeSparse(record),
+          encodeSparse(record.record),
         );
         hot.set(id, record);
         if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);
@@ -113,6 +109,10 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
   const selectAggregatesOfVersion = db.prepare(
     `${aggregatesSql} AND reference_version = ? ORDER BY start, reference_version`,
   );
+  const countersSql =
+    'SELECT counters FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
+  const selectCounters = db.prepare(countersSql);
+  const selectCountersOfVersion = db.prepare(`${countersSql} AND reference_version = ?`);
   const applyAggregatesTransaction = aggregates.guarded((deltas: AggregateDelta[]) =>
     aggregates.applySync(deltas),
   );
@@ -138,6 +138,18 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
         },
         ...decodeCounters(r.counters, aggregates.names),
       }));
+    },
+    async sumAggregates(queries) {
+      const totals = new CounterTotals();
+      for (const q of queries) {
+        const params: Array<string | number> = [q.endpointId, q.family, q.resolution, q.from, q.to];
+        if (q.referenceVersion !== undefined) params.push(q.referenceVersion);
+        const rows = (q.referenceVersion === undefined ? selectCounters : selectCountersOfVersion).all(
+          ...params,
+        ) as Pick<AggregateRow, 'counters'>[];
+        for (const row of rows) totals.add(decodeSparse(row.counters));
+      }
+      return totals.named(aggregates.names);
     },
     async aggregateExtent(endpointId, resolution) {
       const row = db

@@ -1,5 +1,4 @@
 import { CounterSet } from '../../../src/monitoring/aggregates/counterSet';
-import type { AggregateRecord } from '../../../src/store/types';
 
 describe('CounterSet', () => {
   it('increments sums and keeps the extremes observed', () => {
@@ -22,17 +21,5 @@ describe('CounterSet', () => {
     expect(set.add).toEqual({ n: 5, err: 1 });
     expect(set.min).toEqual({ 'f:0': 1, 'f:1': -1 });
     expect(set.max).toEqual({ 'f:0': 9 });
-  });
-
-  it('fromRecords merges every record', () => {
-    const key = { endpointId: 'e', family: 'ops', resolution: 'minute' as const, referenceVersion: 0 };
-    const records: AggregateRecord[] = [
-      { key: { ...key, start: 0 }, sums: { n: 4, err: 1 }, min: {}, max: {} },
-      { key: { ...key, start: 60_000 }, sums: { n: 6 }, min: { 'f:0': 3 }, max: { 'f:0': 3 } },
-    ];
-    const merged = CounterSet.fromRecords(records);
-    expect(merged.add).toEqual({ n: 10, err: 1 });
-    expect(merged.min).toEqual({ 'f:0': 3 });
-    expect(CounterSet.fromRecords([]).add).toEqual({});
   });
 });

@@ -1,0 +1,71 @@
+import type { CounterNameIds } from './counterNames';
+import type { SparseCounters, SparseRecord } from './sparseCounters';
+import type { CounterMaps, Counters } from './types';
+
+const SUM = 1;
+const MIN = 2;
+const MAX = 4;
+
+/**
+ * Records merged by counter id into arrays indexed by id, named once at the end: a window over
+ * hundreds of records builds one set of named counters instead of one per record.
+ */
+export class CounterTotals {
+  private sums = new Float64Array(256);
+  private mins = new Float64Array(256);
+  private maxs = new Float64Array(256);
+  /** Which of sum, minimum and maximum each id has (bits SUM, MIN, MAX). */
+  private present = new Uint8Array(256);
+  private highest = -1;
+
+  add(record: SparseRecord): void {
+    this.addPart(record.sums, SUM);
+    this.addPart(record.min, MIN);
+    this.addPart(record.max, MAX);
+  }
+
+  named(ids: CounterNameIds): CounterMaps {
+    const sums: Counters = {};
+    const min: Counters = {};
+    const max: Counters = {};
+    for (let id = 0; id <= this.highest; id++) {
+      const has = this.present[id];
+      if (!has) continue;
+      const name = ids.nameOf(id);
+      if (has & SUM) sums[name] = this.sums[id];
+      if (has & MIN) min[name] = this.mins[id];
+      if (has & MAX) max[name] = this.maxs[id];
+    }
+    return { sums, min, max };
+  }
+
+  private addPart(part: SparseCounters, bit: number): void {
+    const { ids, values } = part;
+    if (ids.length && ids[ids.length - 1] >= this.present.length) this.grow(ids[ids.length - 1] + 1);
+    const target = bit === SUM ? this.sums : bit === MIN ? this.mins : this.maxs;
+    const present = this.present;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const v = values[i];
+      if (!(present[id] & bit)) {
+        present[id] |= bit;
+        target[id] = v;
+      } else if (bit === SUM) target[id] += v;
+      else if (bit === MIN ? v < target[id] : v > target[id]) target[id] = v;
+    }
+    if (ids.length && ids[ids.length - 1] > this.highest) this.highest = ids[ids.length - 1];
+  }
+
+  private grow(size: number): void {
+    const length = Math.max(size, this.present.length * 2);
+    const grown = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(length);
+      b.set(a);
+      return b;
+    };
+    this.sums = grown(this.sums, (n) => new Float64Array(n));
+    this.mins = grown(this.mins, (n) => new Float64Array(n));
+    this.maxs = grown(this.maxs, (n) => new Float64Array(n));
+    this.present = grown(this.present, (n) => new Uint8Array(n));
+  }
+}
