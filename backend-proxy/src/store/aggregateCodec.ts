@@ -16,7 +16,7 @@
  * Varints are unsigned LEB128 over safe integers (arithmetic, not 32-bit bitwise operations).
  * Decoding gives back exactly the doubles encoded, under the same names.
  */
-import { sparseOf, type SparseCounters, type SparseRecord } from './sparseCounters';
+import { sparseRecordOf, type SparseCounters, type SparseRecord } from './sparseCounters';
 import type { CounterNameIds } from './counterNames';
 import type { CounterMaps, Counters } from './types';
 
@@ -115,11 +115,7 @@ export function encodeSparse(record: SparseRecord): Uint8Array {
 }
 
 export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Array {
-  return encodeSparse({
-    sums: sparseOf(maps.sums, ids),
-    min: sparseOf(maps.min, ids),
-    max: sparseOf(maps.max, ids),
-  });
+  return encodeSparse(sparseRecordOf(maps, ids));
 }
 
 export function decodeSparse(bytes: Uint8Array): SparseRecord {

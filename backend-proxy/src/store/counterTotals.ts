@@ -41,7 +41,10 @@ export class CounterTotals {
 
   private addPart(part: SparseCounters, bit: number): void {
     const { ids, values } = part;
-    if (ids.length && ids[ids.length - 1] >= this.present.length) this.grow(ids[ids.length - 1] + 1);
+    if (!ids.length) return;
+    const last = ids[ids.length - 1];
+    if (last >= this.present.length) this.grow(last + 1);
+    if (last > this.highest) this.highest = last;
     const target = bit === SUM ? this.sums : bit === MIN ? this.mins : this.maxs;
     const present = this.present;
     for (let i = 0; i < ids.length; i++) {
@@ -53,19 +56,20 @@ export class CounterTotals {
       } else if (bit === SUM) target[id] += v;
       else if (bit === MIN ? v < target[id] : v > target[id]) target[id] = v;
     }
-    if (ids.length && ids[ids.length - 1] > this.highest) this.highest = ids[ids.length - 1];
   }
 
   private grow(size: number): void {
     const length = Math.max(size, this.present.length * 2);
-    const grown = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(length);
+    const wider = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(length);
       b.set(a);
       return b;
     };
-    this.sums = grown(this.sums, (n) => new Float64Array(n));
-    this.mins = grown(this.mins, (n) => new Float64Array(n));
-    this.maxs = grown(this.maxs, (n) => new Float64Array(n));
-    this.present = grown(this.present, (n) => new Uint8Array(n));
+    this.sums = wider(this.sums);
+    this.mins = wider(this.mins);
+    this.maxs = wider(this.maxs);
+    const present = new Uint8Array(length);
+    present.set(this.present);
+    this.present = present;
   }
 }

@@ -1,12 +1,16 @@
 import type { AggregateDelta, Counters } from './types';
 
+/** A delta whose counters are all named (no vector). */
+export type NamedDelta = AggregateDelta & { vector?: undefined };
+
 /**
  * The delta with its vector's counters moved into its named maps, for writes that address
  * counters by name (MongoDB's update operators).
  */
-export function namedDelta(delta: AggregateDelta): AggregateDelta {
+export function namedDelta(delta: AggregateDelta): NamedDelta {
   const { key, vector } = delta;
-  if (!vector) return delta;
+  // Without a vector, its counters are all named already.
+  if (!vector) return delta as NamedDelta;
   const add: Counters = { ...delta.add };
   const min: Counters = { ...delta.min };
   const max: Counters = { ...delta.max };

@@ -14,7 +14,7 @@ import {
 import { Binary } from 'mongodb';
 import { decodeCounters, encodeCounters } from '../../src/store/aggregateCodec';
 import type { AggregateDoc } from '../../src/store/mongodb/collections';
-import type { AggregateDelta } from '../../src/store/types';
+import type { NamedDelta } from '../../src/store/namedDelta';
 
 const key = {
   endpointId: 'e1',
@@ -50,7 +50,7 @@ describe('mongodb aggregate documents', () => {
     const ids = dictionary('n', 'f:0:sum', 'f:0');
     for (let k = 3; k < 40; k++) ids.idOf(`pad:${k}`);
     ids.idOf('f:0:h:12'); // id 40 = "14"
-    const deltas: AggregateDelta[] = [
+    const deltas: NamedDelta[] = [
       { key, add: { n: 3, 'f:0:sum': -1.25, 'f:0:h:12': 2 }, min: { 'f:0': -0.5 }, max: { 'f:0': 4 } },
       { key: { ...key, start: 120_000 }, add: {}, min: {}, max: {} },
     ];

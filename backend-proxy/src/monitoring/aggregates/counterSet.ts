@@ -1,10 +1,17 @@
-import type { Counters } from '../../store/types';
+import type { CounterMaps, Counters } from '../../store/types';
 
 /** Sums, minimums and maximums under counter names: the mergeable form of every aggregate. */
 export class CounterSet {
-  readonly add: Counters = {};
-  readonly min: Counters = {};
-  readonly max: Counters = {};
+  readonly add: Counters;
+  readonly min: Counters;
+  readonly max: Counters;
+
+  /** Empty, or taking over `maps` (not copied: the caller hands them over). */
+  constructor(maps?: CounterMaps) {
+    this.add = maps?.sums ?? {};
+    this.min = maps?.min ?? {};
+    this.max = maps?.max ?? {};
+  }
 
   increment(name: string, by = 1): void {
     this.add[name] = (this.add[name] ?? 0) + by;

@@ -184,13 +184,13 @@ export class MinuteAccumulator {
   private readonly mins: Float64Array;
   private readonly maxs: Float64Array;
 
+  private scratch: EventCounts | null = null;
+
   constructor(private readonly plan: FoldPlan) {
     this.sums = new Float64Array(plan.names.length);
     this.mins = new Float64Array(plan.extremaNames.length).fill(Infinity);
     this.maxs = new Float64Array(plan.extremaNames.length).fill(-Infinity);
   }
-
-  private scratch: EventCounts | null = null;
 
   fold(event: FoldablePrediction): void {
     this.scratch ??= new EventCounts(this.plan);

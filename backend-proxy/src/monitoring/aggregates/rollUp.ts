@@ -48,13 +48,6 @@ function addInto(
   }
 }
 
-const sameLayout = (a: CounterVector, b: CounterVector): boolean =>
-  a.layout === b.layout ||
-  (a.layout.names.length === b.layout.names.length &&
-    a.layout.names.every((name, i) => name === b.layout.names[i]) &&
-    a.layout.extremaNames.length === b.layout.extremaNames.length &&
-    a.layout.extremaNames.every((name, i) => name === b.layout.extremaNames[i]));
-
 const copyOf = (v: CounterVector): CounterVector => ({
   layout: v.layout,
   sums: new Float64Array(v.sums),
@@ -96,7 +89,8 @@ export function rollUp(minutes: MinuteCounters[]): AggregateDelta[] {
       delta.vector = v;
       return;
     }
-    if (!sameLayout(held, v)) {
+    // One plan per binning, so one record's vectors share a layout; any other is added by name.
+    if (held.layout !== v.layout) {
       const named = namedDelta({ key: delta.key, add: {}, min: {}, max: {}, vector: v });
       addNamed(delta, named.add, named.min, named.max);
       return;

@@ -42,9 +42,7 @@ export class WindowService {
         referenceVersion: selection.referenceVersion,
       })),
     );
-    const counters = new CounterSet();
-    counters.merge(await this.store.sumAggregates(queries));
-    return counters;
+    return new CounterSet(await this.store.sumAggregates(queries));
   }
 
   /** One point per step over [from, to); steps are aligned to multiples of the step since the epoch. */

@@ -23,9 +23,8 @@
 import { Binary, type AnyBulkWriteOperation, type Filter, type UpdateFilter } from 'mongodb';
 import { decodeCounters, encodeCounters } from '../aggregateCodec';
 import type { CounterNameIds } from '../counterNames';
-import { namedDelta } from '../namedDelta';
+import type { NamedDelta } from '../namedDelta';
 import type {
-  AggregateDelta,
   AggregateKey,
   AggregateQuery,
   AggregateRecord,
@@ -110,9 +109,9 @@ function idPaths(group: IdGroup, counters: Counters, ids: CounterNameIds): Recor
 // ---------------------------------------------------------------- writing
 
 /** Every counter name the deltas use (to give them ids before building the updates). */
-export function deltaCounterNames(deltas: readonly AggregateDelta[]): string[] {
+export function deltaCounterNames(deltas: readonly NamedDelta[]): string[] {
   const names = new Set<string>();
-  for (const d of deltas.map(namedDelta))
+  for (const d of deltas)
     for (const group of [d.add, d.min, d.max]) for (const name in group) names.add(name);
   return [...names];
 }
@@ -140,10 +139,10 @@ function counterUpdate(
  * already (MongoCounterNames.resolveNames).
  */
 export function aggregateUpserts(
-  deltas: readonly AggregateDelta[],
+  deltas: readonly NamedDelta[],
   ids: CounterNameIds,
 ): AnyBulkWriteOperation<AggregateDoc>[] {
-  return deltas.map(namedDelta).map(({ key, add, min, max }) => {
+  return deltas.map(({ key, add, min, max }) => {
     const update = counterUpdate(add, min, max, ids);
     update.$inc = { ...update.$inc, w: 1 };
     update.$set = { live: true };

@@ -12,6 +12,7 @@ import type {
   CounterMaps,
   Resolution,
 } from '../types';
+import { namedDelta } from '../namedDelta';
 import type { MongoContext } from './collections';
 import type { MongoCounterNames } from './counterNames';
 import {
@@ -38,8 +39,9 @@ export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames
     /** Transaction: the interface promises all deltas or none. */
     async applyAggregates(deltas: AggregateDelta[]): Promise<void> {
       // Outside the transaction: a dictionary entry whose deltas then fail is merely unused.
-      await counterIds.resolveNames(deltaCounterNames(deltas));
-      const ops = aggregateUpserts(deltas, counterIds);
+      const named = deltas.map(namedDelta);
+      await counterIds.resolveNames(deltaCounterNames(named));
+      const ops = aggregateUpserts(named, counterIds);
       if (!ops.length) return;
       await ctx.transaction(async (session: ClientSession) => {
         await ctx.c.aggregates.bulkWrite(ops, { ordered: true, session });

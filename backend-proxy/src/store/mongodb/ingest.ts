@@ -4,6 +4,7 @@ import type { BatchOutcome, IngestCommit, IngestStore } from '../types';
 import type { AggregateDoc, EndpointDoc, MongoContext, PredictionKeyDoc, SampleDoc } from './collections';
 import { fromJsonText, toJsonText } from '../jsonText';
 import { isDuplicateKey, plainNumber, plainString, validDate } from './codec';
+import { namedDelta, type NamedDelta } from '../namedDelta';
 import { aggregateUpserts, deltaCounterNames } from './aggregateDocs';
 import type { MongoCounterNames } from './counterNames';
 import { endpointInsertFields } from './endpoints';
@@ -25,8 +26,12 @@ interface PreparedCommit {
   keyOps: AnyBulkWriteOperation<PredictionKeyDoc>[];
 }
 
-/** The counter names must have ids already (MongoCounterNames.resolveNames). */
-function prepareCommit(commit: IngestCommit, counterIds: MongoCounterNames): PreparedCommit {
+/** The counter names of `aggregates` (the commit's, named) must have ids already (MongoCounterNames.resolveNames). */
+function prepareCommit(
+  commit: IngestCommit,
+  aggregates: readonly NamedDelta[],
+  counterIds: MongoCounterNames,
+): PreparedCommit {
   return {
     batchId: commit.batchId === null ? null : plainString(commit.batchId, 'batchId'),
     now: validDate(commit.now, 'now'),
@@ -51,7 +56,7 @@ function prepareCommit(commit: IngestCommit, counterIds: MongoCounterNames): Pre
         },
       },
     })),
-    aggregateOps: aggregateUpserts(commit.aggregates, counterIds),
+    aggregateOps: aggregateUpserts(aggregates, counterIds),
     samples: commit.samples.map(sampleDoc),
     keyOps: commit.predictionKeys.map((k): AnyBulkWriteOperation<PredictionKeyDoc> => {
       const doc = predictionKeyDoc(k);
@@ -73,8 +78,9 @@ async function commitIngestGroup(
   commits: IngestCommit[],
 ): Promise<BatchOutcome[]> {
   // Outside the transaction: a dictionary entry whose batch then fails is merely unused.
-  await counterIds.resolveNames(commits.flatMap((c) => deltaCounterNames(c.aggregates)));
-  const prepared = commits.map((c) => prepareCommit(c, counterIds));
+  const named = commits.map((c) => c.aggregates.map(namedDelta));
+  await counterIds.resolveNames(named.flatMap(deltaCounterNames));
+  const prepared = commits.map((c, i) => prepareCommit(c, named[i], counterIds));
   const outcomes: (BatchOutcome | undefined)[] = new Array(prepared.length);
   // A batch id repeated in the group: its later copies replay the first one's receipt.
   const firstOf = new Map<string, number>();

@@ -2,14 +2,8 @@ import type Database from 'better-sqlite3';
 import type { AggregateDelta, AggregateRecord, AggregateStore, CounterLayout, Resolution } from '../types';
 import { decodeCounters, decodeSparse, encodeSparse } from '../aggregateCodec';
 import { CounterTotals } from '../counterTotals';
-import {
-  emptySparseRecord,
-  layoutIds,
-  sparseRecordOf,
-  WritableRecord,
-  type LayoutIds,
-  type SparseRecord,
-} from '../sparseCounters';
+import { emptySparseRecord, sparseRecordOf, type SparseRecord } from '../sparseCounters';
+import { layoutIds, WritableRecord, type LayoutIds } from '../writableRecord';
 import { sqliteCounterNames } from './counterNames';
 import type { AggregateWriter, SqliteContext } from './context';
 
@@ -72,7 +66,7 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
         const record = hot.get(id) ?? new WritableRecord(stored(key));
         hot.delete(id);
         if (vector) record.addVector(vector, idsOf(vector.layout));
-        record.addNamed(sparseRecordOf(delta, names));
+        record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
         upsertAggregate.run(
           key.endpointId,
           key.family,
