@@ -13,58 +13,86 @@
  *   tag 3: any other double (fractions, -0, NaN, ±Infinity), 8 bytes little-endian float64
  *   tag 4: a run of L >= 3 non-negative safe integers at consecutive ids (histogram bins),
  *          varint(L - 3) then L varints; the run counts as L entries
- * Varints are unsigned LEB128 over safe integers (arithmetic, not 32-bit bitwise operations).
- * Decoding gives back exactly the doubles encoded, under the same names.
+ *   tag 5: a double d ULPs away from a decimal m / 10^k (k 1..15, |m| < 2^44, |d| < 64; sums of
+ *          short decimals), varint(zigzag(m) * 16 + k), varint(zigzag(d)); d counts away from zero
+ *   tag 6: a run as tag 4 with every value below 2^w (w 1..32), varint(L - 3), one byte w, then
+ *          the L values in L * w bits, least significant first (large counts of hours and days)
+ * Varints are unsigned LEB128 (byteCursor.ts). Decoding gives back exactly the doubles encoded,
+ * under the same names.
  */
+import { ByteReader, ByteWriter } from './byteCursor';
 import { sparseRecordOf, type SparseCounters, type SparseRecord } from './sparseCounters';
 import type { CounterNameIds } from './counterNames';
 import type { CounterMaps, Counters } from './types';
+import { stepUlps, ulpDistance } from './ulpSteps';
 
 const MAX_DECIMAL_MANTISSA = 2 ** 40;
-const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];
-const float = new DataView(new ArrayBuffer(8));
-
-class Writer {
-  bytes = new Uint8Array(1024);
-  length = 0;
-
-  private room(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-  }
-
-  varint(value: number): void {
-    this.room(8);
-    let v = value;
-    while (v >= 0x80) {
-      this.bytes[this.length++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.bytes[this.length++] = v;
-  }
-
-  float64(value: number): void {
-    this.room(8);
-    float.setFloat64(0, value, true);
-    for (let i = 0; i < 8; i++) this.bytes[this.length++] = float.getUint8(i);
-  }
-}
-
-/** The decimal scale k (1..7) at which v is m / 10^k exactly with a small integer m; 0 if none. */
-function decimalScale(v: number): number {
-  for (let k = 1; k < POWERS.length; k++) {
-    const m = Math.round(v * POWERS[k]);
-    if (Math.abs(m) < MAX_DECIMAL_MANTISSA && m / POWERS[k] === v) return k;
-  }
-  return 0;
-}
-
+const MAX_NEAR_MANTISSA = 2 ** 44;
+const MAX_NEAR_STEPS = 64;
+const POWERS = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const SHORT_SCALES = 7;
 const RUN_MIN = 3;
+const MAX_PACKED_WIDTH = 32;
+
+const zigzag = (m: number): number => (m >= 0 ? m * 2 : -m * 2 - 1);
+const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0);
 
-function writeMap(w: Writer, counters: SparseCounters): void {
+/** Bits needed for the largest of values[from, from + count) (at least 1). */
+function widthOf(values: Float64Array, from: number, count: number): number {
+  let max = 0;
+  for (let j = from; j < from + count; j++) if (values[j] > max) max = values[j];
+  return max === 0 ? 1 : Math.floor(Math.log2(max)) + 1;
+}
+
+function varintLength(v: number): number {
+  let n = 1;
+  for (let x = v; x >= 0x80; x = Math.floor(x / 0x80)) n++;
+  return n;
+}
+
+function writeRun(w: ByteWriter, gap: number, values: Float64Array, from: number, run: number): void {
+  let varintBytes = 0;
+  for (let j = from; j < from + run; j++) varintBytes += varintLength(values[j]);
+  const width = widthOf(values, from, run);
+  if (width <= MAX_PACKED_WIDTH && 1 + Math.ceil((run * width) / 8) < varintBytes) {
+    w.varint(gap + 6);
+    w.varint(run - RUN_MIN);
+    w.varint(width);
+    w.packed(values, from, run, width);
+  } else {
+    w.varint(gap + 4);
+    w.varint(run - RUN_MIN);
+    for (let j = from; j < from + run; j++) w.varint(values[j]);
+  }
+}
+
+/** A double that is not a safe integer, in the first of tags 2, 5 and 3 that holds it. */
+function writeFraction(w: ByteWriter, gap: number, v: number): void {
+  if (Number.isFinite(v) && v !== 0)
+    for (let k = 1; k < POWERS.length; k++) {
+      const m = Math.round(v * POWERS[k]);
+      if (Math.abs(m) >= MAX_NEAR_MANTISSA) break;
+      if (m === 0) continue;
+      const decimal = m / POWERS[k];
+      if (decimal === v && k <= SHORT_SCALES && Math.abs(m) < MAX_DECIMAL_MANTISSA) {
+        w.varint(gap + 2);
+        w.varint(zigzag(m) * 8 + k);
+        return;
+      }
+      const steps = ulpDistance(decimal, v);
+      if (Math.abs(steps) < MAX_NEAR_STEPS) {
+        w.varint(gap + 5);
+        w.varint(zigzag(m) * 16 + k);
+        w.varint(zigzag(steps));
+        return;
+      }
+    }
+  w.varint(gap + 3);
+  w.float64(v);
+}
+
+function writeMap(w: ByteWriter, counters: SparseCounters): void {
   const { ids, values } = counters;
   w.varint(ids.length);
   let previous = -1;
@@ -77,41 +105,27 @@ function writeMap(w: Writer, counters: SparseCounters): void {
       let run = 1;
       while (i + run < ids.length && ids[i + run] === id + run && isCount(values[i + run])) run++;
       if (run >= RUN_MIN) {
-        w.varint(gap + 4);
-        w.varint(run - RUN_MIN);
-        for (let j = 0; j < run; j++) w.varint(values[i + j]);
+        writeRun(w, gap, values, i, run);
         i += run - 1;
         previous = id + run - 1;
       } else {
         w.varint(gap);
         w.varint(v);
       }
-      continue;
-    }
-    if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+    } else if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
       w.varint(gap + 1);
       w.varint(-v);
-      continue;
-    }
-    const k = Number.isFinite(v) && v !== 0 ? decimalScale(v) : 0;
-    if (k > 0) {
-      const m = Math.round(v * POWERS[k]);
-      w.varint(gap + 2);
-      w.varint((m >= 0 ? m * 2 : -m * 2 - 1) * 8 + k);
-    } else {
-      w.varint(gap + 3);
-      w.float64(v);
-    }
+    } else writeFraction(w, gap, v);
   }
 }
 
 /** Counters already in id space (ascending ids), as the embedded store's write path keeps them. */
 export function encodeSparse(record: SparseRecord): Uint8Array {
-  const w = new Writer();
+  const w = new ByteWriter();
   writeMap(w, record.sums);
   writeMap(w, record.min);
   writeMap(w, record.max);
-  return w.bytes.slice(0, w.length);
+  return w.written();
 }
 
 export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Array {
@@ -119,51 +133,44 @@ export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Arr
 }
 
 export function decodeSparse(bytes: Uint8Array): SparseRecord {
-  let at = 0;
-  const varint = (): number => {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      if (at >= bytes.length) throw new RangeError('truncated aggregate counters');
-      const b = bytes[at++];
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) return value;
-      scale *= 0x80;
-    }
-  };
+  const r = new ByteReader(bytes, 'aggregate counters');
   const value = (tag: number): number => {
-    if (tag === 0) return varint();
-    if (tag === 1) return -varint();
+    if (tag === 0) return r.varint();
+    if (tag === 1) return -r.varint();
     if (tag === 2) {
-      const packed = varint();
+      const packed = r.varint();
       const k = packed % 8;
-      const z = (packed - k) / 8;
-      return (z % 2 === 0 ? z / 2 : -(z + 1) / 2) / POWERS[k];
+      return unzigzag((packed - k) / 8) / POWERS[k];
     }
-    if (tag !== 3) throw new RangeError(`unknown aggregate counter tag ${tag}`);
-    if (at + 8 > bytes.length) throw new RangeError('truncated aggregate counters');
-    for (let j = 0; j < 8; j++) float.setUint8(j, bytes[at + j]);
-    at += 8;
-    return float.getFloat64(0, true);
+    if (tag === 3) return r.float64();
+    if (tag === 5) {
+      const packed = r.varint();
+      const k = packed % 16;
+      return stepUlps(unzigzag((packed - k) / 16) / POWERS[k], unzigzag(r.varint()));
+    }
+    throw new RangeError(`unknown aggregate counter tag ${tag}`);
   };
   const readMap = (): SparseCounters => {
-    const entries = varint();
+    const entries = r.varint();
     // A corrupt count must not allocate gigabytes: every entry takes at least one byte.
     if (entries > bytes.length) throw new RangeError('truncated aggregate counters');
     const ids = new Int32Array(entries);
     const values = new Float64Array(entries);
     let previous = -1;
     for (let i = 0; i < entries; i++) {
-      const header = varint();
+      const header = r.varint();
       const tag = header % 8;
       let id = previous + 1 + (header - tag) / 8;
-      if (tag === 4) {
-        const run = varint() + RUN_MIN;
+      if (tag === 4 || tag === 6) {
+        const run = r.varint() + RUN_MIN;
         if (i + run > entries) throw new RangeError('aggregate counter run overflows its map');
-        for (let j = 0; j < run; j++) {
-          ids[i + j] = id + j;
-          values[i + j] = varint();
-        }
+        for (let j = 0; j < run; j++) ids[i + j] = id + j;
+        if (tag === 6) {
+          const width = r.varint();
+          if (width < 1 || width > MAX_PACKED_WIDTH)
+            throw new RangeError(`aggregate counter run width ${width}`);
+          r.packed(values, i, run, width);
+        } else for (let j = 0; j < run; j++) values[i + j] = r.varint();
         i += run - 1;
         id += run - 1;
       } else {

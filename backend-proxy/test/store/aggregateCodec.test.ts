@@ -41,16 +41,54 @@ describe('aggregate codec', () => {
     ]);
   });
 
-  it('takes 1 byte per small count in a run of bins, 4 per 4-decimal value and 9 per other double', () => {
-    const counts = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f:0:h:${i}`, 50]));
-    // 3 map headers + run header, run length, 100 values
-    expect(encodeCounters({ sums: counts, min: {}, max: {} }, dictionary().names).length).toBe(3 + 2 + 100);
-    expect(encodeCounters({ sums: {}, min: { 'f:0': -3.2517 }, max: {} }, dictionary().names).length).toBe(
-      3 + 1 + 3,
-    );
-    expect(
-      encodeCounters({ sums: { 'f:0:sum': 0.1 + 0.2 }, min: {}, max: {} }, dictionary().names).length,
-    ).toBe(3 + 1 + 8);
+  it('packs runs of bins at the width of their largest count, 4 bytes per 4-decimal value, 9 per other double', () => {
+    const size = (maps: Partial<CounterMaps>) =>
+      encodeCounters({ sums: {}, min: {}, max: {}, ...maps }, dictionary().names).length;
+    const bins = (values: number[]) => Object.fromEntries(values.map((v, i) => [`f:0:h:${i}`, v]));
+    // 3 map headers + run header, run length, width, 100 values of 6 bits
+    expect(size({ sums: bins(Array(100).fill(50)) })).toBe(3 + 3 + 75);
+    // One large count among small ones: plain varints (1 + 1 + 1 + 3 bytes) are shorter than 4 x 17 bits.
+    expect(size({ sums: bins([1, 1, 1, 100_000]) })).toBe(3 + 2 + 6);
+    expect(size({ min: { 'f:0': -3.2517 } })).toBe(3 + 1 + 3);
+    // 0.1 + 0.2 is 1 ULP above 0.3: header, decimal 3 / 10^1, step
+    expect(size({ sums: { 'f:0:sum': 0.1 + 0.2 } })).toBe(3 + 3);
+    // A sum of 600 four-decimal values, 4 ULPs above the decimal 188.8374: header, 4-byte decimal, step
+    expect(size({ sums: { 'f:0:sum': 188.8374000000001 } })).toBe(3 + 1 + 4 + 1);
+    expect(size({ sums: { 'f:0:sum': Math.PI } })).toBe(3 + 1 + 8);
+  });
+
+  it('gives back exactly every sum and sum of squares of short decimals, of either sign', () => {
+    const { names } = dictionary();
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const sums: Record<string, number> = {};
+    for (let c = 0; c < 200; c++) {
+      const scale = 10 ** (1 + (c % 5));
+      let sum = 0;
+      let squares = 0;
+      for (let i = 0; i < 50 + c * 7; i++) {
+        const x = Math.round((next() - 0.6) * 1e3 * scale) / scale;
+        sum += x;
+        squares += x * x;
+      }
+      sums[`f:${c}:sum`] = sum;
+      sums[`f:${c}:sq`] = squares;
+    }
+    const maps = { sums, min: {}, max: {} };
+    const bytes = encodeCounters(maps, names);
+    // As float64s they would take 400 x 9 bytes.
+    expect(bytes.length).toBeLessThan(400 * 8);
+    const decoded = decodeCounters(bytes, names);
+    for (const [name, v] of Object.entries(sums)) expect(Object.is(decoded.sums[name], v)).toBe(true);
+  });
+
+  it('round-trips packed runs of every width up to 32 bits and larger counts as varints', () => {
+    const { names } = dictionary();
+    const sums: Record<string, number> = {};
+    for (let width = 1; width <= 34; width++)
+      for (let b = 0; b < 5; b++) sums[`f:${width}:h:${b}`] = Math.max(1, 2 ** width - 1 - b * 3);
+    const maps = { sums, min: {}, max: {} };
+    expect(decodeCounters(encodeCounters(maps, names), names)).toEqual(maps);
   });
 
   it('round-trips runs of counts broken by gaps, negatives and fractions', () => {

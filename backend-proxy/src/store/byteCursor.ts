@@ -1,0 +1,134 @@
+/**
+ * Byte-level writing and reading for the compact encodings (aggregateCodec.ts, aggregateBlock.ts):
+ * unsigned LEB128 varints over safe integers (arithmetic, not 32-bit bitwise operations),
+ * little-endian float64, and runs of non-negative integers packed at a fixed bit width.
+ */
+const float = new DataView(new ArrayBuffer(8));
+
+export class ByteWriter {
+  private buffer = new Uint8Array(1024);
+  private length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + n));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+
+  varint(value: number): void {
+    this.room(8);
+    let v = value;
+    while (v >= 0x80) {
+      this.buffer[this.length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buffer[this.length++] = v;
+  }
+
+  float64(value: number): void {
+    this.room(8);
+    float.setFloat64(0, value, true);
+    for (let i = 0; i < 8; i++) this.buffer[this.length++] = float.getUint8(i);
+  }
+
+  /** values[from, from + count), each < 2^width (width 1..32), least significant bits first. */
+  packed(values: ArrayLike<number>, from: number, count: number, width: number): void {
+    this.room(Math.ceil((count * width) / 8) + 1);
+    // At most width + 7 bits wait in `pending`: exact in a double.
+    let pending = 0;
+    let bits = 0;
+    for (let i = from; i < from + count; i++) {
+      pending += values[i] * 2 ** bits;
+      bits += width;
+      while (bits >= 8) {
+        const byte = pending % 256;
+        this.buffer[this.length++] = byte;
+        pending = (pending - byte) / 256;
+        bits -= 8;
+      }
+    }
+    if (bits > 0) this.buffer[this.length++] = pending;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  written(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+export class ByteReader {
+  at = 0;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly what: string,
+  ) {}
+
+  private truncated(): RangeError {
+    return new RangeError(`truncated ${this.what}`);
+  }
+
+  get done(): boolean {
+    return this.at >= this.bytes.length;
+  }
+
+  /** Throws unless `n` more bytes are there (before allocating for them). */
+  need(n: number): void {
+    if (this.at + n > this.bytes.length) throw this.truncated();
+  }
+
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.at >= this.bytes.length) throw this.truncated();
+      const b = this.bytes[this.at++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 0x80;
+    }
+  }
+
+  float64(): number {
+    this.need(8);
+    for (let j = 0; j < 8; j++) float.setUint8(j, this.bytes[this.at + j]);
+    this.at += 8;
+    return float.getFloat64(0, true);
+  }
+
+  byte(): number {
+    this.need(1);
+    return this.bytes[this.at++];
+  }
+
+  /** `count` values packed at `width` bits into out[from, from + count). */
+  packed(out: Float64Array, from: number, count: number, width: number): void {
+    this.need(Math.ceil((count * width) / 8));
+    const unit = 2 ** width;
+    let pending = 0;
+    let bits = 0;
+    for (let i = from; i < from + count; i++) {
+      while (bits < width) {
+        pending += this.bytes[this.at++] * 2 ** bits;
+        bits += 8;
+      }
+      const v = pending % unit;
+      out[i] = v;
+      pending = (pending - v) / unit;
+      bits -= width;
+    }
+  }
+
+  slice(n: number): Uint8Array {
+    this.need(n);
+    const out = this.bytes.subarray(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+}
