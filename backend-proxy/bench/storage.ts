@@ -2,7 +2,8 @@
  * Storage benchmark: one endpoint with 20 numeric features and a registered reference, at 10
  * events/s over one simulated UTC day (yesterday), ingested through the services (IngestService,
  * the same fold and commit as HTTP ingest) in one batch per simulated minute (600 events), into
- * the embedded store (a file in a temp folder). Then measures the file: bytes per table and index
+ * the embedded store (a file in a temp folder), compacting every simulated hour as the evaluator
+ * does (closed hours of minutes and days of hours sealed into blocks). Then measures the file: bytes per table and index
  * (SQLite's dbstat), and per counter family and resolution the aggregate records' payload, as
  * stored and as the JSON encoding of the same records would be; then extrapolates to the steady
  * state of the default retention.
@@ -14,6 +15,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '../src/demo/random';
+import { COMPACT_AFTER_MS } from '../src/monitoring/evaluation/evaluator';
 import { DEFAULT_RETENTION } from '../src/monitoring/evaluation/retention';
 import { DEFAULT_INGEST_OPTIONS } from '../src/monitoring/ingest/ingestService';
 import { RESOLUTION_MS, type Resolution } from '../src/store/types';
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
         latencyMs: Math.round(random.next() * 2e4) / 1e3,
       }));
       await services.ingest.ingest({ batchId: `m-${m}`, project: 'bench', events }, () => undefined);
+      if (m % 60 === 59) await store.compactAggregates(t0 + 60_000 - COMPACT_AFTER_MS);
     }
+    // The evaluator's next pass, once the simulated day is over.
+    await store.compactAggregates(dayStart + minutes * 60_000 + RESOLUTION_MS.hour);
     const ingestSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const payloads = await aggregatePayloads(store, path, endpoint.id, dayStart, dayStart + DAY);
     await store.close();
@@ -82,7 +87,7 @@ function report(path: string, hours: number, seconds: number, payloads: PayloadF
     .all() as { name: string; bytes: number; payload: number; unused: number }[];
   db.close();
   const aggregateBytes = tables
-    .filter((t) => t.name === 'aggregates' || t.name.startsWith('sqlite_autoindex_aggregates'))
+    .filter((t) => /^(sqlite_autoindex_)?aggregate(s|_blocks)(_\d+)?$/.test(t.name))
     .reduce((s, t) => s + t.bytes, 0);
 
   console.log(machineDescription());

@@ -27,9 +27,14 @@ export async function aggregatePayloads(
   to: number,
 ): Promise<PayloadFigures> {
   const db = new Database(path, { readonly: true });
+  // Live rows, and sealed blocks (aggregateBlocks.ts) by the records they hold.
   const stored = db.prepare(
-    `SELECT COUNT(*) AS records, SUM(length(counters)) AS bytes
-     FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?`,
+    `SELECT SUM(records) AS records, SUM(bytes) AS bytes FROM (
+       SELECT COUNT(*) AS records, SUM(length(counters)) AS bytes FROM aggregates
+       WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?
+       UNION ALL
+       SELECT SUM(records), SUM(length(counters)) FROM aggregate_blocks
+       WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?)`,
   );
   const rows: PayloadRow[] = [];
   try {
@@ -41,7 +46,8 @@ export async function aggregatePayloads(
             s + JSON.stringify(r.sums).length + JSON.stringify(r.min).length + JSON.stringify(r.max).length,
           0,
         );
-        const s = stored.get(endpointId, family, resolution, from, to) as { records: number; bytes: number };
+        const key = [endpointId, family, resolution, from, to];
+        const s = stored.get(...key, ...key) as { records: number; bytes: number };
         rows.push({ family, resolution, records: s.records, storedBytes: s.bytes ?? 0, jsonBytes });
       }
   } finally {

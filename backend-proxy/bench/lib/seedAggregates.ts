@@ -18,6 +18,7 @@
  * - experiment `training` in `bench`: 20 runs x 100 steps of loss/accuracy/val_loss, 5 params,
  *   50 profiling (`system`) events per run.
  */
+import { COMPACT_AFTER_MS } from '../../src/monitoring/evaluation/evaluator';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -70,6 +71,7 @@ export function seededDescription(o: Omit<SeedOptions, 'path' | 'end' | 'log'>):
     `${o.days} days (+3 h) of aggregates at ${o.predictionsPerHour} predictions per endpoint-hour: all hour and day records,`,
     'minute records for the first 3 h and the last 2 h of the span (what 30-day queries read at minute resolution);',
     'every 5th endpoint drifts over the last 7 days; 2,000 raw samples per endpoint over the last day; one evaluator pass;',
+    'closed hours of minutes and days of hours sealed into blocks, as the evaluator compacts;',
     'experiment with 20 runs x 100 steps x 3 metrics, 5 params and 50 profiling events per run.',
   ].join(' ');
 }
@@ -180,6 +182,8 @@ export async function seedBenchStore(
   try {
     const endpointIds = await seedEndpoints(services, options);
     await seedExperiment(services, options);
+    options.log('compacting as the evaluator does: closed hours and days sealed into blocks');
+    await store.compactAggregates(options.end - COMPACT_AFTER_MS);
     options.log('evaluating every endpoint once (drift status, measures, accuracy)');
     await services.evaluator.evaluateAll();
     writeFileSync(

@@ -193,7 +193,11 @@ function named(counters: SparseCounters, ids: CounterNameIds): Counters {
   return out;
 }
 
-export function decodeCounters(bytes: Uint8Array, ids: CounterNameIds): CounterMaps {
-  const sparse = decodeSparse(bytes);
+/** A record in id space under its counter names. */
+export function namedRecord(sparse: SparseRecord, ids: CounterNameIds): CounterMaps {
   return { sums: named(sparse.sums, ids), min: named(sparse.min, ids), max: named(sparse.max, ids) };
+}
+
+export function decodeCounters(bytes: Uint8Array, ids: CounterNameIds): CounterMaps {
+  return namedRecord(decodeSparse(bytes), ids);
 }

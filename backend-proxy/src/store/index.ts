@@ -6,10 +6,10 @@ export type { Store } from './types';
 
 /**
  * Picks the implementation from the store setting: a MongoDB URL, `:memory:`, or a file path.
- * `log` receives the progress of migrations that run at open (the MongoDB store's are batched).
+ * `log` receives the progress of migrations that run at open and of sealing aggregates (both batched).
  */
 export function openStore(location: string, log?: StoreLog): Promise<Store> {
   return /^mongodb(\+srv)?:\/\//.test(location)
     ? openMongoStore(location, { log })
-    : openSqliteStore(location);
+    : openSqliteStore(location, log);
 }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema';
+import { SEAL_BATCH } from '../../src/store/sqlite/aggregateBlocks';
+import type { AggregateDelta } from '../../src/store/types';
 
 describe('embedded store schema migration', () => {
   let folder: string;
@@ -152,6 +154,76 @@ describe('embedded store schema migration', () => {
       'reference_version',
       'counters',
     ]);
+    reopened.close();
+  });
+
+  it('seals the closed minutes and hours of a version 5 file into blocks at open, in logged batches', async () => {
+    const file = join(folder, 'v5.db');
+    const HOUR = 3_600_000;
+    const hours = SEAL_BATCH + 50;
+    const deltas: AggregateDelta[] = [];
+    for (let h = 0; h < hours; h++)
+      for (const m of [0, 37])
+        deltas.push({
+          key: {
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            start: h * HOUR + m * 60_000,
+            referenceVersion: 0,
+          },
+          add: { n: h + m, 'lat:sum': 0.1 + 0.2 * h },
+          min: { m: -h },
+          max: {},
+        });
+    deltas.push({
+      key: { endpointId: 'e1', family: 'ops', resolution: 'hour', start: 5 * HOUR, referenceVersion: 0 },
+      add: { n: 9 },
+      min: {},
+      max: {},
+    });
+    const query = { endpointId: 'e1', family: 'ops' as const, from: 0, to: hours * HOUR };
+    const written = await openSqliteStore(file);
+    await written.applyAggregates(deltas);
+    const minutes = await written.listAggregates({ ...query, resolution: 'minute' });
+    const hourRecords = await written.listAggregates({ ...query, resolution: 'hour' });
+    await written.close();
+    // Version 5 had no blocks: every record a row of the same aggregates table.
+    const old = new Database(file);
+    old.exec("DROP TABLE aggregate_blocks; UPDATE meta SET value = '5' WHERE key = 'schema_version';");
+    old.close();
+
+    const logged: Array<Record<string, unknown>> = [];
+    const store = await openSqliteStore(file, (fields, message) => logged.push({ ...fields, message }));
+    try {
+      expect(minutes).toHaveLength(2 * hours);
+      expect(await store.listAggregates({ ...query, resolution: 'minute' })).toEqual(minutes);
+      expect(await store.listAggregates({ ...query, resolution: 'hour' })).toEqual(hourRecords);
+      expect(logged.filter((l) => l.resolution === 'minute')).toEqual([
+        {
+          resolution: 'minute',
+          blocks: SEAL_BATCH,
+          rows: 2 * SEAL_BATCH,
+          message: 'aggregates: sealed a batch of closed blocks',
+        },
+        {
+          resolution: 'minute',
+          blocks: hours,
+          rows: 2 * hours,
+          message: 'aggregates: sealed a batch of closed blocks',
+        },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    const count = (sql: string) => (reopened.prepare(sql).get() as { n: number }).n;
+    expect(count('SELECT COUNT(*) AS n FROM aggregates')).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM aggregate_blocks WHERE resolution = 'minute'")).toBe(hours);
+    expect(count('SELECT SUM(records) AS n FROM aggregate_blocks')).toBe(2 * hours + 1);
+    expect(reopened.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
+      value: String(SCHEMA_VERSION),
+    });
     reopened.close();
   });
 });

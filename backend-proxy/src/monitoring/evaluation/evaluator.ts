@@ -22,7 +22,7 @@ export interface EvaluatorOptions {
 const LEASE = 'evaluator';
 const AGGREGATE_PRUNE_INTERVAL_MS = 3_600_000;
 /** Records are compacted once their interval ended this long ago (batches with slightly late timestamps). */
-const COMPACT_AFTER_MS = 5 * 60_000;
+export const COMPACT_AFTER_MS = 5 * 60_000;
 const PAGE = 500;
 
 /** What one endpoint's evaluation stores, so that listing endpoints is a plain read. */

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { AggregateDelta, AggregateRecord, AggregateStore, CounterLayout, Resolution } from '../types';
-import { decodeCounters, decodeSparse, encodeSparse } from '../aggregateCodec';
+import { decodeSparse, encodeSparse, namedRecord } from '../aggregateCodec';
 import { CounterTotals } from '../counterTotals';
-import { emptySparseRecord, sparseRecordOf, type SparseRecord } from '../sparseCounters';
+import { emptySparseRecord, mergeSparseRecord, sparseRecordOf, type SparseRecord } from '../sparseCounters';
 import { layoutIds, WritableRecord, type LayoutIds } from '../writableRecord';
+import { sqliteAggregateBlocks } from './aggregateBlocks';
 import { sqliteCounterNames } from './counterNames';
 import type { AggregateWriter, SqliteContext } from './context';
 
@@ -96,7 +97,8 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
 }
 
 export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
-  const { db, aggregates } = ctx;
+  const { db, aggregates, log } = ctx;
+  const blocks = sqliteAggregateBlocks(db, aggregates.forget);
   const aggregatesSql =
     'SELECT * FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
   const selectAggregates = db.prepare(`${aggregatesSql} ORDER BY start, reference_version`);
@@ -110,6 +112,13 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
   const applyAggregatesTransaction = aggregates.guarded((deltas: AggregateDelta[]) =>
     aggregates.applySync(deltas),
   );
+  const pruneTransaction = db.transaction((resolution: Resolution, before: number): number => {
+    aggregates.forget();
+    const rows = db
+      .prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?')
+      .run(resolution, before);
+    return rows.changes + blocks.prune(resolution, before);
+  });
 
   return {
     async applyAggregates(deltas) {
@@ -122,16 +131,30 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
       const rows = (q.referenceVersion === undefined ? selectAggregates : selectAggregatesOfVersion).all(
         ...params,
       ) as AggregateRow[];
-      return rows.map((r): AggregateRecord => ({
-        key: {
-          endpointId: r.endpoint_id,
-          family: r.family,
-          resolution: r.resolution,
-          start: r.start,
-          referenceVersion: r.reference_version,
-        },
-        ...decodeCounters(r.counters, aggregates.names),
-      }));
+      // Sealed and live records by start and version (a late write after sealing has both).
+      const merged = new Map<string, { key: AggregateRecord['key']; sparse: SparseRecord }>();
+      const add = (start: number, referenceVersion: number, counters: Uint8Array): void => {
+        const id = `${start}|${referenceVersion}`;
+        const sparse = decodeSparse(counters);
+        const seen = merged.get(id);
+        if (seen) seen.sparse = mergeSparseRecord(seen.sparse, sparse);
+        else
+          merged.set(id, {
+            key: {
+              endpointId: q.endpointId,
+              family: q.family,
+              resolution: q.resolution,
+              start,
+              referenceVersion,
+            },
+            sparse,
+          });
+      };
+      for (const r of blocks.records(q)) add(r.start, r.referenceVersion, r.counters);
+      for (const r of rows) add(r.start, r.reference_version, r.counters);
+      return [...merged.values()]
+        .sort((a, b) => a.key.start - b.key.start || a.key.referenceVersion - b.key.referenceVersion)
+        .map((r): AggregateRecord => ({ key: r.key, ...namedRecord(r.sparse, aggregates.names) }));
     },
     async sumAggregates(queries) {
       const totals = new CounterTotals();
@@ -142,6 +165,7 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
           ...params,
         ) as Pick<AggregateRow, 'counters'>[];
         for (const row of rows) totals.add(decodeSparse(row.counters));
+        for (const r of blocks.records(q)) totals.add(decodeSparse(r.counters));
       }
       return totals.named(aggregates.names);
     },
@@ -151,16 +175,17 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
           'SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?',
         )
         .get(endpointId, resolution) as { first: number | null; last: number | null };
-      return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+      const live = row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+      const sealed = blocks.extent(endpointId, resolution);
+      if (!live || !sealed) return live ?? sealed;
+      return { first: Math.min(live.first, sealed.first), last: Math.max(live.last, sealed.last) };
     },
     async pruneAggregates(resolution, before) {
-      aggregates.forget();
-      return db.prepare('DELETE FROM aggregates WHERE resolution = ? AND start < ?').run(resolution, before)
-        .changes;
+      return pruneTransaction(resolution, before);
     },
-    /** Every row is written in the compact encoding already: nothing to seal. */
-    async compactAggregates() {
-      return 0;
+    /** Seals closed minutes and hours into blocks (aggregateBlocks.ts). */
+    async compactAggregates(before) {
+      return blocks.seal(before, log);
     },
   };
 }

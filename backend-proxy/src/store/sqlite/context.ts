@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AggregateDelta } from '../types';
+import type { AggregateDelta, StoreLog } from '../types';
 import type { CounterNameIds } from '../counterNames';
 
 /**
@@ -10,6 +10,8 @@ export interface SqliteContext {
   db: Database.Database;
   artifactDir: string;
   aggregates: AggregateWriter;
+  /** Progress of long maintenance work (sealing aggregate blocks). */
+  log?: StoreLog;
 }
 
 /** Aggregate writes shared by ingest and applyAggregates (aggregates.ts builds it). */

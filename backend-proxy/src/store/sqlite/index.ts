@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Store } from '../types';
+import type { Store, StoreLog } from '../types';
 import { guardStore } from '../storeFault';
 import { sqliteAggregates, sqliteAggregateWriter } from './aggregates';
 import { sqliteArtifacts } from './artifacts';
@@ -25,8 +25,9 @@ import { sqliteTracking } from './tracking';
 /**
  * Opens (creating if needed) the embedded store: one SQLite file in WAL mode, artifacts in a
  * folder beside it (`<file>.artifacts/`). `:memory:` keeps everything in memory and a temporary folder.
+ * `log` receives the progress of sealing aggregate blocks (at open after an upgrade, then hourly).
  */
-export async function openSqliteStore(path: string): Promise<Store> {
+export async function openSqliteStore(path: string, log?: StoreLog): Promise<Store> {
   const inMemory = path === ':memory:';
   let artifactDir: string;
   if (inMemory) {
@@ -47,11 +48,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
   // scattered pages (small `ops` rows sit between large `columns` rows) and got ~2x faster.
   if (!inMemory) db.pragma('mmap_size = 1073741824');
   db.exec(SCHEMA_SQL);
-  migrateSchema(db);
+  const upgradedFrom = migrateSchema(db);
   removeUnfinishedArtifacts(db, artifactDir);
   const probe = db.prepare('INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)');
 
-  const ctx: SqliteContext = { db, artifactDir, aggregates: sqliteAggregateWriter(db) };
+  const ctx: SqliteContext = { db, artifactDir, aggregates: sqliteAggregateWriter(db), log };
   // One part per section of the Store interface (store/types.ts), as the MongoDB store.
   const store: Store = {
     kind: 'embedded',
@@ -78,6 +79,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
       if (inMemory) rmSync(artifactDir, { recursive: true, force: true });
     },
   };
+  // A file written before blocks (version 6) has every closed minute and hour as a row: seal them
+  // now, in logged transactions; an interrupted run is finished by the hourly compaction.
+  if (upgradedFrom > 0 && upgradedFrom < 6) await store.compactAggregates(Date.now());
   return guardStore(store, {
     classify: classifySqliteFault,
     precheck: inMemory ? undefined : fileIdentityCheck(resolve(path), artifactDir),

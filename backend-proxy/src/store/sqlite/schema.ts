@@ -7,7 +7,7 @@ import { sqliteCounterNames } from './counterNames';
  * DDL for the embedded store. Times are epoch milliseconds; JSON columns hold `JSON.stringify`
  * text; aggregate counters are one BLOB in the compact encoding (store/aggregateCodec.ts).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 function aggregatesTable(name: string): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (
@@ -76,6 +76,14 @@ CREATE TABLE IF NOT EXISTS reference_versions (
 );
 
 ${aggregatesTable('aggregates')}
+-- Closed minutes (per hour) and hours (per day) of one series, sealed (store/aggregateBlock.ts);
+-- first and last: the starts of its first and last record, records: how many it holds.
+CREATE TABLE IF NOT EXISTS aggregate_blocks (
+  endpoint_id TEXT NOT NULL, family TEXT NOT NULL, resolution TEXT NOT NULL, start INTEGER NOT NULL,
+  reference_version INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+  records INTEGER NOT NULL, counters BLOB NOT NULL,
+  PRIMARY KEY (endpoint_id, family, resolution, start, reference_version)
+);
 -- Counter names of the aggregates' compact encoding (store/aggregateCodec.ts).
 CREATE TABLE IF NOT EXISTS counter_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS ingest_batches (
@@ -125,8 +133,13 @@ CREATE TABLE IF NOT EXISTS leases (
 );
 `;
 
-/** Brings a store file written by an earlier version up to this schema (after SCHEMA_SQL ran). */
-export function migrateSchema(db: Database.Database): void {
+/**
+ * Brings a store file written by an earlier version up to this schema (after SCHEMA_SQL ran);
+ * returns the version the file had (0: a new file).
+ */
+export function migrateSchema(db: Database.Database): number {
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+    { value: string } | undefined;
   const columns = db.prepare("SELECT name FROM pragma_table_info('prediction_keys')").all() as {
     name: string;
   }[];
@@ -149,6 +162,8 @@ export function migrateSchema(db: Database.Database): void {
   db.prepare(
     "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   ).run(String(SCHEMA_VERSION));
+  // Version 6: closed minutes and hours sealed into aggregate_blocks (the caller seals them).
+  return stored ? Number(stored.value) : 0;
 }
 
 interface JsonAggregateRow {

@@ -1,0 +1,211 @@
+/**
+ * Sealed aggregate blocks of the embedded store (store/aggregateBlock.ts). Ingest writes one row
+ * per record in `aggregates`; once a block span is over (an hour of minutes, a day of hours),
+ * sealing moves its rows into one `aggregate_blocks` row per series, merged with what the block
+ * already holds (a late write after sealing lands in `aggregates` again and is sealed next time).
+ * Reads take both tables, so values read the same before, during and after sealing. Day records
+ * stay rows: there are few of them.
+ */
+import type Database from 'better-sqlite3';
+import { BLOCK_SPAN_MS, blockStartOf, decodeBlock, encodeBlock, type BlockRecord } from '../aggregateBlock';
+import { decodeSparse, encodeSparse } from '../aggregateCodec';
+import { mergeSparseRecord } from '../sparseCounters';
+import type { AggregateQuery, Resolution, StoreLog } from '../types';
+
+/** One record read from a block, with the reference version of its series. */
+export interface SealedRecord extends BlockRecord {
+  referenceVersion: number;
+}
+
+interface BlockRow {
+  endpoint_id: string;
+  family: string;
+  resolution: Resolution;
+  start: number;
+  reference_version: number;
+  records: number;
+  counters: Uint8Array;
+}
+
+type BlockSeries = Pick<BlockRow, 'endpoint_id' | 'family' | 'resolution' | 'reference_version'> & {
+  block: number;
+};
+
+const SEALED = Object.keys(BLOCK_SPAN_MS) as Array<keyof typeof BLOCK_SPAN_MS>;
+const isSealed = (r: Resolution): r is keyof typeof BLOCK_SPAN_MS => r in BLOCK_SPAN_MS;
+/** Blocks sealed per transaction: a few hundred KB of rows, so writers wait milliseconds. */
+export const SEAL_BATCH = 200;
+
+export interface SqliteBlocks {
+  /** Records of the query's series in blocks, with starts in [from, to), ascending. */
+  records(q: AggregateQuery): SealedRecord[];
+  /**
+   * Seals every block whose span ended before `before` (epoch ms), in transactions of SEAL_BATCH
+   * blocks, logging progress per transaction; returns how many rows it moved into blocks.
+   */
+  seal(before: number, log?: StoreLog): number;
+  /** Removes sealed records of `resolution` that started before `before`; how many. */
+  prune(resolution: Resolution, before: number): number;
+  /** The earliest and latest sealed record start of the endpoint at `resolution`. */
+  extent(endpointId: string, resolution: Resolution): { first: number; last: number } | null;
+}
+
+export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () => void): SqliteBlocks {
+  const blocksSql =
+    'SELECT * FROM aggregate_blocks WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start > ? AND start < ?';
+  const selectBlocks = db.prepare(`${blocksSql} ORDER BY start, reference_version`);
+  const selectBlocksOfVersion = db.prepare(`${blocksSql} AND reference_version = ? ORDER BY start`);
+  const selectBlock = db.prepare(
+    'SELECT * FROM aggregate_blocks WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
+  );
+  const upsertBlock = db.prepare(
+    `INSERT INTO aggregate_blocks (endpoint_id, family, resolution, start, reference_version, first, last, records, counters)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint_id, family, resolution, start, reference_version)
+     DO UPDATE SET first = excluded.first, last = excluded.last, records = excluded.records, counters = excluded.counters`,
+  );
+  const deleteBlock = db.prepare(
+    'DELETE FROM aggregate_blocks WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
+  );
+  const closedSeries = (span: number) =>
+    db.prepare(
+      `SELECT endpoint_id, family, resolution, reference_version, start - start % ${span} AS block
+       FROM aggregates WHERE resolution = ? AND start < ?
+       GROUP BY endpoint_id, family, reference_version, block LIMIT ${SEAL_BATCH}`,
+    );
+  const closed = { minute: closedSeries(BLOCK_SPAN_MS.minute), hour: closedSeries(BLOCK_SPAN_MS.hour) };
+  const liveRows = db.prepare(
+    `SELECT start, counters FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ?
+     AND start >= ? AND start < ? AND reference_version = ? ORDER BY start`,
+  );
+  const deleteLive = db.prepare(
+    `DELETE FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ?
+     AND start >= ? AND start < ? AND reference_version = ?`,
+  );
+
+  const write = (row: Omit<BlockRow, 'counters' | 'records'>, records: BlockRecord[]): void => {
+    if (!records.length) {
+      deleteBlock.run(row.endpoint_id, row.family, row.resolution, row.start, row.reference_version);
+      return;
+    }
+    const resolution = row.resolution as keyof typeof BLOCK_SPAN_MS;
+    upsertBlock.run(
+      row.endpoint_id,
+      row.family,
+      row.resolution,
+      row.start,
+      row.reference_version,
+      records[0].start,
+      records[records.length - 1].start,
+      records.length,
+      encodeBlock(resolution, row.start, records),
+    );
+  };
+
+  /** Moves one series' live rows of one block into the block; how many rows it moved. */
+  const sealOne = (s: BlockSeries): number => {
+    const resolution = s.resolution as keyof typeof BLOCK_SPAN_MS;
+    const end = s.block + BLOCK_SPAN_MS[resolution];
+    const key = [s.endpoint_id, s.family, s.resolution] as const;
+    const live = liveRows.all(...key, s.block, end, s.reference_version) as BlockRecord[];
+    const existing = selectBlock.get(...key, s.block, s.reference_version) as BlockRow | undefined;
+    const byStart = new Map<number, BlockRecord>();
+    if (existing)
+      for (const r of decodeBlock(resolution, s.block, existing.counters)) byStart.set(r.start, r);
+    for (const r of live) {
+      const sealed = byStart.get(r.start);
+      byStart.set(
+        r.start,
+        sealed
+          ? {
+              start: r.start,
+              counters: encodeSparse(
+                mergeSparseRecord(decodeSparse(sealed.counters), decodeSparse(r.counters)),
+              ),
+            }
+          : r,
+      );
+    }
+    const records = [...byStart.values()].sort((a, b) => a.start - b.start);
+    write({ ...s, start: s.block }, records);
+    deleteLive.run(...key, s.block, end, s.reference_version);
+    return live.length;
+  };
+
+  /** One transaction: up to SEAL_BATCH closed blocks; how many blocks, and rows moved into them. */
+  const sealBatch = db.transaction(
+    (resolution: keyof typeof BLOCK_SPAN_MS, before: number): { blocks: number; rows: number } => {
+      const series = closed[resolution].all(resolution, blockStartOf(resolution, before)) as BlockSeries[];
+      return { blocks: series.length, rows: series.reduce((n, s) => n + sealOne(s), 0) };
+    },
+  );
+
+  return {
+    records(q) {
+      if (!isSealed(q.resolution)) return [];
+      const span = BLOCK_SPAN_MS[q.resolution];
+      const params: Array<string | number> = [q.endpointId, q.family, q.resolution, q.from - span, q.to];
+      if (q.referenceVersion !== undefined) params.push(q.referenceVersion);
+      const rows = (q.referenceVersion === undefined ? selectBlocks : selectBlocksOfVersion).all(
+        ...params,
+      ) as BlockRow[];
+      const out: SealedRecord[] = [];
+      for (const row of rows)
+        for (const r of decodeBlock(q.resolution, row.start, row.counters))
+          if (r.start >= q.from && r.start < q.to)
+            out.push({ ...r, referenceVersion: row.reference_version });
+      // Blocks of several versions overlap in time: records in start order, then version.
+      return q.referenceVersion === undefined
+        ? out.sort((a, b) => a.start - b.start || a.referenceVersion - b.referenceVersion)
+        : out;
+    },
+
+    seal(before, log) {
+      let moved = 0;
+      for (const resolution of SEALED) {
+        let blocks = 0;
+        for (;;) {
+          // Sealing rewrites rows the writer may hold in its cache of recent records.
+          forgetWrites();
+          const batch = sealBatch(resolution, before);
+          if (!batch.blocks) break;
+          blocks += batch.blocks;
+          moved += batch.rows;
+          log?.({ resolution, blocks, rows: moved }, 'aggregates: sealed a batch of closed blocks');
+        }
+      }
+      return moved;
+    },
+
+    prune(resolution, before) {
+      if (!isSealed(resolution)) return 0;
+      const whole = db
+        .prepare(
+          'SELECT COALESCE(SUM(records), 0) AS n FROM aggregate_blocks WHERE resolution = ? AND last < ?',
+        )
+        .get(resolution, before) as { n: number };
+      db.prepare('DELETE FROM aggregate_blocks WHERE resolution = ? AND last < ?').run(resolution, before);
+      // The block that `before` falls into keeps its later records.
+      let removed = whole.n;
+      const straddling = db
+        .prepare('SELECT * FROM aggregate_blocks WHERE resolution = ? AND first < ?')
+        .all(resolution, before) as BlockRow[];
+      for (const row of straddling) {
+        const records = decodeBlock(resolution, row.start, row.counters);
+        const kept = records.filter((r) => r.start >= before);
+        removed += records.length - kept.length;
+        write(row, kept);
+      }
+      return removed;
+    },
+
+    extent(endpointId, resolution) {
+      const row = db
+        .prepare(
+          'SELECT MIN(first) AS first, MAX(last) AS last FROM aggregate_blocks WHERE endpoint_id = ? AND resolution = ?',
+        )
+        .get(endpointId, resolution) as { first: number | null; last: number | null };
+      return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+    },
+  };
+}
