@@ -182,8 +182,11 @@ export async function seedBenchStore(
   try {
     const endpointIds = await seedEndpoints(services, options);
     await seedExperiment(services, options);
-    options.log('compacting as the evaluator does: closed hours and days sealed into blocks');
-    await store.compactAggregates(options.end - COMPACT_AFTER_MS);
+    const compacting = Date.now();
+    const sealed = await store.compactAggregates(options.end - COMPACT_AFTER_MS);
+    options.log(
+      `compacted as the evaluator does (closed hours and days sealed into blocks): ${sealed} records in ${((Date.now() - compacting) / 1_000).toFixed(1)} s`,
+    );
     options.log('evaluating every endpoint once (drift status, measures, accuracy)');
     await services.evaluator.evaluateAll();
     writeFileSync(

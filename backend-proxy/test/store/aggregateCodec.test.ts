@@ -105,6 +105,22 @@ describe('aggregate codec', () => {
     expect(decodeCounters(encodeCounters(maps, names), names)).toEqual(maps);
   });
 
+  it('reads the bytes earlier versions wrote: sums as float64 (tag 3), runs as varints (tag 4)', () => {
+    const { names } = dictionary();
+    encodeCounters(
+      { sums: { n: 1, 'f:0:sum': 1, 'f:0:h:0': 1, 'f:0:h:1': 1, 'f:0:h:2': 1 }, min: {}, max: {} },
+      names,
+    );
+    const sum = new Uint8Array(new Float64Array([0.1 + 0.2]).buffer);
+    // sums: 5 entries; n = 600 (id 0, tag 0); f:0:sum (id 1, tag 3) as float64; a run of 3 at id 2 (tag 4)
+    const bytes = Uint8Array.from([5, 0, 0xd8, 0x04, 3, ...sum, 4, 0, 7, 200, 1, 9, 0, 0]);
+    expect(decodeCounters(bytes, names)).toEqual({
+      sums: { n: 600, 'f:0:sum': 0.1 + 0.2, 'f:0:h:0': 7, 'f:0:h:1': 200, 'f:0:h:2': 9 },
+      min: {},
+      max: {},
+    });
+  });
+
   it('refuses truncated bytes and unknown ids', () => {
     const { names } = dictionary();
     const bytes = encodeCounters({ sums: { n: 1, 'f:0:sum': 0.3 + 0.1 }, min: {}, max: {} }, names);
