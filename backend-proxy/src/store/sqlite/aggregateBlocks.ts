@@ -83,6 +83,19 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
      AND start >= ? AND start < ? AND reference_version = ?`,
   );
 
+  // The block that a prune's cut falls into keeps its later records; wholly earlier blocks go.
+  const countWhollyBefore = db.prepare(
+    'SELECT COALESCE(SUM(records), 0) AS n FROM aggregate_blocks WHERE resolution = ? AND last < ?',
+  );
+  const deleteWhollyBefore = db.prepare('DELETE FROM aggregate_blocks WHERE resolution = ? AND last < ?');
+  const selectStartingBefore = db.prepare(
+    'SELECT * FROM aggregate_blocks WHERE resolution = ? AND first < ?',
+  );
+  // Read with every window query's tiling: prepared once, not per call.
+  const selectExtent = db.prepare(
+    'SELECT MIN(first) AS first, MAX(last) AS last FROM aggregate_blocks WHERE endpoint_id = ? AND resolution = ?',
+  );
+
   const write = (row: Omit<BlockRow, 'counters' | 'records'>, records: BlockRecord[]): void => {
     if (!records.length) {
       deleteBlock.run(row.endpoint_id, row.family, row.resolution, row.start, row.reference_version);
@@ -179,18 +192,9 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
 
     prune(resolution, before) {
       if (!isSealed(resolution)) return 0;
-      const whole = db
-        .prepare(
-          'SELECT COALESCE(SUM(records), 0) AS n FROM aggregate_blocks WHERE resolution = ? AND last < ?',
-        )
-        .get(resolution, before) as { n: number };
-      db.prepare('DELETE FROM aggregate_blocks WHERE resolution = ? AND last < ?').run(resolution, before);
-      // The block that `before` falls into keeps its later records.
-      let removed = whole.n;
-      const straddling = db
-        .prepare('SELECT * FROM aggregate_blocks WHERE resolution = ? AND first < ?')
-        .all(resolution, before) as BlockRow[];
-      for (const row of straddling) {
+      let removed = (countWhollyBefore.get(resolution, before) as { n: number }).n;
+      deleteWhollyBefore.run(resolution, before);
+      for (const row of selectStartingBefore.all(resolution, before) as BlockRow[]) {
         const records = decodeBlock(resolution, row.start, row.counters);
         const kept = records.filter((r) => r.start >= before);
         removed += records.length - kept.length;
@@ -200,11 +204,7 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
     },
 
     extent(endpointId, resolution) {
-      const row = db
-        .prepare(
-          'SELECT MIN(first) AS first, MAX(last) AS last FROM aggregate_blocks WHERE endpoint_id = ? AND resolution = ?',
-        )
-        .get(endpointId, resolution) as { first: number | null; last: number | null };
+      const row = selectExtent.get(endpointId, resolution) as { first: number | null; last: number | null };
       return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
     },
   };

@@ -112,6 +112,9 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
   const applyAggregatesTransaction = aggregates.guarded((deltas: AggregateDelta[]) =>
     aggregates.applySync(deltas),
   );
+  const selectExtent = db.prepare(
+    'SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?',
+  );
   const pruneTransaction = db.transaction((resolution: Resolution, before: number): number => {
     aggregates.forget();
     const rows = db
@@ -170,11 +173,7 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
       return totals.named(aggregates.names);
     },
     async aggregateExtent(endpointId, resolution) {
-      const row = db
-        .prepare(
-          'SELECT MIN(start) AS first, MAX(start) AS last FROM aggregates WHERE endpoint_id = ? AND resolution = ?',
-        )
-        .get(endpointId, resolution) as { first: number | null; last: number | null };
+      const row = selectExtent.get(endpointId, resolution) as { first: number | null; last: number | null };
       const live = row.first === null || row.last === null ? null : { first: row.first, last: row.last };
       const sealed = blocks.extent(endpointId, resolution);
       if (!live || !sealed) return live ?? sealed;
