@@ -60,13 +60,22 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
   return {
     names,
     applySync(deltas) {
+      // A group commit's batches share hours and days (and boundary minutes): every record is
+      // merged in memory first and then encoded and written once.
+      const touched = new Map<string, { key: AggregateDelta['key']; record: WritableRecord }>();
       for (const delta of deltas) {
         const { key, vector } = delta;
         const id = `${key.endpointId}|${key.family}|${key.resolution}|${key.start}|${key.referenceVersion}`;
-        const record = hot.get(id) ?? new WritableRecord(stored(key));
-        hot.delete(id);
-        if (vector) record.addVector(vector, idsOf(vector.layout));
-        record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
+        let entry = touched.get(id);
+        if (!entry) {
+          entry = { key, record: hot.get(id) ?? new WritableRecord(stored(key)) };
+          hot.delete(id);
+          touched.set(id, entry);
+        }
+        if (vector) entry.record.addVector(vector, idsOf(vector.layout));
+        entry.record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
+      }
+      for (const [id, { key, record }] of touched) {
         upsertAggregate.run(
           key.endpointId,
           key.family,
