@@ -28,6 +28,26 @@ export const emptySparseRecord = (): SparseRecord => ({
   max: EMPTY_SPARSE,
 });
 
+/**
+ * Empty counters of the given sizes sharing one buffer (a typed array's own buffer is an
+ * allocation outside the JS heap, which costs more than filling it).
+ */
+export function sparseCountersOfSizes(sizes: readonly number[]): SparseCounters[] {
+  let total = 0;
+  for (const n of sizes) total += n;
+  const buffer = new ArrayBuffer(total * 12);
+  let at = 0;
+  return sizes.map((n) => {
+    if (n === 0) return EMPTY_SPARSE;
+    const counters = {
+      values: new Float64Array(buffer, at * 8, n),
+      ids: new Int32Array(buffer, total * 8 + at * 4, n),
+    };
+    at += n;
+    return counters;
+  });
+}
+
 /** Whether every id of `b` is also in `a` (both ascending). */
 function containsAll(a: Int32Array, b: Int32Array): boolean {
   let i = 0;

@@ -1,7 +1,7 @@
 import type { CounterNameIds } from './counterNames';
 import {
   combined,
-  EMPTY_SPARSE,
+  sparseCountersOfSizes,
   mergeSparseRecord,
   type Combine,
   type SparseCounters,
@@ -33,59 +33,54 @@ export function layoutIds(layout: CounterLayout, ids: CounterNameIds): LayoutIds
 /**
  * One kind of counter (sums, minimums or maximums) of a record, for the names of a layout, in
  * layout order: a vector adds slot by slot. `present` tells a counter from an absent one (a sum
- * can be 0, a minimum +Infinity); an absent slot holds the value that combining leaves unchanged.
+ * can be 0, a minimum +Infinity).
  */
 class LayoutCounters {
-  readonly values: Float64Array;
-  readonly present: Uint8Array;
-
   constructor(
     readonly space: NamesInIdSpace,
     private readonly how: Combine,
-    absent: number,
-  ) {
-    this.values = new Float64Array(space.order.length);
-    if (absent !== 0) this.values.fill(absent);
-    this.present = new Uint8Array(space.order.length);
-  }
+    /** Where absent, the value that combining leaves unchanged (0, +Infinity, -Infinity). */
+    readonly values: Float64Array,
+    readonly present: Uint8Array,
+  ) {}
 
   /** Combines the counters of `counters` that are in the layout into their slots; returns the others. */
   absorb(counters: SparseCounters): SparseCounters {
     const { ids, order } = this.space;
     const a = counters.ids;
-    const slotOf = new Int32Array(a.length).fill(-1);
     let outside = a.length;
     for (let i = 0, k = 0; i < a.length; i++) {
       while (k < ids.length && ids[k] < a[i]) k++;
-      if (k < ids.length && ids[k] === a[i]) {
-        slotOf[i] = order[k];
-        outside--;
-      }
+      if (k < ids.length && ids[k] === a[i]) outside--;
     }
     if (outside === a.length) return counters;
-    const rest = { ids: new Int32Array(outside), values: new Float64Array(outside) };
-    for (let i = 0, n = 0; i < a.length; i++) {
-      const slot = slotOf[i];
+    const [rest] = sparseCountersOfSizes([outside]);
+    for (let i = 0, k = 0, n = 0; i < a.length; i++) {
       const v = counters.values[i];
-      if (slot < 0) {
+      while (k < ids.length && ids[k] < a[i]) k++;
+      if (k === ids.length || ids[k] !== a[i]) {
         rest.ids[n] = a[i];
         rest.values[n++] = v;
         continue;
       }
+      const slot = order[k];
       this.values[slot] = this.present[slot] ? combined(this.how, this.values[slot], v) : v;
       this.present[slot] = 1;
     }
-    return outside ? rest : EMPTY_SPARSE;
+    return rest;
   }
 
-  /** The present counters together with `others` (ids none of the layout's), by ascending id. */
-  with(others: SparseCounters): SparseCounters {
+  /** How many counters `into` writes. */
+  countWith(others: SparseCounters): number {
+    let count = others.ids.length;
+    for (let slot = 0; slot < this.present.length; slot++) count += this.present[slot];
+    return count;
+  }
+
+  /** Writes the present counters and `others` (ids none of the layout's) into `out`, by ascending id. */
+  into(out: SparseCounters, others: SparseCounters): SparseCounters {
     const { ids, order } = this.space;
     const { values, present } = this;
-    let count = others.ids.length;
-    for (let slot = 0; slot < present.length; slot++) count += present[slot];
-    if (count === 0) return EMPTY_SPARSE;
-    const out = { ids: new Int32Array(count), values: new Float64Array(count) };
     const b = others.ids;
     let j = 0;
     let n = 0;
@@ -115,6 +110,22 @@ interface DenseLayout {
   max: LayoutCounters;
 }
 
+/** Empty dense counters of a layout, in one buffer (see sparseCountersOfSizes). */
+function denseLayout(ids: LayoutIds): DenseLayout {
+  const n = ids.sums.order.length;
+  const e = ids.extrema.order.length;
+  const slots = n + 2 * e;
+  const buffer = new ArrayBuffer(slots * 9);
+  const values = (at: number, length: number) => new Float64Array(buffer, at * 8, length);
+  const present = (at: number, length: number) => new Uint8Array(buffer, slots * 8 + at, length);
+  return {
+    ids,
+    sums: new LayoutCounters(ids.sums, 'sum', values(0, n), present(0, n)),
+    min: new LayoutCounters(ids.extrema, 'min', values(n, e).fill(Infinity), present(n, e)),
+    max: new LayoutCounters(ids.extrema, 'max', values(n + e, e).fill(-Infinity), present(n + e, e)),
+  };
+}
+
 /**
  * An aggregate record being written by ingest, in id space: the counters of the layout its
  * vectors come in are held densely, in layout order, so adding a vector is one indexed pass however
@@ -133,11 +144,13 @@ export class WritableRecord {
   get record(): SparseRecord {
     const d = this.dense;
     if (!d) return this.rest;
-    return {
-      sums: d.sums.with(this.rest.sums),
-      min: d.min.with(this.rest.min),
-      max: d.max.with(this.rest.max),
-    };
+    const r = this.rest;
+    const [sums, min, max] = sparseCountersOfSizes([
+      d.sums.countWith(r.sums),
+      d.min.countWith(r.min),
+      d.max.countWith(r.max),
+    ]);
+    return { sums: d.sums.into(sums, r.sums), min: d.min.into(min, r.min), max: d.max.into(max, r.max) };
   }
 
   addVector(vector: CounterVector, ids: LayoutIds): void {
@@ -180,12 +193,7 @@ export class WritableRecord {
   /** Holds the counters of `ids`' layout densely (a record's vectors share one layout: once). */
   private densify(ids: LayoutIds): DenseLayout {
     const all = this.record;
-    const dense: DenseLayout = {
-      ids,
-      sums: new LayoutCounters(ids.sums, 'sum', 0),
-      min: new LayoutCounters(ids.extrema, 'min', Infinity),
-      max: new LayoutCounters(ids.extrema, 'max', -Infinity),
-    };
+    const dense = denseLayout(ids);
     this.rest = {
       sums: dense.sums.absorb(all.sums),
       min: dense.min.absorb(all.min),
