@@ -5,6 +5,7 @@ import {
   mergeSparseRecord,
   type Combine,
   type SparseCounters,
+  type SparseScratch,
   type SparseRecord,
 } from './sparseCounters';
 import type { CounterLayout, CounterVector } from './types';
@@ -140,16 +141,16 @@ export class WritableRecord {
     this.rest = record;
   }
 
-  /** Every counter, by ascending id. */
-  get record(): SparseRecord {
+  /**
+   * Every counter, by ascending id. With `scratch`, in its buffer: read it before the scratch is
+   * used again.
+   */
+  sparse(scratch?: SparseScratch): SparseRecord {
     const d = this.dense;
     if (!d) return this.rest;
     const r = this.rest;
-    const [sums, min, max] = sparseCountersOfSizes([
-      d.sums.countWith(r.sums),
-      d.min.countWith(r.min),
-      d.max.countWith(r.max),
-    ]);
+    const sizes = [d.sums.countWith(r.sums), d.min.countWith(r.min), d.max.countWith(r.max)];
+    const [sums, min, max] = scratch ? scratch.take(sizes) : sparseCountersOfSizes(sizes);
     return { sums: d.sums.into(sums, r.sums), min: d.min.into(min, r.min), max: d.max.into(max, r.max) };
   }
 
@@ -192,7 +193,7 @@ export class WritableRecord {
 
   /** Holds the counters of `ids`' layout densely (a record's vectors share one layout: once). */
   private densify(ids: LayoutIds): DenseLayout {
-    const all = this.record;
+    const all = this.sparse();
     const dense = denseLayout(ids);
     this.rest = {
       sums: dense.sums.absorb(all.sums),

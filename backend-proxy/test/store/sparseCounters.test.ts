@@ -4,6 +4,7 @@ import {
   EMPTY_SPARSE,
   mergeSparse,
   sparseCountersOfSizes,
+  SparseScratch,
   sparseOf,
   type SparseCounters,
 } from '../../src/store/sparseCounters';
@@ -67,5 +68,20 @@ describe('sparseCountersOfSizes', () => {
     b.values.set([0.5, 1.5, 2.5]);
     expect([...a.ids, ...a.values]).toEqual([-1, -1, -1, -1]);
     expect([...b.ids, ...b.values]).toEqual([1, 2, 3, 0.5, 1.5, 2.5]);
+  });
+});
+
+describe('SparseScratch', () => {
+  it('reuses its buffer while the sizes fit and grows when they do not', () => {
+    const scratch = new SparseScratch();
+    const [a] = scratch.take([4]);
+    a.ids.set([1, 2, 3, 4]);
+    const [b, c] = scratch.take([1, 2]);
+    expect(b.ids.buffer).toBe(a.ids.buffer);
+    expect(c.values.buffer).toBe(a.ids.buffer);
+    expect([b.ids.length, c.ids.length]).toEqual([1, 2]);
+    const [d] = scratch.take([5]);
+    expect(d.ids.buffer).not.toBe(a.ids.buffer);
+    expect(d.ids.buffer.byteLength).toBe(2 * 4 * 12);
   });
 });

@@ -1,8 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { AggregateDelta, AggregateRecord, AggregateStore, CounterLayout, Resolution } from '../types';
+import type {
+  AggregateDelta,
+  AggregateRecord,
+  AggregateStore,
+  CounterLayout,
+  Counters,
+  Resolution,
+} from '../types';
 import { decodeCounters, decodeSparse, encodeSparse } from '../aggregateCodec';
 import { CounterTotals } from '../counterTotals';
-import { emptySparseRecord, sparseRecordOf, type SparseRecord } from '../sparseCounters';
+import { emptySparseRecord, SparseScratch, sparseRecordOf, type SparseRecord } from '../sparseCounters';
 import { layoutIds, WritableRecord, type LayoutIds } from '../writableRecord';
 import { sqliteCounterNames } from './counterNames';
 import type { AggregateWriter, SqliteContext } from './context';
@@ -14,6 +21,12 @@ interface AggregateRow {
   start: number;
   reference_version: number;
   counters: Uint8Array;
+}
+
+/** Whether a named map holds any counter (without listing its names). */
+function hasCounters(counters: Counters): boolean {
+  for (const _ in counters) return true;
+  return false;
 }
 
 export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
@@ -33,6 +46,8 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
   // cache, like the layouts' ids, is dropped whenever a transaction fails.
   const hot = new Map<string, WritableRecord>();
   const HOT_LIMIT = 2_000;
+  // Each record is encoded right after it is put together: one buffer serves them all.
+  const scratch = new SparseScratch();
   let layouts = new WeakMap<CounterLayout, LayoutIds>();
   const idsOf = (layout: CounterLayout): LayoutIds => {
     let ids = layouts.get(layout);
@@ -73,7 +88,9 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
           touched.set(id, entry);
         }
         if (vector) entry.record.addVector(vector, idsOf(vector.layout));
-        entry.record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
+        // Ingest's deltas mostly carry only a vector: no named counters to put in id space.
+        if (hasCounters(delta.add) || hasCounters(delta.min) || hasCounters(delta.max))
+          entry.record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
       }
       for (const [id, { key, record }] of touched) {
         upsertAggregate.run(
@@ -82,7 +99,7 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
           key.resolution,
           key.start,
           key.referenceVersion,
-          encodeSparse(record.record),
+          encodeSparse(record.sparse(scratch)),
         );
         hot.set(id, record);
         if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);
