@@ -28,6 +28,45 @@ export const emptySparseRecord = (): SparseRecord => ({
   max: EMPTY_SPARSE,
 });
 
+/** Counters of the given sizes carved out of `buffer` (at least 12 bytes per counter). */
+function carve(buffer: ArrayBuffer, sizes: readonly number[]): SparseCounters[] {
+  let total = 0;
+  for (const n of sizes) total += n;
+  let at = 0;
+  return sizes.map((n) => {
+    if (n === 0) return EMPTY_SPARSE;
+    const counters = {
+      values: new Float64Array(buffer, at * 8, n),
+      ids: new Int32Array(buffer, total * 8 + at * 4, n),
+    };
+    at += n;
+    return counters;
+  });
+}
+
+const bytesFor = (sizes: readonly number[]): number => sizes.reduce((sum, n) => sum + n, 0) * 12;
+
+/**
+ * Empty counters of the given sizes sharing one buffer (a typed array's own buffer is an
+ * allocation outside the JS heap, which costs more than filling it).
+ */
+export function sparseCountersOfSizes(sizes: readonly number[]): SparseCounters[] {
+  return carve(new ArrayBuffer(bytesFor(sizes)), sizes);
+}
+
+/** One buffer reused for counters that are only read until the next `take` (a record being encoded). */
+export class SparseScratch {
+  private buffer = new ArrayBuffer(0);
+
+  /** Counters of the given sizes (not zeroed), in place of what the previous call returned. */
+  take(sizes: readonly number[]): SparseCounters[] {
+    const bytes = bytesFor(sizes);
+    if (bytes > this.buffer.byteLength)
+      this.buffer = new ArrayBuffer(Math.max(bytes, 2 * this.buffer.byteLength));
+    return carve(this.buffer, sizes);
+  }
+}
+
 /** Whether every id of `b` is also in `a` (both ascending). */
 function containsAll(a: Int32Array, b: Int32Array): boolean {
   let i = 0;

@@ -137,6 +137,71 @@ export function ingestContract({ store, contractTest }: ContractSuite): void {
     );
 
     contractTest(
+      'a group whose batches share records adds every applied batch to them once; a failing group adds nothing',
+      async () => {
+        await store.insertEndpointIfAbsent(endpoint('e1'));
+        const layout = { family: 'columns', names: ['f:0:n', 'f:0:h:0', 'f:0:h:1'], extremaNames: ['f:0'] };
+        // One batch's minute and the hour it shares with the others, in a fixed layout and by name.
+        const one = (batchId: string, minute: number, bins: [number, number], low: number, high: number) => {
+          const vector = {
+            layout,
+            sums: Float64Array.from([bins[0] + bins[1], ...bins]),
+            mins: Float64Array.from([low]),
+            maxs: Float64Array.from([high]),
+          };
+          const columns = (start: number, resolution: 'minute' | 'hour') => ({
+            ...delta('e1', start, { add: { [`b:${batchId}`]: 1 } }, resolution, 0, 'columns'),
+            vector,
+          });
+          return ingest({
+            batchId,
+            activity: [
+              { endpointId: 'e1', predictions: 1, errors: 0, firstRequest: at(1), lastRequest: at(1) },
+            ],
+            aggregates: [columns(M(minute), 'minute'), columns(M(0), 'hour')],
+          });
+        };
+        const columns = (resolution: 'minute' | 'hour') =>
+          store.listAggregates({ endpointId: 'e1', family: 'columns', resolution, from: M(0), to: M(60) });
+
+        expect(await store.commitIngest(one('a', 0, [1, 0], 2, 2))).toEqual({ applied: true });
+        const outcomes = await store.commitIngestGroup([
+          one('b', 0, [0, 2], 5, 9),
+          one('a', 0, [50, 50], -100, 100),
+          one('c', 1, [3, 0], -1, 4),
+        ]);
+        expect(outcomes.map((o) => o.applied)).toEqual([true, false, true]);
+        // A group that fails (an invalid sample) writes none of its batches' counters.
+        const bad = {
+          ...one('d', 1, [9, 9], -9, 9),
+          samples: [sample('e1', 1, { time: new Date(Number.NaN) })],
+        };
+        await expect(store.commitIngestGroup([one('e', 1, [7, 7], -7, 7), bad])).rejects.toThrow();
+        expect(await store.commitIngest(one('f', 1, [0, 1], 3, 3))).toEqual({ applied: true });
+
+        expect(await columns('hour')).toEqual([
+          {
+            key: {
+              endpointId: 'e1',
+              family: 'columns',
+              resolution: 'hour',
+              start: M(0),
+              referenceVersion: 0,
+            },
+            sums: { 'f:0:n': 7, 'f:0:h:0': 4, 'f:0:h:1': 3, 'b:a': 1, 'b:b': 1, 'b:c': 1, 'b:f': 1 },
+            min: { 'f:0': -1 },
+            max: { 'f:0': 9 },
+          },
+        ]);
+        expect((await columns('minute')).map((r) => [r.key.start, r.sums, r.min, r.max])).toEqual([
+          [M(0), { 'f:0:n': 3, 'f:0:h:0': 1, 'f:0:h:1': 2, 'b:a': 1, 'b:b': 1 }, { 'f:0': 2 }, { 'f:0': 9 }],
+          [M(1), { 'f:0:n': 4, 'f:0:h:0': 3, 'f:0:h:1': 1, 'b:c': 1, 'b:f': 1 }, { 'f:0': -1 }, { 'f:0': 4 }],
+        ]);
+        expect((await store.getEndpoint('e1'))?.predictionCount).toBe(4);
+      },
+    );
+
+    contractTest(
       'two commits sum counters, keep min/max, move first/last request, never overwrite an endpoint',
       async () => {
         await store.commitIngest(

@@ -1,6 +1,13 @@
 import { decodeSparse, encodeCounters, encodeSparse } from '../../src/store/aggregateCodec';
 import { CounterNames } from '../../src/store/counterNames';
-import { mergeSparse, sparseOf, type SparseCounters } from '../../src/store/sparseCounters';
+import {
+  EMPTY_SPARSE,
+  mergeSparse,
+  sparseCountersOfSizes,
+  SparseScratch,
+  sparseOf,
+  type SparseCounters,
+} from '../../src/store/sparseCounters';
 
 const sparse = (ids: number[], values: number[]): SparseCounters => ({
   ids: Int32Array.from(ids),
@@ -46,5 +53,35 @@ describe('sparse form of named counters', () => {
 
   it('refuses a map whose entry count exceeds its bytes', () => {
     expect(() => decodeSparse(Uint8Array.from([100, 0, 1]))).toThrow(RangeError);
+  });
+});
+
+describe('sparseCountersOfSizes', () => {
+  it('gives empty counters of each size in one buffer, the shared empty set for size 0', () => {
+    const [a, none, b] = sparseCountersOfSizes([2, 0, 3]);
+    expect(none).toBe(EMPTY_SPARSE);
+    expect([a.ids.length, a.values.length, b.ids.length, b.values.length]).toEqual([2, 2, 3, 3]);
+    expect(new Set([a.ids.buffer, a.values.buffer, b.ids.buffer, b.values.buffer]).size).toBe(1);
+    a.ids.fill(-1);
+    a.values.fill(-1);
+    b.ids.set([1, 2, 3]);
+    b.values.set([0.5, 1.5, 2.5]);
+    expect([...a.ids, ...a.values]).toEqual([-1, -1, -1, -1]);
+    expect([...b.ids, ...b.values]).toEqual([1, 2, 3, 0.5, 1.5, 2.5]);
+  });
+});
+
+describe('SparseScratch', () => {
+  it('reuses its buffer while the sizes fit and grows when they do not', () => {
+    const scratch = new SparseScratch();
+    const [a] = scratch.take([4]);
+    a.ids.set([1, 2, 3, 4]);
+    const [b, c] = scratch.take([1, 2]);
+    expect(b.ids.buffer).toBe(a.ids.buffer);
+    expect(c.values.buffer).toBe(a.ids.buffer);
+    expect([b.ids.length, c.ids.length]).toEqual([1, 2]);
+    const [d] = scratch.take([5]);
+    expect(d.ids.buffer).not.toBe(a.ids.buffer);
+    expect(d.ids.buffer.byteLength).toBe(2 * 4 * 12);
   });
 });

@@ -2,6 +2,7 @@ import { asNumber, isMissing } from '../reference/columnValues';
 import { upperBoundBucket } from '../stats/histogramQuantile';
 import { binCount, type Binning, type ColumnBinning } from './binning';
 import { CounterSet } from './counterSet';
+import type { Float64Slab } from './float64Slab';
 import { familyOf, LATENCY_BOUNDS, referenceBin, type ColumnGroup } from './layout';
 import type { CounterLayout, CounterVector } from '../../store/types';
 
@@ -186,10 +187,15 @@ export class MinuteAccumulator {
 
   private scratch: EventCounts | null = null;
 
-  constructor(private readonly plan: FoldPlan) {
-    this.sums = new Float64Array(plan.names.length);
-    this.mins = new Float64Array(plan.extremaNames.length).fill(Infinity);
-    this.maxs = new Float64Array(plan.extremaNames.length).fill(-Infinity);
+  /** With `slab`, the counters are views of its chunks (one batch's minutes share them). */
+  constructor(
+    private readonly plan: FoldPlan,
+    slab?: Float64Slab,
+  ) {
+    const take = (length: number) => (slab ? slab.take(length) : new Float64Array(length));
+    this.sums = take(plan.names.length);
+    this.mins = take(plan.extremaNames.length).fill(Infinity);
+    this.maxs = take(plan.extremaNames.length).fill(-Infinity);
   }
 
   fold(event: FoldablePrediction): void {

@@ -48,12 +48,18 @@ function addInto(
   }
 }
 
-const copyOf = (v: CounterVector): CounterVector => ({
-  layout: v.layout,
-  sums: new Float64Array(v.sums),
-  mins: new Float64Array(v.mins),
-  maxs: new Float64Array(v.maxs),
-});
+/** A copy of `v` in one buffer (a typed array's own buffer is a costly allocation outside the heap). */
+function copyOf(v: CounterVector): CounterVector {
+  const n = v.sums.length;
+  const e = v.mins.length;
+  const buffer = new ArrayBuffer((n + 2 * e) * 8);
+  const copy = (from: Float64Array, at: number) => {
+    const to = new Float64Array(buffer, at * 8, from.length);
+    to.set(from);
+    return to;
+  };
+  return { layout: v.layout, sums: copy(v.sums, 0), mins: copy(v.mins, n), maxs: copy(v.maxs, n + e) };
+}
 
 /**
  * Minute counters as deltas for their minute, hour and day, split by counter family, so long

@@ -7,6 +7,7 @@ import {
 } from '../../store/types';
 import type { Binning } from '../aggregates/binning';
 import { CounterSet } from '../aggregates/counterSet';
+import { Float64Slab } from '../aggregates/float64Slab';
 import { EventCounts, MinuteAccumulator, planFor, type FoldPlan } from '../aggregates/foldPlan';
 import { foldLabel } from '../aggregates/layout';
 import type { MinuteCounters } from '../aggregates/rollUp';
@@ -56,6 +57,7 @@ export class BatchAccumulator {
   private readonly activityById = new Map<string, EndpointActivity>();
   private readonly sampled = new Map<string, number>();
   private readonly latencies = new Map<string, number[]>();
+  private readonly slab = new Float64Slab();
   readonly samples: SampleRecord[] = [];
   readonly predictionKeys: PredictionKeyRecord[] = [];
   predictions = 0;
@@ -137,7 +139,7 @@ export class BatchAccumulator {
         aggregatesId,
         start,
         version: plan.binning.referenceVersion,
-        accumulator: new MinuteAccumulator(plan),
+        accumulator: new MinuteAccumulator(plan, this.slab),
         labels: null,
       };
       this.minutes.set(slot, entry);

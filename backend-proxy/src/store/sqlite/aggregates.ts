@@ -1,8 +1,21 @@
 import type Database from 'better-sqlite3';
-import type { AggregateDelta, AggregateRecord, AggregateStore, CounterLayout, Resolution } from '../types';
+import type {
+  AggregateDelta,
+  AggregateRecord,
+  AggregateStore,
+  CounterLayout,
+  Counters,
+  Resolution,
+} from '../types';
 import { decodeSparse, encodeSparse, namedRecord } from '../aggregateCodec';
 import { CounterTotals } from '../counterTotals';
-import { emptySparseRecord, mergeSparseRecord, sparseRecordOf, type SparseRecord } from '../sparseCounters';
+import {
+  emptySparseRecord,
+  mergeSparseRecord,
+  SparseScratch,
+  sparseRecordOf,
+  type SparseRecord,
+} from '../sparseCounters';
 import { layoutIds, WritableRecord, type LayoutIds } from '../writableRecord';
 import { sqliteAggregateBlocks } from './aggregateBlocks';
 import { sqliteCounterNames } from './counterNames';
@@ -15,6 +28,12 @@ interface AggregateRow {
   start: number;
   reference_version: number;
   counters: Uint8Array;
+}
+
+/** Whether a named map holds any counter (without listing its names). */
+function hasCounters(counters: Counters): boolean {
+  for (const _ in counters) return true;
+  return false;
 }
 
 export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
@@ -34,6 +53,8 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
   // cache, like the layouts' ids, is dropped whenever a transaction fails.
   const hot = new Map<string, WritableRecord>();
   const HOT_LIMIT = 2_000;
+  // Each record is encoded right after it is put together: one buffer serves them all.
+  const scratch = new SparseScratch();
   let layouts = new WeakMap<CounterLayout, LayoutIds>();
   const idsOf = (layout: CounterLayout): LayoutIds => {
     let ids = layouts.get(layout);
@@ -61,20 +82,31 @@ export function sqliteAggregateWriter(db: Database.Database): AggregateWriter {
   return {
     names,
     applySync(deltas) {
+      // A group commit's batches share hours and days (and boundary minutes): every record is
+      // merged in memory first and then encoded and written once.
+      const touched = new Map<string, { key: AggregateDelta['key']; record: WritableRecord }>();
       for (const delta of deltas) {
         const { key, vector } = delta;
         const id = `${key.endpointId}|${key.family}|${key.resolution}|${key.start}|${key.referenceVersion}`;
-        const record = hot.get(id) ?? new WritableRecord(stored(key));
-        hot.delete(id);
-        if (vector) record.addVector(vector, idsOf(vector.layout));
-        record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
+        let entry = touched.get(id);
+        if (!entry) {
+          entry = { key, record: hot.get(id) ?? new WritableRecord(stored(key)) };
+          hot.delete(id);
+          touched.set(id, entry);
+        }
+        if (vector) entry.record.addVector(vector, idsOf(vector.layout));
+        // Ingest's deltas mostly carry only a vector: no named counters to put in id space.
+        if (hasCounters(delta.add) || hasCounters(delta.min) || hasCounters(delta.max))
+          entry.record.addNamed(sparseRecordOf({ sums: delta.add, min: delta.min, max: delta.max }, names));
+      }
+      for (const [id, { key, record }] of touched) {
         upsertAggregate.run(
           key.endpointId,
           key.family,
           key.resolution,
           key.start,
           key.referenceVersion,
-          encodeSparse(record.record),
+          encodeSparse(record.sparse(scratch)),
         );
         hot.set(id, record);
         if (hot.size > HOT_LIMIT) hot.delete(hot.keys().next().value as string);

@@ -20,6 +20,7 @@ export function sqliteIngest(ctx: SqliteContext): IngestStore {
     'INSERT INTO ingest_batches (batch_id, receipt, created_at) VALUES (?, ?, ?)',
   );
 
+  /** Everything of a batch but its aggregates (the group writes those together). */
   const commitSync = (c: IngestCommit): BatchOutcome => {
     if (c.batchId !== null) {
       const seen = selectBatch.get(c.batchId) as { receipt: string } | undefined;
@@ -32,7 +33,6 @@ export function sqliteIngest(ctx: SqliteContext): IngestStore {
       const last = a.lastRequest.getTime();
       updateActivity.run(a.predictions, a.errors, first, first, last, last, a.endpointId);
     }
-    aggregates.applySync(c.aggregates);
     for (const s of c.samples) {
       // SQLite would store NaN as NULL; refuse it so the whole commit rolls back.
       if (!Number.isFinite(s.time.getTime()))
@@ -61,14 +61,17 @@ export function sqliteIngest(ctx: SqliteContext): IngestStore {
     }
     return { applied: true };
   };
-  const commit = aggregates.guarded(commitSync);
-  const commitGroup = aggregates.guarded((commits: IngestCommit[]): BatchOutcome[] =>
-    commits.map(commitSync),
-  );
+  // Replayed batches add nothing; the applied ones' aggregates are written in one pass, so a
+  // record the group's batches share (an hour, a day) is encoded and written once.
+  const commitGroup = aggregates.guarded((commits: IngestCommit[]): BatchOutcome[] => {
+    const outcomes = commits.map(commitSync);
+    aggregates.applySync(commits.flatMap((c, i) => (outcomes[i].applied ? c.aggregates : [])));
+    return outcomes;
+  });
 
   return {
     async commitIngest(c) {
-      return commit(c);
+      return commitGroup([c])[0];
     },
     async commitIngestGroup(commits) {
       return commitGroup(commits);
