@@ -107,6 +107,11 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
     'SELECT counters FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
   const selectCounters = db.prepare(countersSql);
   const selectCountersOfVersion = db.prepare(`${countersSql} AND reference_version = ?`);
+  // json_each numbers the series, so each row comes back with the index of the total it adds to.
+  const seriesCountersSql =
+    'SELECT s.key, a.counters FROM json_each(?) s JOIN aggregates a ON a.endpoint_id = s.value WHERE a.family = ? AND a.resolution = ? AND a.start >= ? AND a.start < ?';
+  const selectSeriesCounters = db.prepare(seriesCountersSql).raw();
+  const selectSeriesCountersOfVersion = db.prepare(`${seriesCountersSql} AND a.reference_version = ?`).raw();
   const applyAggregatesTransaction = aggregates.guarded((deltas: AggregateDelta[]) =>
     aggregates.applySync(deltas),
   );
@@ -144,6 +149,19 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
         for (const row of rows) totals.add(decodeSparse(row.counters));
       }
       return totals.named(aggregates.names);
+    },
+    async sumAggregatesOfEach(endpointIds, ranges) {
+      const totals = endpointIds.map(() => new CounterTotals());
+      const series = JSON.stringify(endpointIds);
+      for (const r of ranges) {
+        const params: Array<string | number> = [series, r.family, r.resolution, r.from, r.to];
+        if (r.referenceVersion !== undefined) params.push(r.referenceVersion);
+        const rows = (
+          r.referenceVersion === undefined ? selectSeriesCounters : selectSeriesCountersOfVersion
+        ).all(...params) as Array<[number, Uint8Array]>;
+        for (const [index, counters] of rows) totals[index].add(decodeSparse(counters));
+      }
+      return totals.map((t) => t.named(aggregates.names));
     },
     async aggregateExtent(endpointId, resolution) {
       const row = db
