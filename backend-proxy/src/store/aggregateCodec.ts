@@ -132,7 +132,24 @@ export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Arr
   return encodeSparse(sparseRecordOf(maps, ids));
 }
 
-export function decodeSparse(bytes: Uint8Array): SparseRecord {
+/** Which map of a record a counter belongs to. */
+export const SparsePart = { sums: 0, min: 1, max: 2 } as const;
+export type SparsePart = (typeof SparsePart)[keyof typeof SparsePart];
+
+/**
+ * What reading a record hands its counters to, as they are read: each part (sums, then minimums,
+ * then maximums) announced with its size, then its counters by ascending id. A window's totals
+ * take them straight into their arrays, without a record in between.
+ */
+export interface SparseSink {
+  part(part: SparsePart, entries: number): void;
+  counter(id: number, value: number): void;
+}
+
+/** Values of a packed run on their way to a sink (decoding is synchronous: one is enough). */
+let runValues = new Float64Array(64);
+
+export function readSparse(bytes: Uint8Array, sink: SparseSink): void {
   const r = new ByteReader(bytes, 'aggregate counters');
   const value = (tag: number): number => {
     if (tag === 0) return r.varint();
@@ -150,40 +167,64 @@ export function decodeSparse(bytes: Uint8Array): SparseRecord {
     }
     throw new RangeError(`unknown aggregate counter tag ${tag}`);
   };
-  const readMap = (): SparseCounters => {
+  const readMap = (part: SparsePart): void => {
     const entries = r.varint();
-    // A corrupt count must not allocate gigabytes: every entry takes at least one byte.
-    if (entries > bytes.length) throw new RangeError('truncated aggregate counters');
-    const ids = new Int32Array(entries);
-    const values = new Float64Array(entries);
+    // A corrupt count must not allocate gigabytes: every entry takes at least one bit (tag 6).
+    if (entries > 8 * bytes.length) throw new RangeError('truncated aggregate counters');
+    sink.part(part, entries);
     let previous = -1;
     for (let i = 0; i < entries; i++) {
       const header = r.varint();
       const tag = header % 8;
-      let id = previous + 1 + (header - tag) / 8;
+      const id = previous + 1 + (header - tag) / 8;
       if (tag === 4 || tag === 6) {
         const run = r.varint() + RUN_MIN;
         if (i + run > entries) throw new RangeError('aggregate counter run overflows its map');
-        for (let j = 0; j < run; j++) ids[i + j] = id + j;
         if (tag === 6) {
           const width = r.varint();
           if (width < 1 || width > MAX_PACKED_WIDTH)
             throw new RangeError(`aggregate counter run width ${width}`);
-          r.packed(values, i, run, width);
-        } else for (let j = 0; j < run; j++) values[i + j] = r.varint();
+          if (run > runValues.length) runValues = new Float64Array(Math.max(run, 2 * runValues.length));
+          r.packed(runValues, 0, run, width);
+          for (let j = 0; j < run; j++) sink.counter(id + j, runValues[j]);
+        } else for (let j = 0; j < run; j++) sink.counter(id + j, r.varint());
         i += run - 1;
-        id += run - 1;
+        previous = id + run - 1;
       } else {
-        ids[i] = id;
-        values[i] = value(tag);
+        sink.counter(id, value(tag));
+        previous = id;
       }
-      previous = id;
     }
-    return { ids, values };
   };
-  const sums = readMap();
-  const min = readMap();
-  const max = readMap();
+  readMap(SparsePart.sums);
+  readMap(SparsePart.min);
+  readMap(SparsePart.max);
+}
+
+/** Collects what readSparse hands over into a record's arrays. */
+class SparseRecordSink implements SparseSink {
+  readonly parts: SparseCounters[] = [];
+  private ids = new Int32Array(0);
+  private values = new Float64Array(0);
+  private at = 0;
+
+  part(_part: SparsePart, entries: number): void {
+    this.ids = new Int32Array(entries);
+    this.values = new Float64Array(entries);
+    this.at = 0;
+    this.parts.push({ ids: this.ids, values: this.values });
+  }
+
+  counter(id: number, value: number): void {
+    this.ids[this.at] = id;
+    this.values[this.at++] = value;
+  }
+}
+
+export function decodeSparse(bytes: Uint8Array): SparseRecord {
+  const sink = new SparseRecordSink();
+  readSparse(bytes, sink);
+  const [sums, min, max] = sink.parts;
   return { sums, min, max };
 }
 

@@ -1,3 +1,4 @@
+import { readSparse, type SparsePart, type SparseSink } from './aggregateCodec';
 import type { CounterNameIds } from './counterNames';
 import type { SparseCounters, SparseRecord } from './sparseCounters';
 import type { CounterMaps, Counters } from './types';
@@ -5,23 +6,42 @@ import type { CounterMaps, Counters } from './types';
 const SUM = 1;
 const MIN = 2;
 const MAX = 4;
+/** The bit of each SparsePart. */
+const PART_BITS = [SUM, MIN, MAX] as const;
 
 /**
  * Records merged by counter id into arrays indexed by id, named once at the end: a window over
  * hundreds of records builds one set of named counters instead of one per record.
  */
-export class CounterTotals {
+export class CounterTotals implements SparseSink {
   private sums = new Float64Array(256);
   private mins = new Float64Array(256);
   private maxs = new Float64Array(256);
   /** Which of sum, minimum and maximum each id has (bits SUM, MIN, MAX). */
   private present = new Uint8Array(256);
   private highest = -1;
+  /** The part readSparse is handing over (addEncoded). */
+  private bit = SUM;
 
   add(record: SparseRecord): void {
     this.addPart(record.sums, SUM);
     this.addPart(record.min, MIN);
     this.addPart(record.max, MAX);
+  }
+
+  /** Adds an encoded record (aggregateCodec.ts) without decoding it into arrays first. */
+  addEncoded(bytes: Uint8Array): void {
+    readSparse(bytes, this);
+  }
+
+  part(part: SparsePart): void {
+    this.bit = PART_BITS[part];
+  }
+
+  counter(id: number, value: number): void {
+    if (id >= this.present.length) this.grow(id + 1);
+    if (id > this.highest) this.highest = id;
+    this.merge(id, value, this.bit);
   }
 
   named(ids: CounterNameIds): CounterMaps {
@@ -45,17 +65,16 @@ export class CounterTotals {
     const last = ids[ids.length - 1];
     if (last >= this.present.length) this.grow(last + 1);
     if (last > this.highest) this.highest = last;
+    for (let i = 0; i < ids.length; i++) this.merge(ids[i], values[i], bit);
+  }
+
+  private merge(id: number, v: number, bit: number): void {
     const target = bit === SUM ? this.sums : bit === MIN ? this.mins : this.maxs;
-    const present = this.present;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      const v = values[i];
-      if (!(present[id] & bit)) {
-        present[id] |= bit;
-        target[id] = v;
-      } else if (bit === SUM) target[id] += v;
-      else if (bit === MIN ? v < target[id] : v > target[id]) target[id] = v;
-    }
+    if (!(this.present[id] & bit)) {
+      this.present[id] |= bit;
+      target[id] = v;
+    } else if (bit === SUM) target[id] += v;
+    else if (bit === MIN ? v < target[id] : v > target[id]) target[id] = v;
   }
 
   private grow(size: number): void {

@@ -356,6 +356,9 @@ export interface AggregateQuery {
   referenceVersion?: number;
 }
 
+/** A query's range without its series: what several series are read over at once. */
+export type AggregateRange = Omit<AggregateQuery, 'endpointId'>;
+
 export interface SampleRecord {
   endpointId: string;
   time: Date;
@@ -440,6 +443,14 @@ export interface AggregateStore {
   listAggregates(query: AggregateQuery): Promise<AggregateRecord[]>;
   /** Every record the queries select, merged: sums added, extremes combined (what a window reads). */
   sumAggregates(queries: AggregateQuery[]): Promise<CounterMaps>;
+  /**
+   * sumAggregates for many series over the same ranges: per id of `endpointIds`, in order, every
+   * record of that series the ranges select, merged (a segment ranking reads all its segments in one call).
+   */
+  sumAggregatesOfEach(
+    endpointIds: readonly string[],
+    ranges: readonly AggregateRange[],
+  ): Promise<CounterMaps[]>;
   /** The earliest and latest interval start stored for the endpoint at the resolution. */
   aggregateExtent(
     endpointId: string,

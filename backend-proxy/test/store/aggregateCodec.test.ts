@@ -91,6 +91,17 @@ describe('aggregate codec', () => {
     expect(decodeCounters(encodeCounters(maps, names), names)).toEqual(maps);
   });
 
+  it('round-trips a record of nothing but a narrow run (fewer bytes than counters)', () => {
+    const { names } = dictionary();
+    const sums = Object.fromEntries(Array.from({ length: 64 }, (_, b) => [`f:0:h:${b}`, b % 2]));
+    const maps = { sums, min: {}, max: {} };
+    const bytes = encodeCounters(maps, names);
+    expect(bytes.length).toBeLessThan(64);
+    expect(decodeCounters(bytes, names)).toEqual(maps);
+    // A count beyond what the bytes can hold even at one bit per counter is refused.
+    expect(() => decodeCounters(Uint8Array.of(0x80, 0x08, 0, 0), names)).toThrow('truncated');
+  });
+
   it('round-trips runs of counts broken by gaps, negatives and fractions', () => {
     const { names } = dictionary();
     const order = Array.from({ length: 40 }, (_, i) => `f:0:h:${i}`);

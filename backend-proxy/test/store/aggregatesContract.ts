@@ -149,12 +149,17 @@ export function aggregatesContract({ store, contractTest }: ContractSuite): void
           version1: await store.listAggregates(query('minute', 'ops', 1)),
           middle: await store.listAggregates({ ...query('minute'), from: M(1), to: M(H + 2) }),
           sum: await store.sumAggregates([query('minute'), query('hour')]),
+          each: await store.sumAggregatesOfEach(
+            ['e1', 'nope', 'e1'],
+            [query('minute'), { ...query('minute'), from: M(1), to: M(H + 2) }, query('hour', 'ops', 0)],
+          ),
           extent: await store.aggregateExtent('e1', 'minute'),
           hourExtent: await store.aggregateExtent('e1', 'hour'),
         });
         const before = await read();
         expect(before.minutes.map((r) => r.key.start)).toEqual([M(0), M(1), M(59), M(H + 1), M(2 * H + 5)]);
         expect(before.sum.sums).toEqual({ n: 30, 'lat:sum': 0.25 });
+        expect(before.each.map((t) => t.sums.n)).toEqual([39, undefined, 39]);
         // Hours 0 and 1 and day 0 are over.
         await store.compactAggregates(M(2 * H));
         await store.compactAggregates(M(D + 2 * H));
@@ -315,6 +320,60 @@ export function aggregatesContract({ store, contractTest }: ContractSuite): void
       });
       expect(await store.sumAggregates([])).toEqual({ sums: {}, min: {}, max: {} });
     });
+
+    contractTest(
+      'sumAggregatesOfEach merges each series over the same ranges, in the order asked',
+      async () => {
+        await store.applyAggregates([
+          delta('s/0', M(0), { add: { n: 1, 'lat:sum': 0.5 }, min: { m: 4 }, max: { m: 4 } }),
+          delta('s/0', M(1), { add: { n: 2, err: 1 }, min: { m: -2 }, max: { m: 3 } }),
+          delta('s/0', M(1), { add: { n: 20 } }, 'minute', 1),
+          delta('s/0', M(60), { add: { n: 100 } }, 'hour'),
+          delta('s/0', M(1), { add: { 'f:0:n': 7 }, min: { 'f:0': 1 } }, 'minute', 0, 'columns'),
+          delta('s/1', M(0), { add: { n: 3 }, max: { m: 9 } }),
+          delta('s/1', M(2), { add: { n: 300 } }),
+          delta('s/1', M(60), { add: { n: 30, err: 2 } }, 'hour'),
+          // Another series with a similar id, never asked for.
+          delta('s/10', M(0), { add: { n: 1000 } }),
+        ]);
+        const ranges = [
+          { family: 'ops', resolution: 'minute' as const, from: M(0), to: M(2) },
+          { family: 'ops', resolution: 'hour' as const, from: M(60), to: M(120) },
+          { family: 'columns', resolution: 'minute' as const, from: M(0), to: M(2) },
+        ];
+        const s0 = {
+          sums: { n: 123, 'lat:sum': 0.5, err: 1, 'f:0:n': 7 },
+          min: { m: -2, 'f:0': 1 },
+          max: { m: 4 },
+        };
+        const s1 = { sums: { n: 33, err: 2 }, min: {}, max: { m: 9 } };
+        const none = { sums: {}, min: {}, max: {} };
+        // An id without records gets an empty total; one asked twice gets it twice.
+        expect(await store.sumAggregatesOfEach(['s/1', 'nope', 's/0', 's/1'], ranges)).toEqual([
+          s1,
+          none,
+          s0,
+          s1,
+        ]);
+        // The range's version filter applies to every series.
+        expect(
+          await store.sumAggregatesOfEach(
+            ['s/0', 's/1'],
+            [{ family: 'ops', resolution: 'minute', from: M(0), to: M(3), referenceVersion: 1 }],
+          ),
+        ).toEqual([{ sums: { n: 20 }, min: {}, max: {} }, none]);
+        expect(await store.sumAggregatesOfEach(['s/0'], [])).toEqual([none]);
+        expect(await store.sumAggregatesOfEach([], ranges)).toEqual([]);
+        // Compacted (the embedded store seals hour 0's minutes and day 0's hours), the same totals.
+        await store.compactAggregates(M(24 * 60 + 120));
+        expect(await store.sumAggregatesOfEach(['s/1', 'nope', 's/0', 's/1'], ranges)).toEqual([
+          s1,
+          none,
+          s0,
+          s1,
+        ]);
+      },
+    );
 
     contractTest('aggregateExtent per endpoint and resolution', async () => {
       expect(await store.aggregateExtent('e1', 'minute')).toBeNull();

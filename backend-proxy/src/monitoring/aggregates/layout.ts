@@ -135,53 +135,100 @@ export interface WindowStatistics {
   };
 }
 
-function readColumn(
-  counters: CounterSet,
-  group: ColumnGroup,
-  index: number,
-  column: ColumnBinning,
-): ColumnWindow {
+/** One column's counter names (see the top of this file). */
+interface ColumnCounterNames {
+  /** Where its minimum and maximum are kept. */
+  extremes: string;
+  present: string;
+  missing: string;
+  sum: string;
+  squares: string;
+  outOfRange: string;
+  bins: string[];
+}
+
+function columnCounterNames(group: ColumnGroup, index: number, column: ColumnBinning): ColumnCounterNames {
   const prefix = `${group}:${index}`;
-  const bins = binCount(column);
+  return {
+    extremes: prefix,
+    present: `${prefix}:n`,
+    missing: `${prefix}:miss`,
+    sum: `${prefix}:sum`,
+    squares: `${prefix}:sq`,
+    outOfRange: `${prefix}:oor`,
+    bins: Array.from({ length: binCount(column) }, (_, b) => `${prefix}:h:${b}`),
+  };
+}
+
+/** Every counter name a window of one binning reads. */
+interface WindowCounterNames {
+  features: ColumnCounterNames[];
+  predictions: ColumnCounterNames[];
+  labels: ColumnCounterNames[];
+  /** By actual class, then predicted class (categorical predictions). */
+  confusion: string[][];
+}
+
+const LATENCY_BUCKET_NAMES = LATENCY_BOUNDS.map((_bound: number, k: number) => `lat:b:${k}`);
+
+// Named once per binning (binnings are cached per endpoint and reference version): a ranking
+// reads the same names from every segment's window.
+const windowNames = new WeakMap<Binning, WindowCounterNames>();
+
+function windowCounterNames(binning: Binning): WindowCounterNames {
+  const known = windowNames.get(binning);
+  if (known) return known;
+  const output = binning.predictions[0];
+  const classes = output && output.spec.kind === 'categorical' ? binCount(output) : 0;
+  const names: WindowCounterNames = {
+    features: binning.features.map((c, i) => columnCounterNames('f', i, c)),
+    predictions: binning.predictions.map((c, i) => columnCounterNames('p', i, c)),
+    labels: binning.labels.map((c, i) => columnCounterNames('y', i, c)),
+    confusion: Array.from({ length: classes }, (_, a) =>
+      Array.from({ length: classes }, (_, p) => `l:c:${a}:${p}`),
+    ),
+  };
+  windowNames.set(binning, names);
+  return names;
+}
+
+function readColumn(counters: CounterSet, column: ColumnBinning, names: ColumnCounterNames): ColumnWindow {
   return {
     name: column.spec.name,
     kind: column.spec.kind,
-    count: counters.get(`${prefix}:n`),
-    missing: counters.get(`${prefix}:miss`),
-    sum: counters.get(`${prefix}:sum`),
-    sumSquares: counters.get(`${prefix}:sq`),
-    min: counters.min[prefix] ?? Number.NaN,
-    max: counters.max[prefix] ?? Number.NaN,
-    outOfRange: counters.get(`${prefix}:oor`),
-    histogram: bins === 0 ? null : Array.from({ length: bins }, (_, b) => counters.get(`${prefix}:h:${b}`)),
+    count: counters.get(names.present),
+    missing: counters.get(names.missing),
+    sum: counters.get(names.sum),
+    sumSquares: counters.get(names.squares),
+    min: counters.min[names.extremes] ?? Number.NaN,
+    max: counters.max[names.extremes] ?? Number.NaN,
+    outOfRange: counters.get(names.outOfRange),
+    histogram: names.bins.length === 0 ? null : names.bins.map((name) => counters.get(name)),
   };
 }
 
 export function readWindow(counters: CounterSet, binning: Binning): WindowStatistics {
-  const output = binning.predictions[0];
-  const classes = output && output.spec.kind === 'categorical' ? binCount(output) : 0;
+  const names = windowCounterNames(binning);
   return {
     predictions: counters.get('n'),
     errors: counters.get('err'),
     latency: {
       count: counters.get('lat:n'),
       sumUs: counters.get('lat:sum'),
-      buckets: LATENCY_BOUNDS.map((_bound: number, k: number) => counters.get(`lat:b:${k}`)),
+      buckets: LATENCY_BUCKET_NAMES.map((name) => counters.get(name)),
     },
-    features: binning.features.map((c, i) => readColumn(counters, 'f', i, c)),
-    outputs: binning.predictions.map((c, i) => readColumn(counters, 'p', i, c)),
-    labels: binning.labels.map((c, i) => readColumn(counters, 'y', i, c)),
+    features: binning.features.map((c, i) => readColumn(counters, c, names.features[i])),
+    outputs: binning.predictions.map((c, i) => readColumn(counters, c, names.predictions[i])),
+    labels: binning.labels.map((c, i) => readColumn(counters, c, names.labels[i])),
     agreement: {
       count: counters.get('l:n'),
       correct: counters.get('l:ok'),
       absErrorSum: counters.get('l:ae'),
       squaredErrorSum: counters.get('l:se'),
       confusion:
-        classes === 0
+        names.confusion.length === 0
           ? null
-          : Array.from({ length: classes }, (_, a) =>
-              Array.from({ length: classes }, (_, p) => counters.get(`l:c:${a}:${p}`)),
-            ),
+          : names.confusion.map((row) => row.map((name) => counters.get(name))),
     },
   };
 }

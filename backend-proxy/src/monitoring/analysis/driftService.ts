@@ -1,6 +1,7 @@
 import { referenceSegments, type ReferenceCoverage } from './referenceCoverage';
 import type { EndpointRecord } from '../../store/types';
 import type { Binning } from '../aggregates/binning';
+import type { CounterSet } from '../aggregates/counterSet';
 import { readWindow, type ColumnWindow } from '../aggregates/layout';
 import type { DriftStatus } from '../drift/driftStatus';
 import { decideDrift } from '../drift/policy/decideDrift';
@@ -10,7 +11,7 @@ import { DEFAULT_FEATURE_METRICS, type DriftMetric } from '../drift/registry';
 import type { EndpointService } from '../endpoints/endpointService';
 import type { ReferenceService } from '../reference/referenceService';
 import type { ColumnStatistics, ReferenceStatistics } from '../reference/types';
-import type { WindowService } from '../windows/windowService';
+import type { WindowSelection, WindowService } from '../windows/windowService';
 import { aggregatesIdOf, segmentOf, type SegmentOf, type SegmentScope } from '../segments/segmentScope';
 import { binPositions, columnDrift, referenceSummary, windowSummary, type ColumnDrift } from './columnDrift';
 
@@ -148,6 +149,12 @@ interface ReportBasis {
   reference: { statistics: ReferenceStatistics; binning: Binning; versions: ReferenceVersions } | null;
 }
 
+/** What a drift window reads: predictions and columns counted under the scored reference version. */
+const windowSelection = (referenceVersion: number): WindowSelection => ({
+  families: ['ops', 'columns'],
+  referenceVersion,
+});
+
 /** A segment of a feature-sourced key is compared on the other features only (see SegmentScope.ownFeature). */
 const withoutOwnFeature = (features: ColumnStatistics[], segment: SegmentScope | undefined) =>
   segment?.ownFeature ? features.filter((f) => f.name !== segment.ownFeature) : features;
@@ -183,9 +190,18 @@ export class DriftService {
     metrics: readonly DriftMetric[],
   ): Promise<DriftReport[]> {
     const basis = await this.basisOf(endpoint);
+    // Every segment's window in one read (none is needed without a reference).
+    const windows = basis.reference
+      ? await this.windows.countersOfEach(
+          segments.map((s) => s.aggregatesId),
+          from,
+          to,
+          windowSelection(basis.version),
+        )
+      : [];
     const reports: DriftReport[] = [];
-    for (const segment of segments)
-      reports.push(await this.reportOn(endpoint, basis, from, to, { segment, metrics }));
+    for (const [i, segment] of segments.entries())
+      reports.push(await this.reportOn(endpoint, basis, from, to, { segment, metrics, window: windows[i] }));
     return reports;
   }
 
@@ -214,6 +230,8 @@ export class DriftService {
       baseline?: { from: number; to: number };
       segment?: SegmentScope;
       metrics?: readonly DriftMetric[];
+      /** The counters of [from, to), when the caller read them already. */
+      window?: CounterSet;
     },
   ): Promise<DriftReport> {
     const { config, version, reference } = basis;
@@ -237,8 +255,11 @@ export class DriftService {
       return empty('no reference registered: PUT /api/v1/endpoints/{id}/reference with the training data');
 
     const { statistics, binning } = reference;
-    const selection = { families: ['ops', 'columns'] as const, referenceVersion: version };
-    const actual = readWindow(await this.windows.counters(aggregatesId, from, to, selection), binning);
+    const selection = windowSelection(version);
+    const actual = readWindow(
+      options.window ?? (await this.windows.counters(aggregatesId, from, to, selection)),
+      binning,
+    );
     if (actual.predictions === 0) return empty('no predictions in the window');
     const base = baseline
       ? readWindow(await this.windows.counters(aggregatesId, baseline.from, baseline.to, selection), binning)

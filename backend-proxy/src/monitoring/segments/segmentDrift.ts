@@ -26,7 +26,8 @@ export interface SegmentDriftRow {
   severities: Record<string, number | null>;
 }
 
-const RANKING_METRICS: readonly DriftMetric[] = ['tvd', 'hellinger'];
+/** Rows show only the policy's decisions, so no other measure is computed. */
+const RANKING_METRICS: readonly DriftMetric[] = [];
 const DECIDED: ReadonlySet<DriftStatus> = new Set(['NO_DRIFT', 'POSSIBLE_DRIFT', 'DRIFT_DETECTED']);
 
 /** A feature's deciding measure, when the policy decided it. */
@@ -132,7 +133,6 @@ export class SegmentDriftService {
     options: { key?: string; limit: number },
   ): Promise<SegmentDriftRow[]> {
     const scopes = await this.segments.allScopes(endpoint, options.key);
-    // The policy decides on its own tests; of the listed measures only TVD and Hellinger are kept.
     const reports = await this.drift.segmentReports(endpoint, from, to, scopes, RANKING_METRICS);
     return reports
       .flatMap((report, i) =>

@@ -1,4 +1,4 @@
-import { RESOLUTION_MS, type Store } from '../../store/types';
+import { RESOLUTION_MS, type AggregateRange, type Store } from '../../store/types';
 import { CounterSet } from '../aggregates/counterSet';
 import type { CounterFamily } from '../aggregates/layout';
 import { alignDown, resolutionForStep, tileRange } from '../aggregates/tiling';
@@ -31,18 +31,19 @@ export class WindowService {
     to: number,
     selection: WindowSelection,
   ): Promise<CounterSet> {
-    const tiles = tileRange(from, to);
-    const queries = selection.families.flatMap((family) =>
-      tiles.map((t) => ({
-        endpointId,
-        family,
-        resolution: t.resolution,
-        from: t.from,
-        to: t.to,
-        referenceVersion: selection.referenceVersion,
-      })),
-    );
-    return new CounterSet(await this.store.sumAggregates(queries));
+    const ranges = windowRanges(from, to, selection);
+    return new CounterSet(await this.store.sumAggregates(ranges.map((r) => ({ ...r, endpointId }))));
+  }
+
+  /** counters() of several series (e.g. all segments of an endpoint) over one window, read together. */
+  async countersOfEach(
+    endpointIds: readonly string[],
+    from: number,
+    to: number,
+    selection: WindowSelection,
+  ): Promise<CounterSet[]> {
+    const totals = await this.store.sumAggregatesOfEach(endpointIds, windowRanges(from, to, selection));
+    return totals.map((t) => new CounterSet(t));
   }
 
   /** One point per step over [from, to); steps are aligned to multiples of the step since the epoch. */
@@ -72,6 +73,20 @@ export class WindowService {
       points.get(alignDown(record.key.start, step))?.merge(record);
     return [...points.entries()].map(([time, counters]) => ({ time, counters }));
   }
+}
+
+/** The stored ranges a window of [from, to) merges: each selected family over the window's tiles. */
+function windowRanges(from: number, to: number, selection: WindowSelection): AggregateRange[] {
+  const tiles = tileRange(from, to);
+  return selection.families.flatMap((family) =>
+    tiles.map((t) => ({
+      family,
+      resolution: t.resolution,
+      from: t.from,
+      to: t.to,
+      referenceVersion: selection.referenceVersion,
+    })),
+  );
 }
 
 /** The smallest nice step at least `ms` (whole days beyond one day). */

@@ -27,6 +27,7 @@ import type { NamedDelta } from '../namedDelta';
 import type {
   AggregateKey,
   AggregateQuery,
+  AggregateRange,
   AggregateRecord,
   CounterMaps,
   Counters,
@@ -64,14 +65,29 @@ export function aggregateKeyFields(key: AggregateKey): AggregateKeyFields {
 
 /** The records of one endpoint, family and resolution whose start is in [from, to). */
 export function aggregateRangeFilter(query: AggregateQuery): Filter<AggregateDoc> {
+  return seriesRangeFilter(plainString(query.endpointId, 'endpointId'), query);
+}
+
+/** The records of several series in one range. */
+export function manySeriesRangeFilter(
+  endpointIds: readonly string[],
+  range: AggregateRange,
+): Filter<AggregateDoc> {
+  return seriesRangeFilter({ $in: endpointIds.map((id) => plainString(id, 'endpointId')) }, range);
+}
+
+function seriesRangeFilter(
+  endpointId: Filter<AggregateDoc>['endpointId'],
+  range: AggregateRange,
+): Filter<AggregateDoc> {
   const filter: Filter<AggregateDoc> = {
-    endpointId: plainString(query.endpointId, 'endpointId'),
-    family: plainString(query.family, 'family'),
-    resolution: resolution(query.resolution),
-    start: { $gte: plainNumber(query.from, 'from'), $lt: plainNumber(query.to, 'to') },
+    endpointId,
+    family: plainString(range.family, 'family'),
+    resolution: resolution(range.resolution),
+    start: { $gte: plainNumber(range.from, 'from'), $lt: plainNumber(range.to, 'to') },
   };
-  if (query.referenceVersion !== undefined)
-    filter.referenceVersion = plainNumber(query.referenceVersion, 'referenceVersion');
+  if (range.referenceVersion !== undefined)
+    filter.referenceVersion = plainNumber(range.referenceVersion, 'referenceVersion');
   return filter;
 }
 

@@ -7,6 +7,7 @@ import type { ClientSession } from 'mongodb';
 import type {
   AggregateDelta,
   AggregateQuery,
+  AggregateRange,
   AggregateRecord,
   AggregateStore,
   CounterMaps,
@@ -20,11 +21,21 @@ import {
   aggregateRecordOf,
   aggregateUpserts,
   deltaCounterNames,
+  manySeriesRangeFilter,
   resolution,
   storedCounterIds,
 } from './aggregateDocs';
 import { sealClosedAggregates } from './aggregateCompaction';
 import { plainNumber, plainString, readNumber } from './codec';
+
+const emptyCounterMaps = (): CounterMaps => ({ sums: {}, min: {}, max: {} });
+
+/** Merges a record into a total: sums added, extremes combined. */
+function addRecord(total: CounterMaps, r: AggregateRecord): void {
+  for (const name in r.sums) total.sums[name] = (total.sums[name] ?? 0) + r.sums[name];
+  for (const name in r.min) total.min[name] = Math.min(total.min[name] ?? Infinity, r.min[name]);
+  for (const name in r.max) total.max[name] = Math.max(total.max[name] ?? -Infinity, r.max[name]);
+}
 
 export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames): AggregateStore {
   const listAggregates = async (query: AggregateQuery): Promise<AggregateRecord[]> => {
@@ -54,13 +65,36 @@ export function mongoAggregates(ctx: MongoContext, counterIds: MongoCounterNames
 
     async sumAggregates(queries: AggregateQuery[]): Promise<CounterMaps> {
       const records = (await Promise.all(queries.map(listAggregates))).flat();
-      const total: CounterMaps = { sums: {}, min: {}, max: {} };
-      for (const r of records) {
-        for (const name in r.sums) total.sums[name] = (total.sums[name] ?? 0) + r.sums[name];
-        for (const name in r.min) total.min[name] = Math.min(total.min[name] ?? Infinity, r.min[name]);
-        for (const name in r.max) total.max[name] = Math.max(total.max[name] ?? -Infinity, r.max[name]);
-      }
+      const total = emptyCounterMaps();
+      for (const r of records) addRecord(total, r);
       return total;
+    },
+
+    async sumAggregatesOfEach(
+      endpointIds: readonly string[],
+      ranges: readonly AggregateRange[],
+    ): Promise<CounterMaps[]> {
+      const totals = endpointIds.map(emptyCounterMaps);
+      // An id may be asked for more than once: each of its places gets the total.
+      const places = new Map<string, number[]>();
+      for (const [i, id] of endpointIds.entries()) {
+        const at = places.get(id);
+        if (at) at.push(i);
+        else places.set(id, [i]);
+      }
+      const docs = (
+        await Promise.all(
+          ranges.map((range) =>
+            ctx.c.aggregates.find(manySeriesRangeFilter([...places.keys()], range)).toArray(),
+          ),
+        )
+      ).flat();
+      await counterIds.resolveIds(storedCounterIds(docs));
+      for (const doc of docs) {
+        const record = aggregateRecordOf(doc, counterIds);
+        for (const i of places.get(doc.endpointId) ?? []) addRecord(totals[i], record);
+      }
+      return totals;
     },
 
     /** Across families, as the interface asks: the extent of the endpoint's data at that resolution. */

@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import { BLOCK_SPAN_MS, blockStartOf, decodeBlock, encodeBlock, type BlockRecord } from '../aggregateBlock';
 import { decodeSparse, encodeSparse } from '../aggregateCodec';
 import { mergeSparseRecord } from '../sparseCounters';
-import type { AggregateQuery, Resolution, StoreLog } from '../types';
+import type { AggregateQuery, AggregateRange, Resolution, StoreLog } from '../types';
 
 /** One record read from a block, with the reference version of its series. */
 export interface SealedRecord extends BlockRecord {
@@ -40,6 +40,15 @@ export interface SqliteBlocks {
   /** Records of the query's series in blocks, with starts in [from, to), ascending. */
   records(q: AggregateQuery): SealedRecord[];
   /**
+   * Every sealed record of the range for several series at once (`series`: a JSON array of
+   * endpoint ids), each handed to `visit` with the index of its series.
+   */
+  visitRecordsOfEach(
+    series: string,
+    range: AggregateRange,
+    visit: (index: number, counters: Uint8Array) => void,
+  ): void;
+  /**
    * Seals every block whose span ended before `before` (epoch ms), in transactions of SEAL_BATCH
    * blocks, logging progress per transaction; returns how many rows it moved into blocks.
    */
@@ -55,6 +64,11 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
     'SELECT * FROM aggregate_blocks WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start > ? AND start < ?';
   const selectBlocks = db.prepare(`${blocksSql} ORDER BY start, reference_version`);
   const selectBlocksOfVersion = db.prepare(`${blocksSql} AND reference_version = ? ORDER BY start`);
+  // json_each numbers the series, so each block comes back with the index of its series.
+  const seriesBlocksSql =
+    'SELECT s.key, b.start, b.counters FROM json_each(?) s JOIN aggregate_blocks b ON b.endpoint_id = s.value WHERE b.family = ? AND b.resolution = ? AND b.start > ? AND b.start < ?';
+  const selectSeriesBlocks = db.prepare(seriesBlocksSql).raw();
+  const selectSeriesBlocksOfVersion = db.prepare(`${seriesBlocksSql} AND b.reference_version = ?`).raw();
   const selectBlock = db.prepare(
     'SELECT * FROM aggregate_blocks WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
   );
@@ -171,6 +185,25 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
       return q.referenceVersion === undefined
         ? out.sort((a, b) => a.start - b.start || a.referenceVersion - b.referenceVersion)
         : out;
+    },
+
+    visitRecordsOfEach(series, range, visit) {
+      if (!isSealed(range.resolution)) return;
+      const span = BLOCK_SPAN_MS[range.resolution];
+      const params: Array<string | number> = [
+        series,
+        range.family,
+        range.resolution,
+        range.from - span,
+        range.to,
+      ];
+      if (range.referenceVersion !== undefined) params.push(range.referenceVersion);
+      const rows = (
+        range.referenceVersion === undefined ? selectSeriesBlocks : selectSeriesBlocksOfVersion
+      ).all(...params) as Array<[number, number, Uint8Array]>;
+      for (const [index, start, counters] of rows)
+        for (const r of decodeBlock(range.resolution, start, counters))
+          if (r.start >= range.from && r.start < range.to) visit(index, r.counters);
     },
 
     seal(before, log) {

@@ -141,6 +141,11 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
     'SELECT counters FROM aggregates WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start >= ? AND start < ?';
   const selectCounters = db.prepare(countersSql);
   const selectCountersOfVersion = db.prepare(`${countersSql} AND reference_version = ?`);
+  // json_each numbers the series, so each row comes back with the index of the total it adds to.
+  const seriesCountersSql =
+    'SELECT s.key, a.counters FROM json_each(?) s JOIN aggregates a ON a.endpoint_id = s.value WHERE a.family = ? AND a.resolution = ? AND a.start >= ? AND a.start < ?';
+  const selectSeriesCounters = db.prepare(seriesCountersSql).raw();
+  const selectSeriesCountersOfVersion = db.prepare(`${seriesCountersSql} AND a.reference_version = ?`).raw();
   const applyAggregatesTransaction = aggregates.guarded((deltas: AggregateDelta[]) =>
     aggregates.applySync(deltas),
   );
@@ -199,10 +204,24 @@ export function sqliteAggregates(ctx: SqliteContext): AggregateStore {
         const rows = (q.referenceVersion === undefined ? selectCounters : selectCountersOfVersion).all(
           ...params,
         ) as Pick<AggregateRow, 'counters'>[];
-        for (const row of rows) totals.add(decodeSparse(row.counters));
-        for (const r of blocks.records(q)) totals.add(decodeSparse(r.counters));
+        for (const row of rows) totals.addEncoded(row.counters);
+        for (const r of blocks.records(q)) totals.addEncoded(r.counters);
       }
       return totals.named(aggregates.names);
+    },
+    async sumAggregatesOfEach(endpointIds, ranges) {
+      const totals = endpointIds.map(() => new CounterTotals());
+      const series = JSON.stringify(endpointIds);
+      for (const r of ranges) {
+        const params: Array<string | number> = [series, r.family, r.resolution, r.from, r.to];
+        if (r.referenceVersion !== undefined) params.push(r.referenceVersion);
+        const rows = (
+          r.referenceVersion === undefined ? selectSeriesCounters : selectSeriesCountersOfVersion
+        ).all(...params) as Array<[number, Uint8Array]>;
+        for (const [index, counters] of rows) totals[index].addEncoded(counters);
+        blocks.visitRecordsOfEach(series, r, (index, counters) => totals[index].addEncoded(counters));
+      }
+      return totals.map((t) => t.named(aggregates.names));
     },
     async aggregateExtent(endpointId, resolution) {
       const row = selectExtent.get(endpointId, resolution) as { first: number | null; last: number | null };

@@ -252,6 +252,35 @@ describe('segments over HTTP', () => {
     expect(onlyCountry.body.segments.map((r) => r.segment).sort()).toEqual(['DE', 'FR', 'other']);
   });
 
+  it('ranks every segment as its own drift report decides it (all segments read in one go)', async () => {
+    const ranking = await call<{ segments: Array<RankingRow & { features: Record<string, number | null> }> }>(
+      url,
+      'GET',
+      `/api/v1/endpoints/${id}/segments/drift?${range}&limit=100`,
+    );
+    // region: low, high, mixed, other (empty: left out); country: DE, FR, other.
+    expect(ranking.body.segments.map((r) => `${r.segmentKey}=${r.segment}`).sort()).toEqual([
+      'country=DE',
+      'country=FR',
+      'country=other',
+      'region=high',
+      'region=low',
+      'region=mixed',
+    ]);
+    for (const row of ranking.body.segments) {
+      const own = await call<DriftReport & { features: ColumnDrift[] }>(
+        url,
+        'GET',
+        `/api/v1/endpoints/${id}/drift?${range}&segmentKey=${row.segmentKey}&segment=${row.segment}`,
+      );
+      expect(row.n).toBe(own.body.window.predictions);
+      expect(row.status).toBe(own.body.overall.status);
+      expect(row.features).toEqual(
+        Object.fromEntries(own.body.features.map((f) => [f.name, f.decision?.value ?? null])),
+      );
+    }
+  });
+
   it('counts a late label in the segments of its prediction', async () => {
     const t = t0 + 15 * minute;
     const late = [0, 1, 2, 3].map((i) => ({
