@@ -3,7 +3,12 @@
  * unsigned LEB128 varints over safe integers (arithmetic, not 32-bit bitwise operations),
  * little-endian float64, and runs of non-negative integers packed at a fixed bit width.
  */
-const float = new DataView(new ArrayBuffer(8));
+/** The same 8 bytes as a double (written little-endian whatever the platform's byte order). */
+const floatValue = new Float64Array(1);
+const floatBytes = new Uint8Array(floatValue.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+/** Packed runs up to this width are read with 32-bit integer operations. */
+const SMALL_INT_WIDTH = 24;
 
 export class ByteWriter {
   private buffer = new Uint8Array(1024);
@@ -28,8 +33,9 @@ export class ByteWriter {
 
   float64(value: number): void {
     this.room(8);
-    float.setFloat64(0, value, true);
-    for (let i = 0; i < 8; i++) this.buffer[this.length++] = float.getUint8(i);
+    floatValue[0] = value;
+    if (LITTLE_ENDIAN) for (let j = 0; j < 8; j++) this.buffer[this.length++] = floatBytes[j];
+    else for (let j = 0; j < 8; j++) this.buffer[this.length++] = floatBytes[7 - j];
   }
 
   /** values[from, from + count), each < 2^width (width 1..32), least significant bits first. */
@@ -97,9 +103,13 @@ export class ByteReader {
 
   float64(): number {
     this.need(8);
-    for (let j = 0; j < 8; j++) float.setUint8(j, this.bytes[this.at + j]);
-    this.at += 8;
-    return float.getFloat64(0, true);
+    const bytes = this.bytes;
+    const at = this.at;
+    // Byte by byte into a typed array over the same memory: cheaper than a DataView per byte.
+    if (LITTLE_ENDIAN) for (let j = 0; j < 8; j++) floatBytes[j] = bytes[at + j];
+    else for (let j = 0; j < 8; j++) floatBytes[7 - j] = bytes[at + j];
+    this.at = at + 8;
+    return floatValue[0];
   }
 
   byte(): number {
@@ -110,6 +120,25 @@ export class ByteReader {
   /** `count` values packed at `width` bits into out[from, from + count). */
   packed(out: Float64Array, from: number, count: number, width: number): void {
     this.need(Math.ceil((count * width) / 8));
+    if (width <= SMALL_INT_WIDTH) {
+      // At most width + 7 <= 31 bits wait in `pending`: 32-bit integer operations are exact.
+      const bytes = this.bytes;
+      const mask = (1 << width) - 1;
+      let at = this.at;
+      let pending = 0;
+      let bits = 0;
+      for (let i = from; i < from + count; i++) {
+        while (bits < width) {
+          pending |= bytes[at++] << bits;
+          bits += 8;
+        }
+        out[i] = pending & mask;
+        pending >>>= width;
+        bits -= width;
+      }
+      this.at = at;
+      return;
+    }
     const unit = 2 ** width;
     let pending = 0;
     let bits = 0;
