@@ -29,6 +29,8 @@ import { stepUlps, ulpDistance } from './ulpSteps';
 const MAX_DECIMAL_MANTISSA = 2 ** 40;
 const MAX_NEAR_MANTISSA = 2 ** 44;
 const MAX_NEAR_STEPS = 64;
+/** Above any distance of MAX_NEAR_STEPS ULPs, relative to the value (one ULP <= |v| * 2^-52). */
+const NEAR_RELATIVE = 2 ** -45;
 const POWERS = Array.from({ length: 16 }, (_, k) => 10 ** k);
 const SHORT_SCALES = 7;
 const RUN_MIN = 3;
@@ -46,8 +48,10 @@ function widthOf(values: Float64Array, from: number, count: number): number {
 }
 
 function varintLength(v: number): number {
-  let n = 1;
-  for (let x = v; x >= 0x80; x = Math.floor(x / 0x80)) n++;
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  let n = 3;
+  for (let x = v; x >= 0x200000; x = Math.floor(x / 0x80)) n++;
   return n;
 }
 
@@ -80,6 +84,8 @@ function writeFraction(w: ByteWriter, gap: number, v: number): void {
         w.varint(zigzag(m) * 8 + k);
         return;
       }
+      // 64 ULPs of v are less than |v| * 2^-46: a decimal farther off is not worth counting ULPs to.
+      if (Math.abs(decimal - v) > Math.abs(v) * NEAR_RELATIVE) continue;
       const steps = ulpDistance(decimal, v);
       if (Math.abs(steps) < MAX_NEAR_STEPS) {
         w.varint(gap + 5);
@@ -119,9 +125,12 @@ function writeMap(w: ByteWriter, counters: SparseCounters): void {
   }
 }
 
+/** Encoding is synchronous: one writer's buffer serves every record (written() copies out). */
+const writer = new ByteWriter();
+
 /** Counters already in id space (ascending ids), as the embedded store's write path keeps them. */
 export function encodeSparse(record: SparseRecord): Uint8Array {
-  const w = new ByteWriter();
+  const w = writer.reset();
   writeMap(w, record.sums);
   writeMap(w, record.min);
   writeMap(w, record.max);

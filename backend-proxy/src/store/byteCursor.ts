@@ -7,7 +7,7 @@
 const floatValue = new Float64Array(1);
 const floatBytes = new Uint8Array(floatValue.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
-/** Packed runs up to this width are read with 32-bit integer operations. */
+/** Packed runs up to this width are written and read with 32-bit integer operations. */
 const SMALL_INT_WIDTH = 24;
 
 export class ByteWriter {
@@ -41,6 +41,25 @@ export class ByteWriter {
   /** values[from, from + count), each < 2^width (width 1..32), least significant bits first. */
   packed(values: ArrayLike<number>, from: number, count: number, width: number): void {
     this.room(Math.ceil((count * width) / 8) + 1);
+    if (width <= SMALL_INT_WIDTH) {
+      // At most width + 7 <= 31 bits wait in `pending`: 32-bit integer operations are exact.
+      const buffer = this.buffer;
+      let length = this.length;
+      let pending = 0;
+      let bits = 0;
+      for (let i = from; i < from + count; i++) {
+        pending |= values[i] << bits;
+        bits += width;
+        while (bits >= 8) {
+          buffer[length++] = pending & 0xff;
+          pending >>>= 8;
+          bits -= 8;
+        }
+      }
+      if (bits > 0) buffer[length++] = pending;
+      this.length = length;
+      return;
+    }
     // At most width + 7 bits wait in `pending`: exact in a double.
     let pending = 0;
     let bits = 0;
@@ -61,6 +80,12 @@ export class ByteWriter {
     this.room(bytes.length);
     this.buffer.set(bytes, this.length);
     this.length += bytes.length;
+  }
+
+  /** Empty again, keeping its buffer. */
+  reset(): this {
+    this.length = 0;
+    return this;
   }
 
   written(): Uint8Array {
