@@ -141,26 +141,70 @@ export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Arr
   return encodeSparse(sparseRecordOf(maps, ids));
 }
 
-/** Which map of a record a counter belongs to. */
-export const SparsePart = { sums: 0, min: 1, max: 2 } as const;
-export type SparsePart = (typeof SparsePart)[keyof typeof SparsePart];
-
 /**
- * What reading a record hands its counters to, as they are read: each part (sums, then minimums,
- * then maximums) announced with its size, then its counters by ascending id. A window's totals
- * take them straight into their arrays, without a record in between.
+ * Reads an encoded record's counters one at a time, map by map (sums, minimums, maximums):
+ * `map()` gives the next map's size, then each `next()` sets `id` and `value` to its next
+ * counter (ids ascending). Records are decoded into arrays and window totals add counters
+ * straight from it, with nothing allocated per counter.
  */
-export interface SparseSink {
-  part(part: SparsePart, entries: number): void;
-  counter(id: number, value: number): void;
-}
+export class SparseReader {
+  id = -1;
+  value = 0;
+  private readonly r: ByteReader;
+  /** Counters of the current map not read yet. */
+  private left = 0;
+  /** Counters of the current run (tag 4 or 6) not read yet, and where a packed one is. */
+  private runLeft = 0;
+  private packedRun = false;
+  private runAt = 0;
 
-/** Values of a packed run on their way to a sink (decoding is synchronous: one is enough). */
-let runValues = new Float64Array(64);
+  constructor(private readonly bytes: Uint8Array) {
+    this.r = new ByteReader(bytes, 'aggregate counters');
+  }
 
-export function readSparse(bytes: Uint8Array, sink: SparseSink): void {
-  const r = new ByteReader(bytes, 'aggregate counters');
-  const value = (tag: number): number => {
+  map(): number {
+    const entries = this.r.varint();
+    // A corrupt count must not allocate gigabytes: every entry takes at least one bit (tag 6).
+    if (entries > 8 * this.bytes.length) throw new RangeError('truncated aggregate counters');
+    this.id = -1;
+    this.left = entries;
+    this.runLeft = 0;
+    return entries;
+  }
+
+  next(): void {
+    const r = this.r;
+    this.left--;
+    if (this.runLeft > 0) {
+      this.runLeft--;
+      this.id++;
+      this.value = this.packedRun ? runValues[this.runAt++] : r.varint();
+      return;
+    }
+    const header = r.varint();
+    const tag = header % 8;
+    this.id += 1 + (header - tag) / 8;
+    if (tag === 4 || tag === 6) {
+      const run = r.varint() + RUN_MIN;
+      if (run > this.left + 1) throw new RangeError('aggregate counter run overflows its map');
+      this.runLeft = run - 1;
+      this.packedRun = tag === 6;
+      if (tag === 6) {
+        const width = r.varint();
+        if (width < 1 || width > MAX_PACKED_WIDTH)
+          throw new RangeError(`aggregate counter run width ${width}`);
+        if (run > runValues.length) runValues = new Float64Array(Math.max(run, 2 * runValues.length));
+        r.packed(runValues, 0, run, width);
+        this.runAt = 1;
+        this.value = runValues[0];
+      } else this.value = r.varint();
+      return;
+    }
+    this.value = this.single(tag);
+  }
+
+  private single(tag: number): number {
+    const r = this.r;
     if (tag === 0) return r.varint();
     if (tag === 1) return -r.varint();
     if (tag === 2) {
@@ -175,65 +219,28 @@ export function readSparse(bytes: Uint8Array, sink: SparseSink): void {
       return stepUlps(unzigzag((packed - k) / 16) / POWERS[k], unzigzag(r.varint()));
     }
     throw new RangeError(`unknown aggregate counter tag ${tag}`);
-  };
-  const readMap = (part: SparsePart): void => {
-    const entries = r.varint();
-    // A corrupt count must not allocate gigabytes: every entry takes at least one bit (tag 6).
-    if (entries > 8 * bytes.length) throw new RangeError('truncated aggregate counters');
-    sink.part(part, entries);
-    let previous = -1;
-    for (let i = 0; i < entries; i++) {
-      const header = r.varint();
-      const tag = header % 8;
-      const id = previous + 1 + (header - tag) / 8;
-      if (tag === 4 || tag === 6) {
-        const run = r.varint() + RUN_MIN;
-        if (i + run > entries) throw new RangeError('aggregate counter run overflows its map');
-        if (tag === 6) {
-          const width = r.varint();
-          if (width < 1 || width > MAX_PACKED_WIDTH)
-            throw new RangeError(`aggregate counter run width ${width}`);
-          if (run > runValues.length) runValues = new Float64Array(Math.max(run, 2 * runValues.length));
-          r.packed(runValues, 0, run, width);
-          for (let j = 0; j < run; j++) sink.counter(id + j, runValues[j]);
-        } else for (let j = 0; j < run; j++) sink.counter(id + j, r.varint());
-        i += run - 1;
-        previous = id + run - 1;
-      } else {
-        sink.counter(id, value(tag));
-        previous = id;
-      }
-    }
-  };
-  readMap(SparsePart.sums);
-  readMap(SparsePart.min);
-  readMap(SparsePart.max);
-}
-
-/** Collects what readSparse hands over into a record's arrays. */
-class SparseRecordSink implements SparseSink {
-  readonly parts: SparseCounters[] = [];
-  private ids = new Int32Array(0);
-  private values = new Float64Array(0);
-  private at = 0;
-
-  part(_part: SparsePart, entries: number): void {
-    this.ids = new Int32Array(entries);
-    this.values = new Float64Array(entries);
-    this.at = 0;
-    this.parts.push({ ids: this.ids, values: this.values });
-  }
-
-  counter(id: number, value: number): void {
-    this.ids[this.at] = id;
-    this.values[this.at++] = value;
   }
 }
+
+/** Values of a packed run being read (decoding is synchronous: one buffer is enough). */
+let runValues = new Float64Array(64);
 
 export function decodeSparse(bytes: Uint8Array): SparseRecord {
-  const sink = new SparseRecordSink();
-  readSparse(bytes, sink);
-  const [sums, min, max] = sink.parts;
+  const reader = new SparseReader(bytes);
+  const readMap = (): SparseCounters => {
+    const entries = reader.map();
+    const ids = new Int32Array(entries);
+    const values = new Float64Array(entries);
+    for (let i = 0; i < entries; i++) {
+      reader.next();
+      ids[i] = reader.id;
+      values[i] = reader.value;
+    }
+    return { ids, values };
+  };
+  const sums = readMap();
+  const min = readMap();
+  const max = readMap();
   return { sums, min, max };
 }
 

@@ -1,4 +1,4 @@
-import { readSparse, type SparsePart, type SparseSink } from './aggregateCodec';
+import { SparseReader } from './aggregateCodec';
 import type { CounterNameIds } from './counterNames';
 import type { SparseCounters, SparseRecord } from './sparseCounters';
 import type { CounterMaps, Counters } from './types';
@@ -6,22 +6,20 @@ import type { CounterMaps, Counters } from './types';
 const SUM = 1;
 const MIN = 2;
 const MAX = 4;
-/** The bit of each SparsePart. */
-const PART_BITS = [SUM, MIN, MAX] as const;
+/** The maps of a record in their encoded order. */
+const PARTS = [SUM, MIN, MAX] as const;
 
 /**
  * Records merged by counter id into arrays indexed by id, named once at the end: a window over
  * hundreds of records builds one set of named counters instead of one per record.
  */
-export class CounterTotals implements SparseSink {
+export class CounterTotals {
   private sums = new Float64Array(256);
   private mins = new Float64Array(256);
   private maxs = new Float64Array(256);
   /** Which of sum, minimum and maximum each id has (bits SUM, MIN, MAX). */
   private present = new Uint8Array(256);
   private highest = -1;
-  /** The part readSparse is handing over (addEncoded). */
-  private bit = SUM;
 
   add(record: SparseRecord): void {
     this.addPart(record.sums, SUM);
@@ -31,17 +29,17 @@ export class CounterTotals implements SparseSink {
 
   /** Adds an encoded record (aggregateCodec.ts) without decoding it into arrays first. */
   addEncoded(bytes: Uint8Array): void {
-    readSparse(bytes, this);
-  }
-
-  part(part: SparsePart): void {
-    this.bit = PART_BITS[part];
-  }
-
-  counter(id: number, value: number): void {
-    if (id >= this.present.length) this.grow(id + 1);
-    if (id > this.highest) this.highest = id;
-    this.merge(id, value, this.bit);
+    const reader = new SparseReader(bytes);
+    for (const bit of PARTS) {
+      const entries = reader.map();
+      for (let i = 0; i < entries; i++) {
+        reader.next();
+        const id = reader.id;
+        if (id >= this.present.length) this.grow(id + 1);
+        if (id > this.highest) this.highest = id;
+        this.merge(id, reader.value, bit);
+      }
+    }
   }
 
   named(ids: CounterNameIds): CounterMaps {

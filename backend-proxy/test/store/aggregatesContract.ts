@@ -321,6 +321,60 @@ export function aggregatesContract({ store, contractTest }: ContractSuite): void
       expect(await store.sumAggregates([])).toEqual({ sums: {}, min: {}, max: {} });
     });
 
+    contractTest('compaction takes records as they close, the open one and later ones after', async () => {
+      const minutes = async () =>
+        (
+          await store.listAggregates({
+            endpointId: 'e1',
+            family: 'ops',
+            resolution: 'minute',
+            from: M(0),
+            to: M(60),
+          })
+        ).map((r) => [r.key.start, r.sums.n]);
+      await store.applyAggregates([
+        delta('e1', M(0), { add: { n: 1 } }),
+        delta('e1', M(1), { add: { n: 2 } }),
+        delta('e1', M(2), { add: { n: 3 } }),
+      ]);
+      // Half-way through minute 2: minutes 0 and 1 are over, minute 2 and the hour are open.
+      await store.compactAggregates(M(2) + 30_000);
+      await store.applyAggregates([
+        delta('e1', M(2), { add: { n: 10 } }),
+        delta('e1', M(3), { add: { n: 4 } }),
+      ]);
+      expect(await minutes()).toEqual([
+        [M(0), 1],
+        [M(1), 2],
+        [M(2), 13],
+        [M(3), 4],
+      ]);
+      await store.compactAggregates(M(4));
+      await store.applyAggregates([delta('e1', M(1), { add: { n: 100 } })]);
+      expect(await minutes()).toEqual([
+        [M(0), 1],
+        [M(1), 102],
+        [M(2), 13],
+        [M(3), 4],
+      ]);
+      const window = {
+        endpointId: 'e1',
+        family: 'ops',
+        resolution: 'minute' as const,
+        from: M(0),
+        to: M(60),
+      };
+      expect((await store.sumAggregates([window])).sums).toEqual({ n: 120 });
+      expect(
+        (
+          await store.sumAggregatesOfEach(
+            ['e1'],
+            [{ family: 'ops', resolution: 'minute', from: M(1), to: M(3) }],
+          )
+        )[0].sums,
+      ).toEqual({ n: 115 });
+    });
+
     contractTest(
       'sumAggregatesOfEach merges each series over the same ranges, in the order asked',
       async () => {

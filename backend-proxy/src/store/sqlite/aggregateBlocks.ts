@@ -1,16 +1,23 @@
 /**
  * Sealed aggregate blocks of the embedded store (store/aggregateBlock.ts). Ingest writes one row
- * per record in `aggregates`; once a block span is over (an hour of minutes, a day of hours),
- * sealing moves its rows into one `aggregate_blocks` row per series, merged with what the block
- * already holds (a late write after sealing lands in `aggregates` again and is sealed next time).
+ * per record in `aggregates`; once a record is over, sealing moves it into its block (an hour of
+ * minutes, a day of hours), one `aggregate_blocks` row per series and block, merged with what the
+ * block already holds (a late write after sealing lands in `aggregates` again and is sealed next
+ * time; an open block gains its later records at later compactions).
  * Reads take both tables, so values read the same before, during and after sealing. Day records
  * stay rows: there are few of them.
  */
 import type Database from 'better-sqlite3';
-import { BLOCK_SPAN_MS, blockStartOf, decodeBlock, encodeBlock, type BlockRecord } from '../aggregateBlock';
+import { BLOCK_SPAN_MS, decodeBlock, encodeBlock, type BlockRecord } from '../aggregateBlock';
 import { decodeSparse, encodeSparse } from '../aggregateCodec';
 import { mergeSparseRecord } from '../sparseCounters';
-import type { AggregateQuery, AggregateRange, Resolution, StoreLog } from '../types';
+import {
+  RESOLUTION_MS,
+  type AggregateQuery,
+  type AggregateRange,
+  type Resolution,
+  type StoreLog,
+} from '../types';
 
 /** One record read from a block, with the reference version of its series. */
 export interface SealedRecord extends BlockRecord {
@@ -31,6 +38,13 @@ type BlockSeries = Pick<BlockRow, 'endpoint_id' | 'family' | 'resolution' | 'ref
   block: number;
 };
 
+/**
+ * Records that started before this are over by `before` and are sealed, into open blocks too
+ * (the hours of today, the minutes of this hour): windows ending now read them as one block per
+ * series instead of a row each. Ingest keeps writing the open minute and hour as rows.
+ */
+const closedBefore = (resolution: keyof typeof BLOCK_SPAN_MS, before: number): number =>
+  before - RESOLUTION_MS[resolution] + 1;
 const SEALED = Object.keys(BLOCK_SPAN_MS) as Array<keyof typeof BLOCK_SPAN_MS>;
 const isSealed = (r: Resolution): r is keyof typeof BLOCK_SPAN_MS => r in BLOCK_SPAN_MS;
 /** Blocks sealed per transaction: a few hundred KB of rows, so writers wait milliseconds. */
@@ -49,8 +63,8 @@ export interface SqliteBlocks {
     visit: (index: number, counters: Uint8Array) => void,
   ): void;
   /**
-   * Seals every block whose span ended before `before` (epoch ms), in transactions of SEAL_BATCH
-   * blocks, logging progress per transaction; returns how many rows it moved into blocks.
+   * Seals every record that is over by `before` (epoch ms) into its block, in transactions of
+   * SEAL_BATCH blocks, logging progress per transaction; returns how many rows it moved.
    */
   seal(before: number, log?: StoreLog): number;
   /** Removes sealed records of `resolution` that started before `before`; how many. */
@@ -81,6 +95,7 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
   const deleteBlock = db.prepare(
     'DELETE FROM aggregate_blocks WHERE endpoint_id = ? AND family = ? AND resolution = ? AND start = ? AND reference_version = ?',
   );
+  // Closed records (start < the cut), grouped by the block they go to (open blocks too).
   const closedSeries = (span: number) =>
     db.prepare(
       `SELECT endpoint_id, family, resolution, reference_version, start - start % ${span} AS block
@@ -129,10 +144,10 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
     );
   };
 
-  /** Moves one series' live rows of one block into the block; how many rows it moved. */
-  const sealOne = (s: BlockSeries): number => {
+  /** Moves one series' closed rows (before `cut`) of one block into the block; how many it moved. */
+  const sealOne = (s: BlockSeries, cut: number): number => {
     const resolution = s.resolution as keyof typeof BLOCK_SPAN_MS;
-    const end = s.block + BLOCK_SPAN_MS[resolution];
+    const end = Math.min(s.block + BLOCK_SPAN_MS[resolution], cut);
     const key = [s.endpoint_id, s.family, s.resolution] as const;
     const live = liveRows.all(...key, s.block, end, s.reference_version) as BlockRecord[];
     const existing = selectBlock.get(...key, s.block, s.reference_version) as BlockRow | undefined;
@@ -162,8 +177,9 @@ export function sqliteAggregateBlocks(db: Database.Database, forgetWrites: () =>
   /** One transaction: up to SEAL_BATCH closed blocks; how many blocks, and rows moved into them. */
   const sealBatch = db.transaction(
     (resolution: keyof typeof BLOCK_SPAN_MS, before: number): { blocks: number; rows: number } => {
-      const series = closed[resolution].all(resolution, blockStartOf(resolution, before)) as BlockSeries[];
-      return { blocks: series.length, rows: series.reduce((n, s) => n + sealOne(s), 0) };
+      const cut = closedBefore(resolution, before);
+      const series = closed[resolution].all(resolution, cut) as BlockSeries[];
+      return { blocks: series.length, rows: series.reduce((n, s) => n + sealOne(s, cut), 0) };
     },
   );
 
