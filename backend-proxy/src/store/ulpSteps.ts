@@ -3,13 +3,16 @@
  * lie from one to the other. Sums of short decimals (0.1 + 0.2) land a few ULPs from the short
  * decimal, so a decimal and a small step describe them exactly in fewer bytes than a float64.
  */
-const bits = new DataView(new ArrayBuffer(8));
+const double = new Float64Array(1);
+/** The two 32-bit words of `double`, high word first whatever the platform's byte order. */
+const words = new Uint32Array(double.buffer);
+const [HIGH, LOW] = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f ? [1, 0] : [0, 1];
 const WORD = 2 ** 32;
 
-/** The magnitude bits of |v| as one number (exact: the top word holds at most 31 bits). */
-function magnitude(v: number): { high: number; low: number } {
-  bits.setFloat64(0, v);
-  return { high: bits.getUint32(0) & 0x7fffffff, low: bits.getUint32(4) };
+/** The high magnitude word of |v| (at most 31 bits) and its low word, in `words`. */
+function load(v: number): void {
+  double[0] = v;
+  words[HIGH] &= 0x7fffffff;
 }
 
 /**
@@ -19,21 +22,23 @@ function magnitude(v: number): { high: number; low: number } {
 export function ulpDistance(from: number, to: number): number {
   if (!Number.isFinite(from) || !Number.isFinite(to) || from === 0 || to === 0 || from > 0 !== to > 0)
     return NaN;
-  const a = magnitude(from);
-  const b = magnitude(to);
-  return (b.high - a.high) * WORD + (b.low - a.low);
+  load(from);
+  const high = words[HIGH];
+  const low = words[LOW];
+  load(to);
+  return (words[HIGH] - high) * WORD + (words[LOW] - low);
 }
 
 /** The double `steps` ULPs from `v` away from zero (|steps| small; `v` finite and non-zero). */
 export function stepUlps(v: number, steps: number): number {
   if (steps === 0) return v;
-  const { high, low } = magnitude(v);
-  let l = low + steps;
-  let h = high;
+  load(v);
+  let l = words[LOW] + steps;
+  let h = words[HIGH];
   const carry = Math.floor(l / WORD);
   l -= carry * WORD;
   h += carry;
-  bits.setUint32(0, (v < 0 ? 0x80000000 : 0) + h);
-  bits.setUint32(4, l);
-  return bits.getFloat64(0);
+  words[HIGH] = (v < 0 ? 0x80000000 : 0) + h;
+  words[LOW] = l;
+  return double[0];
 }
