@@ -52,7 +52,8 @@ interface MinuteEntry {
  * ids for late labels. Pure: nothing is read or written while folding.
  */
 export class BatchAccumulator {
-  private readonly minutes = new Map<string, MinuteEntry>();
+  /** By aggregates id, then minute start: no key string per event and segment. */
+  private readonly minutes = new Map<string, Map<number, MinuteEntry>>();
   private readonly counts = new Map<FoldPlan, EventCounts>();
   private readonly activityById = new Map<string, EndpointActivity>();
   private readonly sampled = new Map<string, number>();
@@ -77,10 +78,9 @@ export class BatchAccumulator {
     });
     const firstColumn = r.endpoint.predictionColumns[0];
     const firstOutput = firstColumn ? r.outputs[firstColumn.name] : undefined;
-    const endpointSlot = `${r.endpoint.id}:${minute}`;
-    this.foldInto(this.minute(endpointSlot, r.endpoint.id, minute, plan), counts, r, firstOutput);
+    this.foldInto(this.minute(r.endpoint.id, minute, plan), counts, r, firstOutput);
     for (const segment of r.segments)
-      this.foldInto(this.minute(`${segment}:${minute}`, segment, minute, plan), counts, r, firstOutput);
+      this.foldInto(this.minute(segment, minute, plan), counts, r, firstOutput);
     this.predictions += 1;
 
     if (this.options.keepLatencies && r.event.latencyUs !== null) {
@@ -89,7 +89,7 @@ export class BatchAccumulator {
       else this.latencies.set(r.endpoint.id, [r.event.latencyUs]);
     }
     this.countActivity(r.endpoint.id, r.event.time, error);
-    this.sample(r, endpointSlot);
+    this.sample(r, `${r.endpoint.id}:${minute}`);
     // Kept also when the label came with the prediction: a later label for the request is then known to be a repeat.
     if (r.event.requestId !== null) {
       const key: PredictionKeyRecord = {
@@ -117,13 +117,17 @@ export class BatchAccumulator {
 
   /** The counters of every aggregate id and minute the batch touched. */
   minuteCounters(): MinuteCounters[] {
-    return [...this.minutes.values()].map((m): MinuteCounters => ({
-      endpointId: m.aggregatesId,
-      start: m.start,
-      version: m.version,
-      counters: m.labels ?? new CounterSet(),
-      vectors: m.accumulator.toVectors(),
-    }));
+    const out: MinuteCounters[] = [];
+    for (const byStart of this.minutes.values())
+      for (const m of byStart.values())
+        out.push({
+          endpointId: m.aggregatesId,
+          start: m.start,
+          version: m.version,
+          counters: m.labels ?? new CounterSet(),
+          vectors: m.accumulator.toVectors(),
+        });
+    return out;
   }
 
   /** Request ids whose label has not come yet (a pending label may be waiting for them). */
@@ -131,9 +135,13 @@ export class BatchAccumulator {
     return this.predictionKeys.filter((k) => k.labelledAt === null).map((k) => k.requestId);
   }
 
-  /** The entry of `slot` (`<aggregates id>:<minute start>`, built once per event by the caller). */
-  private minute(slot: string, aggregatesId: string, start: number, plan: FoldPlan): MinuteEntry {
-    let entry = this.minutes.get(slot);
+  private minute(aggregatesId: string, start: number, plan: FoldPlan): MinuteEntry {
+    let byStart = this.minutes.get(aggregatesId);
+    if (!byStart) {
+      byStart = new Map();
+      this.minutes.set(aggregatesId, byStart);
+    }
+    let entry = byStart.get(start);
     if (!entry) {
       entry = {
         aggregatesId,
@@ -142,7 +150,7 @@ export class BatchAccumulator {
         accumulator: new MinuteAccumulator(plan, this.slab),
         labels: null,
       };
-      this.minutes.set(slot, entry);
+      byStart.set(start, entry);
     }
     return entry;
   }
