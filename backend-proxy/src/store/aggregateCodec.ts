@@ -150,7 +150,10 @@ export function encodeCounters(maps: CounterMaps, ids: CounterNameIds): Uint8Arr
 export class SparseReader {
   id = -1;
   value = 0;
-  private readonly r: ByteReader;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private r = new ByteReader(this.bytes, 'aggregate counters');
+  /** Values of the packed run being read (grown as runs need; kept across reset). */
+  private runValues = new Float64Array(0);
   /** Counters of the current map not read yet. */
   private left = 0;
   /** Counters of the current run (tag 4 or 6) not read yet, and where a packed one is. */
@@ -158,8 +161,17 @@ export class SparseReader {
   private packedRun = false;
   private runAt = 0;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(bytes?: Uint8Array) {
+    if (bytes) this.reset(bytes);
+  }
+
+  /** Starts reading another record; a reused reader keeps its buffer for packed runs. */
+  reset(bytes: Uint8Array): this {
+    this.bytes = bytes;
     this.r = new ByteReader(bytes, 'aggregate counters');
+    this.left = 0;
+    this.runLeft = 0;
+    return this;
   }
 
   map(): number {
@@ -178,7 +190,7 @@ export class SparseReader {
     if (this.runLeft > 0) {
       this.runLeft--;
       this.id++;
-      this.value = this.packedRun ? runValues[this.runAt++] : r.varint();
+      this.value = this.packedRun ? this.runValues[this.runAt++] : r.varint();
       return;
     }
     const header = r.varint();
@@ -193,10 +205,11 @@ export class SparseReader {
         const width = r.varint();
         if (width < 1 || width > MAX_PACKED_WIDTH)
           throw new RangeError(`aggregate counter run width ${width}`);
-        if (run > runValues.length) runValues = new Float64Array(Math.max(run, 2 * runValues.length));
-        r.packed(runValues, 0, run, width);
+        if (run > this.runValues.length)
+          this.runValues = new Float64Array(Math.max(run, 2 * this.runValues.length));
+        r.packed(this.runValues, 0, run, width);
         this.runAt = 1;
-        this.value = runValues[0];
+        this.value = this.runValues[0];
       } else this.value = r.varint();
       return;
     }
@@ -221,9 +234,6 @@ export class SparseReader {
     throw new RangeError(`unknown aggregate counter tag ${tag}`);
   }
 }
-
-/** Values of a packed run being read (decoding is synchronous: one buffer is enough). */
-let runValues = new Float64Array(64);
 
 export function decodeSparse(bytes: Uint8Array): SparseRecord {
   const reader = new SparseReader(bytes);

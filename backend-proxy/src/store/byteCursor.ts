@@ -1,7 +1,8 @@
 /**
  * Byte-level writing and reading for the compact encodings (aggregateCodec.ts, aggregateBlock.ts):
  * unsigned LEB128 varints over safe integers (arithmetic, not 32-bit bitwise operations),
- * little-endian float64, and runs of non-negative integers packed at a fixed bit width.
+ * little-endian float64, and runs of non-negative integers packed at a fixed bit width (32-bit
+ * integer operations up to 24 bits, arithmetic above).
  */
 /** The same 8 bytes as a double (written little-endian whatever the platform's byte order). */
 const floatValue = new Float64Array(1);

@@ -20,6 +20,8 @@ export class CounterTotals {
   /** Which of sum, minimum and maximum each id has (bits SUM, MIN, MAX). */
   private present = new Uint8Array(256);
   private highest = -1;
+  /** Reused for every encoded record added. */
+  private readonly reader = new SparseReader();
 
   add(record: SparseRecord): void {
     this.addPart(record.sums, SUM);
@@ -29,7 +31,7 @@ export class CounterTotals {
 
   /** Adds an encoded record (aggregateCodec.ts) without decoding it into arrays first. */
   addEncoded(bytes: Uint8Array): void {
-    const reader = new SparseReader(bytes);
+    const reader = this.reader.reset(bytes);
     for (const bit of PARTS) {
       const entries = reader.map();
       for (let i = 0; i < entries; i++) {
